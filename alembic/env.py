@@ -1,0 +1,59 @@
+"""Alembic environment wired to the console settings; `compare_type` so column type changes are seen."""
+
+from __future__ import annotations
+
+from logging.config import fileConfig
+
+from alembic import context
+
+import models
+from console.database import make_engine
+from console.settings import Settings
+
+config = context.config
+if config.config_file_name is not None and config.attributes.get("configure_logger", True):
+    fileConfig(config.config_file_name, disable_existing_loggers=False)
+
+target_metadata = models.Base.metadata
+
+
+def _database_url() -> str:
+    # Tests and the CLI pass the URL explicitly; otherwise the settings (.env, DATABASE_URL) decide.
+    return config.attributes.get("database_url") or Settings().database_url
+
+
+def _belongs_to_dialect(dialect_name: str):
+    """Skip objects declared for another engine (the PostgreSQL-only trigram index on SQLite)."""
+
+    def include_object(obj, name, type_, reflected, compare_to) -> bool:  # noqa: ANN001
+        only = getattr(obj, "info", {}).get("only_dialect")
+        return only is None or only == dialect_name
+
+    return include_object
+
+
+def run_migrations_offline() -> None:
+    context.configure(url=_database_url(), target_metadata=target_metadata, literal_binds=True, compare_type=True)
+    with context.begin_transaction():
+        context.run_migrations()
+
+
+def run_migrations_online() -> None:
+    engine = make_engine(Settings(database_url=_database_url()))
+    with engine.connect() as connection:
+        context.configure(
+            connection=connection,
+            target_metadata=target_metadata,
+            compare_type=True,
+            render_as_batch=connection.dialect.name == "sqlite",
+            include_object=_belongs_to_dialect(connection.dialect.name),
+        )
+        with context.begin_transaction():
+            context.run_migrations()
+    engine.dispose()
+
+
+if context.is_offline_mode():
+    run_migrations_offline()
+else:
+    run_migrations_online()

@@ -1,0 +1,1 @@
+"""The DTKS Console: a Starlette + sqladmin application over the DTKS register."""

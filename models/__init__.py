@@ -1,0 +1,62 @@
+"""SQLAlchemy models, one module per aggregate, and the domain rules that belong to the data.
+
+Importing this package registers every table on `Base.metadata` (alembic and the tests rely on it).
+"""
+
+from models.audit import AuditAction, AuditEntry
+from models.base import Base
+from models.certificate import Certificate, CertificateApproval, CertificateResult, CertificateStep
+from models.complaint import Complaint, ComplaintCategory, ComplaintChannel, ComplaintStatus
+from models.decree import Decree, DecreeKind, decree_proposal
+from models.household import DtksStatus, Household
+from models.meeting import Decision, Meeting, MeetingDecision, MeetingKind, MeetingParticipant, ParticipantPosition
+from models.member import Disability, Education, MaritalStatus, Member, Sex, FamilyRelation
+from models.pmt import PmtModel, PmtWeight
+from models.proposal import Proposal, ProposalHistory, ProposalKind, ProposalStatus, RemovalReason
+from models.region import Region, within_region
+from models.user import Role, User
+from models.visit import Visit, VisitResult
+
+__all__ = [
+    "AuditAction",
+    "AuditEntry",
+    "Base",
+    "Certificate",
+    "CertificateApproval",
+    "CertificateResult",
+    "CertificateStep",
+    "Complaint",
+    "ComplaintCategory",
+    "ComplaintChannel",
+    "ComplaintStatus",
+    "Decision",
+    "Decree",
+    "DecreeKind",
+    "Disability",
+    "DtksStatus",
+    "Education",
+    "Household",
+    "MaritalStatus",
+    "Meeting",
+    "MeetingDecision",
+    "MeetingKind",
+    "MeetingParticipant",
+    "Member",
+    "ParticipantPosition",
+    "PmtModel",
+    "PmtWeight",
+    "Proposal",
+    "ProposalHistory",
+    "ProposalKind",
+    "ProposalStatus",
+    "Region",
+    "FamilyRelation",
+    "RemovalReason",
+    "Role",
+    "Sex",
+    "User",
+    "Visit",
+    "VisitResult",
+    "decree_proposal",
+    "within_region",
+]

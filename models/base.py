@@ -1,0 +1,99 @@
+"""Declarative base, naming convention and the column helpers every aggregate shares."""
+
+from __future__ import annotations
+
+import enum
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import CheckConstraint, DateTime, Enum, MetaData, String, func
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+# Named constraints, so migrations are stable and a violated constraint can be turned into a message.
+NAMING_CONVENTION = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+REGION_CODE_LENGTH = 13  # "35.15.01.2001", the longest (village) code
+
+
+class Base(DeclarativeBase):
+    """Base of every DTKS table."""
+
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+class LabelledEnum(enum.StrEnum):
+    """A StrEnum whose members carry their Indonesian label: `Sex.MALE.label == "Laki-laki"`."""
+
+    label: str
+
+    def __new__(cls, value: str, label: str) -> LabelledEnum:
+        member = str.__new__(cls, value)
+        member._value_ = value
+        member.label = label
+        return member
+
+    @classmethod
+    def choices(cls) -> list[tuple[str, str]]:
+        return [(member.value, member.label) for member in cls]
+
+    @classmethod
+    def from_label_or_value(cls, text: str) -> LabelledEnum | None:
+        wanted = text.strip().casefold()
+        for member in cls:
+            if wanted in (member.value.casefold(), member.label.casefold()):
+                return member
+        return None
+
+
+def enum_column(enum_class: type[enum.StrEnum], *, name: str | None = None) -> Enum:
+    """A VARCHAR column with a named CHECK constraint listing the enum's values (portable, no native ENUM)."""
+    return Enum(
+        enum_class,
+        native_enum=False,
+        create_constraint=True,
+        length=max(len(member.value) for member in enum_class),
+        values_callable=lambda members: [member.value for member in members],
+        name=name or enum_class.__name__.lower(),
+        validate_strings=True,
+    )
+
+
+def digits_check(column: str, length: int, *, nullable: bool = False) -> CheckConstraint:
+    """CHECK that `column` is exactly `length` ASCII digits, written so SQLite and PostgreSQL agree.
+
+    `length()` pins the size; the second clause refuses any character outside 0-9: replacing each
+    digit by nothing must leave the empty string (REPLACE exists on both engines, unlike regexes).
+    """
+    stripped = column
+    for digit in "0123456789":
+        stripped = f"replace({stripped}, '{digit}', '')"
+    condition = f"length({column}) = {length} AND {stripped} = ''"
+    if nullable:
+        condition = f"{column} IS NULL OR ({condition})"
+    return CheckConstraint(condition, name=f"{column}_digits")
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+class TimestampMixin:
+    """Creation and last-change times, in UTC."""
+
+    created_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), default=utc_now, server_default=func.current_timestamp()
+    )
+    updated_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), default=utc_now, onupdate=utc_now, server_default=func.current_timestamp()
+    )
+
+
+def region_code_column(*args: Any, **kwargs: Any) -> Mapped[Any]:
+    """The dotted Kemendagri code of the narrowest region a row belongs to; indexed for the scope filter."""
+    return mapped_column(String(REGION_CODE_LENGTH), *args, index=True, **kwargs)

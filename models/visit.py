@@ -1,0 +1,89 @@
+"""Visit (kunjungan verval): an enumerator's household visit with the socio-economic instrument."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import JSON, CheckConstraint, Date, DateTime, ForeignKey, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from models.base import Base, LabelledEnum, TimestampMixin, enum_column, region_code_column
+from models.instrument import (
+    Condition,
+    CookingFuel,
+    DrinkingWater,
+    FloorMaterial,
+    Lighting,
+    PowerRating,
+    RoofMaterial,
+    Sewage,
+    Tenure,
+    ToiletFacility,
+    ToiletType,
+    WallMaterial,
+)
+
+if TYPE_CHECKING:
+    from models.household import Household
+    from models.proposal import Proposal
+    from models.user import User
+
+
+class VisitResult(LabelledEnum):
+    """Hasil verval as confirmed by the TKSK."""
+
+    PENDING = "menunggu", "Menunggu konfirmasi TKSK"
+    ELIGIBLE = "layak", "Layak"
+    NOT_ELIGIBLE = "tidak_layak", "Tidak layak"
+
+
+class Visit(TimestampMixin, Base):
+    """One verval visit to a household: instrument answers, enumerator, and the TKSK's confirmation."""
+
+    __tablename__ = "visit"
+    __table_args__ = (
+        CheckConstraint("floor_area_m2 IS NULL OR floor_area_m2 BETWEEN 1 AND 10000", name="floor_area_range"),
+        CheckConstraint("room_count IS NULL OR room_count BETWEEN 0 AND 100", name="room_count_range"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    household_id: Mapped[int] = mapped_column(ForeignKey("household.id", ondelete="CASCADE"), index=True)
+    proposal_id: Mapped[int | None] = mapped_column(ForeignKey("proposal.id", ondelete="SET NULL"), index=True)
+    region_code: Mapped[str] = region_code_column()
+    enumerator_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
+    enumerator_name: Mapped[str] = mapped_column(String(120))
+    visited_on: Mapped[date] = mapped_column(Date, index=True)
+
+    tenure: Mapped[Tenure | None] = mapped_column(enum_column(Tenure))
+    floor_area_m2: Mapped[int | None] = mapped_column(Integer)
+    room_count: Mapped[int | None] = mapped_column(Integer)
+    floor_material: Mapped[FloorMaterial | None] = mapped_column(enum_column(FloorMaterial))
+    wall_material: Mapped[WallMaterial | None] = mapped_column(enum_column(WallMaterial))
+    wall_condition: Mapped[Condition | None] = mapped_column(enum_column(Condition, name="wall_condition"))
+    roof_material: Mapped[RoofMaterial | None] = mapped_column(enum_column(RoofMaterial))
+    roof_condition: Mapped[Condition | None] = mapped_column(enum_column(Condition, name="roof_condition"))
+    drinking_water: Mapped[DrinkingWater | None] = mapped_column(enum_column(DrinkingWater))
+    lighting: Mapped[Lighting | None] = mapped_column(enum_column(Lighting))
+    power_rating: Mapped[PowerRating | None] = mapped_column(enum_column(PowerRating))
+    cooking_fuel: Mapped[CookingFuel | None] = mapped_column(enum_column(CookingFuel))
+    toilet_facility: Mapped[ToiletFacility | None] = mapped_column(enum_column(ToiletFacility))
+    toilet_type: Mapped[ToiletType | None] = mapped_column(enum_column(ToiletType))
+    sewage: Mapped[Sewage | None] = mapped_column(enum_column(Sewage))
+    # Lists of Asset / ProgrammeCard values and a {Livestock value: count} map (Blok V).
+    assets: Mapped[list[str]] = mapped_column(JSON, default=list)
+    livestock: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    programme_cards: Mapped[list[str]] = mapped_column(JSON, default=list)
+    notes: Mapped[str] = mapped_column(Text, default="")
+
+    result: Mapped[VisitResult] = mapped_column(enum_column(VisitResult), default=VisitResult.PENDING)
+    confirmed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
+    confirmed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    household: Mapped[Household] = relationship(back_populates="visits")
+    proposal: Mapped[Proposal | None] = relationship(back_populates="visits")
+    enumerator: Mapped[User | None] = relationship(foreign_keys=[enumerator_id])
+    confirmed_by: Mapped[User | None] = relationship(foreign_keys=[confirmed_by_id])
+
+    def __str__(self) -> str:
+        return f"Kunjungan {self.visited_on:%d-%m-%Y} oleh {self.enumerator_name}"
