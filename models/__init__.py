@@ -10,10 +10,11 @@ from models.complaint import Complaint, ComplaintCategory, ComplaintChannel, Com
 from models.decree import Decree, DecreeKind, decree_proposal
 from models.household import DtksStatus, Household
 from models.meeting import Decision, Meeting, MeetingDecision, MeetingKind, MeetingParticipant, ParticipantPosition
-from models.member import Disability, Education, MaritalStatus, Member, Sex, FamilyRelation
+from models.member import Disability, Education, FamilyRelation, MaritalStatus, Member, Sex
 from models.pmt import PmtModel, PmtWeight
 from models.proposal import Proposal, ProposalHistory, ProposalKind, ProposalStatus, RemovalReason
 from models.region import Region, within_region
+from models.scope_sync import copy_region_codes
 from models.user import Role, User
 from models.visit import Visit, VisitResult
 
@@ -59,4 +60,5 @@ __all__ = [
     "VisitResult",
     "decree_proposal",
     "within_region",
+    "copy_region_codes",
 ]

@@ -12,6 +12,7 @@ from models.base import Base, LabelledEnum, TimestampMixin, digits_check, enum_c
 
 if TYPE_CHECKING:
     from models.household import Household
+    from models.region import Region
     from models.user import User
 
 SERVICE_TARGET_MINUTES = 15  # Bulukumba service standard (seed 004)
@@ -60,6 +61,7 @@ class Certificate(TimestampMixin, Base):
     handled_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
     notes: Mapped[str] = mapped_column(Text, default="")
 
+    region: Mapped[Region] = relationship(lazy="joined")
     household: Mapped[Household | None] = relationship()
     handled_by: Mapped[User | None] = relationship()
     approvals: Mapped[list[CertificateApproval]] = relationship(

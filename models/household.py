@@ -67,5 +67,5 @@ class Household(TimestampMixin, Base):
         return next((m for m in self.members if m.family_relation == FamilyRelation.HEAD), None)
 
     def __str__(self) -> str:
-        head = self.head
-        return f"KK {self.no_kk}" + (f" ({head.name})" if head else "")
+        # Only own columns: sqladmin renders this on detached objects (ajax pickers), where members cannot load.
+        return f"KK {self.no_kk}"

@@ -121,3 +121,24 @@ class Member(TimestampMixin, Base):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.family_relation.label if self.family_relation else '-'})"
+
+
+class HouseholdRuleViolation(ValueError):
+    """A change that would break a household rule (exactly one head); the message is in Bahasa Indonesia."""
+
+
+def ensure_head_remains(member: Member, new_relation: FamilyRelation | str | None) -> None:
+    """Refuse moving the head to another relationship: a household must keep exactly one head."""
+    if member.family_relation == FamilyRelation.HEAD and new_relation != FamilyRelation.HEAD:
+        raise HouseholdRuleViolation(
+            "Kepala keluarga tidak dapat diubah hubungannya. Ubah dulu anggota lain menjadi kepala keluarga "
+            "melalui perbaikan data KK."
+        )
+
+
+def ensure_member_deletable(member: Member) -> None:
+    """Refuse deleting the head alone: delete the whole household, or record a removal proposal."""
+    if member.family_relation == FamilyRelation.HEAD:
+        raise HouseholdRuleViolation(
+            "Kepala keluarga tidak dapat dihapus sendiri. Satu KK harus memiliki tepat satu kepala keluarga."
+        )

@@ -1,0 +1,62 @@
+"""The application factory: Starlette + sqladmin, built from settings (nothing connects at import)."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from sqladmin import Admin
+from sqladmin.i18n import I18nConfig
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.requests import Request
+from starlette.responses import RedirectResponse
+from starlette.routing import Route
+
+from console.auth import LoginBackend
+from console.database import make_engine, make_session_factory
+from console.i18n import LANGUAGES, install_indonesian
+from console.request_context import RequestContextMiddleware
+from console.settings import Settings
+from console.views import register_views
+
+TEMPLATES_DIR = Path(__file__).parent / "templates"
+TITLE = "Konsol DTKS"
+
+
+async def _to_console(_request: Request) -> RedirectResponse:
+    return RedirectResponse("/admin/")
+
+
+def create_app(settings: Settings | None = None) -> Starlette:
+    settings = settings or Settings()
+    engine = make_engine(settings)
+    session_factory = make_session_factory(engine)
+    install_indonesian()
+
+    @asynccontextmanager
+    async def lifespan(_app: Starlette) -> AsyncIterator[None]:
+        yield
+        engine.dispose()
+
+    app = Starlette(
+        routes=[Route("/", _to_console)],
+        middleware=[Middleware(RequestContextMiddleware)],
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.engine = engine
+    app.state.session_factory = session_factory
+    admin = Admin(
+        app,
+        session_maker=session_factory,
+        base_url="/admin",
+        title=TITLE,
+        templates_dir=str(TEMPLATES_DIR),
+        authentication_backend=LoginBackend(settings, session_factory),
+        i18n_config=I18nConfig(default_locale=settings.default_locale, language_switcher=LANGUAGES),
+    )
+    register_views(admin)
+    app.state.admin = admin
+    return app

@@ -1,0 +1,124 @@
+"""Form glue for sqladmin: labelled enum choices, NIK/KK validators, and pre-filling from the page link."""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Callable
+from typing import Any
+
+from sqladmin.forms import ModelConverter, converts
+from sqlalchemy.orm import ColumnProperty
+from wtforms import FloatField, Form, SelectField, ValidationError, validators
+from wtforms.fields.core import UnboundField
+
+from console.request_context import current_request
+from models.base import LabelledEnum
+from models.identity import check_nik, check_no_kk
+from models.member import Sex
+
+
+def _enum_value(value: Any) -> str:
+    return value.value if isinstance(value, enum.Enum) else str(value)
+
+
+def enum_coercer(enum_class: type[LabelledEnum]) -> Callable[[Any], LabelledEnum | None]:
+    """Form values become enum members (so models never hold bare strings); empty becomes None."""
+
+    def coerce(value: Any) -> LabelledEnum | None:
+        if value is None or value == "":
+            return None
+        return enum_class(_enum_value(value))
+
+    return coerce
+
+
+class DtksModelConverter(ModelConverter):
+    """sqladmin's converter, but enum selects show the Indonesian label and keep the stored value."""
+
+    @converts("Enum")
+    def conv_enum(self, model: type, prop: ColumnProperty, kwargs: dict[str, Any]) -> UnboundField:
+        column_type = prop.columns[0].type
+        enum_class = getattr(column_type, "enum_class", None)
+        if enum_class is None or not issubclass(enum_class, LabelledEnum):
+            return super().conv_enum(model, prop, kwargs)
+        choices: list[tuple[str, str]] = enum_class.choices()
+        accepted: list[str | None] = [value for value, _ in choices]
+        if prop.columns[0].nullable:
+            choices = [("", "—"), *choices]
+            accepted.append(None)
+            kwargs["filters"] = [*kwargs.get("filters", []), lambda value: value or None]
+        kwargs["choices"] = choices
+        kwargs["coerce"] = enum_coercer(enum_class)
+        kwargs["validators"] = [
+            *kwargs.get("validators", []),
+            validators.AnyOf(accepted, message="Pilihan tidak valid."),
+        ]
+        return SelectField(**kwargs)
+
+
+    @converts("Float", "Double")
+    def conv_float(self, model: type, prop: ColumnProperty, kwargs: dict[str, Any]) -> UnboundField:
+        # SQLAlchemy 2.1's Float no longer derives from Numeric, which sqladmin 0.32 converts.
+        if prop.columns[0].nullable:
+            kwargs["validators"] = [*kwargs.get("validators", []), validators.Optional()]
+        return FloatField(**kwargs)
+
+
+def nik_validator(sex_field: str = "sex", birth_date_field: str = "birth_date") -> Callable[[Form, Any], None]:
+    """WTForms validator: the one NIK rule, checked against the sex and birth date typed in the same form."""
+
+    def validate(form: Form, field: Any) -> None:
+        sex = getattr(form, sex_field, None)
+        birth_date = getattr(form, birth_date_field, None)
+        is_female = None if sex is None or not sex.data else _enum_value(sex.data) == Sex.FEMALE.value
+        result = check_nik(
+            (field.data or "").strip(),
+            is_female=is_female,
+            birth_date=birth_date.data if birth_date is not None else None,
+        )
+        if not result.ok:
+            raise ValidationError(" ".join(result.errors))
+        field.warnings = result.warnings
+
+    return validate
+
+
+def optional_nik_validator(form: Form, field: Any) -> None:
+    """NIK that may be left empty (a complaint may come without one)."""
+    if not (field.data or "").strip():
+        return
+    result = check_nik(field.data.strip())
+    if not result.ok:
+        raise ValidationError(" ".join(result.errors))
+
+
+def no_kk_validator(form: Form, field: Any) -> None:
+    result = check_no_kk((field.data or "").strip())
+    if not result.ok:
+        raise ValidationError(" ".join(result.errors))
+    field.warnings = result.warnings
+
+
+def strip_filter(value: Any) -> Any:
+    return value.strip() if isinstance(value, str) else value
+
+
+def prefill_from_query(form_class: type[Form], allowed: set[str]) -> type[Form]:
+    """A form class that, when opened empty, takes `allowed` fields from the page's query string.
+
+    Lets "Tambah anggota" on a household page open the member form with the household chosen.
+    """
+
+    class PrefilledForm(form_class):  # type: ignore[valid-type, misc]
+        def __init__(self, formdata: Any = None, obj: Any = None, **kwargs: Any) -> None:
+            super().__init__(formdata, obj, **kwargs)
+            request = current_request()
+            if formdata is not None or obj is not None or request is None:
+                return
+            for name in allowed:
+                value = request.query_params.get(name)
+                if value and hasattr(self, name):
+                    getattr(self, name).data = value
+
+    PrefilledForm.__name__ = form_class.__name__
+    return PrefilledForm

@@ -1,0 +1,41 @@
+"""Every console view, in menu order."""
+
+from __future__ import annotations
+
+from sqladmin import Admin
+
+from console.views.administration import AuditEntryView, RegionView, UserView
+from console.views.chain import (
+    DecreeView,
+    MeetingParticipantView,
+    MeetingView,
+    ProposalHistoryView,
+    ProposalView,
+    VisitView,
+)
+from console.views.households import HouseholdView, MemberView
+from console.views.ministry import PmtModelView, PmtWeightView
+from console.views.services import CertificateView, ComplaintView
+
+ALL_VIEWS = [
+    HouseholdView,
+    MemberView,
+    ProposalView,
+    ProposalHistoryView,
+    MeetingView,
+    MeetingParticipantView,
+    VisitView,
+    DecreeView,
+    CertificateView,
+    ComplaintView,
+    PmtModelView,
+    PmtWeightView,
+    UserView,
+    RegionView,
+    AuditEntryView,
+]
+
+
+def register_views(admin: Admin) -> None:
+    for view in ALL_VIEWS:
+        admin.add_view(view)

@@ -1,0 +1,141 @@
+"""Administrasi: users, the region reference, and the audit trail."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from starlette.requests import Request
+from wtforms import Form, PasswordField
+
+from console.views.base import DtksModelView
+from console.views.filters import ChoiceFilter, RegionFilter
+from console.views.households import REQUIRED
+from models import AuditAction, AuditEntry, Region, Role, User
+from models.passwords import password_problems
+from models.region_codes import RegionLevel, level_of
+
+USER_LABELS = {
+    "username": "Nama pengguna",
+    "full_name": "Nama lengkap",
+    "role": "Peran",
+    "scope_region": "Wilayah tugas",
+    "is_active": "Aktif",
+    "last_login_at": "Terakhir masuk",
+    "created_at": "Dibuat",
+    "updated_at": "Diubah",
+}
+
+
+def scope_level_problem(role: Role, scope_code: str | None) -> str | None:
+    """The message when a scope region does not fit the role's tier, else None."""
+    wanted = role.scope_level
+    if wanted is None:
+        return None if not scope_code else f"Peran {role.label} berlaku nasional: kosongkan wilayah tugas."
+    if not scope_code or level_of(scope_code) != wanted:
+        return f"Peran {role.label} harus diberi wilayah tugas tingkat {RegionLevel(wanted).label}."
+    return None
+
+
+class UserView(DtksModelView, model=User):
+    name = "Pengguna"
+    name_plural = "Pengguna"
+    icon = "fa-solid fa-user-shield"
+    category = "Administrasi"
+
+    column_list: ClassVar = [User.username, User.full_name, User.role, User.scope_region, User.is_active, User.last_login_at]
+    column_details_exclude_list: ClassVar = [User.password_hash, User.id, User.scope_region_code]
+    column_labels: ClassVar = USER_LABELS
+    column_searchable_list: ClassVar = [User.username]
+    search_name_columns: ClassVar = [User.username, User.full_name]
+    search_hint = "Nama pengguna atau nama lengkap"
+    column_filters: ClassVar = [ChoiceFilter.for_enum(User.role, Role, "Peran")]
+    form_columns: ClassVar = [User.username, User.full_name, User.role, User.scope_region, User.is_active]
+    form_ajax_refs: ClassVar = {"scope_region": {"fields": ("code", "name"), "order_by": "code", "limit": 20}}
+    form_args: ClassVar = {
+        **{name: {"label": label} for name, label in USER_LABELS.items()},
+        "username": {"label": "Nama pengguna", "validators": [REQUIRED]},
+        "full_name": {"label": "Nama lengkap", "validators": [REQUIRED]},
+        "scope_region": {"label": "Wilayah tugas", "description": "Kosong untuk Pusdatin dan admin."},
+    }
+
+    async def scaffold_form(self, rules: list[Any] | None = None) -> type[Form]:
+        base = await super().scaffold_form(rules)
+        password = PasswordField(
+            "Kata sandi",
+            description="Minimal 10 karakter. Pada ubah data, kosongkan bila tidak diganti.",
+        )
+        return type("UserForm", (base,), {"password": password})
+
+    async def on_model_change(self, data: dict[str, Any], model: Any, is_created: bool, request: Request) -> None:
+        password = data.pop("password", "") or ""
+        role = Role(data["role"]) if data.get("role") else None
+        problem = scope_level_problem(role, data.get("scope_region") or None) if role else None
+        if problem:
+            raise ValueError(problem)
+        if is_created or password:
+            problems = password_problems(password, username=str(data.get("username") or ""))
+            if problems:
+                raise ValueError(" ".join(problems))
+            model.set_password(password)
+
+
+class RegionView(DtksModelView, model=Region):
+    name = "Wilayah"
+    name_plural = "Wilayah (Kemendagri)"
+    icon = "fa-solid fa-map-location-dot"
+    category = "Administrasi"
+    can_create = False
+    can_edit = False
+    can_delete = False
+
+    column_list: ClassVar = [Region.code, Region.name, Region.level, Region.parent]
+    column_labels: ClassVar = {"code": "Kode", "name": "Nama", "level": "Tingkat", "parent": "Induk", "parent_code": "Kode induk"}
+    column_formatters: ClassVar = {"level": lambda region, _: RegionLevel(region.level).label}
+    column_sortable_list: ClassVar = [Region.code, Region.name]
+    column_default_sort: ClassVar = [(Region.code, False)]
+    column_searchable_list: ClassVar = [Region.name]
+    search_name_columns: ClassVar = [Region.name, Region.code]
+    search_hint = "Nama atau kode wilayah"
+    column_filters: ClassVar = [
+        ChoiceFilter(Region.level, [(str(level.value), level.label) for level in RegionLevel], "Tingkat", "level"),
+        RegionFilter(Region.code, title="Di dalam wilayah", parameter_name="di_dalam"),
+    ]
+
+
+class AuditEntryView(DtksModelView, model=AuditEntry):
+    name = "Jejak Audit"
+    name_plural = "Jejak Audit"
+    icon = "fa-solid fa-list-check"
+    category = "Administrasi"
+    can_create = False
+    can_edit = False
+    can_delete = False
+
+    column_list: ClassVar = [
+        AuditEntry.at,
+        AuditEntry.actor_name,
+        AuditEntry.action,
+        AuditEntry.object_type,
+        AuditEntry.object_id,
+        AuditEntry.region_code,
+        AuditEntry.ip,
+    ]
+    column_labels: ClassVar = {
+        "at": "Waktu (UTC)",
+        "actor_name": "Pelaku",
+        "actor_id": "ID pelaku",
+        "action": "Tindakan",
+        "object_type": "Jenis data",
+        "object_id": "ID data",
+        "region_code": "Kode wilayah",
+        "ip": "Alamat IP",
+        "request_id": "ID permintaan",
+        "before": "Sebelum",
+        "after": "Sesudah",
+        "message": "Keterangan",
+    }
+    column_default_sort: ClassVar = [(AuditEntry.id, True)]
+    column_filters: ClassVar = [
+        RegionFilter(AuditEntry.region_code),
+        ChoiceFilter.for_enum(AuditEntry.action, AuditAction, "Tindakan"),
+    ]

@@ -1,0 +1,263 @@
+"""Keluarga and Anggota Keluarga: the register itself."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from sqlalchemy import Select, select
+from sqlalchemy.orm import selectinload
+from starlette.requests import Request
+from wtforms import DateField, Form, SelectField, StringField, TextAreaField, validators
+
+from console.forms import enum_coercer, nik_validator, no_kk_validator, strip_filter
+from console.views.base import DtksModelView, flash_warnings
+from console.views.filters import ChoiceFilter, RegionFilter
+from models import (
+    DtksStatus,
+    Education,
+    FamilyRelation,
+    Household,
+    MaritalStatus,
+    Member,
+    Proposal,
+    Region,
+    Sex,
+)
+from models.identity import check_nik, check_no_kk
+from models.member import ensure_head_remains, ensure_member_deletable
+
+REQUIRED = validators.InputRequired(message="Kolom ini wajib diisi.")
+DESIL_CHOICES = [(str(desil), f"Desil {desil}") for desil in range(1, 11)]
+VILLAGES_ONLY = {"fields": ("code", "name"), "order_by": "code", "where": Region.level == 4, "limit": 20}
+
+MEMBER_LABELS = {
+    "household": "Keluarga (No. KK)",
+    "nik": "NIK",
+    "name": "Nama lengkap",
+    "sex": "Jenis kelamin",
+    "birth_place": "Tempat lahir",
+    "birth_date": "Tanggal lahir",
+    "family_relation": "Hubungan keluarga",
+    "mother_name": "Nama ibu kandung",
+    "marital_status": "Status kawin",
+    "occupation": "Pekerjaan",
+    "education": "Pendidikan",
+    "disability": "Disabilitas",
+    "region_code": "Kode wilayah",
+    "created_at": "Dibuat",
+    "updated_at": "Diubah",
+}
+
+
+def _head_fields() -> dict[str, Any]:
+    """The head's fields on the new-household form: a household is never stored without its head."""
+    return {
+        "head_nik": StringField(
+            "NIK kepala keluarga",
+            validators=[nik_validator("head_sex", "head_birth_date")],
+            filters=[strip_filter],
+            description="16 digit; tanggal lahir perempuan ditambah 40.",
+        ),
+        "head_name": StringField("Nama kepala keluarga", validators=[REQUIRED, validators.Length(max=120)]),
+        "head_sex": SelectField(
+            "Jenis kelamin kepala keluarga", choices=Sex.choices(), coerce=enum_coercer(Sex), validators=[REQUIRED]
+        ),
+        "head_birth_place": StringField("Tempat lahir kepala keluarga", validators=[validators.Length(max=80)]),
+        "head_birth_date": DateField(
+            "Tanggal lahir kepala keluarga",
+            validators=[REQUIRED],
+            render_kw={"data-role": "datepicker"},
+        ),
+        "head_mother_name": StringField("Nama ibu kandung kepala keluarga", validators=[validators.Length(max=120)]),
+        "head_marital_status": SelectField(
+            "Status kawin kepala keluarga", choices=MaritalStatus.choices(), coerce=enum_coercer(MaritalStatus)
+        ),
+        "head_occupation": StringField("Pekerjaan kepala keluarga", validators=[validators.Length(max=80)]),
+        "head_education": SelectField(
+            "Pendidikan kepala keluarga", choices=Education.choices(), coerce=enum_coercer(Education)
+        ),
+    }
+
+
+HEAD_FIELD_NAMES = list(_head_fields())
+
+
+def _head_from(data: dict[str, Any]) -> Member:
+    values = {name.removeprefix("head_"): data.pop(name, None) for name in HEAD_FIELD_NAMES}
+    return Member(family_relation=FamilyRelation.HEAD, **{k: v for k, v in values.items() if v is not None})
+
+
+class HouseholdView(DtksModelView, model=Household):
+    name = "Keluarga"
+    name_plural = "Keluarga"
+    icon = "fa-solid fa-people-roof"
+    category = "Register DTKS"
+    details_template = "household_details.html"
+
+    column_list: ClassVar = [
+        Household.no_kk,
+        Household.members,
+        Household.region,
+        Household.address,
+        Household.dtks_status,
+        Household.desil,
+        Household.period,
+    ]
+    column_details_list: ClassVar = [
+        Household.no_kk,
+        Household.region,
+        Household.address,
+        Household.rt,
+        Household.rw,
+        Household.dtks_status,
+        Household.desil,
+        Household.period,
+        Household.notes,
+        Household.created_at,
+        Household.updated_at,
+    ]
+    column_labels: ClassVar = {
+        "no_kk": "No. KK",
+        "members": "Kepala keluarga",
+        "region": "Desa/Kelurahan",
+        "address": "Alamat",
+        "rt": "RT",
+        "rw": "RW",
+        "dtks_status": "Status DTKS",
+        "desil": "Desil",
+        "period": "Periode penetapan",
+        "notes": "Catatan",
+        "created_at": "Dibuat",
+        "updated_at": "Diubah",
+    }
+    column_formatters: ClassVar = {
+        "members": lambda household, _: household.head.name if household.head else "—",
+    }
+    column_sortable_list: ClassVar = [Household.id, Household.no_kk, Household.desil]
+    column_default_sort: ClassVar = [(Household.id, True)]
+    column_searchable_list: ClassVar = [Household.no_kk]
+    search_identity_columns: ClassVar = [Household.no_kk]
+    search_hint = "No. KK, NIK anggota, atau nama kepala keluarga"
+    column_filters: ClassVar = [
+        RegionFilter(Household.region_code),
+        ChoiceFilter.for_enum(Household.dtks_status, DtksStatus, "Status DTKS"),
+        ChoiceFilter(Household.desil, DESIL_CHOICES, "Desil", "desil"),
+    ]
+    form_columns: ClassVar = [
+        Household.region,
+        Household.no_kk,
+        Household.address,
+        Household.rt,
+        Household.rw,
+        Household.notes,
+    ]
+    form_create_rules: ClassVar = ["region", "no_kk", "address", "rt", "rw", *HEAD_FIELD_NAMES, "notes"]
+    form_edit_rules: ClassVar = ["region", "no_kk", "address", "rt", "rw", "notes"]
+    form_ajax_refs: ClassVar = {"region": VILLAGES_ONLY}
+    form_args: ClassVar = {
+        "region": {"label": "Desa/Kelurahan", "description": "Ketik nama atau kode desa/kelurahan."},
+        "no_kk": {"label": "No. KK", "validators": [no_kk_validator], "filters": [strip_filter]},
+        "address": {"label": "Alamat", "validators": [REQUIRED]},
+        "rt": {"label": "RT", "validators": [validators.Regexp(r"^\d{0,3}$", message="RT berupa angka.")]},
+        "rw": {"label": "RW", "validators": [validators.Regexp(r"^\d{0,3}$", message="RW berupa angka.")]},
+        "notes": {"label": "Catatan"},
+    }
+
+    def search_conditions(self, term: str) -> list[Any]:
+        conditions = super().search_conditions(term)
+        if term.isdigit() and len(term) == 16:
+            conditions.append(Household.id.in_(select(Member.household_id).where(Member.nik == term)))
+        elif not term.isdigit():
+            heads = select(Member.household_id).where(
+                Member.family_relation == FamilyRelation.HEAD, Member.name.ilike(f"%{term}%")
+            )
+            conditions.append(Household.id.in_(heads))
+        return conditions
+
+    async def scaffold_form(self, rules: list[Any] | None = None) -> type[Form]:
+        if rules is not self._form_create_rules:
+            return await super().scaffold_form(rules)
+        base = await super().scaffold_form(None)
+        # "notes" is declared again after the head's fields so the form reads top to bottom.
+        fields = {**_head_fields(), "notes": TextAreaField("Catatan")}
+        form = type("HouseholdCreateForm", (base,), fields)
+        self._validate_form_class(rules, form)
+        return form
+
+    def details_query(self, request: Request) -> Select:
+        return super().details_query(request).options(
+            selectinload(Household.members),
+            selectinload(Household.proposals).selectinload(Proposal.history),
+            selectinload(Household.visits),
+        )
+
+    async def on_model_change(self, data: dict[str, Any], model: Any, is_created: bool, request: Request) -> None:
+        region_code = str(data.get("region") or "")
+        if region_code and len(region_code) != 13:
+            raise ValueError("Pilih sebuah desa/kelurahan (bukan kecamatan atau kabupaten).")
+        warnings = check_no_kk(str(data.get("no_kk") or "")).warnings
+        if is_created:
+            head = _head_from(data)
+            warnings += check_nik(head.nik or "").warnings
+            model.members.append(head)
+        flash_warnings(request, warnings)
+
+
+class MemberView(DtksModelView, model=Member):
+    name = "Anggota Keluarga"
+    name_plural = "Anggota Keluarga"
+    icon = "fa-solid fa-user"
+    category = "Register DTKS"
+    prefill_fields: ClassVar = {"household"}
+
+    column_list: ClassVar = [
+        Member.nik,
+        Member.name,
+        Member.sex,
+        Member.birth_date,
+        Member.family_relation,
+        Member.household,
+        Member.region_code,
+    ]
+    column_details_exclude_list: ClassVar = [Member.id, Member.household_id]
+    column_labels: ClassVar = MEMBER_LABELS
+    column_sortable_list: ClassVar = [Member.id, Member.name, Member.birth_date]
+    column_default_sort: ClassVar = [(Member.id, True)]
+    column_searchable_list: ClassVar = [Member.nik]
+    search_identity_columns: ClassVar = [Member.nik]
+    search_name_columns: ClassVar = [Member.name]
+    search_hint = "NIK atau nama"
+    column_filters: ClassVar = [
+        RegionFilter(Member.region_code),
+        ChoiceFilter.for_enum(Member.sex, Sex, "Jenis kelamin"),
+        ChoiceFilter.for_enum(Member.family_relation, FamilyRelation, "Hubungan keluarga"),
+    ]
+    form_columns: ClassVar = [
+        Member.household,
+        Member.nik,
+        Member.name,
+        Member.sex,
+        Member.birth_place,
+        Member.birth_date,
+        Member.family_relation,
+        Member.mother_name,
+        Member.marital_status,
+        Member.occupation,
+        Member.education,
+        Member.disability,
+    ]
+    form_ajax_refs: ClassVar = {"household": {"fields": ("no_kk",), "order_by": "no_kk", "limit": 20}}
+    form_args: ClassVar = {
+        **{name: {"label": label} for name, label in MEMBER_LABELS.items()},
+        "nik": {"label": "NIK", "validators": [nik_validator()], "filters": [strip_filter]},
+        "name": {"label": "Nama lengkap", "validators": [REQUIRED]},
+        "birth_date": {"label": "Tanggal lahir", "validators": [REQUIRED]},
+    }
+
+    async def on_model_change(self, data: dict[str, Any], model: Any, is_created: bool, request: Request) -> None:
+        if not is_created:
+            ensure_head_remains(model, data.get("family_relation"))
+        flash_warnings(request, check_nik(str(data.get("nik") or "")).warnings)
+
+    async def on_model_delete(self, model: Any, request: Request) -> None:
+        ensure_member_deletable(model)

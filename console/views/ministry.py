@@ -1,0 +1,105 @@
+"""Model PMT: versioned, illustrative scoring weights and desil cut-offs (Pusdatin)."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from starlette.requests import Request
+from wtforms import validators
+
+from console.views.base import DtksModelView
+from console.views.households import REQUIRED
+from models import PmtModel, PmtWeight
+from models.region_codes import is_region_code
+
+ILLUSTRATIVE_NOTE = "Bobot ilustratif, bukan koefisien resmi."
+
+PMT_LABELS = {
+    "version": "Versi",
+    "name": "Nama model",
+    "region_code": "Wilayah (kosong = nasional)",
+    "intercept": "Intersep",
+    "desil_cutoffs": "Batas desil (9 angka naik)",
+    "effective_period": "Berlaku mulai periode",
+    "is_illustrative": "Ilustratif",
+    "is_active": "Aktif",
+    "weights": "Bobot",
+    "created_at": "Dibuat",
+}
+
+
+def check_cutoffs(cutoffs: Any) -> list[float]:
+    if not isinstance(cutoffs, list) or len(cutoffs) != 9:
+        raise ValueError("Batas desil harus daftar 9 angka, misalnya [10, 20, 30, 40, 50, 60, 70, 80, 90].")
+    try:
+        numbers = [float(value) for value in cutoffs]
+    except (TypeError, ValueError) as error:
+        raise ValueError("Batas desil harus berupa angka.") from error
+    if numbers != sorted(numbers) or len(set(numbers)) != 9:
+        raise ValueError("Batas desil harus naik berurutan tanpa angka sama.")
+    return numbers
+
+
+class PmtModelView(DtksModelView, model=PmtModel):
+    name = "Model PMT"
+    name_plural = "Model PMT"
+    icon = "fa-solid fa-scale-balanced"
+    category = "Kementerian"
+
+    column_list: ClassVar = [
+        PmtModel.version,
+        PmtModel.name,
+        PmtModel.region_code,
+        PmtModel.effective_period,
+        PmtModel.is_illustrative,
+        PmtModel.is_active,
+    ]
+    column_labels: ClassVar = PMT_LABELS
+    form_columns: ClassVar = [
+        PmtModel.version,
+        PmtModel.name,
+        PmtModel.region_code,
+        PmtModel.intercept,
+        PmtModel.desil_cutoffs,
+        PmtModel.effective_period,
+        PmtModel.is_active,
+    ]
+    form_args: ClassVar = {
+        **{name: {"label": label} for name, label in PMT_LABELS.items()},
+        "version": {"label": "Versi", "validators": [REQUIRED]},
+        "name": {"label": "Nama model", "validators": [REQUIRED], "description": ILLUSTRATIVE_NOTE},
+        "effective_period": {
+            "label": "Berlaku mulai periode",
+            "validators": [
+                REQUIRED,
+                validators.Regexp(r"^\d{4}-(01|04|07|10)$", message="Periode TTTT-BB: bulan 01, 04, 07 atau 10."),
+            ],
+        },
+    }
+
+    async def on_model_change(self, data: dict[str, Any], model: Any, is_created: bool, request: Request) -> None:
+        data["desil_cutoffs"] = check_cutoffs(data.get("desil_cutoffs"))
+        region_code = (data.get("region_code") or "").strip()
+        if region_code and not (is_region_code(region_code) and len(region_code) == 5):
+            raise ValueError("Wilayah model PMT: kosong (nasional) atau kode kabupaten/kota, misalnya 52.72.")
+        data["region_code"] = region_code
+        # Every model entered here is a simulation: never presented as official coefficients.
+        data["is_illustrative"] = True
+
+
+class PmtWeightView(DtksModelView, model=PmtWeight):
+    name = "Bobot PMT"
+    name_plural = "Bobot PMT"
+    icon = "fa-solid fa-weight-hanging"
+    category = "Kementerian"
+    prefill_fields: ClassVar = {"model"}
+
+    column_list: ClassVar = [PmtWeight.model, PmtWeight.variable, PmtWeight.choice, PmtWeight.weight]
+    column_labels: ClassVar = {"model": "Model", "variable": "Variabel", "choice": "Pilihan", "weight": "Bobot"}
+    form_columns: ClassVar = [PmtWeight.model, PmtWeight.variable, PmtWeight.choice, PmtWeight.weight]
+    form_args: ClassVar = {
+        "model": {"label": "Model", "validators": [REQUIRED]},
+        "variable": {"label": "Variabel", "validators": [REQUIRED]},
+        "choice": {"label": "Pilihan (kosong untuk variabel angka)"},
+        "weight": {"label": "Bobot", "validators": [validators.InputRequired(message="Bobot wajib diisi.")]},
+    }
