@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from logging.config import fileConfig
 
-from alembic import context
-
 import models
+from alembic import context
 from console.database import make_engine
 from console.settings import Settings
 

@@ -8,9 +8,9 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from alembic import command
 from alembic.config import Config
 
+from alembic import command
 from console.settings import PROJECT_DIR, Settings, ensure_env_file
 
 

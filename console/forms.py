@@ -55,7 +55,6 @@ class DtksModelConverter(ModelConverter):
         ]
         return SelectField(**kwargs)
 
-
     @converts("Float", "Double")
     def conv_float(self, model: type, prop: ColumnProperty, kwargs: dict[str, Any]) -> UnboundField:
         # SQLAlchemy 2.1's Float no longer derives from Numeric, which sqladmin 0.32 converts.

@@ -9,7 +9,14 @@ from models.certificate import Certificate, CertificateApproval, CertificateResu
 from models.complaint import Complaint, ComplaintCategory, ComplaintChannel, ComplaintStatus
 from models.decree import Decree, DecreeKind, decree_proposal
 from models.household import DtksStatus, Household
-from models.meeting import Decision, Meeting, MeetingDecision, MeetingKind, MeetingParticipant, ParticipantPosition
+from models.meeting import (
+    Decision,
+    Meeting,
+    MeetingDecision,
+    MeetingKind,
+    MeetingParticipant,
+    ParticipantPosition,
+)
 from models.member import Disability, Education, FamilyRelation, MaritalStatus, Member, Sex
 from models.pmt import PmtModel, PmtWeight
 from models.proposal import Proposal, ProposalHistory, ProposalKind, ProposalStatus, RemovalReason

@@ -8,7 +8,15 @@ from typing import TYPE_CHECKING
 from sqlalchemy import DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from models.base import Base, LabelledEnum, TimestampMixin, digits_check, enum_column, region_code_column, utc_now
+from models.base import (
+    Base,
+    LabelledEnum,
+    TimestampMixin,
+    digits_check,
+    enum_column,
+    region_code_column,
+    utc_now,
+)
 
 if TYPE_CHECKING:
     from models.household import Household

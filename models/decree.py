@@ -38,9 +38,7 @@ class Decree(TimestampMixin, Base):
     __table_args__ = (
         UniqueConstraint("kind", "region_code", "number"),
         CheckConstraint(PERIOD_PATTERN_SQL, name="period_shape"),
-        CheckConstraint(
-            "kind <> 'penetapan_kementerian' OR period IS NOT NULL", name="determination_needs_period"
-        ),
+        CheckConstraint("kind <> 'penetapan_kementerian' OR period IS NOT NULL", name="determination_needs_period"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

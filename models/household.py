@@ -66,6 +66,11 @@ class Household(TimestampMixin, Base):
 
         return next((m for m in self.members if m.family_relation == FamilyRelation.HEAD), None)
 
+    @property
+    def head_name(self) -> str:
+        head = self.head
+        return head.name if head is not None else ""
+
     def __str__(self) -> str:
         # Only own columns: sqladmin renders this on detached objects (ajax pickers), where members cannot load.
         return f"KK {self.no_kk}"

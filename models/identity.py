@@ -101,9 +101,7 @@ def check_nik(nik: str, *, is_female: bool | None = None, birth_date: date | Non
     female_coded = raw_day > FEMALE_DAY_OFFSET
     day = raw_day - FEMALE_DAY_OFFSET if female_coded else raw_day
     if not (1 <= raw_day <= 31 or 41 <= raw_day <= 71):
-        errors.append(
-            f"NIK: tanggal lahir '{nik[6:8]}' tidak mungkin (01-31 untuk laki-laki, 41-71 untuk perempuan)."
-        )
+        errors.append(f"NIK: tanggal lahir '{nik[6:8]}' tidak mungkin (01-31 untuk laki-laki, 41-71 untuk perempuan).")
     elif not 1 <= month <= 12:
         errors.append(f"NIK: bulan lahir '{nik[8:10]}' tidak mungkin (harus 01-12).")
     elif not _dates_for(day, month, year):

@@ -106,9 +106,7 @@ class Member(TimestampMixin, Base):
     birth_date: Mapped[date] = mapped_column(Date)
     family_relation: Mapped[FamilyRelation] = mapped_column(enum_column(FamilyRelation))
     mother_name: Mapped[str] = mapped_column(String(120), default="")
-    marital_status: Mapped[MaritalStatus] = mapped_column(
-        enum_column(MaritalStatus), default=MaritalStatus.SINGLE
-    )
+    marital_status: Mapped[MaritalStatus] = mapped_column(enum_column(MaritalStatus), default=MaritalStatus.SINGLE)
     occupation: Mapped[str] = mapped_column(String(80), default="")
     education: Mapped[Education] = mapped_column(enum_column(Education), default=Education.NONE)
     disability: Mapped[Disability] = mapped_column(enum_column(Disability), default=Disability.NONE)

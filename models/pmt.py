@@ -5,8 +5,6 @@ The weights are illustrative, never official coefficients (reference/domain-note
 
 from __future__ import annotations
 
-
-
 from sqlalchemy import JSON, Boolean, Float, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 

@@ -82,9 +82,7 @@ class Proposal(TimestampMixin, Base):
 
     __tablename__ = "proposal"
     __table_args__ = (
-        CheckConstraint(
-            "kind <> 'dikeluarkan' OR removal_reason IS NOT NULL", name="removal_needs_reason"
-        ),
+        CheckConstraint("kind <> 'dikeluarkan' OR removal_reason IS NOT NULL", name="removal_needs_reason"),
         Index("ix_proposal_region_code_status", "region_code", "status"),
         Index("ix_proposal_status_changed_at", "status", "status_changed_at"),
     )
@@ -128,9 +126,7 @@ class ProposalHistory(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     proposal_id: Mapped[int] = mapped_column(ForeignKey("proposal.id", ondelete="CASCADE"), index=True)
     region_code: Mapped[str] = region_code_column()
-    from_status: Mapped[ProposalStatus | None] = mapped_column(
-        enum_column(ProposalStatus, name="history_from_status")
-    )
+    from_status: Mapped[ProposalStatus | None] = mapped_column(enum_column(ProposalStatus, name="history_from_status"))
     to_status: Mapped[ProposalStatus] = mapped_column(enum_column(ProposalStatus, name="history_to_status"))
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
     actor_name: Mapped[str] = mapped_column(String(120))

@@ -18,9 +18,7 @@ class Region(Base):
     code: Mapped[str] = mapped_column(String(REGION_CODE_LENGTH), primary_key=True)
     name: Mapped[str] = mapped_column(String(120), index=True)
     level: Mapped[int] = mapped_column(Integer, index=True)
-    parent_code: Mapped[str | None] = mapped_column(
-        String(REGION_CODE_LENGTH), ForeignKey("region.code"), index=True
-    )
+    parent_code: Mapped[str | None] = mapped_column(String(REGION_CODE_LENGTH), ForeignKey("region.code"), index=True)
 
     parent: Mapped[Region | None] = relationship(remote_side=[code], lazy="joined", join_depth=1)
 

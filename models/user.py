@@ -57,7 +57,12 @@ ROLE_SCOPE_LEVEL: dict[Role, RegionLevel | None] = {
 }
 
 # Code length of each level's dotted code, for the database CHECK ("35"=2, "35.15"=5, ...).
-_CODE_LENGTH = {RegionLevel.PROVINCE: 2, RegionLevel.REGENCY: 5, RegionLevel.KECAMATAN: 8, RegionLevel.VILLAGE: 13}
+_CODE_LENGTH = {
+    RegionLevel.PROVINCE: 2,
+    RegionLevel.REGENCY: 5,
+    RegionLevel.KECAMATAN: 8,
+    RegionLevel.VILLAGE: 13,
+}
 
 
 def _role_scope_check() -> str:
@@ -66,7 +71,10 @@ def _role_scope_check() -> str:
         if level is None:
             clauses.append(f"(role = '{role.value}' AND scope_region_code IS NULL)")
         else:
-            clauses.append(f"(role = '{role.value}' AND length(scope_region_code) = {_CODE_LENGTH[level]})")
+            clauses.append(
+                f"(role = '{role.value}' AND scope_region_code IS NOT NULL"
+                f" AND length(scope_region_code) = {_CODE_LENGTH[level]})"
+            )
     return " OR ".join(clauses)
 
 

@@ -42,7 +42,14 @@ class UserView(DtksModelView, model=User):
     icon = "fa-solid fa-user-shield"
     category = "Administrasi"
 
-    column_list: ClassVar = [User.username, User.full_name, User.role, User.scope_region, User.is_active, User.last_login_at]
+    column_list: ClassVar = [
+        User.username,
+        User.full_name,
+        User.role,
+        User.scope_region,
+        User.is_active,
+        User.last_login_at,
+    ]
     column_details_exclude_list: ClassVar = [User.password_hash, User.id, User.scope_region_code]
     column_labels: ClassVar = USER_LABELS
     column_searchable_list: ClassVar = [User.username]
@@ -89,7 +96,13 @@ class RegionView(DtksModelView, model=Region):
     can_delete = False
 
     column_list: ClassVar = [Region.code, Region.name, Region.level, Region.parent]
-    column_labels: ClassVar = {"code": "Kode", "name": "Nama", "level": "Tingkat", "parent": "Induk", "parent_code": "Kode induk"}
+    column_labels: ClassVar = {
+        "code": "Kode",
+        "name": "Nama",
+        "level": "Tingkat",
+        "parent": "Induk",
+        "parent_code": "Kode induk",
+    }
     column_formatters: ClassVar = {"level": lambda region, _: RegionLevel(region.level).label}
     column_sortable_list: ClassVar = [Region.code, Region.name]
     column_default_sort: ClassVar = [(Region.code, False)]

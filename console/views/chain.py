@@ -27,8 +27,11 @@ from models import (
 from models.region_codes import is_region_code
 
 HOUSEHOLD_LOOKUP = {"fields": ("no_kk",), "order_by": "no_kk", "limit": 20}
-PERIOD_RULE = validators.Optional(), validators.Regexp(
-    r"^\d{4}-(01|04|07|10)$", message="Periode ditulis TTTT-BB, bulan Januari, April, Juli atau Oktober."
+PERIOD_RULE = (
+    validators.Optional(),
+    validators.Regexp(
+        r"^\d{4}-(01|04|07|10)$", message="Periode ditulis TTTT-BB, bulan Januari, April, Juli atau Oktober."
+    ),
 )
 
 PROPOSAL_LABELS = {
@@ -179,7 +182,13 @@ class MeetingView(DtksModelView, model=Meeting):
     icon = "fa-solid fa-people-group"
     category = "Alur Usulan"
 
-    column_list: ClassVar = [Meeting.held_on, Meeting.kind, Meeting.region, Meeting.ba_number, Meeting.finalised_at]
+    column_list: ClassVar = [
+        Meeting.held_on,
+        Meeting.kind,
+        Meeting.region,
+        Meeting.ba_number,
+        Meeting.finalised_at,
+    ]
     column_details_list: ClassVar = [
         Meeting.kind,
         Meeting.region,
@@ -195,7 +204,14 @@ class MeetingView(DtksModelView, model=Meeting):
     column_labels: ClassVar = MEETING_LABELS
     column_default_sort: ClassVar = [(Meeting.held_on, True)]
     column_filters: ClassVar = [RegionFilter(Meeting.region_code)]
-    form_columns: ClassVar = [Meeting.kind, Meeting.region, Meeting.held_on, Meeting.place, Meeting.ba_number, Meeting.notes]
+    form_columns: ClassVar = [
+        Meeting.kind,
+        Meeting.region,
+        Meeting.held_on,
+        Meeting.place,
+        Meeting.ba_number,
+        Meeting.notes,
+    ]
     form_ajax_refs: ClassVar = {"region": VILLAGES_ONLY}
     form_args: ClassVar = {
         **{name: {"label": label} for name, label in MEETING_LABELS.items()},
@@ -204,8 +220,8 @@ class MeetingView(DtksModelView, model=Meeting):
     }
 
     def details_query(self, request: Request) -> Select:
-        return super().details_query(request).options(
-            selectinload(Meeting.participants), selectinload(Meeting.decisions)
+        return (
+            super().details_query(request).options(selectinload(Meeting.participants), selectinload(Meeting.decisions))
         )
 
 
@@ -217,9 +233,18 @@ class MeetingParticipantView(DtksModelView, model=MeetingParticipant):
     prefill_fields: ClassVar = {"meeting"}
 
     column_list: ClassVar = [MeetingParticipant.meeting, MeetingParticipant.name, MeetingParticipant.position]
-    column_labels: ClassVar = {"meeting": "Musyawarah", "name": "Nama", "position": "Jabatan", "region_code": "Kode wilayah"}
+    column_labels: ClassVar = {
+        "meeting": "Musyawarah",
+        "name": "Nama",
+        "position": "Jabatan",
+        "region_code": "Kode wilayah",
+    }
     column_filters: ClassVar = [RegionFilter(MeetingParticipant.region_code)]
-    form_columns: ClassVar = [MeetingParticipant.meeting, MeetingParticipant.name, MeetingParticipant.position]
+    form_columns: ClassVar = [
+        MeetingParticipant.meeting,
+        MeetingParticipant.name,
+        MeetingParticipant.position,
+    ]
     form_args: ClassVar = {
         "meeting": {"label": "Musyawarah"},
         "name": {"label": "Nama", "validators": [REQUIRED]},
@@ -295,15 +320,33 @@ class VisitView(DtksModelView, model=Visit):
     category = "Alur Usulan"
     prefill_fields: ClassVar = {"household", "proposal"}
 
-    column_list: ClassVar = [Visit.visited_on, Visit.household, Visit.enumerator_name, Visit.result, Visit.region_code]
-    column_details_exclude_list: ClassVar = [Visit.id, Visit.household_id, Visit.proposal_id, Visit.enumerator_id]
+    column_list: ClassVar = [
+        Visit.visited_on,
+        Visit.household,
+        Visit.enumerator_name,
+        Visit.result,
+        Visit.region_code,
+    ]
+    column_details_exclude_list: ClassVar = [
+        Visit.id,
+        Visit.household_id,
+        Visit.proposal_id,
+        Visit.enumerator_id,
+    ]
     column_labels: ClassVar = VISIT_LABELS
     column_default_sort: ClassVar = [(Visit.visited_on, True)]
     column_filters: ClassVar = [
         RegionFilter(Visit.region_code),
         ChoiceFilter.for_enum(Visit.result, VisitResult, "Hasil verval"),
     ]
-    form_columns: ClassVar = ["household", "proposal", "enumerator_name", "visited_on", *INSTRUMENT_FIELDS, "notes"]
+    form_columns: ClassVar = [
+        "household",
+        "proposal",
+        "enumerator_name",
+        "visited_on",
+        *INSTRUMENT_FIELDS,
+        "notes",
+    ]
     form_ajax_refs: ClassVar = {
         "household": HOUSEHOLD_LOOKUP,
         "proposal": {"fields": ("id",), "order_by": "id", "limit": 20},
@@ -314,11 +357,17 @@ class VisitView(DtksModelView, model=Visit):
         "visited_on": {"label": "Tanggal kunjungan", "validators": [REQUIRED]},
         "floor_area_m2": {
             "label": "Luas lantai (m²)",
-            "validators": [validators.Optional(), validators.NumberRange(1, 10000, message="Luas 1-10.000 m².")],
+            "validators": [
+                validators.Optional(),
+                validators.NumberRange(1, 10000, message="Luas 1-10.000 m²."),
+            ],
         },
         "room_count": {
             "label": "Jumlah kamar",
-            "validators": [validators.Optional(), validators.NumberRange(0, 100, message="Jumlah kamar 0-100.")],
+            "validators": [
+                validators.Optional(),
+                validators.NumberRange(0, 100, message="Jumlah kamar 0-100."),
+            ],
         },
     }
 
@@ -349,7 +398,14 @@ class DecreeView(DtksModelView, model=Decree):
     icon = "fa-solid fa-stamp"
     category = "Alur Usulan"
 
-    column_list: ClassVar = [Decree.kind, Decree.number, Decree.decree_date, Decree.region_code, Decree.period, Decree.signed_at]
+    column_list: ClassVar = [
+        Decree.kind,
+        Decree.number,
+        Decree.decree_date,
+        Decree.region_code,
+        Decree.period,
+        Decree.signed_at,
+    ]
     column_details_list: ClassVar = [
         Decree.kind,
         Decree.number,

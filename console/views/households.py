@@ -60,7 +60,10 @@ def _head_fields() -> dict[str, Any]:
         ),
         "head_name": StringField("Nama kepala keluarga", validators=[REQUIRED, validators.Length(max=120)]),
         "head_sex": SelectField(
-            "Jenis kelamin kepala keluarga", choices=Sex.choices(), coerce=enum_coercer(Sex), validators=[REQUIRED]
+            "Jenis kelamin kepala keluarga",
+            choices=Sex.choices(),
+            coerce=enum_coercer(Sex),
+            validators=[REQUIRED],
         ),
         "head_birth_place": StringField("Tempat lahir kepala keluarga", validators=[validators.Length(max=80)]),
         "head_birth_date": DateField(
@@ -70,7 +73,9 @@ def _head_fields() -> dict[str, Any]:
         ),
         "head_mother_name": StringField("Nama ibu kandung kepala keluarga", validators=[validators.Length(max=120)]),
         "head_marital_status": SelectField(
-            "Status kawin kepala keluarga", choices=MaritalStatus.choices(), coerce=enum_coercer(MaritalStatus)
+            "Status kawin kepala keluarga",
+            choices=MaritalStatus.choices(),
+            coerce=enum_coercer(MaritalStatus),
         ),
         "head_occupation": StringField("Pekerjaan kepala keluarga", validators=[validators.Length(max=80)]),
         "head_education": SelectField(
@@ -96,7 +101,7 @@ class HouseholdView(DtksModelView, model=Household):
 
     column_list: ClassVar = [
         Household.no_kk,
-        Household.members,
+        "head_name",
         Household.region,
         Household.address,
         Household.dtks_status,
@@ -118,7 +123,7 @@ class HouseholdView(DtksModelView, model=Household):
     ]
     column_labels: ClassVar = {
         "no_kk": "No. KK",
-        "members": "Kepala keluarga",
+        "head_name": "Kepala keluarga",
         "region": "Desa/Kelurahan",
         "address": "Alamat",
         "rt": "RT",
@@ -129,9 +134,6 @@ class HouseholdView(DtksModelView, model=Household):
         "notes": "Catatan",
         "created_at": "Dibuat",
         "updated_at": "Diubah",
-    }
-    column_formatters: ClassVar = {
-        "members": lambda household, _: household.head.name if household.head else "—",
     }
     column_sortable_list: ClassVar = [Household.id, Household.no_kk, Household.desil]
     column_default_sort: ClassVar = [(Household.id, True)]
@@ -184,11 +186,19 @@ class HouseholdView(DtksModelView, model=Household):
         self._validate_form_class(rules, form)
         return form
 
+    def list_query(self, request: Request) -> Select:
+        # The head's name is shown on every row: load the page's members in one query, not one per row.
+        return super().list_query(request).options(selectinload(Household.members))
+
     def details_query(self, request: Request) -> Select:
-        return super().details_query(request).options(
-            selectinload(Household.members),
-            selectinload(Household.proposals).selectinload(Proposal.history),
-            selectinload(Household.visits),
+        return (
+            super()
+            .details_query(request)
+            .options(
+                selectinload(Household.members),
+                selectinload(Household.proposals).selectinload(Proposal.history),
+                selectinload(Household.visits),
+            )
         )
 
     async def on_model_change(self, data: dict[str, Any], model: Any, is_created: bool, request: Request) -> None:

