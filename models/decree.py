@@ -45,7 +45,7 @@ class Decree(TimestampMixin, Base):
     kind: Mapped[DecreeKind] = mapped_column(enum_column(DecreeKind), index=True)
     # Regency code for a district SK, province code for forwarding, empty for the ministry.
     region_code: Mapped[str] = region_code_column(default="")
-    number: Mapped[str] = mapped_column(String(80))
+    number: Mapped[str | None] = mapped_column(String(80))  # empty while a draft: numbered when signed
     decree_date: Mapped[date] = mapped_column(Date)
     signer_name: Mapped[str] = mapped_column(String(120))
     signer_title: Mapped[str] = mapped_column(String(120))
@@ -61,4 +61,4 @@ class Decree(TimestampMixin, Base):
         return self.signed_at is not None
 
     def __str__(self) -> str:
-        return f"{self.kind.label if self.kind else 'SK'} No. {self.number}"
+        return f"{self.kind.label if self.kind else 'SK'} No. {self.number or '(draf)'}"

@@ -85,7 +85,7 @@ def upgrade() -> None:
             nullable=False,
         ),
         sa.Column("region_code", sa.String(length=13), nullable=False),
-        sa.Column("number", sa.String(length=80), nullable=False),
+        sa.Column("number", sa.String(length=80), nullable=True),
         sa.Column("decree_date", sa.Date(), nullable=False),
         sa.Column("signer_name", sa.String(length=120), nullable=False),
         sa.Column("signer_title", sa.String(length=120), nullable=False),

@@ -437,7 +437,7 @@ class DecreeView(DtksModelView, model=Decree):
     ]
     form_args: ClassVar = {
         **{name: {"label": label} for name, label in DECREE_LABELS.items()},
-        "number": {"label": "Nomor", "validators": [REQUIRED]},
+        "number": {"label": "Nomor", "description": "Boleh kosong selama masih draf; wajib saat ditandatangani."},
         "decree_date": {"label": "Tanggal", "validators": [REQUIRED]},
         "region_code": {"label": "Kode wilayah", "validators": [_region_code_or_empty]},
         "signer_name": {"label": "Penandatangan", "validators": [REQUIRED]},
