@@ -55,7 +55,11 @@ def create_app(settings: Settings | None = None) -> Starlette:
         title=TITLE,
         templates_dir=str(TEMPLATES_DIR),
         authentication_backend=LoginBackend(settings, session_factory),
-        i18n_config=I18nConfig(default_locale=settings.default_locale, language_switcher=LANGUAGES),
+        # The browser's Accept-Language is ignored on purpose: offices run English-language browsers, and
+        # the console must open in Bahasa Indonesia unless the user picks English in the menu (cookie).
+        i18n_config=I18nConfig(
+            default_locale=settings.default_locale, language_header_name=None, language_switcher=LANGUAGES
+        ),
     )
     register_views(admin)
     app.state.admin = admin

@@ -27,9 +27,13 @@ _MESSAGES: dict[str, str] = {
     "ck_complaint_nik_digits": "NIK pengadu harus tepat 16 digit angka.",
     "ck_certificate_requested_nik_digits": "NIK harus tepat 16 digit angka.",
     "uq_decree_kind_region_code_number": "Nomor SK ini sudah dipakai untuk jenis dan wilayah yang sama.",
+    "decree.kind, decree.region_code, decree.number": "Nomor SK ini sudah dipakai untuk jenis dan wilayah yang sama.",
     "uq_meeting_decision_meeting_id_proposal_id": "Usulan ini sudah ada dalam agenda musyawarah tersebut.",
+    "meeting_decision.meeting_id, meeting_decision.proposal_id": "Usulan ini sudah ada dalam agenda musyawarah tersebut.",
     "uq_pmt_model_version_region_code": "Versi model PMT ini sudah ada untuk wilayah tersebut.",
+    "pmt_model.version, pmt_model.region_code": "Versi model PMT ini sudah ada untuk wilayah tersebut.",
     "uq_pmt_weight_model_id_variable_choice": "Bobot untuk variabel dan pilihan ini sudah ada.",
+    "pmt_weight.model_id, pmt_weight.variable, pmt_weight.choice": "Bobot untuk variabel dan pilihan ini sudah ada.",
 }
 _FOREIGN_KEY = (
     "Data ini masih dipakai oleh data lain (misalnya usulan, kunjungan atau SK) atau merujuk data yang "

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import date, datetime
 from typing import Any, ClassVar
 
 from sqladmin import ModelView
+from sqladmin.formatters import BASE_FORMATTERS
 from sqladmin.flash import Flash
 from sqlalchemy import ColumnElement, Select, false, or_
 from sqlalchemy.exc import DBAPIError
@@ -30,6 +32,13 @@ class DtksModelView(ModelView):
 
     form_base_class = LocalisedForm
     form_converter = DtksModelConverter
+    # Dates as Indonesian offices write them (DD-MM-YYYY); times in UTC as stored.
+    column_type_formatters: ClassVar = {
+        **BASE_FORMATTERS,
+        datetime: lambda value: value.strftime("%d-%m-%Y %H:%M"),
+        date: lambda value: value.strftime("%d-%m-%Y"),
+    }
+    column_type_formatters_detail: ClassVar = column_type_formatters
     page_size = 25
     page_size_options: ClassVar[list[int]] = [25, 50, 100]
     # sqladmin's CSV/JSON export ignores the list's filters and holds every row in memory: off until the
@@ -88,13 +97,7 @@ class DtksModelView(ModelView):
 
 
 def _label(value: Any) -> Any:
-    if isinstance(value, LabelledEnum):
-        return value.label
-    if value is True:
-        return "Ya"
-    if value is False:
-        return "Tidak"
-    return value
+    return value.label if isinstance(value, LabelledEnum) else value
 
 
 def flash_warnings(request: Request, warnings: list[str]) -> None:

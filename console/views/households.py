@@ -27,6 +27,8 @@ from models.identity import check_nik, check_no_kk
 from models.member import ensure_head_remains, ensure_member_deletable
 
 REQUIRED = validators.InputRequired(message="Kolom ini wajib diisi.")
+INPUT = {"class": "form-control"}  # the look sqladmin gives the fields it builds itself
+PICKER = {"placeholder": "Ketik nama atau kode untuk mencari"}
 DESIL_CHOICES = [(str(desil), f"Desil {desil}") for desil in range(1, 11)]
 VILLAGES_ONLY = {"fields": ("code", "name"), "order_by": "code", "where": Region.level == 4, "limit": 20}
 
@@ -54,32 +56,43 @@ def _head_fields() -> dict[str, Any]:
     return {
         "head_nik": StringField(
             "NIK kepala keluarga",
+            render_kw=INPUT,
             validators=[nik_validator("head_sex", "head_birth_date")],
             filters=[strip_filter],
             description="16 digit; tanggal lahir perempuan ditambah 40.",
         ),
-        "head_name": StringField("Nama kepala keluarga", validators=[REQUIRED, validators.Length(max=120)]),
+        "head_name": StringField(
+            "Nama kepala keluarga", render_kw=INPUT, validators=[REQUIRED, validators.Length(max=120)]
+        ),
         "head_sex": SelectField(
             "Jenis kelamin kepala keluarga",
+            render_kw=INPUT,
             choices=Sex.choices(),
             coerce=enum_coercer(Sex),
             validators=[REQUIRED],
         ),
-        "head_birth_place": StringField("Tempat lahir kepala keluarga", validators=[validators.Length(max=80)]),
+        "head_birth_place": StringField(
+            "Tempat lahir kepala keluarga", render_kw=INPUT, validators=[validators.Length(max=80)]
+        ),
         "head_birth_date": DateField(
             "Tanggal lahir kepala keluarga",
             validators=[REQUIRED],
-            render_kw={"data-role": "datepicker"},
+            render_kw={"class": "form-control", "data-role": "datepicker"},
         ),
-        "head_mother_name": StringField("Nama ibu kandung kepala keluarga", validators=[validators.Length(max=120)]),
+        "head_mother_name": StringField(
+            "Nama ibu kandung kepala keluarga", render_kw=INPUT, validators=[validators.Length(max=120)]
+        ),
         "head_marital_status": SelectField(
             "Status kawin kepala keluarga",
+            render_kw=INPUT,
             choices=MaritalStatus.choices(),
             coerce=enum_coercer(MaritalStatus),
         ),
-        "head_occupation": StringField("Pekerjaan kepala keluarga", validators=[validators.Length(max=80)]),
+        "head_occupation": StringField(
+            "Pekerjaan kepala keluarga", render_kw=INPUT, validators=[validators.Length(max=80)]
+        ),
         "head_education": SelectField(
-            "Pendidikan kepala keluarga", choices=Education.choices(), coerce=enum_coercer(Education)
+            "Pendidikan kepala keluarga", render_kw=INPUT, choices=Education.choices(), coerce=enum_coercer(Education)
         ),
     }
 
@@ -156,6 +169,7 @@ class HouseholdView(DtksModelView, model=Household):
     form_create_rules: ClassVar = ["region", "no_kk", "address", "rt", "rw", *HEAD_FIELD_NAMES, "notes"]
     form_edit_rules: ClassVar = ["region", "no_kk", "address", "rt", "rw", "notes"]
     form_ajax_refs: ClassVar = {"region": VILLAGES_ONLY}
+    form_widget_args: ClassVar = {"region": PICKER}
     form_args: ClassVar = {
         "region": {"label": "Desa/Kelurahan", "description": "Ketik nama atau kode desa/kelurahan."},
         "no_kk": {"label": "No. KK", "validators": [no_kk_validator], "filters": [strip_filter]},
@@ -181,7 +195,7 @@ class HouseholdView(DtksModelView, model=Household):
             return await super().scaffold_form(rules)
         base = await super().scaffold_form(None)
         # "notes" is declared again after the head's fields so the form reads top to bottom.
-        fields = {**_head_fields(), "notes": TextAreaField("Catatan")}
+        fields = {**_head_fields(), "notes": TextAreaField("Catatan", render_kw=INPUT)}
         form = type("HouseholdCreateForm", (base,), fields)
         self._validate_form_class(rules, form)
         return form
@@ -257,6 +271,7 @@ class MemberView(DtksModelView, model=Member):
         Member.disability,
     ]
     form_ajax_refs: ClassVar = {"household": {"fields": ("no_kk",), "order_by": "no_kk", "limit": 20}}
+    form_widget_args: ClassVar = {"household": {"placeholder": "Ketik No. KK untuk mencari"}}
     form_args: ClassVar = {
         **{name: {"label": label} for name, label in MEMBER_LABELS.items()},
         "nik": {"label": "NIK", "validators": [nik_validator()], "filters": [strip_filter]},
