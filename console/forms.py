@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import enum
+import math
 from collections.abc import Callable
 from typing import Any
 
+from sqladmin.fields import AjaxSelectField
 from sqladmin.forms import ModelConverter, converts
 from sqlalchemy.orm import ColumnProperty
-from wtforms import FloatField, Form, SelectField, ValidationError, validators
+from wtforms import FloatField, Form, SelectField, StringField, ValidationError, validators
 from wtforms.fields.core import UnboundField
 
 from console.request_context import current_request
@@ -121,3 +123,50 @@ def prefill_from_query(form_class: type[Form], allowed: set[str]) -> type[Form]:
 
     PrefilledForm.__name__ = form_class.__name__
     return PrefilledForm
+
+
+class PickerField(AjaxSelectField):
+    """sqladmin's ajax picker with Indonesian refusals (its own says "Not a valid choice" in English)."""
+
+    def pre_validate(self, form: Form) -> None:
+        if self.data in (None, ""):
+            if not self.allow_blank:
+                raise ValidationError("Pilih salah satu; kolom ini wajib diisi.")
+            return
+        pk_type = getattr(getattr(self.loader.pk, "type", None), "python_type", str)
+        try:
+            pk_type(self.data)
+        except (TypeError, ValueError) as error:
+            raise ValidationError("Pilihan tidak valid.") from error
+
+
+def localise_pickers(form_class: type[Form]) -> type[Form]:
+    """Swap sqladmin's single ajax pickers for PickerField in a scaffolded form class."""
+    for name in dir(form_class):
+        unbound = getattr(form_class, name, None)
+        if isinstance(unbound, UnboundField) and unbound.field_class is AjaxSelectField:
+            unbound.field_class = PickerField
+    return form_class
+
+
+class NumberListField(StringField):
+    """A list of numbers typed as "10, 20, 30" (brackets optional); holds a list of floats."""
+
+    def _value(self) -> str:
+        if isinstance(self.data, list):
+            return ", ".join(f"{number:g}" for number in self.data)
+        return super()._value()
+
+    def process_formdata(self, valuelist: list[Any]) -> None:
+        if not valuelist:
+            return
+        text = str(valuelist[0]).strip().removeprefix("[").removesuffix("]")
+        try:
+            numbers = [float(part) for part in text.replace(";", ",").split(",") if part.strip()]
+        except ValueError as error:
+            self.data = None
+            raise ValueError(f"{self.label.text}: tulis angka dipisah koma, misalnya 10, 20, 30.") from error
+        if not all(math.isfinite(number) for number in numbers):
+            self.data = None
+            raise ValueError(f"{self.label.text}: hanya angka biasa (bukan NaN atau tak hingga).")
+        self.data = numbers

@@ -57,8 +57,11 @@ class Household(TimestampMixin, Base):
     members: Mapped[list[Member]] = relationship(
         back_populates="household", cascade="all, delete-orphan", order_by="Member.id"
     )
-    proposals: Mapped[list[Proposal]] = relationship(back_populates="household", order_by="Proposal.id")
-    visits: Mapped[list[Visit]] = relationship(back_populates="household", order_by="Visit.id")
+    # passive_deletes: the database decides (RESTRICT keeps a household that has proposals; visits cascade).
+    proposals: Mapped[list[Proposal]] = relationship(
+        back_populates="household", order_by="Proposal.id", passive_deletes="all"
+    )
+    visits: Mapped[list[Visit]] = relationship(back_populates="household", order_by="Visit.id", passive_deletes=True)
 
     @property
     def head(self) -> Member | None:

@@ -1,7 +1,9 @@
-"""Keep the copied region code of household-owned rows equal to their household's (one place for it).
+"""Keep the copied region code of owned rows equal to their owner's (one place for it).
 
-Members, proposals, visits and their children carry the village code themselves so the scope filter is
-one indexed condition without a join; this listener fills it on insert and follows a household's move.
+Members, proposals, visits, meeting participants and decisions carry their village code themselves,
+so the scope filter is one indexed condition without a join. This listener fills the code on insert,
+follows a changed owner (a member moved to another household) and a moved owner (a household or a
+meeting moved to another village).
 """
 
 from __future__ import annotations
@@ -12,32 +14,58 @@ from sqlalchemy import event, inspect
 from sqlalchemy.orm import Session
 
 from models.household import Household
-from models.member import Member
+from models.meeting import Meeting, MeetingDecision, MeetingParticipant
+from models.member import HouseholdRuleViolation, Member
 from models.proposal import Proposal, ProposalHistory
 from models.visit import Visit
 
-_OWNED_BY_HOUSEHOLD = (Member, Proposal, Visit)
+# owned class -> (owner class, foreign-key attribute, what the owner is called in a refusal)
+_OWNERS: dict[type, tuple[type, str, str]] = {
+    Member: (Household, "household_id", "Keluarga"),
+    Proposal: (Household, "household_id", "Keluarga"),
+    Visit: (Household, "household_id", "Keluarga"),
+    MeetingParticipant: (Meeting, "meeting_id", "Musyawarah"),
+    MeetingDecision: (Meeting, "meeting_id", "Musyawarah"),
+    ProposalHistory: (Proposal, "proposal_id", "Usulan"),
+}
+# owner class -> the collections whose rows follow it when it moves
+_FOLLOWERS: dict[type, tuple[str, ...]] = {
+    Household: ("members", "proposals", "visits"),
+    Meeting: ("participants", "decisions"),
+}
 
 
-def _household_region(session: Session, obj: Any) -> str | None:
-    household = obj.household
-    if household is None and obj.household_id is not None:
+def _owner(session: Session, obj: Any) -> Any:
+    owner_class, key, label = _OWNERS[type(obj)]
+    relation = key.removesuffix("_id")
+    owner = getattr(obj, relation)
+    owner_id = getattr(obj, key)
+    # The foreign key wins over a stale loaded relationship (sqladmin sets only the key on edit).
+    if owner_id is not None and (owner is None or inspect(owner).identity != (owner_id,)):
         with session.no_autoflush:
-            household = session.get(Household, obj.household_id)
-    if household is None:
-        return None
-    return household.region_code or (household.region.code if household.region is not None else None)
+            owner = session.get(owner_class, owner_id)
+        if owner is None:
+            raise HouseholdRuleViolation(f"{label} yang dipilih tidak ditemukan.")
+    return owner
+
+
+def _owner_region(session: Session, owner: Any) -> str | None:
+    if isinstance(owner, Proposal) and not owner.region_code:
+        owner = _owner(session, owner)
+    region = getattr(owner, "region", None)
+    return owner.region_code or (region.code if region is not None else None)
 
 
 @event.listens_for(Session, "before_flush")
 def copy_region_codes(session: Session, _context: Any, _instances: Any) -> None:
-    for obj in list(session.new) + list(session.dirty):
-        if isinstance(obj, _OWNED_BY_HOUSEHOLD):
-            code = _household_region(session, obj)
+    for obj in [*session.new, *session.dirty]:
+        if type(obj) in _OWNERS:
+            owner = _owner(session, obj)
+            code = _owner_region(session, owner) if owner is not None else None
             if code and obj.region_code != code:
                 obj.region_code = code
-        elif isinstance(obj, ProposalHistory) and obj.proposal is not None and not obj.region_code:
-            obj.region_code = obj.proposal.region_code or _household_region(session, obj.proposal)
-        elif isinstance(obj, Household) and inspect(obj).attrs.region_code.history.has_changes():
-            for dependant in [*obj.members, *obj.proposals, *obj.visits]:
-                dependant.region_code = obj.region_code
+        if type(obj) in _FOLLOWERS and obj not in session.new:
+            if inspect(obj).attrs.region_code.history.has_changes():
+                for collection in _FOLLOWERS[type(obj)]:
+                    for follower in getattr(obj, collection):
+                        follower.region_code = obj.region_code

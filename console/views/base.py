@@ -6,15 +6,15 @@ from datetime import date, datetime
 from typing import Any, ClassVar
 
 from sqladmin import ModelView
-from sqladmin.formatters import BASE_FORMATTERS
 from sqladmin.flash import Flash
+from sqladmin.formatters import BASE_FORMATTERS
 from sqlalchemy import ColumnElement, Select, false, or_
 from sqlalchemy.exc import DBAPIError
 from starlette.requests import Request
 from wtforms import Form
 
 from console.errors import RefusedChange, database_error_message
-from console.forms import DtksModelConverter, prefill_from_query
+from console.forms import DtksModelConverter, localise_pickers, prefill_from_query
 from console.i18n import LocalisedForm
 from models.base import LabelledEnum
 
@@ -66,7 +66,7 @@ class DtksModelView(ModelView):
         return stmt.where(or_(*conditions)) if conditions else stmt.where(false())
 
     async def scaffold_form(self, rules: list[Any] | None = None) -> type[Form]:
-        form = await super().scaffold_form(rules)
+        form = localise_pickers(await super().scaffold_form(rules))
         return prefill_from_query(form, self.prefill_fields) if self.prefill_fields else form
 
     async def insert_model(self, request: Request, data: dict[str, Any]) -> Any:
@@ -85,7 +85,7 @@ class DtksModelView(ModelView):
         try:
             await super().delete_model(request, pk)
         except DBAPIError as error:
-            raise RefusedChange(database_error_message(error)) from error
+            raise RefusedChange(database_error_message(error, deleting=True)) from error
 
     async def get_list_value(self, obj: Any, prop: str, request: Request | None = None) -> tuple[Any, Any]:
         value, formatted = await super().get_list_value(obj, prop, request)

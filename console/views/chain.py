@@ -21,6 +21,7 @@ from models import (
     ProposalHistory,
     ProposalKind,
     ProposalStatus,
+    Region,
     Visit,
     VisitResult,
 )
@@ -253,15 +254,12 @@ class MeetingParticipantView(DtksModelView, model=MeetingParticipant):
     form_ajax_refs: ClassVar = {"meeting": {"fields": ("ba_number", "place"), "order_by": "id", "limit": 20}}
 
     async def on_model_change(self, data: dict[str, Any], model: Any, is_created: bool, request: Request) -> None:
-        meeting_id = data.get("meeting")
-        if meeting_id:
+        meeting_id = str(data.get("meeting") or "")
+        if meeting_id.isdigit():
             with self.session_maker() as session:
                 meeting = session.get(Meeting, int(meeting_id))
-            if meeting is None:
-                raise ValueError("Musyawarah tidak ditemukan.")
-            if meeting.is_final:
+            if meeting is not None and meeting.is_final:
                 raise ValueError("Musyawarah sudah difinalkan; daftar peserta tidak dapat diubah.")
-            model.region_code = meeting.region_code
 
 
 VISIT_LABELS = {
@@ -452,7 +450,12 @@ class DecreeView(DtksModelView, model=Decree):
             raise ValueError("SK yang sudah ditandatangani tidak dapat diubah.")
         if data.get("kind") == DecreeKind.MINISTRY_DETERMINATION and not data.get("period"):
             raise ValueError("SK Penetapan wajib memiliki periode (Januari, April, Juli atau Oktober).")
-        data["region_code"] = (data.get("region_code") or "").strip()
+        region_code = (data.get("region_code") or "").strip()
+        if region_code:
+            with self.session_maker() as session:
+                if session.get(Region, region_code) is None:
+                    raise ValueError(f"Kode wilayah {region_code} tidak ditemukan dalam daftar wilayah.")
+        data["region_code"] = region_code
 
     async def on_model_delete(self, model: Any, request: Request) -> None:
         if model.is_signed:

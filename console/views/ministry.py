@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import math
 from typing import Any, ClassVar
 
 from starlette.requests import Request
 from wtforms import validators
 
+from console.forms import NumberListField
 from console.views.base import DtksModelView
 from console.views.households import REQUIRED
 from models import PmtModel, PmtWeight
@@ -30,11 +32,13 @@ PMT_LABELS = {
 
 def check_cutoffs(cutoffs: Any) -> list[float]:
     if not isinstance(cutoffs, list) or len(cutoffs) != 9:
-        raise ValueError("Batas desil harus daftar 9 angka, misalnya [10, 20, 30, 40, 50, 60, 70, 80, 90].")
+        raise ValueError("Batas desil harus 9 angka dipisah koma, misalnya 10, 20, 30, 40, 50, 60, 70, 80, 90.")
     try:
         numbers = [float(value) for value in cutoffs]
     except (TypeError, ValueError) as error:
         raise ValueError("Batas desil harus berupa angka.") from error
+    if not all(math.isfinite(number) for number in numbers):
+        raise ValueError("Batas desil harus angka biasa (bukan NaN atau tak hingga).")
     if numbers != sorted(numbers) or len(set(numbers)) != 9:
         raise ValueError("Batas desil harus naik berurutan tanpa angka sama.")
     return numbers
@@ -55,6 +59,7 @@ class PmtModelView(DtksModelView, model=PmtModel):
         PmtModel.is_active,
     ]
     column_labels: ClassVar = PMT_LABELS
+    form_overrides: ClassVar = {"desil_cutoffs": NumberListField}
     form_columns: ClassVar = [
         PmtModel.version,
         PmtModel.name,

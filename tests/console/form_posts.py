@@ -1,0 +1,130 @@
+"""Posting sqladmin forms as a browser does, reading back what the page said, and a small seeded register.
+
+sqladmin 0.32 answers a saved form with 302, a refused one with 400 and the form again (field errors in
+`invalid-feedback`, refusals from `on_model_change` or the database in `alert alert-danger`). Its delete
+route (DELETE /admin/<identity>/delete?pks=<pk>) always answers 200 with the list URL as plain text; a
+refusal travels in that URL's `error` parameter.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+from httpx2 import Response
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+from starlette.testclient import TestClient
+
+from models import Base, Meeting, MeetingKind, PmtModel, Region, User
+from tests.factories import make_household
+
+SAVE = {"save": "Simpan"}
+OTHER_VILLAGE = "73.02.01.1001"  # Matekko, Kecamatan Gantarang, Kabupaten Bulukumba
+NEIGHBOUR_VILLAGE = "52.72.01.1002"  # Nae, in the same kecamatan as DEFAULT_VILLAGE
+SQL_OR_DRIVER_TEXT = ("INSERT", "UNIQUE constraint", "psycopg", "sqlite3", "Traceback", "[SQL:")
+SCRIPT = "<script>alert(1)</script>"
+
+_FIELD_ERROR = re.compile(r'<div class="invalid-feedback">(.*?)</div>', re.S)
+_ALERT = re.compile(r'<div class="alert alert-danger" role="alert">(.*?)</div>', re.S)
+
+
+def create(client: TestClient, identity: str, fields: dict[str, str]) -> Response:
+    return client.post(f"/admin/{identity}/create", data={**fields, **SAVE}, follow_redirects=False)
+
+
+def edit(client: TestClient, identity: str, pk: object, fields: dict[str, str]) -> Response:
+    return client.post(f"/admin/{identity}/edit/{pk}", data={**fields, **SAVE}, follow_redirects=False)
+
+
+def delete(client: TestClient, identity: str, pk: object) -> Response:
+    return client.delete(f"/admin/{identity}/delete", params={"pks": str(pk)})
+
+
+def refusal_messages(response: Response) -> list[str]:
+    """Every field error and refusal the page shows, unescaped, whitespace collapsed."""
+    found = _FIELD_ERROR.findall(response.text) + _ALERT.findall(response.text)
+    return [" ".join(html.unescape(message).split()) for message in found]
+
+
+def refusal_text(response: Response) -> str:
+    return " | ".join(refusal_messages(response))
+
+
+def delete_refusal(response: Response) -> str | None:
+    """The message of a refused delete (the `error` of the list URL sqladmin answers), None when deleted."""
+    assert response.status_code == 200, response.status_code
+    errors = parse_qs(urlsplit(response.text).query).get("error")
+    return errors[0] if errors else None
+
+
+def row_counts(session: Session) -> dict[str, int]:
+    """Rows per table (the region reference excluded), read fresh."""
+    session.expire_all()
+    return {
+        table.name: session.execute(select(func.count()).select_from(table)).scalar_one()
+        for table in Base.metadata.sorted_tables
+        if table.name != Region.__tablename__
+    }
+
+
+def newest(session: Session, model: type[Any]) -> Any:
+    """The most recently inserted row of `model`, read fresh."""
+    session.expire_all()
+    return session.scalars(select(model).order_by(model.id.desc()).limit(1)).first()
+
+
+@dataclass(frozen=True)
+class Seed:
+    """Ids and values of a small committed register the forms can refer to."""
+
+    household_id: int
+    household_region: str
+    household_no_kk: str
+    head_id: int
+    head_nik: str
+    spouse_id: int
+    other_household_id: int
+    other_household_region: str
+    meeting_id: int
+    pmt_model_id: int
+    admin_id: int
+
+
+def seed_register(session: Session) -> Seed:
+    """Two households (Kota Bima and Bulukumba), a Musdes and a PMT model; the admin must exist already."""
+    household = make_household(session, members=2)
+    other = make_household(session, region_code=OTHER_VILLAGE, members=1)
+    meeting = Meeting(
+        kind=MeetingKind.MUSDES, region_code=household.region_code, held_on=date(2026, 1, 12), place="Balai Desa"
+    )
+    pmt_model = PmtModel(
+        version="uji-1",
+        name="Model uji",
+        region_code="",
+        intercept=0.0,
+        desil_cutoffs=[float(step * 10) for step in range(1, 10)],
+        effective_period="2026-01",
+    )
+    session.add_all([meeting, pmt_model])
+    session.flush()
+    admin_id = session.scalars(select(User.id).where(User.username == "admin_uji")).one()
+    seed = Seed(
+        household_id=household.id,
+        household_region=household.region_code,
+        household_no_kk=household.no_kk,
+        head_id=household.members[0].id,
+        head_nik=household.members[0].nik,
+        spouse_id=household.members[1].id,
+        other_household_id=other.id,
+        other_household_region=other.region_code,
+        meeting_id=meeting.id,
+        pmt_model_id=pmt_model.id,
+        admin_id=admin_id,
+    )
+    session.commit()
+    return seed
