@@ -19,9 +19,11 @@ from models.meeting import (
 )
 from models.member import Disability, Education, FamilyRelation, MaritalStatus, Member, Sex
 from models.pmt import PmtModel, PmtWeight
+from models.policy import PolicyRule, PolicyState
 from models.proposal import Proposal, ProposalHistory, ProposalKind, ProposalStatus, RemovalReason
 from models.region import Region, within_region
 from models.scope_sync import copy_region_codes
+from models.session import LoginAttempt, UserSession
 from models.user import Role, User
 from models.visit import Visit, VisitResult
 
@@ -44,6 +46,7 @@ __all__ = [
     "DtksStatus",
     "Education",
     "Household",
+    "LoginAttempt",
     "MaritalStatus",
     "Meeting",
     "MeetingDecision",
@@ -53,6 +56,8 @@ __all__ = [
     "ParticipantPosition",
     "PmtModel",
     "PmtWeight",
+    "PolicyRule",
+    "PolicyState",
     "Proposal",
     "ProposalHistory",
     "ProposalKind",
@@ -63,6 +68,7 @@ __all__ = [
     "Role",
     "Sex",
     "User",
+    "UserSession",
     "Visit",
     "VisitResult",
     "decree_proposal",
