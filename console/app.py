@@ -15,11 +15,13 @@ from starlette.responses import RedirectResponse
 from starlette.routing import Route
 
 from console.auth import LoginBackend
+from console.authorization import CasbinAuthorization
 from console.database import make_engine, make_session_factory
 from console.i18n import LANGUAGES, install_indonesian
 from console.request_context import RequestContextMiddleware
 from console.settings import Settings
 from console.views import register_views
+from policies.rules import PolicyStore
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
 TITLE = "Konsol DTKS"
@@ -55,6 +57,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         title=TITLE,
         templates_dir=str(TEMPLATES_DIR),
         authentication_backend=LoginBackend(settings, session_factory),
+        authorization_backend=CasbinAuthorization(PolicyStore(), session_factory),
         # The browser's Accept-Language is ignored on purpose: offices run English-language browsers, and
         # the console must open in Bahasa Indonesia unless the user picks English in the menu (cookie).
         i18n_config=I18nConfig(

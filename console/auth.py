@@ -16,6 +16,7 @@ from starlette.requests import Request
 
 from console.settings import Settings
 from models.user import User, hash_password, verify_password
+from policies.scope import Scope, act_within
 
 SESSION_COOKIE = "dtks_session"
 ABSOLUTE_LIFETIME_SECONDS = 12 * 60 * 60
@@ -79,4 +80,5 @@ class LoginBackend(AuthenticationBackend):
             request.session.clear()
             return False
         request.state.user = user
+        act_within(Scope.of(user))
         return True

@@ -22,8 +22,13 @@ def _alembic_config(settings: Settings) -> Config:
 
 
 def migrate(settings: Settings) -> None:
-    """Bring the database schema to the latest migration."""
+    """Bring the database schema to the latest migration; seed the access rules when there are none."""
+    from policies.rules import seed_rules_if_empty
+
     command.upgrade(_alembic_config(settings), "head")
+    with _session(settings) as session:
+        if seed_rules_if_empty(session):
+            session.commit()
 
 
 def _session(settings: Settings):  # noqa: ANN202 - a context manager of Session

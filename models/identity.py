@@ -158,3 +158,12 @@ def make_no_kk(kecamatan_code: str, registered_on: date, *, serial: int) -> str:
     if not 1 <= serial <= 9999:
         raise ValueError("serial must be 1..9999")
     return f"{kecamatan_code.replace('.', '')}{registered_on:%d%m%y}{serial:04d}"
+
+
+def mask_identity_number(number: str | None) -> str:
+    """`3515**********01`: for roles that do not need full NIK or No. KK numbers (DESIGN section 6)."""
+    if not number:
+        return ""
+    if len(number) <= 6:
+        return "*" * len(number)
+    return number[:4] + "*" * (len(number) - 6) + number[-2:]

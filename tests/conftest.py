@@ -25,13 +25,16 @@ from alembic import command
 from console.app import create_app
 from console.database import make_engine, make_session_factory
 from console.settings import Settings
-from models import Base, Region, Role
+from models import Base, PolicyRule, PolicyState, Region, Role
+from policies.rules import seed_rules_if_empty
 from tests.factories import DEFAULT_PASSWORD, make_user
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 TEST_DATABASE_PREFIX = "dtks_test_"
 # Provinces whose whole tree is loaded: NTB (Kota Bima 52.72) and Sulawesi Selatan (Bulukumba 73.02).
 LOADED_PROVINCES = ("52", "73")
+# Reference data loaded once per session and kept between tests.
+KEPT_TABLES = {Region.__tablename__, PolicyRule.__tablename__, PolicyState.__tablename__}
 
 
 # --- databases -----------------------------------------------------------------------------------
@@ -125,6 +128,8 @@ def engine(settings: Settings, database_url: str) -> Iterator[Engine]:
     """The engine of the session database, whose schema was built by `alembic upgrade head`."""
     command.upgrade(alembic_config(database_url), "head")
     engine = make_engine(settings)
+    with Session(engine) as session, session.begin():
+        seed_rules_if_empty(session)
     yield engine
     engine.dispose()
 
@@ -174,7 +179,7 @@ def clean_tables(request: pytest.FixtureRequest) -> Iterator[None]:
     yield
     with engine.begin() as connection, _append_only_suspended(connection):
         for table in reversed(Base.metadata.sorted_tables):
-            if table.name != Region.__tablename__:
+            if table.name not in KEPT_TABLES:
                 connection.execute(delete(table))
 
 

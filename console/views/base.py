@@ -10,13 +10,17 @@ from sqladmin.flash import Flash
 from sqladmin.formatters import BASE_FORMATTERS
 from sqlalchemy import ColumnElement, Select, false, or_
 from sqlalchemy.exc import DBAPIError
+from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from wtforms import Form
 
+from console.authorization import current_user, may
 from console.errors import RefusedChange, database_error_message
 from console.forms import DtksModelConverter, localise_pickers, prefill_from_query
 from console.i18n import LocalisedForm
 from models.base import LabelledEnum
+from models.identity import mask_identity_number
+from policies.scope import Scope
 
 IDENTITY_LENGTH = 16
 
@@ -50,6 +54,62 @@ class DtksModelView(ModelView):
     search_hint: ClassVar[str] = ""
     # Fields a "Tambah ..." link may pre-fill through the query string.
     prefill_fields: ClassVar[set[str]] = set()
+    # The region column the scope filter applies to (None: national reference data, not scoped).
+    scope_column: ClassVar[Any] = None
+    # NIK / No. KK columns shown masked to roles without ("nik", "view_full").
+    identity_columns: ClassVar[set[str]] = set()
+
+    def __init__(self) -> None:
+        super().__init__()
+        for loader in self._form_ajax_refs.values():
+            loader.where = _scoped_lookup(loader.model, loader.where)
+
+    # --- region scope on every path: list and count, details, edit, delete, ajax lookups ---
+
+    def scope_for(self, request: Request) -> Scope:
+        user = current_user(request)
+        return Scope.of(user) if user is not None else Scope(None, valid=False)
+
+    def _scoped(self, stmt: Select, request: Request) -> Select:
+        if self.scope_column is None:
+            return stmt
+        return stmt.where(self.scope_for(request).condition(self.scope_column))
+
+    def list_query(self, request: Request) -> Select:
+        return self._scoped(super().list_query(request), request)
+
+    def details_query(self, request: Request) -> Select:
+        return self._scoped(super().details_query(request), request)
+
+    def form_edit_query(self, request: Request) -> Select:
+        return self._scoped(super().form_edit_query(request), request)
+
+    def _row_in_scope(self, request: Request, model: Any) -> None:
+        """Out of scope, or not found through the scoped query: 404 (never 403, no existence oracle)."""
+        if model is None:
+            raise HTTPException(status_code=404)
+        if self.scope_column is not None:
+            if not self.scope_for(request).holds(getattr(model, self.scope_column.key)):
+                raise HTTPException(status_code=404)
+
+    async def check_can_view_details(self, request: Request, model: Any) -> bool:
+        self._row_in_scope(request, model)
+        return await super().check_can_view_details(request, model)
+
+    async def check_can_edit(self, request: Request, model: Any) -> bool:
+        self._row_in_scope(request, model)
+        return await super().check_can_edit(request, model)
+
+    async def check_can_delete(self, request: Request, model: Any) -> bool:
+        self._row_in_scope(request, model)
+        return await super().check_can_delete(request, model)
+
+    def shows_full_identity(self, request: Request) -> bool:
+        return may(request, "nik", "view_full")
+
+    def identity_text(self, request: Request, number: str | None) -> str:
+        """A NIK or No. KK as this user may see it (templates call this too)."""
+        return (number or "") if self.shows_full_identity(request) else mask_identity_number(number)
 
     def search_placeholder(self) -> str:
         return self.search_hint or "Cari"
@@ -89,11 +149,40 @@ class DtksModelView(ModelView):
 
     async def get_list_value(self, obj: Any, prop: str, request: Request | None = None) -> tuple[Any, Any]:
         value, formatted = await super().get_list_value(obj, prop, request)
-        return value, _label(formatted)
+        return self._shown(request, prop, value, formatted)
 
     async def get_detail_value(self, obj: Any, prop: str, request: Request | None = None) -> tuple[Any, Any]:
         value, formatted = await super().get_detail_value(obj, prop, request)
+        return self._shown(request, prop, value, formatted)
+
+    def _shown(self, request: Request | None, prop: str, value: Any, formatted: Any) -> tuple[Any, Any]:
+        if prop in self.identity_columns and (request is None or not self.shows_full_identity(request)):
+            masked = mask_identity_number(value)
+            return masked, masked
         return value, _label(formatted)
+
+
+def _scoped_lookup(model: type, where: Any) -> Any:
+    """An ajax picker's `where`, narrowed to the user's scope on the picked model's region column."""
+    column = _scope_column_of(model)
+
+    def scoped(request: Request, term: str) -> list[ColumnElement[bool]]:
+        clauses = list(where(request, term) if callable(where) else ([where] if where is not None else []))
+        user = current_user(request)
+        scope = Scope.of(user) if user is not None else Scope(None, valid=False)
+        return clauses + ([scope.condition(column)] if column is not None else [])
+
+    return scoped
+
+
+def _scope_column_of(model: type) -> Any:
+    from models import Region, User
+
+    if model is Region:
+        return Region.code
+    if model is User:
+        return User.scope_region_code
+    return getattr(model, "region_code", None)
 
 
 def _label(value: Any) -> Any:

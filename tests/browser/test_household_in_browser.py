@@ -36,7 +36,7 @@ def test_operator_records_a_household_with_its_head_and_finds_it_by_nik(
     browser_page,
     db_session: Session,  # noqa: ANN001
 ) -> None:
-    make_user(db_session, Role.ADMIN, None, username="operator_uji")
+    make_user(db_session, Role.OPERATOR_DESA, VILLAGE, username="operator_uji")
     db_session.commit()
     page = browser_page
     birth_date = date(1984, 8, 17)

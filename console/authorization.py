@@ -1,0 +1,54 @@
+"""sqladmin's authorization backend over the casbin rules: role x view x action, per request.
+
+The region half of access control is not here: views add `policies.scope` to every query and check
+every object they load (console/views/base.py).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import anyio
+from sqladmin.authorization import AuthorizationBackend
+from sqlalchemy.orm import Session, sessionmaker
+from starlette.requests import Request
+
+from models.user import User
+from policies.rules import PolicyStore
+
+FULL_NIK = ("nik", "view_full")
+
+
+def current_user(request: Request) -> User | None:
+    return getattr(request.state, "user", None)
+
+
+class CasbinAuthorization(AuthorizationBackend):
+    """Asks the process's PolicyStore; refreshes it once per request when the stored version moved."""
+
+    def __init__(self, store: PolicyStore, session_factory: sessionmaker[Session]) -> None:
+        self.store = store
+        self.session_factory = session_factory
+
+    def _refresh(self) -> None:
+        with self.session_factory() as session:
+            self.store.refresh(session)
+
+    async def load(self, request: Request) -> None:
+        await anyio.to_thread.run_sync(self._refresh)
+        request.state.authorization = self
+
+    def has_permission(self, request: Request, identity: str, action: str, obj: Any | None = None) -> bool:
+        user = current_user(request)
+        if user is None or not user.is_active:
+            return False
+        return self.store.allows(user.role.value, identity, str(action))
+
+
+def may(request: Request, resource: str, action: str) -> bool:
+    """The same decision for resources that are not views (full NIK, spreadsheets, workflow actions)."""
+    backend = getattr(request.state, "authorization", None)
+    user = current_user(request)
+    if backend is None or user is None:
+        return False
+    return backend.store.allows(user.role.value, resource, action)
