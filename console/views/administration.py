@@ -80,7 +80,9 @@ class UserView(DtksModelView, model=User):
         if problem:
             raise ValueError(problem)
         if is_created or password:
-            problems = password_problems(password, username=str(data.get("username") or ""))
+            problems = password_problems(
+                password, username=str(data.get("username") or ""), full_name=str(data.get("full_name") or "")
+            )
             if problems:
                 raise ValueError(" ".join(problems))
             model.set_password(password)

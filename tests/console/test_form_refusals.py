@@ -420,7 +420,9 @@ WEAK_PASSWORDS = [
     pytest.param("Bima-2026", "minimal 10 karakter", id="short"),
     pytest.param("password123", "mudah ditebak", id="common"),
     pytest.param("petugas_baru-2026", "mudah ditebak", id="contains-username"),
-    pytest.param("abababababab", "terlalu sederhana", id="few-distinct-characters"),
+    pytest.param("abababababab", "mudah ditebak", id="repeated-pattern"),
+    pytest.param("qwertyuiop12", "mudah ditebak", id="keyboard-pattern"),
+    pytest.param("kemensos-dtks", "mudah ditebak", id="product-words"),
     pytest.param("Bima-" * 26, "maksimal 128", id="130-characters"),
 ]
 
