@@ -1,7 +1,9 @@
 """The casbin rules: seeded from policies/policy.csv into the database, read back into an enforcer.
 
-Casbin answers role x resource x action only (DESIGN section 2). Decisions are cached per triple: casbin
-scans its rules in Python on every call, and sqladmin asks several times per list row.
+Casbin answers role x resource x action only (DESIGN section 2). A database trigger moves
+policy_state.version on any change to policy_rule (see the migration), so every process reloads.
+Decisions are cached per triple: casbin scans its rules in Python on every call, and sqladmin asks
+several times per list row.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 import casbin
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from models.policy import PolicyRule, PolicyState
@@ -41,11 +43,6 @@ def seed_rules_if_empty(session: Session) -> int:
     rules = read_seed()
     session.add_all(PolicyRule(subject=s, resource=r, action=a) for s, r, a in rules)
     return len(rules)
-
-
-def bump_version(session: Session) -> None:
-    """Mark the stored policy as changed, so every process reloads it on its next request."""
-    session.execute(update(PolicyState).where(PolicyState.id == 1).values(version=PolicyState.version + 1))
 
 
 class Decisions:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqladmin import Admin
 
-from console.views.administration import AuditEntryView, RegionView, UserView
+from console.views.administration import AuditEntryView, PolicyRuleView, RegionView, UserView
 from console.views.chain import (
     DecreeView,
     MeetingParticipantView,
@@ -31,6 +31,7 @@ ALL_VIEWS = [
     PmtModelView,
     PmtWeightView,
     UserView,
+    PolicyRuleView,
     RegionView,
     AuditEntryView,
 ]

@@ -5,14 +5,18 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 from starlette.requests import Request
-from wtforms import Form, PasswordField
+from wtforms import Form, PasswordField, SelectField, validators
 
 from console.views.base import DtksModelView
 from console.views.filters import ChoiceFilter, RegionFilter
 from console.views.households import REQUIRED
-from models import AuditAction, AuditEntry, Region, Role, User
+from models import AuditAction, AuditEntry, PolicyRule, Region, Role, User
 from models.passwords import password_problems
 from models.region_codes import RegionLevel, level_of
+
+RESOURCE_SHAPE = validators.Regexp(
+    r"^(\*|[a-z_][a-z0-9_-]*(:[a-z0-9_-]+)?)$", message="Huruf kecil, angka, - dan _ saja (atau *)."
+)
 
 USER_LABELS = {
     "username": "Nama pengguna",
@@ -154,3 +158,37 @@ class AuditEntryView(DtksModelView, model=AuditEntry):
         RegionFilter(AuditEntry.region_code),
         ChoiceFilter.for_enum(AuditEntry.action, AuditAction, "Tindakan"),
     ]
+
+
+POLICY_LABELS = {"subject": "Peran", "resource": "Sumber daya", "action": "Tindakan", "ptype": "Jenis"}
+
+
+class PolicyRuleView(DtksModelView, model=PolicyRule):
+    name = "Kebijakan Akses"
+    name_plural = "Kebijakan Akses (casbin)"
+    icon = "fa-solid fa-key"
+    category = "Administrasi"
+
+    column_list: ClassVar = [PolicyRule.subject, PolicyRule.resource, PolicyRule.action]
+    column_labels: ClassVar = POLICY_LABELS
+    column_sortable_list: ClassVar = [PolicyRule.subject, PolicyRule.resource]
+    column_default_sort: ClassVar = [(PolicyRule.subject, False), (PolicyRule.resource, False)]
+    column_searchable_list: ClassVar = [PolicyRule.resource]
+    search_name_columns: ClassVar = [PolicyRule.resource, PolicyRule.action]
+    search_hint = "Sumber daya atau tindakan"
+    column_filters: ClassVar = [ChoiceFilter.for_enum(PolicyRule.subject, Role, "Peran")]
+    form_columns: ClassVar = [PolicyRule.subject, PolicyRule.resource, PolicyRule.action]
+    form_overrides: ClassVar = {"subject": SelectField}
+    form_args: ClassVar = {
+        "subject": {"label": "Peran", "choices": Role.choices(), "validators": [REQUIRED]},
+        "resource": {
+            "label": "Sumber daya",
+            "validators": [REQUIRED, RESOURCE_SHAPE],
+            "description": "Identitas tampilan (mis. household), nik, bnba, atau *.",
+        },
+        "action": {
+            "label": "Tindakan",
+            "validators": [REQUIRED, RESOURCE_SHAPE],
+            "description": "list, details, create, edit, delete, export, import, view_full, action:<nama>, atau *.",
+        },
+    }
