@@ -54,13 +54,16 @@ class DtksModelView(ModelView):
     search_hint: ClassVar[str] = ""
     # Fields a "Tambah ..." link may pre-fill through the query string.
     prefill_fields: ClassVar[set[str]] = set()
-    # The region column the scope filter applies to (None: national reference data, not scoped).
+    # The region column the scope filter applies to. Every model with a `region_code` is scoped by it
+    # unless a view names another column; models without one (regions, users, rules) are national data.
     scope_column: ClassVar[Any] = None
     # NIK / No. KK columns shown masked to roles without ("nik", "view_full").
     identity_columns: ClassVar[set[str]] = set()
 
     def __init__(self) -> None:
         super().__init__()
+        if self.scope_column is None:
+            self.scope_column = getattr(self.model, "region_code", None)
         for loader in self._form_ajax_refs.values():
             loader.where = _scoped_lookup(loader.model, loader.where)
 
