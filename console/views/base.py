@@ -18,6 +18,7 @@ from console.authorization import current_user, may
 from console.errors import RefusedChange, database_error_message
 from console.forms import DtksModelConverter, localise_pickers, prefill_from_query
 from console.i18n import LocalisedForm
+from models import Household
 from models.base import LabelledEnum
 from models.identity import mask_identity_number
 from policies.scope import Scope
@@ -159,9 +160,13 @@ class DtksModelView(ModelView):
         return self._shown(request, prop, value, formatted)
 
     def _shown(self, request: Request | None, prop: str, value: Any, formatted: Any) -> tuple[Any, Any]:
-        if prop in self.identity_columns and (request is None or not self.shows_full_identity(request)):
+        full = request is not None and self.shows_full_identity(request)
+        if prop in self.identity_columns and not full:
             masked = mask_identity_number(value)
             return masked, masked
+        if not full and isinstance(formatted, Household):
+            # A link to a household names it by its No. KK: masked like the number itself.
+            return value, f"KK {mask_identity_number(formatted.no_kk)}"
         return value, _label(formatted)
 
 

@@ -111,6 +111,7 @@ class HouseholdView(DtksModelView, model=Household):
     icon = "fa-solid fa-people-roof"
     category = "Register DTKS"
     details_template = "household_details.html"
+    identity_columns: ClassVar = {"no_kk"}
 
     column_list: ClassVar = [
         Household.no_kk,
@@ -233,6 +234,7 @@ class MemberView(DtksModelView, model=Member):
     icon = "fa-solid fa-user"
     category = "Register DTKS"
     prefill_fields: ClassVar = {"household"}
+    identity_columns: ClassVar = {"nik"}
 
     column_list: ClassVar = [
         Member.nik,

@@ -42,6 +42,7 @@ class CertificateView(DtksModelView, model=Certificate):
     can_create = False
     can_edit = False
     can_delete = False
+    identity_columns: ClassVar = {"requested_nik"}
 
     column_list: ClassVar = [
         Certificate.requested_at,
@@ -99,6 +100,7 @@ class ComplaintView(DtksModelView, model=Complaint):
     name_plural = "Pengaduan"
     icon = "fa-solid fa-comments"
     category = "Layanan"
+    identity_columns: ClassVar = {"nik"}
 
     column_list: ClassVar = [
         Complaint.created_at,
