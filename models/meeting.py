@@ -108,7 +108,7 @@ class MeetingDecision(Base):
     note: Mapped[str] = mapped_column(Text, default="")
 
     meeting: Mapped[Meeting] = relationship(back_populates="decisions")
-    proposal: Mapped[Proposal] = relationship()
+    proposal: Mapped[Proposal] = relationship(back_populates="decisions")
 
     def __str__(self) -> str:
         return f"Usulan #{self.proposal_id}: {self.decision.label if self.decision else 'belum diputus'}"

@@ -11,7 +11,9 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from models.base import Base, LabelledEnum, TimestampMixin, enum_column, region_code_column, utc_now
 
 if TYPE_CHECKING:
+    from models.decree import Decree
     from models.household import Household
+    from models.meeting import MeetingDecision
     from models.user import User
     from models.visit import Visit
 
@@ -109,6 +111,8 @@ class Proposal(TimestampMixin, Base):
         back_populates="proposal", order_by="ProposalHistory.id", cascade="all, delete-orphan"
     )
     visits: Mapped[list[Visit]] = relationship(back_populates="proposal")
+    decisions: Mapped[list[MeetingDecision]] = relationship(back_populates="proposal", viewonly=True)
+    decrees: Mapped[list[Decree]] = relationship(secondary="decree_proposal", viewonly=True)
     created_by: Mapped[User | None] = relationship()
 
     # Optimistic concurrency: an UPDATE carries "WHERE version = <read version>"; a stale write fails.
