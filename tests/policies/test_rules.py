@@ -95,3 +95,13 @@ def test_a_policy_that_fails_to_load_denies_everything(db_session: Session, monk
 
     assert not store.allows("admin", "user", "list")
     assert not store.allows("operator_desa", "household", "list")
+
+
+def test_the_seed_grants_each_proposal_transition_to_exactly_the_roles_of_the_transition_table() -> None:
+    from models.workflow import TRANSITIONS
+
+    seeded = {
+        (role, action) for role, resource, action in SEED if resource == "proposal" and action.startswith("action:")
+    }
+    table = {(role.value, transition.permission) for transition in TRANSITIONS for role in transition.roles}
+    assert seeded == table
