@@ -12,18 +12,22 @@ from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import RedirectResponse
-from starlette.routing import Route
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
 
-from console.auth import LoginBackend
+from console import audit_events
+from console.auth import LoginBackend, install_on
 from console.authorization import CasbinAuthorization
 from console.database import make_engine, make_session_factory
 from console.i18n import LANGUAGES, install_indonesian
 from console.request_context import RequestContextMiddleware
+from console.security_headers import SecurityHeadersMiddleware
 from console.settings import Settings
 from console.views import register_views
 from policies.rules import PolicyStore
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
+STATIC_DIR = Path(__file__).parent / "static"
 TITLE = "Konsol DTKS"
 
 
@@ -43,8 +47,12 @@ def create_app(settings: Settings | None = None) -> Starlette:
         engine.dispose()
 
     app = Starlette(
-        routes=[Route("/", _to_console)],
-        middleware=[Middleware(RequestContextMiddleware)],
+        routes=[Route("/", _to_console), Mount("/static", StaticFiles(directory=STATIC_DIR), name="static")],
+        # Outermost first. Inside /admin, LoginBackend adds the server-side session, then the CSRF check.
+        middleware=[
+            Middleware(SecurityHeadersMiddleware, production=settings.environment == "production"),
+            Middleware(RequestContextMiddleware),
+        ],
         lifespan=lifespan,
     )
     app.state.settings = settings
@@ -65,5 +73,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         ),
     )
     register_views(admin)
+    install_on(admin)
+    audit_events.install_on(admin, session_factory)  # refusals and opened records into the audit trail
     app.state.admin = admin
     return app

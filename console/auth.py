@@ -1,75 +1,133 @@
 """Login for officials: argon2-checked passwords behind sqladmin's authentication backend.
 
-Only the user id travels in the (signed) session cookie; the user is re-read on every request, so a
-deactivated account is refused at once.
+The session lives server-side (console/sessions.py): the cookie holds an opaque token, the session only the
+user id. The user is re-read on every request, so a deactivated account is refused at once. Login attempts
+are throttled per username and IP (console/throttle.py); state-changing requests need a CSRF token and our
+own Origin (console/csrf.py); logout is POST only.
 """
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import anyio
+from sqladmin import Admin
 from sqladmin.authentication import AuthenticationBackend
+from sqladmin.templating import Jinja2Templates
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
+from starlette.middleware import Middleware
 from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+from starlette.routing import Route
 
+from console.audit_events import record_login, record_logout, record_throttled_login
+from console.csrf import SESSION_KEY, CsrfMiddleware, csrf_token
+from console.request_context import identify
+from console.sessions import (
+    ABSOLUTE_TIMEOUT,
+    COOKIE_NAME,
+    Clock,
+    ServerSessionMiddleware,
+    SessionStore,
+    begin_new_session,
+    end_session,
+    utc_now,
+)
 from console.settings import Settings
+from console.throttle import LoginThrottle, wait_message
 from models.user import User, hash_password, verify_password
 from policies.scope import Scope, act_within
 
-SESSION_COOKIE = "dtks_session"
-ABSOLUTE_LIFETIME_SECONDS = 12 * 60 * 60
+SESSION_COOKIE = COOKIE_NAME
+ABSOLUTE_LIFETIME_SECONDS = int(ABSOLUTE_TIMEOUT.total_seconds())
+# argon2id takes 64 MiB per check: at most this many run at once, however many logins arrive together.
+PASSWORD_CHECK_CONCURRENCY = 3
 # Verified against when the username is unknown, so both failures cost the same time.
 _DUMMY_HASH = hash_password("tidak-ada-pengguna-ini")
+
+
+def client_ip(request: Request) -> str:
+    return request.client.host if request.client else ""
 
 
 class LoginBackend(AuthenticationBackend):
     """Checks username + password against `user_account`; stores only the user id in the session."""
 
-    def __init__(self, settings: Settings, session_factory: sessionmaker[Session]) -> None:
-        super().__init__(
-            secret_key=settings.effective_secret_key(),
-            session_cookie=SESSION_COOKIE,
-            max_age=ABSOLUTE_LIFETIME_SECONDS,
-            same_site="lax",
-            https_only=settings.environment == "production",
-        )
+    def __init__(self, settings: Settings, session_factory: sessionmaker[Session], clock: Clock = utc_now) -> None:
+        # Deliberately not calling super().__init__: it installs Starlette's signed-cookie SessionMiddleware.
         self.session_factory = session_factory
+        self.sessions = SessionStore(session_factory, clock)
+        self.throttle = LoginThrottle(clock)
+        self.password_checks = anyio.CapacityLimiter(PASSWORD_CHECK_CONCURRENCY)
+        self.templates: Jinja2Templates | None = None  # set by install_on(admin), for the throttle page
+        self.middlewares = [
+            Middleware(ServerSessionMiddleware, store=self.sessions, secure=settings.environment == "production"),
+            Middleware(CsrfMiddleware),
+        ]
 
-    def _verified_user_id(self, username: str, password: str) -> int | None:
+    def use_clock(self, clock: Clock) -> None:
+        """Measure session timeouts and login windows with `clock` (tests move time instead of sleeping)."""
+        self.sessions.clock = clock
+        self.throttle.clock = clock
+
+    def _throttle_wait(self, username: str, ip: str) -> timedelta | None:
+        with self.session_factory() as session:
+            return self.throttle.wait(session, username, ip)
+
+    def _verified_user_id(self, username: str, password: str, ip: str) -> int | None:
         with self.session_factory() as session:
             user = session.scalar(select(User).where(User.username == username))
             if user is None or not user.is_active:
                 verify_password(_DUMMY_HASH, password)
-                return None
-            if not user.check_password(password):
-                return None
-            user.last_login_at = datetime.now(UTC)
+                verified = None
+            else:
+                verified = user if user.check_password(password) else None
+            self.throttle.record(session, username, ip, succeeded=verified is not None)
+            if verified is not None:
+                verified.last_login_at = datetime.now(UTC)
+            record_login(session, username, user, verified)  # audit row, committed with the attempt
             session.commit()
-            return user.id
+            return verified.id if verified is not None else None
 
     def _active_user(self, user_id: int) -> User | None:
         with self.session_factory() as session:
             user = session.get(User, user_id)
             return user if user is not None and user.is_active else None
 
-    async def login(self, request: Request) -> bool:
+    async def login(self, request: Request) -> Response | bool:
         form = await request.form()
         username = str(form.get("username") or "").strip()
         password = str(form.get("password") or "")
         if not username or not password:
             return False
-        user_id = await anyio.to_thread.run_sync(self._verified_user_id, username, password)
+        ip = client_ip(request)
+        wait = await anyio.to_thread.run_sync(self._throttle_wait, username, ip)
+        if wait is not None:
+            # Refused before the password is looked at: no argon2 work, no throttle row (the audit trail has one).
+            await record_throttled_login(self.session_factory, username)
+            return await self._login_page(request, wait_message(wait), status_code=429)
+        user_id = await anyio.to_thread.run_sync(
+            self._verified_user_id, username, password, ip, limiter=self.password_checks
+        )
         if user_id is None:
             return False
-        request.session.clear()
+        begin_new_session(request)
+        request.session.pop(SESSION_KEY, None)  # a fresh CSRF token for the signed-in session
         request.session["user_id"] = user_id
         return True
 
-    async def logout(self, request: Request) -> bool:
-        request.session.clear()
-        return True
+    async def _login_page(self, request: Request, error: str, status_code: int) -> Response:
+        if self.templates is None:
+            raise RuntimeError("LoginBackend.templates is unset: call console.auth.install_on(admin)")
+        return await self.templates.TemplateResponse(
+            request, "sqladmin/login.html", {"error": error}, status_code=status_code
+        )
+
+    async def logout(self, request: Request) -> Response | bool:
+        await record_logout(self.session_factory, request.session.get("user_id"))
+        end_session(request)
+        return RedirectResponse(request.url_for("admin:login"), status_code=303)
 
     async def authenticate(self, request: Request) -> bool:
         user_id = request.session.get("user_id")
@@ -77,8 +135,28 @@ class LoginBackend(AuthenticationBackend):
             return False
         user = await anyio.to_thread.run_sync(self._active_user, user_id)
         if user is None:
-            request.session.clear()
+            end_session(request)
             return False
         request.state.user = user
+        identify(user)  # the actor of this request's audit rows
         act_within(Scope.of(user))
         return True
+
+
+def install_on(admin: Admin) -> None:
+    """Finish wiring the login backend into a built Admin: POST-only logout, `csrf_token` in templates."""
+    backend = admin.authentication_backend
+    if isinstance(backend, LoginBackend):
+        backend.templates = admin.templates
+    admin.templates.env.globals["csrf_token"] = csrf_token
+
+    async def logout(request: Request) -> Response:
+        # sqladmin registers GET /logout; a link (or an <img> on another site) must not end a session.
+        if request.method == "POST":
+            return await admin.logout(request)
+        return await admin.templates.TemplateResponse(request, "logout.html")
+
+    routes = admin.admin.router.routes
+    for index, route in enumerate(routes):
+        if isinstance(route, Route) and route.name == "logout":
+            routes[index] = Route("/logout", endpoint=logout, name="logout", methods=["GET", "POST"])

@@ -95,6 +95,7 @@ def run_command(settings: Settings) -> None:
     """Everything the embedded default needs, then serve: schema, regions, demo data, logins, server."""
     import uvicorn
 
+    from console.access_log import drop_query_strings_from_access_log
     from console.app import create_app
 
     migrate(settings)
@@ -105,7 +106,10 @@ def run_command(settings: Settings) -> None:
     if not loaded:
         load_regions_command(settings)
     seed_demo_command(settings)
-    uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_level="info")
+    config = uvicorn.Config(create_app(settings), host=settings.host, port=settings.port, log_level="info")
+    # After uvicorn configured logging: access-log lines keep method, path and status, never the query string.
+    drop_query_strings_from_access_log()
+    uvicorn.Server(config).run()
 
 
 def _parser() -> argparse.ArgumentParser:

@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
+import console.audit  # noqa: F401 - registers the audit trail's Session events (every session is audited)
 from console.settings import Settings
 
 

@@ -26,7 +26,11 @@ import sqladmin.i18n
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.support import Translations
+from markupsafe import Markup
 from wtforms import Form
+
+from console.csrf import csrf_hidden_input
+from console.request_context import current_request
 
 __all__ = [
     "INDONESIAN",
@@ -109,3 +113,13 @@ class LocalisedForm(Form):
             # Resolved per form instance (i.e. per request), because the locale
             # lives in a context variable set by sqladmin's LocaleMiddleware.
             return wtforms_translations()
+
+    def hidden_tag(self) -> Markup:
+        """The CSRF token of the current session, then the form's own hidden fields.
+
+        sqladmin's ``render_form_fields`` calls this when a form defines it, in
+        place of rendering the hidden fields itself; the token is what
+        ``console.csrf.CsrfMiddleware`` checks on every POST.
+        """
+        hidden = [field() for field in self if getattr(field.widget, "input_type", None) == "hidden"]
+        return Markup("").join([csrf_hidden_input(current_request()), *hidden])

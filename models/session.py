@@ -5,10 +5,12 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Index, Integer, String
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Index, Integer, String, delete, event, inspect
+from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
+from sqlalchemy.orm.unitofwork import UOWTransaction
 
 from models.base import Base, utc_now
+from models.user import User
 
 
 class UserSession(Base):
@@ -24,8 +26,26 @@ class UserSession(Base):
     ip: Mapped[str] = mapped_column(String(45), default="")
     user_agent: Mapped[str] = mapped_column(String(200), default="")
 
+    user: Mapped[User | None] = relationship(lazy="joined")
+
     def __str__(self) -> str:
         return f"Sesi {self.token_hash[:8]}… (pengguna {self.user_id or '-'})"
+
+
+@event.listens_for(Session, "before_flush")
+def end_sessions_of_changed_users(session: Session, _context: UOWTransaction, _instances: Any) -> None:
+    """A user deactivated or given a new password loses every open session, in the same transaction.
+
+    ASVS 4.0.3 3.3.1 / 5.0 7.4.2 (disable user => end sessions), 7.4.3 (after a password change). Every
+    request re-reads the user as well, so a deactivated user is refused even by a process that missed this.
+    """
+    for user in session.dirty:
+        if not isinstance(user, User) or user.id is None:
+            continue
+        state = inspect(user)
+        deactivated = state.attrs.is_active.history.has_changes() and not user.is_active
+        if deactivated or state.attrs.password_hash.history.has_changes():
+            session.execute(delete(UserSession.__table__).where(UserSession.__table__.c.user_id == user.id))
 
 
 class LoginAttempt(Base):

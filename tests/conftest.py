@@ -27,6 +27,7 @@ from console.database import make_engine, make_session_factory
 from console.settings import Settings
 from models import Base, PolicyRule, PolicyState, Region, Role
 from policies.rules import seed_rules_if_empty
+from tests.console_client import ConsoleClient, own_origin, read_csrf_token
 from tests.factories import DEFAULT_PASSWORD, make_user
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
@@ -230,14 +231,21 @@ def app(settings: Settings, engine: Engine, regions: frozenset[str]) -> Starlett
 
 
 @pytest.fixture
-def client(app: Starlette) -> Iterator[TestClient]:
-    """An anonymous browser-like client; server errors raise in the test."""
-    with TestClient(app, base_url="http://testserver") as test_client:
+def client(app: Starlette) -> Iterator[ConsoleClient]:
+    """An anonymous browser-like client (CSRF token and Origin on its posts); server errors raise in the test."""
+    with ConsoleClient(app, base_url="http://testserver") as test_client:
         yield test_client
 
 
 def log_in(client: TestClient, username: str, password: str = DEFAULT_PASSWORD) -> None:
-    response = client.post("/admin/login", data={"username": username, "password": password}, follow_redirects=False)
+    """Log in through the login form, as a browser does (works with a plain TestClient too)."""
+    token = read_csrf_token(client.get("/admin/login").text)
+    response = client.post(
+        "/admin/login",
+        data={"username": username, "password": password, "csrf_token": token},
+        headers={"Origin": own_origin(client)},
+        follow_redirects=False,
+    )
     assert response.status_code == 302, f"login of {username} failed: {response.status_code}"
 
 

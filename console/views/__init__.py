@@ -16,6 +16,7 @@ from console.views.chain import (
 from console.views.households import HouseholdView, MemberView
 from console.views.ministry import PmtModelView, PmtWeightView
 from console.views.services import CertificateView, ComplaintView
+from console.views.sessions import UserSessionView
 
 ALL_VIEWS = [
     HouseholdView,
@@ -31,6 +32,7 @@ ALL_VIEWS = [
     PmtModelView,
     PmtWeightView,
     UserView,
+    UserSessionView,
     PolicyRuleView,
     RegionView,
     AuditEntryView,

@@ -14,10 +14,12 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from wtforms import Form
 
+from console.audit_events import AuditedLookups
 from console.authorization import current_user, may
 from console.errors import RefusedChange, database_error_message
 from console.forms import DtksModelConverter, localise_pickers, prefill_from_query
 from console.i18n import LocalisedForm
+from console.search import SearchByPost
 from models import Household
 from models.base import LabelledEnum
 from models.identity import mask_identity_number
@@ -32,7 +34,7 @@ def digit_prefix_range(column: Any, digits: str) -> ColumnElement[bool]:
     return (column >= digits) & (column < upper)
 
 
-class DtksModelView(ModelView):
+class DtksModelView(AuditedLookups, SearchByPost, ModelView):
     """Configuration shared by every view; subclasses stay declarations."""
 
     form_base_class = LocalisedForm

@@ -46,6 +46,7 @@ from models import (
 from policies.rules import Decisions, read_seed
 from policies.scope import Scope
 from tests.conftest import log_in
+from tests.console_client import ConsoleClient
 from tests.factories import make_household, make_user, next_nik
 
 TARGETS = {
@@ -261,7 +262,7 @@ def test_each_role_reaches_exactly_what_its_policy_and_scope_allow(
     db_session.commit()
     scope = Scope.of(user)
     tally = Tally()
-    with TestClient(create_app(settings)) as client:
+    with ConsoleClient(create_app(settings)) as client:
         log_in(client, user.username)
         for identity in SCOPED_MODELS:
             _check_list(client, db_session, role, scope, identity, tally)
@@ -285,7 +286,7 @@ def test_bulk_delete_with_one_foreign_id_deletes_nothing(
     db_session.commit()
     pks = ",".join(str(household.id) for household in [*own, foreign])
 
-    with TestClient(create_app(settings)) as client:
+    with ConsoleClient(create_app(settings)) as client:
         log_in(client, user.username)
         response = client.delete("/admin/household/delete", params={"pks": pks})
 
@@ -326,7 +327,7 @@ def test_creating_a_household_outside_ones_scope_is_refused_with_a_message(
         "head_education": "sd",
         "save": "Simpan",
     }
-    with TestClient(create_app(settings)) as client:
+    with ConsoleClient(create_app(settings)) as client:
         log_in(client, user.username)
         response = client.post("/admin/household/create", data=fields)
 

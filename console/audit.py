@@ -1,0 +1,120 @@
+"""The audit trail: one AuditEntry per created, updated and deleted row, in the transaction of the change.
+
+After NetBox's ObjectChange (DESIGN section 6). sqladmin's audit backend writes after the commit, in
+another session, and swallows failures (security-notes 0.3), so it cannot be a legal trail; these rows
+are written by Session events instead (listening on the `Session` class, so every session is covered):
+
+- `before_flush`: `models.audit_trail.prepare_flush` keeps what the flush is about to lose (rows being
+  deleted, old values the history cannot tell, rows the database deletes by ON DELETE CASCADE).
+- `after_flush`: every row the flush wrote is known, with primary keys and history; the audit rows are
+  INSERTed on the flush's own connection, inside the flush. A failing audit insert fails the flush and
+  so the change; rolling back the change rolls back its audit rows.
+
+Who acts comes from the request (console/request_context.py): the user, the request id and the client IP;
+outside requests (CLI, seeding) the actor is "sistem". `record` and `record_rows` write explicit events
+(logins, refusals, lookups; workflow transitions later) into the caller's session and transaction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from sqlalchemy import event, insert
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.unitofwork import UOWTransaction
+
+from console.request_context import current_context
+from models.audit import AuditAction, AuditEntry
+from models.audit_trail import FlushMemo, RowChange, describe, flushed_changes, mask_text, prepare_flush
+from models.base import utc_now
+
+# `session.info[AUDIT_ROWS] = False` marks a bulk/system session (the demo seeder) whose row changes are not
+# written to the trail. Honoured only outside requests: inside one, every change is audited whatever the flag.
+AUDIT_ROWS = "audit"
+SYSTEM_ACTOR = "sistem"
+ANONYMOUS_ACTOR = "anonim"
+_MEMO = "dtks_audit_memo"
+
+
+def actor_columns() -> dict[str, Any]:
+    """actor_id, actor_name, request_id and ip of the request being served (the system outside requests)."""
+    context = current_context()
+    if context is None:
+        return {"actor_id": None, "actor_name": SYSTEM_ACTOR, "request_id": "", "ip": ""}
+    return {
+        "actor_id": context.actor_id,
+        "actor_name": (context.actor_name or ANONYMOUS_ACTOR)[:120],
+        "request_id": context.request_id,
+        "ip": context.client_ip[:45],
+    }
+
+
+def record(
+    session: Session,
+    action: AuditAction,
+    *,
+    object_type: str,
+    object_id: Any,
+    region_code: str | None,
+    message: str,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+) -> int:
+    """Write one explicit audit event in `session`'s transaction (the caller commits); returns its id.
+
+    Snapshots go through the same masking as row changes; NIK / No. KK in the message are masked too. The row
+    is INSERTed at once, as the trail's own write: it is no record placed in a region, so the region-scope
+    guard of flushes (policies/scope.py) has nothing to say about it.
+    """
+    change = RowChange(
+        action,
+        object_type,
+        mask_text("" if object_id is None else str(object_id)),
+        region_code or "",
+        before=before,
+        after=after,
+        message=mask_text(message)[:500],
+    )
+    values = {"at": utc_now(), **actor_columns(), **change.columns()}
+    return session.execute(insert(AuditEntry.__table__).values(**values)).inserted_primary_key[0]
+
+
+def record_rows(session: Session, action: AuditAction, rows: Iterable[Any], *, message: str) -> int:
+    """One event per mapped row, e.g. who saw or exported which households; returns how many were added."""
+    count = 0
+    for row in rows:
+        object_type, object_id, region_code = describe(row)
+        record(session, action, object_type=object_type, object_id=object_id, region_code=region_code, message=message)
+        count += 1
+    return count
+
+
+def audits_rows(session: Session) -> bool:
+    """Whether row changes of `session` are written to the trail (see AUDIT_ROWS)."""
+    return session.info.get(AUDIT_ROWS, True) is not False or current_context() is not None
+
+
+@event.listens_for(Session, "before_flush")
+def _remember_before_flush(session: Session, flush_context: UOWTransaction, _instances: Any) -> None:
+    if audits_rows(session):
+        flush_context.attributes[_MEMO] = prepare_flush(session)
+
+
+@event.listens_for(Session, "after_flush")
+def _write_after_flush(session: Session, flush_context: UOWTransaction) -> None:
+    memo: FlushMemo | None = flush_context.attributes.get(_MEMO)
+    if memo is None:
+        return
+    changes = flushed_changes(session, flush_context, memo)
+    if not changes:
+        return
+    who = {"at": utc_now(), **actor_columns()}
+    # One executemany per shape: a create has no `before`, a delete no `after` (both stay SQL NULL).
+    by_shape: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+    for change in changes:
+        row = {**who, **change.columns()}
+        by_shape.setdefault(tuple(row), []).append(row)
+    connection = session.connection()
+    for rows in by_shape.values():
+        connection.execute(insert(AuditEntry.__table__), rows)
