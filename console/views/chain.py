@@ -4,11 +4,16 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
+import anyio
+from sqladmin import expose
+from sqladmin.flash import Flash
 from sqlalchemy import Select
 from sqlalchemy.orm import selectinload
 from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
 from wtforms import validators
 
+from console import workflow
 from console.views.base import DtksModelView
 from console.views.filters import ChoiceFilter, RegionFilter
 from console.views.households import REQUIRED, VILLAGES_ONLY
@@ -25,7 +30,9 @@ from models import (
     Visit,
     VisitResult,
 )
+from models.identity import mask_identity_number
 from models.region_codes import is_region_code
+from models.workflow import TransitionRefused
 
 HOUSEHOLD_LOOKUP = {"fields": ("no_kk",), "order_by": "no_kk", "limit": 20}
 PERIOD_RULE = (
@@ -114,10 +121,52 @@ class ProposalView(DtksModelView, model=Proposal):
     form_ajax_refs: ClassVar = {"household": HOUSEHOLD_LOOKUP}
     form_args: ClassVar = {name: {"label": label} for name, label in PROPOSAL_LABELS.items()}
 
+    details_template = "proposal_details.html"
+
     def search_conditions(self, term: str) -> list[Any]:
         from models.region import within_region
 
         return [within_region(Proposal.region_code, term)] if is_region_code(term) else []
+
+    @expose("/workflow/{pk:int}", methods=["GET"])
+    async def workflow_page(self, request: Request) -> Response:
+        """The chain actions this user may take on this proposal, each confirmed by a POST."""
+        return await self._workflow_response(request, request.path_params["pk"])
+
+    @expose("/workflow/{pk:int}/{action:str}", methods=["POST"], identity="proposal-perform")
+    async def perform(self, request: Request) -> Response:
+        pk, action = request.path_params["pk"], request.path_params["action"]
+        form = await request.form()
+        version = str(form.get("version") or "")
+        try:
+            outcome = await anyio.to_thread.run_sync(
+                lambda: workflow.perform(
+                    self.session_maker,
+                    request,
+                    pk,
+                    action,
+                    note=str(form.get("note") or ""),
+                    seen_version=int(version) if version.isdigit() else -1,
+                )
+            )
+        except TransitionRefused as refusal:
+            return await self._workflow_response(request, pk, error=str(refusal), status_code=409)
+        Flash.success(request, f"Usulan #{pk}: {outcome.source.label} -> {outcome.target.label}.")
+        return RedirectResponse(request.url_for("admin:view-proposal-workflow_page", pk=pk), status_code=303)
+
+    async def _workflow_response(self, request: Request, pk: int, error: str = "", status_code: int = 200) -> Response:
+        def load() -> tuple[Any, list[Any], str]:
+            with self.session_maker() as session:
+                proposal = workflow.load_proposal(session, request, pk)
+                number = proposal.household.no_kk if proposal.household else ""
+                label = number if self.shows_full_identity(request) else mask_identity_number(number)
+                return proposal, workflow.offered_transitions(request, proposal), label
+
+        proposal, transitions, household_label = await anyio.to_thread.run_sync(load)
+        context = {"proposal": proposal, "transitions": transitions, "household_label": household_label, "error": error}
+        return await self.templates.TemplateResponse(
+            request, "proposal_workflow.html", context, status_code=status_code
+        )
 
     def details_query(self, request: Request) -> Select:
         return super().details_query(request).options(selectinload(Proposal.history), selectinload(Proposal.visits))
