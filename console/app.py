@@ -76,4 +76,5 @@ def create_app(settings: Settings | None = None) -> Starlette:
     install_on(admin)
     audit_events.install_on(admin, session_factory)  # refusals and opened records into the audit trail
     app.state.admin = admin
+    admin.admin.state.settings = settings  # views see the admin sub-application as request.app
     return app

@@ -29,6 +29,7 @@ class Settings(BaseSettings):
     demo_regency_code: str = "52.72"
     demo_households: int = 3000
     upload_dir: Path = PROJECT_DIR / "var" / "uploads"
+    max_upload_bytes: int = 5 * 1024 * 1024
     sql_echo: bool = False
 
     @field_validator("database_url")

@@ -72,6 +72,33 @@ def offered_transitions(request: Request, proposal: Proposal) -> list[Transition
     ]
 
 
+def apply_recorded(session: Session, request: Request, proposal: Proposal, action: str, *, note: str) -> Transition:
+    """Apply one transition to a loaded proposal and write its audit row, in the caller's transaction.
+
+    For callers that move proposals as part of a bigger change (a Musdes agenda, its finalisation): they
+    check the casbin permission and the scope, and commit (or roll back) everything together.
+    """
+    user = current_user(request)
+    transition = BY_ACTION.get(action)
+    if user is None or transition is None:
+        raise HTTPException(status_code=404)
+    source, version = proposal.status, proposal.version
+    apply_transition(
+        proposal, action, role=user.role, actor_id=user.id, actor_name=user.full_name, given=TransitionInput(note)
+    )
+    record(
+        session,
+        AuditAction.TRANSITION,
+        object_type="proposal",
+        object_id=proposal.id,
+        region_code=proposal.region_code,
+        message=f"{transition.label}: {source.label} -> {transition.target.label}",
+        before={"status": source.value, "version": version},
+        after={"status": transition.target.value, "version": version + 1, "note": note.strip()},
+    )
+    return transition
+
+
 def perform(
     session_factory: sessionmaker[Session],
     request: Request,
@@ -94,22 +121,10 @@ def perform(
         if proposal.version != seen_version:
             raise TransitionRefused(CHANGED_UNDER_YOU)
         source = proposal.status
-        apply_transition(
-            proposal, action, role=user.role, actor_id=user.id, actor_name=user.full_name, given=TransitionInput(note)
-        )
         try:
             # The audit insert flushes the change first; either can find the row already moved (0 rows
             # matched the version): the other official won.
-            record(
-                session,
-                AuditAction.TRANSITION,
-                object_type="proposal",
-                object_id=proposal.id,
-                region_code=proposal.region_code,
-                message=f"{transition.label}: {source.label} -> {transition.target.label}",
-                before={"status": source.value, "version": seen_version},
-                after={"status": transition.target.value, "version": seen_version + 1, "note": note.strip()},
-            )
+            apply_recorded(session, request, proposal, action, note=note)
             session.commit()
         except StaleDataError as error:
             session.rollback()

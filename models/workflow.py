@@ -110,6 +110,11 @@ def in_a_decree(proposal: Proposal, _: TransitionInput) -> str | None:
     return None if proposal.decrees else "Usulan belum dimasukkan ke draf SK."
 
 
+def out_of_every_decree(proposal: Proposal, _: TransitionInput) -> str | None:
+    # The SK page unlinks the proposal from an unsigned draft first, in the same transaction.
+    return "Usulan masih tercantum dalam lampiran SK; keluarkan melalui halaman SK." if proposal.decrees else None
+
+
 def decree_signed(proposal: Proposal, _: TransitionInput) -> str | None:
     return None if any(decree.is_signed for decree in proposal.decrees) else "SK belum ditandatangani."
 
@@ -147,6 +152,8 @@ TRANSITIONS: tuple[Transition, ...] = (
                needs_reason=True),
     Transition("reopen", S.RETURNED, S.DRAFT, _VILLAGE_OPERATOR, "Buka kembali sebagai draf"),
     Transition("add_to_decree", S.ACCEPTED, S.IN_DECREE, _DISTRICT_OPERATOR, "Masukkan ke draf SK", (in_a_decree,)),
+    Transition("remove_from_decree", S.IN_DECREE, S.ACCEPTED, _DISTRICT_OPERATOR, "Keluarkan dari draf SK",
+               (out_of_every_decree,)),
     Transition("ratify", S.IN_DECREE, S.RATIFIED, _DISTRICT_OPERATOR, "Catat SK yang ditandatangani",
                (decree_signed,)),
     Transition("forward", S.RATIFIED, S.FORWARDED, frozenset({Role.OPERATOR_PROVINSI}),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+from datetime import date
 from typing import Any, ClassVar
 
 import anyio
@@ -9,11 +11,13 @@ from sqladmin import expose
 from sqladmin.flash import Flash
 from sqlalchemy import Select
 from sqlalchemy.orm import selectinload
+from starlette.exceptions import HTTPException
 from starlette.requests import Request
-from starlette.responses import RedirectResponse, Response
+from starlette.responses import RedirectResponse, Response, StreamingResponse
 from wtforms import validators
 
-from console import workflow
+from console import decrees, musdes, uploads, workflow
+from console.authorization import may
 from console.views.base import DtksModelView
 from console.views.filters import ChoiceFilter, RegionFilter
 from console.views.households import REQUIRED, VILLAGES_ONLY
@@ -31,6 +35,7 @@ from models import (
     VisitResult,
 )
 from models.identity import mask_identity_number
+from models.meeting import Decision
 from models.region_codes import is_region_code
 from models.workflow import TransitionRefused
 
@@ -274,6 +279,140 @@ class MeetingView(DtksModelView, model=Meeting):
             super().details_query(request).options(selectinload(Meeting.participants), selectinload(Meeting.decisions))
         )
 
+    details_template = "meeting_details.html"
+
+    async def on_model_change(self, data: dict[str, Any], model: Any, is_created: bool, request: Request) -> None:
+        if not is_created and model.is_final:
+            raise ValueError(musdes.ALREADY_FINAL)
+
+    async def on_model_delete(self, model: Any, request: Request) -> None:
+        if model.is_final:
+            raise ValueError("Musyawarah yang sudah difinalkan tidak dapat dihapus.")
+
+    # --- the Musdes agenda page: agenda, decisions, signed BA, finalisation (console/musdes.py) ---
+
+    @expose("/musdes/{pk:int}", methods=["GET"])
+    async def musdes_page(self, request: Request) -> Response:
+        """The meeting's agenda and the steps this user may take on it, each a POST."""
+        return await self._musdes_response(request, request.path_params["pk"])
+
+    @expose("/musdes/{pk:int}/agenda", methods=["POST"])
+    async def musdes_agenda(self, request: Request) -> Response:
+        form = await request.form()
+        ids = [int(value) for value in form.getlist("proposal") if str(value).isdigit()]
+        return await self._musdes_step(
+            request, lambda pk: f"{musdes.add_to_agenda(self.session_maker, request, pk, ids)} usulan masuk agenda."
+        )
+
+    @expose("/musdes/{pk:int}/decisions", methods=["POST"])
+    async def musdes_decisions(self, request: Request) -> Response:
+        form = await request.form()
+        item_ids = [key.removeprefix("decision-") for key in form if key.startswith("decision-")]
+        decisions = {
+            int(item): (str(form.get(f"decision-{item}") or ""), str(form.get(f"note-{item}") or ""))
+            for item in item_ids
+            if item.isdigit()
+        }
+
+        def step(pk: int) -> str:
+            musdes.record_decisions(self.session_maker, request, pk, decisions)
+            return "Keputusan musyawarah disimpan."
+
+        return await self._musdes_step(request, step)
+
+    @expose("/musdes/{pk:int}/ba", methods=["POST"])
+    async def musdes_ba(self, request: Request) -> Response:
+        musdes.require(request, musdes.UPLOAD_BA)
+        settings = request.app.state.settings
+        form = await request.form(max_part_size=1024 * 1024)
+        try:
+            stored = await uploads.read_upload(form.get("ba_file"), settings)
+        except uploads.UploadRefused as refusal:
+            return await self._musdes_response(request, request.path_params["pk"], str(refusal), 400)
+        number = str(form.get("ba_number") or "")
+
+        def step(pk: int) -> str:
+            musdes.attach_ba(self.session_maker, request, pk, number, stored)
+            return "Berita Acara yang ditandatangani tersimpan."
+
+        return await self._musdes_step(request, step)
+
+    @expose("/musdes/{pk:int}/finalise", methods=["POST"])
+    async def musdes_finalise(self, request: Request) -> Response:
+        return await self._musdes_step(
+            request,
+            lambda pk: f"Musyawarah difinalkan; {musdes.finalise(self.session_maker, request, pk)} usulan diputuskan.",
+        )
+
+    @expose("/musdes/{pk:int}/ba-file", methods=["GET"])
+    async def musdes_ba_file(self, request: Request) -> Response:
+        """The stored signed BA, after the same scope check as the details page."""
+        if not may(request, "meeting", "details"):
+            raise HTTPException(status_code=403)
+
+        def load() -> Meeting:
+            with self.session_maker() as session:
+                return musdes.load_meeting(session, request, request.path_params["pk"])
+
+        meeting = await anyio.to_thread.run_sync(load)
+        if not meeting.ba_file_path:
+            raise HTTPException(status_code=404)
+        try:
+            handle, content_type = uploads.open_stored(meeting.ba_file_path, request.app.state.settings)
+        except FileNotFoundError as error:
+            raise HTTPException(status_code=404) from error
+        extension = meeting.ba_file_path.rsplit(".", 1)[-1]
+
+        def chunks() -> Iterator[bytes]:
+            with handle:
+                yield from iter(lambda: handle.read(64 * 1024), b"")
+
+        return StreamingResponse(
+            chunks(),
+            media_type=content_type,
+            headers={
+                "Content-Disposition": f'attachment; filename="berita-acara-{meeting.id}.{extension}"',
+                "X-Content-Type-Options": "nosniff",
+            },
+        )
+
+    async def _musdes_step(self, request: Request, step: Callable[[int], str]) -> Response:
+        pk = request.path_params["pk"]
+        try:
+            message = await anyio.to_thread.run_sync(lambda: step(pk))
+        except TransitionRefused as refusal:
+            return await self._musdes_response(request, pk, error=str(refusal), status_code=409)
+        Flash.success(request, message)
+        return RedirectResponse(request.url_for("admin:view-meeting-musdes_page", pk=pk), status_code=303)
+
+    async def _musdes_response(self, request: Request, pk: int, error: str = "", status_code: int = 200) -> Response:
+        if not may(request, "meeting", "details"):
+            raise HTTPException(status_code=403)
+
+        def load() -> dict[str, Any]:
+            with self.session_maker() as session:
+                meeting = musdes.load_meeting(session, request, pk)
+                final = meeting.is_final
+                return {
+                    "meeting": meeting,
+                    "candidates": [] if final else musdes.draft_candidates(session, meeting),
+                    "problems": musdes.finalisation_problems(meeting),
+                }
+
+        context = await anyio.to_thread.run_sync(load)
+        final = context["meeting"].is_final
+        context.update(
+            error=error,
+            decisions=Decision,
+            may_agenda=not final and may(request, "meeting", musdes.AGENDA),
+            may_decide=not final and may(request, "meeting", musdes.DECIDE),
+            may_upload=not final and may(request, "meeting", musdes.UPLOAD_BA),
+            may_finalise=not final and may(request, "meeting", musdes.FINALISE),
+            may_add_participant=not final and may(request, "meeting-participant", "create"),
+            identity_text=lambda number: self.identity_text(request, number),
+        )
+        return await self.templates.TemplateResponse(request, "meeting_musdes.html", context, status_code=status_code)
+
 
 class MeetingParticipantView(DtksModelView, model=MeetingParticipant):
     name = "Peserta Musyawarah"
@@ -309,6 +448,12 @@ class MeetingParticipantView(DtksModelView, model=MeetingParticipant):
                 meeting = session.get(Meeting, int(meeting_id))
             if meeting is not None and meeting.is_final:
                 raise ValueError("Musyawarah sudah difinalkan; daftar peserta tidak dapat diubah.")
+
+    async def on_model_delete(self, model: Any, request: Request) -> None:
+        with self.session_maker() as session:
+            meeting = session.get(Meeting, model.meeting_id)
+        if meeting is not None and meeting.is_final:
+            raise ValueError("Musyawarah sudah difinalkan; daftar peserta tidak dapat diubah.")
 
 
 VISIT_LABELS = {
@@ -491,6 +636,8 @@ class DecreeView(DtksModelView, model=Decree):
         "period": {"label": "Periode (TTTT-BB)", "validators": list(PERIOD_RULE)},
     }
 
+    details_template = "decree_details.html"
+
     def details_query(self, request: Request) -> Select:
         return super().details_query(request).options(selectinload(Decree.proposals))
 
@@ -509,3 +656,139 @@ class DecreeView(DtksModelView, model=Decree):
     async def on_model_delete(self, model: Any, request: Request) -> None:
         if model.is_signed:
             raise ValueError("SK yang sudah ditandatangani tidak dapat dihapus.")
+
+    # --- the SK pages: annex of a draft, recording the signature, the scan, province forwarding ---
+
+    @expose("/annex/{pk:int}", methods=["GET"])
+    async def annex_page(self, request: Request) -> Response:
+        """The decree with its annex and the steps this user may take on it, each a POST."""
+        return await self._annex_response(request, request.path_params["pk"])
+
+    @expose("/annex/{pk:int}/add", methods=["POST"])
+    async def annex_add(self, request: Request) -> Response:
+        form = await request.form()
+        ids = [int(value) for value in form.getlist("proposal") if str(value).isdigit()]
+        return await self._annex_step(
+            request,
+            lambda pk: f"{decrees.add_proposals(self.session_maker, request, pk, ids)} usulan masuk draf SK.",
+        )
+
+    @expose("/annex/{pk:int}/remove/{proposal:int}", methods=["POST"])
+    async def annex_remove(self, request: Request) -> Response:
+        form = await request.form()
+        proposal_id, note = request.path_params["proposal"], str(form.get("note") or "")
+
+        def step(pk: int) -> str:
+            decrees.remove_proposal(self.session_maker, request, pk, proposal_id, note)
+            return f"Usulan #{proposal_id} dikeluarkan dari draf SK."
+
+        return await self._annex_step(request, step)
+
+    @expose("/annex/{pk:int}/sign", methods=["POST"])
+    async def annex_sign(self, request: Request) -> Response:
+        if not may(request, "decree", "action:sign"):
+            raise HTTPException(status_code=403)
+        settings = request.app.state.settings
+        form = await request.form(max_part_size=1024 * 1024)
+        upload = form.get("scan")
+        scan = await upload.read(settings.max_upload_bytes + 1) if hasattr(upload, "read") else b""
+        number = str(form.get("number") or "")
+        signed_on = _parse_date(str(form.get("signed_on") or ""))
+
+        def step(pk: int) -> str:
+            decrees.sign(self.session_maker, request, settings, pk, number=number, signed_on=signed_on, scan=scan)
+            return "Tanda tangan SK tercatat; semua usulan dalam lampiran disahkan."
+
+        return await self._annex_step(request, step)
+
+    @expose("/annex/{pk:int}/scan", methods=["GET"])
+    async def annex_scan(self, request: Request) -> Response:
+        """The stored signed scan, after the same scope check as the details page."""
+        path, name = await anyio.to_thread.run_sync(
+            lambda: decrees.signed_scan(self.session_maker, request, request.path_params["pk"])
+        )
+        try:
+            handle, content_type = uploads.open_stored(path, request.app.state.settings)
+        except FileNotFoundError as error:
+            raise HTTPException(status_code=404) from error
+
+        def chunks() -> Iterator[bytes]:
+            with handle:
+                yield from iter(lambda: handle.read(64 * 1024), b"")
+
+        return StreamingResponse(
+            chunks(),
+            media_type=content_type,
+            headers={"Content-Disposition": f'attachment; filename="{name}"', "X-Content-Type-Options": "nosniff"},
+        )
+
+    @expose("/forwarding", methods=["GET"])
+    async def forwarding_page(self, request: Request) -> Response:
+        """Signed district decrees of the province whose proposals are ratified: forward each by a POST."""
+        return await self._forwarding_response(request)
+
+    @expose("/forwarding/{pk:int}", methods=["POST"])
+    async def forwarding_send(self, request: Request) -> Response:
+        form = await request.form()
+        pk = request.path_params["pk"]
+        fields = {name: str(form.get(name) or "") for name in ("number", "signer_name", "signer_title")}
+        letter_date = _parse_date(str(form.get("letter_date") or ""))
+        try:
+            letter_id = await anyio.to_thread.run_sync(
+                lambda: decrees.forward(self.session_maker, request, pk, letter_date=letter_date, **fields)
+            )
+        except (TransitionRefused, ValueError) as refusal:
+            return await self._forwarding_response(request, error=str(refusal), status_code=409)
+        Flash.success(request, "SK diteruskan ke Kementerian Sosial dengan surat pengantar.")
+        return RedirectResponse(request.url_for("admin:view-decree-annex_page", pk=letter_id), status_code=303)
+
+    async def _annex_step(self, request: Request, step: Callable[[int], str]) -> Response:
+        pk = request.path_params["pk"]
+        try:
+            message = await anyio.to_thread.run_sync(lambda: step(pk))
+        except (TransitionRefused, ValueError) as refusal:  # ValueError: uploads.UploadRefused, OutOfScope
+            return await self._annex_response(request, pk, error=str(refusal), status_code=409)
+        Flash.success(request, message)
+        return RedirectResponse(request.url_for("admin:view-decree-annex_page", pk=pk), status_code=303)
+
+    async def _annex_response(self, request: Request, pk: int, error: str = "", status_code: int = 200) -> Response:
+        if not may(request, "decree", "details"):
+            raise HTTPException(status_code=403)
+
+        def load() -> dict[str, Any]:
+            with self.session_maker() as session:
+                decree = decrees.load_decree(session, request, pk)
+                return {"decree": decree, "candidates": decrees.candidates(session, request, decree)}
+
+        context = await anyio.to_thread.run_sync(load)
+        draft = not context["decree"].is_signed and context["decree"].kind == DecreeKind.DISTRICT_RATIFICATION
+        context.update(
+            error=error,
+            may_compose=draft and may(request, "decree", "action:compose"),
+            may_sign=draft and may(request, "decree", "action:sign"),
+            household_text=lambda proposal: self.identity_text(
+                request, proposal.household.no_kk if proposal.household else ""
+            ),
+        )
+        return await self.templates.TemplateResponse(request, "decree_annex.html", context, status_code=status_code)
+
+    async def _forwarding_response(self, request: Request, error: str = "", status_code: int = 200) -> Response:
+        if not may(request, "decree", "action:forward"):
+            raise HTTPException(status_code=403)
+
+        def load() -> list[Decree]:
+            with self.session_maker() as session:
+                return decrees.forwardable(session, request)
+
+        found = await anyio.to_thread.run_sync(load)
+        context = {"decrees": found, "error": error}
+        return await self.templates.TemplateResponse(
+            request, "decree_forwarding.html", context, status_code=status_code
+        )
+
+
+def _parse_date(text: str) -> date | None:
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        return None

@@ -4,14 +4,30 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
+import anyio
+from sqladmin import expose
+from sqladmin.flash import Flash
+from starlette.exceptions import HTTPException
 from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
 from wtforms import validators
 
+from console import certificates, complaints
+from console.authorization import may
 from console.forms import optional_nik_validator, strip_filter
 from console.views.base import DtksModelView
 from console.views.filters import ChoiceFilter, RegionFilter
 from console.views.households import REQUIRED
-from models import Certificate, CertificateResult, Complaint, ComplaintCategory, ComplaintStatus, Region
+from models import (
+    Certificate,
+    CertificateResult,
+    CertificateStep,
+    Complaint,
+    ComplaintCategory,
+    ComplaintStatus,
+    Region,
+)
+from models.certificate import SERVICE_TARGET_MINUTES
 
 REGENCIES_ONLY = {"fields": ("code", "name"), "order_by": "code", "where": Region.level == 2, "limit": 20}
 ANY_REGION = {"fields": ("code", "name"), "order_by": "code", "limit": 20}
@@ -76,6 +92,119 @@ class CertificateView(DtksModelView, model=Certificate):
         RegionFilter(Certificate.region_code),
         ChoiceFilter.for_enum(Certificate.result, CertificateResult, "Hasil"),
     ]
+    details_template = "certificate_details.html"
+    list_template = "certificate_list.html"
+
+    def may_use_desk(self, request: Request) -> bool:
+        return may(request, "certificate", certificates.LOOKUP_PERMISSION)
+
+    # --- the certificate desk (seed 004): the NIK travels only in POST bodies, never in a URL ---------
+
+    @expose("/desk", methods=["GET"])
+    async def desk(self, request: Request) -> Response:
+        if not may(request, "certificate", certificates.LOOKUP_PERMISSION):
+            raise HTTPException(status_code=403)
+        return await self._desk_response(request)
+
+    @expose("/desk", methods=["POST"], identity="certificate-lookup")
+    async def lookup(self, request: Request) -> Response:
+        if not may(request, "certificate", certificates.LOOKUP_PERMISSION):
+            raise HTTPException(status_code=403)
+        form = await request.form()
+        values = {name: str(form.get(name) or "") for name in ("nik", "applicant_name", "purpose")}
+        try:
+            certificate = await anyio.to_thread.run_sync(
+                lambda: certificates.request_certificate(
+                    self.session_maker,
+                    request,
+                    nik=values["nik"],
+                    applicant_name=values["applicant_name"],
+                    purpose=values["purpose"],
+                )
+            )
+        except certificates.DeskRefused as refusal:
+            values["nik"] = ""  # never echo a refused NIK back
+            return await self._desk_response(request, error=str(refusal), values=values, status_code=422)
+        if certificate.result == CertificateResult.REGISTERED:
+            Flash.success(request, f"Terdaftar di DTKS. Surat {certificate.letter_number} menunggu paraf.")
+        else:
+            Flash.warning(request, certificates.ADVICE_NOT_REGISTERED)
+        return RedirectResponse(request.url_for("admin:view-certificate-process", pk=certificate.id), status_code=303)
+
+    async def _desk_response(
+        self, request: Request, error: str = "", values: dict[str, str] | None = None, status_code: int = 200
+    ) -> Response:
+        context = {"error": error, "values": values or {}, "target": SERVICE_TARGET_MINUTES}
+        return await self.templates.TemplateResponse(request, "certificate_desk.html", context, status_code=status_code)
+
+    @expose("/process/{pk:int}", methods=["GET"])
+    async def process(self, request: Request) -> Response:
+        """One request: result, letter number, paraf chain, elapsed time against the 15-minute target."""
+        return await self._process_response(request, request.path_params["pk"])
+
+    @expose("/process/{pk:int}/{action:str}", methods=["POST"], identity="certificate-paraf")
+    async def paraf(self, request: Request) -> Response:
+        pk, action = request.path_params["pk"], request.path_params["action"]
+        try:
+            step = await anyio.to_thread.run_sync(lambda: certificates.paraf(self.session_maker, request, pk, action))
+        except certificates.DeskRefused as refusal:
+            return await self._process_response(request, pk, error=str(refusal), status_code=409)
+        Flash.success(request, f"{step.label} dicatat.")
+        return RedirectResponse(request.url_for("admin:view-certificate-process", pk=pk), status_code=303)
+
+    async def _process_response(self, request: Request, pk: int, error: str = "", status_code: int = 200) -> Response:
+        if not may(request, "certificate", "details"):
+            raise HTTPException(status_code=403)
+
+        def load() -> dict[str, Any]:
+            with self.session_maker() as session:
+                certificate = certificates.load_certificate(session, request, pk)
+                return {
+                    "certificate": certificate,
+                    "step": certificates.offered_step(request, certificate),
+                    "nik_label": self.identity_text(request, certificate.requested_nik),
+                    "elapsed": certificates.elapsed_minutes(certificate),
+                    "late": certificates.is_late(certificate),
+                    "target": SERVICE_TARGET_MINUTES,
+                    "signed": certificate.step == CertificateStep.SIGNED,
+                    "error": error,
+                }
+
+        context = await anyio.to_thread.run_sync(load)
+        return await self.templates.TemplateResponse(
+            request, "certificate_process.html", context, status_code=status_code
+        )
+
+    @expose("/letter/{pk:int}", methods=["GET"])
+    async def letter(self, request: Request) -> Response:
+        """The printable letter, only once the kepala dinas has signed."""
+
+        def load() -> dict[str, Any]:
+            with self.session_maker() as session:
+                certificate = certificates.load_certificate(session, request, pk)
+                if certificate.step != CertificateStep.SIGNED:
+                    return {}
+                household = certificate.household
+                member = certificates.requested_member(certificate)
+                signature = next(a for a in certificate.approvals if a.step == CertificateStep.SIGNED)
+                return {
+                    "certificate": certificate,
+                    "household": household,
+                    "village": household.region.name if household is not None and household.region else "",
+                    "member_name": member.name if member is not None else certificate.applicant_name,
+                    "nik_label": self.identity_text(request, certificate.requested_nik),
+                    "kk_label": self.identity_text(request, household.no_kk if household is not None else ""),
+                    "signature": signature,
+                }
+
+        if not may(request, "certificate", "details"):
+            raise HTTPException(status_code=403)
+        pk = request.path_params["pk"]
+        context = await anyio.to_thread.run_sync(load)
+        if not context:
+            Flash.error(request, "Surat belum ditandatangani kepala dinas; belum dapat dicetak.")
+            return RedirectResponse(request.url_for("admin:view-certificate-process", pk=pk), status_code=303)
+        return await self.templates.TemplateResponse(request, "certificate_letter.html", context)
 
 
 COMPLAINT_LABELS = {
@@ -144,5 +273,50 @@ class ComplaintView(DtksModelView, model=Complaint):
         "description": {"label": "Uraian pengaduan", "validators": [REQUIRED, validators.Length(max=5000)]},
     }
 
+    details_template = "complaint_details.html"
+
     async def on_model_change(self, data: dict[str, Any], model: Any, is_created: bool, request: Request) -> None:
         data["nik"] = (data.get("nik") or "").strip() or None
+
+    # --- handling: assign, start, resolve, reject (status is never a free form field) ----------------
+
+    @expose("/handle/{pk:int}", methods=["GET"])
+    async def handle(self, request: Request) -> Response:
+        return await self._handle_response(request, request.path_params["pk"])
+
+    @expose("/handle/{pk:int}/{action:str}", methods=["POST"], identity="complaint-act")
+    async def act(self, request: Request) -> Response:
+        pk, name = request.path_params["pk"], request.path_params["action"]
+        form = await request.form()
+        text, assignee = str(form.get("text") or ""), str(form.get("assignee") or "")
+        try:
+            action = await anyio.to_thread.run_sync(
+                lambda: complaints.perform(self.session_maker, request, pk, name, text=text, assignee_id=assignee)
+            )
+        except complaints.ComplaintRefused as refusal:
+            return await self._handle_response(request, pk, error=str(refusal), status_code=409)
+        Flash.success(request, f"Pengaduan #{pk}: {action.label} berhasil.")
+        return RedirectResponse(request.url_for("admin:view-complaint-handle", pk=pk), status_code=303)
+
+    async def _handle_response(self, request: Request, pk: int, error: str = "", status_code: int = 200) -> Response:
+        if not may(request, "complaint", "details"):
+            raise HTTPException(status_code=403)
+
+        def load() -> dict[str, Any]:
+            with self.session_maker() as session:
+                complaint = complaints.load_complaint(session, request, pk)
+                actions = complaints.offered_actions(request, complaint)
+                users = complaints.assignable_users(session, complaint) if actions else []
+                return {
+                    "complaint": complaint,
+                    "assigned_name": complaint.assigned_to.full_name if complaint.assigned_to else "",
+                    "actions": actions,
+                    "users": users,
+                    "nik_label": self.identity_text(request, complaint.nik) if complaint.nik else "",
+                    "error": error,
+                }
+
+        context = await anyio.to_thread.run_sync(load)
+        return await self.templates.TemplateResponse(
+            request, "complaint_handling.html", context, status_code=status_code
+        )

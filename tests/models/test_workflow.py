@@ -54,7 +54,7 @@ def ready_proposal(status: ProposalStatus, action: str) -> Proposal:
     household.visits = [visit]
     decree = Decree(kind=DecreeKind.DISTRICT_RATIFICATION, decree_date=TODAY, signer_name="B", signer_title="B")
     decree.signed_at = datetime(2026, 11, 2)
-    proposal.decrees = [decree]
+    proposal.decrees = [] if action == "remove_from_decree" else [decree]
     return proposal
 
 
