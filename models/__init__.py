@@ -7,7 +7,9 @@ from models.audit import AuditAction, AuditEntry
 from models.base import Base
 from models.certificate import Certificate, CertificateApproval, CertificateResult, CertificateStep
 from models.complaint import Complaint, ComplaintCategory, ComplaintChannel, ComplaintStatus
+from models.deadline import StepTarget
 from models.decree import Decree, DecreeKind, decree_proposal
+from models.determination import HouseholdPeriod, PmtResult
 from models.household import DtksStatus, Household
 from models.meeting import (
     Decision,
@@ -46,6 +48,7 @@ __all__ = [
     "DtksStatus",
     "Education",
     "Household",
+    "HouseholdPeriod",
     "LoginAttempt",
     "MaritalStatus",
     "Meeting",
@@ -55,6 +58,7 @@ __all__ = [
     "Member",
     "ParticipantPosition",
     "PmtModel",
+    "PmtResult",
     "PmtWeight",
     "PolicyRule",
     "PolicyState",
@@ -67,6 +71,7 @@ __all__ = [
     "RemovalReason",
     "Role",
     "Sex",
+    "StepTarget",
     "User",
     "UserSession",
     "Visit",

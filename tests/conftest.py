@@ -25,7 +25,7 @@ from alembic import command
 from console.app import create_app
 from console.database import make_engine, make_session_factory
 from console.settings import Settings
-from models import Base, PolicyRule, PolicyState, Region, Role
+from models import Base, PolicyRule, PolicyState, Region, Role, StepTarget
 from policies.rules import seed_rules_if_empty
 from tests.console_client import ConsoleClient, own_origin, read_csrf_token
 from tests.factories import DEFAULT_PASSWORD, make_user
@@ -35,7 +35,7 @@ TEST_DATABASE_PREFIX = "dtks_test_"
 # Provinces whose whole tree is loaded: NTB (Kota Bima 52.72) and Sulawesi Selatan (Bulukumba 73.02).
 LOADED_PROVINCES = ("52", "73")
 # Reference data loaded once per session and kept between tests.
-KEPT_TABLES = {Region.__tablename__, PolicyRule.__tablename__, PolicyState.__tablename__}
+KEPT_TABLES = {Region.__tablename__, PolicyRule.__tablename__, PolicyState.__tablename__, StepTarget.__tablename__}
 
 
 # --- databases -----------------------------------------------------------------------------------
