@@ -6,7 +6,7 @@ import secrets
 from pathlib import Path
 from typing import Literal
 
-from pydantic import field_validator, model_validator
+from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
@@ -30,6 +30,8 @@ class Settings(BaseSettings):
     demo_households: int = 3000
     upload_dir: Path = PROJECT_DIR / "var" / "uploads"
     max_upload_bytes: int = 5 * 1024 * 1024
+    # SK Penetapan: households at or below this desil (1..10) are determined into the DTKS.
+    determination_max_desil: int = Field(default=4, ge=1, le=10)
     sql_echo: bool = False
 
     @field_validator("database_url")

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from models.base import Base, LabelledEnum, TimestampMixin, digits_check, enum_column, region_code_column
 
 if TYPE_CHECKING:
+    from models.determination import PmtResult
     from models.member import Member
     from models.proposal import Proposal
     from models.region import Region
@@ -62,6 +63,8 @@ class Household(TimestampMixin, Base):
         back_populates="household", order_by="Proposal.id", passive_deletes="all"
     )
     visits: Mapped[list[Visit]] = relationship(back_populates="household", order_by="Visit.id", passive_deletes=True)
+    # Read-only: the PMT results per period, newest first (shown on the household page: why this desil).
+    pmt_results: Mapped[list[PmtResult]] = relationship(viewonly=True, order_by="PmtResult.period.desc()")
 
     @property
     def head(self) -> Member | None:

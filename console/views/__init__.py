@@ -13,12 +13,15 @@ from console.views.chain import (
     ProposalView,
     VisitView,
 )
+from console.views.deadlines import DashboardChartView, DashboardView, StepTargetView
 from console.views.households import HouseholdView, MemberView
 from console.views.ministry import PmtModelView, PmtWeightView
 from console.views.services import CertificateView, ComplaintView
 from console.views.sessions import UserSessionView
 
 ALL_VIEWS = [
+    DashboardView,
+    DashboardChartView,
     HouseholdView,
     MemberView,
     ProposalView,
@@ -35,6 +38,7 @@ ALL_VIEWS = [
     UserSessionView,
     PolicyRuleView,
     RegionView,
+    StepTargetView,
     AuditEntryView,
 ]
 

@@ -18,8 +18,9 @@ from wtforms import validators
 
 from console import decrees, musdes, uploads, workflow
 from console.authorization import may
+from console.dashboard import step_targets
 from console.views.base import DtksModelView
-from console.views.filters import ChoiceFilter, RegionFilter
+from console.views.filters import ChoiceFilter, OverdueFilter, RegionFilter
 from console.views.households import REQUIRED, VILLAGES_ONLY
 from models import (
     Decree,
@@ -34,6 +35,8 @@ from models import (
     Visit,
     VisitResult,
 )
+from models.base import utc_now
+from models.deadlines import is_overdue
 from models.identity import mask_identity_number
 from models.meeting import Decision
 from models.region_codes import is_region_code
@@ -113,6 +116,7 @@ class ProposalView(DtksModelView, model=Proposal):
         RegionFilter(Proposal.region_code),
         ChoiceFilter.for_enum(Proposal.status, ProposalStatus, "Status"),
         ChoiceFilter.for_enum(Proposal.kind, ProposalKind, "Jenis usulan"),
+        OverdueFilter(lambda: ProposalView.session_maker),
     ]
     form_columns: ClassVar = [
         Proposal.kind,
@@ -160,15 +164,22 @@ class ProposalView(DtksModelView, model=Proposal):
         return RedirectResponse(request.url_for("admin:view-proposal-workflow_page", pk=pk), status_code=303)
 
     async def _workflow_response(self, request: Request, pk: int, error: str = "", status_code: int = 200) -> Response:
-        def load() -> tuple[Any, list[Any], str]:
+        def load() -> tuple[Any, list[Any], str, bool]:
             with self.session_maker() as session:
                 proposal = workflow.load_proposal(session, request, pk)
                 number = proposal.household.no_kk if proposal.household else ""
                 label = number if self.shows_full_identity(request) else mask_identity_number(number)
-                return proposal, workflow.offered_transitions(request, proposal), label
+                late = is_overdue(proposal.status, proposal.status_changed_at, step_targets(session), utc_now().date())
+                return proposal, workflow.offered_transitions(request, proposal), label, late
 
-        proposal, transitions, household_label = await anyio.to_thread.run_sync(load)
-        context = {"proposal": proposal, "transitions": transitions, "household_label": household_label, "error": error}
+        proposal, transitions, household_label, overdue = await anyio.to_thread.run_sync(load)
+        context = {
+            "proposal": proposal,
+            "transitions": transitions,
+            "household_label": household_label,
+            "error": error,
+            "overdue": overdue,
+        }
         return await self.templates.TemplateResponse(
             request, "proposal_workflow.html", context, status_code=status_code
         )

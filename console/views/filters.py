@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import UTC, datetime
 from typing import Any
 
+import anyio
 from sqlalchemy import Select, select
 from starlette.requests import Request
 
@@ -85,3 +87,32 @@ class RegionFilter:
 def _user_scope(request: Request) -> str | None:
     user = getattr(request.state, "user", None)
     return getattr(user, "scope_region_code", None)
+
+
+class OverdueFilter:
+    """The "Tenggat" filter: proposals past the target of their status ("Terlambat"), by console.dashboard's SQL."""
+
+    has_operator = False
+    template = "sqladmin/filters/lookup_filter.html"
+
+    def __init__(
+        self, session_maker: Callable[[], Any], title: str = "Tenggat", parameter_name: str = "tenggat"
+    ) -> None:
+        self.session_maker = session_maker
+        self.title = title
+        self.parameter_name = parameter_name
+
+    async def lookups(self, request: Request, model: Any, run_query: Callable[[Select], Any]) -> list[tuple[str, str]]:
+        return [(ALL, ALL_LABEL), ("terlambat", "Terlambat")]
+
+    async def get_filtered_query(self, query: Select, value: Any, model: Any) -> Select:
+        if value != "terlambat":
+            return query
+        from console.dashboard import overdue_condition, step_targets
+
+        def load() -> dict[str, int]:
+            with self.session_maker()() as session:
+                return step_targets(session)
+
+        targets = await anyio.to_thread.run_sync(load)
+        return query.where(overdue_condition(targets, datetime.now(UTC).date()))

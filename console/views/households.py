@@ -213,6 +213,7 @@ class HouseholdView(DtksModelView, model=Household):
                 selectinload(Household.members),
                 selectinload(Household.proposals).selectinload(Proposal.history),
                 selectinload(Household.visits),
+                selectinload(Household.pmt_results),
             )
         )
 

@@ -3,11 +3,19 @@
 from __future__ import annotations
 
 import math
+from datetime import date
 from typing import Any, ClassVar
 
+import anyio
+from sqladmin import expose
+from sqladmin.flash import Flash
+from starlette.exceptions import HTTPException
 from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
 from wtforms import validators
 
+from console import ministry
+from console.authorization import may
 from console.forms import NumberListField
 from console.views.base import DtksModelView
 from console.views.households import REQUIRED
@@ -90,6 +98,87 @@ class PmtModelView(DtksModelView, model=PmtModel):
         data["region_code"] = region_code
         # Every model entered here is a simulation: never presented as official coefficients.
         data["is_illustrative"] = True
+
+    # --- the ministry desk: NIK matching and the PMT run for a period (Pusdatin) ---
+
+    @expose("/desk", methods=["GET"])
+    async def ministry_desk(self, request: Request) -> Response:
+        return await self._desk_response(request)
+
+    @expose("/desk/match", methods=["POST"])
+    async def ministry_match(self, request: Request) -> Response:
+        form = await request.form()
+        chosen = [int(value) for value in form.getlist("proposal") if str(value).isdigit()]
+        ids = None if form.get("all") else chosen
+
+        def step() -> str:
+            outcome = ministry.match_nik(self.session_maker, request, ids)
+            return f"Padan NIK: {len(outcome.received)} diterima, {len(outcome.rejected)} ditolak."
+
+        return await self._desk_step(request, step)
+
+    @expose("/desk/run", methods=["POST"])
+    async def ministry_run(self, request: Request) -> Response:
+        form = await request.form()
+        period = str(form.get("period") or "")
+
+        def step() -> str:
+            outcome = ministry.run_pmt(self.session_maker, request, period)
+            message = f"PMT {period}: {outcome.scored} rumah tangga dinilai."
+            if outcome.without_visit:
+                message += f" Tanpa kunjungan verval (tidak dinilai): {len(outcome.without_visit)}."
+            if outcome.without_model:
+                message += f" Tanpa model PMT yang berlaku: {len(outcome.without_model)}."
+            return message
+
+        return await self._desk_step(request, step)
+
+    @expose("/desk/determine", methods=["POST"])
+    async def ministry_determine(self, request: Request) -> Response:
+        form = await request.form()
+        fields = {name: str(form.get(name) or "") for name in ("period", "number", "signer_name", "signer_title")}
+        try:
+            decree_date: date | None = date.fromisoformat(str(form.get("decree_date") or "").strip())
+        except ValueError:
+            decree_date = None
+        max_desil = request.app.state.settings.determination_max_desil
+
+        def step() -> str:
+            outcome = ministry.determine(self.session_maker, request, max_desil, decree_date=decree_date, **fields)
+            message = (
+                f"SK Penetapan {fields['number']}: {len(outcome.determined)} ditetapkan, "
+                f"{len(outcome.not_determined)} tidak ditetapkan."
+            )
+            if outcome.unscored:
+                message += f" Belum dinilai PMT (tetap diterima): {len(outcome.unscored)}."
+            return message
+
+        return await self._desk_step(request, step)
+
+    async def _desk_step(self, request: Request, step: Any) -> Response:
+        try:
+            message = await anyio.to_thread.run_sync(step)
+        except ValueError as refusal:  # TransitionRefused
+            return await self._desk_response(request, error=str(refusal), status_code=409)
+        Flash.success(request, message)
+        return RedirectResponse(request.url_for("admin:view-pmt-model-ministry_desk"), status_code=303)
+
+    async def _desk_response(self, request: Request, error: str = "", status_code: int = 200) -> Response:
+        if not (may(request, "proposal", "action:match_nik") or may(request, "proposal", "action:determine")):
+            raise HTTPException(status_code=403)
+
+        def load() -> list[Any]:
+            with self.session_maker() as session:
+                return ministry.forwarded(session)
+
+        proposals = await anyio.to_thread.run_sync(load)
+        context = {
+            "proposals": proposals,
+            "error": error,
+            "note": ILLUSTRATIVE_NOTE,
+            "max_desil": request.app.state.settings.determination_max_desil,
+        }
+        return await self.templates.TemplateResponse(request, "ministry_desk.html", context, status_code=status_code)
 
 
 class PmtWeightView(DtksModelView, model=PmtWeight):

@@ -1,0 +1,220 @@
+"""The dashboard per tier over HTTP: scoped counts, overdue list, charts as SVG; step targets by admin only."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+from starlette.testclient import TestClient
+
+from models import Proposal, ProposalKind, ProposalStatus, Role
+from models.deadline import StepTarget
+from models.household import DtksStatus
+from tests.conftest import log_in
+from tests.factories import make_household, make_user
+
+OWN_VILLAGE = "52.72.01.1001"
+SIBLING_VILLAGE = "52.72.01.1002"
+OTHER_KECAMATAN = "52.72.02.1004"
+OTHER_REGENCY = "52.71.01.1004"
+OTHER_PROVINCE = "73.02.01.1001"
+LONG_AGO = datetime(2025, 1, 6, 8, tzinfo=UTC)
+
+# (village, status, changed long ago?) -> proposals placed across five regions.
+ROWS = [
+    (OWN_VILLAGE, ProposalStatus.DRAFT, True),
+    (OWN_VILLAGE, ProposalStatus.DRAFT, False),
+    (OWN_VILLAGE, ProposalStatus.SUBMITTED, True),
+    (SIBLING_VILLAGE, ProposalStatus.AGREED, True),
+    (OTHER_KECAMATAN, ProposalStatus.DETERMINED, True),
+    (OTHER_REGENCY, ProposalStatus.DRAFT, True),
+    (OTHER_PROVINCE, ProposalStatus.SUBMITTED, False),
+]
+# Registered households with a desil, per village.
+DESILS = [(OWN_VILLAGE, 1), (OWN_VILLAGE, 1), (OWN_VILLAGE, 3), (SIBLING_VILLAGE, 2), (OTHER_PROVINCE, 1)]
+
+
+@pytest.fixture
+def register(db_session: Session) -> list[Proposal]:
+    proposals = []
+    for village, status, old in ROWS:
+        household = make_household(db_session, region_code=village)
+        proposal = Proposal(kind=ProposalKind.NEW, household=household, region_code=village, status=status)
+        proposal.status_changed_at = LONG_AGO if old else datetime.now(UTC)
+        db_session.add(proposal)
+        proposals.append(proposal)
+    for village, desil in DESILS:
+        make_household(db_session, region_code=village, dtks_status=DtksStatus.REGISTERED, desil=desil)
+    # Not registered: never in the desil distribution.
+    make_household(db_session, region_code=OWN_VILLAGE, desil=2)
+    db_session.commit()
+    return proposals
+
+
+def _table(html: str, table_id: str, attribute: str) -> dict[str, int]:
+    body = html.split(f'id="{table_id}"', 1)[1].split("</table>", 1)[0]
+    return {key: int(count) for key, count in re.findall(rf'{attribute}="([^"]*)">.*?<td>(\d+)</td></tr>', body)}
+
+
+def _overdue_ids(html: str) -> list[int]:
+    body = html.split('id="overdue"', 1)[1].split("</table>", 1)[0]
+    return [int(pk) for pk in re.findall(r">#(\d+)</a>", body)]
+
+
+@pytest.mark.parametrize(
+    ("role", "scope", "statuses", "per_region", "overdue", "desils"),
+    [
+        (
+            Role.OPERATOR_DESA,
+            OWN_VILLAGE,
+            {"draft": 2, "submitted": 1},
+            {OWN_VILLAGE: 3},
+            [0, 2],
+            {"1": 2, "3": 1},
+        ),
+        (
+            Role.OPERATOR_DINSOS,
+            "52.72",
+            {"draft": 2, "submitted": 1, "agreed": 1, "determined": 1},
+            {"52.72.01": 4, "52.72.02": 1},
+            [0, 2, 3],
+            {"1": 2, "2": 1, "3": 1},
+        ),
+        (
+            Role.PUSDATIN,
+            None,
+            {"draft": 3, "submitted": 2, "agreed": 1, "determined": 1},
+            {"52": 6, "73": 1},
+            [0, 2, 3, 5],
+            {"1": 3, "2": 1, "3": 1},
+        ),
+    ],
+)
+def test_dashboard_counts_only_the_scope(
+    client: TestClient,
+    db_session: Session,
+    register: list[Proposal],
+    role: Role,
+    scope: str | None,
+    statuses: dict[str, int],
+    per_region: dict[str, int],
+    overdue: list[int],
+    desils: dict[str, int],
+) -> None:
+    user = make_user(db_session, role, scope)
+    db_session.commit()
+    log_in(client, user.username)
+
+    response = client.get("/admin/dashboard")
+
+    assert response.status_code == 200
+    html = response.text
+    assert _table(html, "status-counts", "data-status") == statuses
+    shown_regions = {code: count for code, count in _table(html, "region-counts", "data-region").items() if count}
+    assert shown_regions == per_region
+    assert sorted(_overdue_ids(html)) == sorted(register[index].id for index in overdue)
+    shown_desils = {desil: count for desil, count in _table(html, "desil-counts", "data-desil").items() if count}
+    assert shown_desils == desils
+    assert "<script>" not in html.split('id="dashboard-total"', 1)[1]
+
+
+def test_charts_are_scoped_svg_without_scripts(
+    client: TestClient, db_session: Session, register: list[Proposal]
+) -> None:
+    user = make_user(db_session, Role.OPERATOR_DESA, OWN_VILLAGE)
+    db_session.commit()
+    log_in(client, user.username)
+
+    for kind in ("status", "region", "desil"):
+        response = client.get(f"/admin/dashboard/chart/{kind}.svg")
+        assert response.status_code == 200
+        assert response.headers["content-type"].startswith("image/svg+xml")
+        assert "<svg" in response.text
+        assert "<script" not in response.text.lower()
+    region_chart = client.get("/admin/dashboard/chart/region.svg").text
+    assert "Paruga" in region_chart or OWN_VILLAGE in region_chart or "1001" in region_chart
+    assert "Dikirim ke Dinsos" in client.get("/admin/dashboard/chart/status.svg").text
+    assert "Disetujui Musdes" not in client.get("/admin/dashboard/chart/status.svg").text  # sibling village only
+    assert client.get("/admin/dashboard/chart/nothing.svg").status_code == 404
+
+
+def test_dashboard_needs_a_login(client: TestClient) -> None:
+    response = client.get("/admin/dashboard/chart/status.svg", follow_redirects=False)
+    assert response.status_code in (302, 303, 401, 403)
+
+
+def test_admin_edits_a_step_target_and_a_village_user_cannot(client: TestClient, db_session: Session) -> None:
+    original = db_session.get(StepTarget, "agreed")
+    assert original is not None
+    days, basis = original.working_days, original.basis
+    admin = make_user(db_session, Role.ADMIN, None)
+    village = make_user(db_session, Role.OPERATOR_DESA, OWN_VILLAGE)
+    db_session.commit()
+    try:
+        log_in(client, village.username)
+        assert client.get("/admin/step-target/list").status_code == 200
+        assert client.get("/admin/step-target/edit/agreed").status_code == 403
+        refused = client.post("/admin/step-target/edit/agreed", data={"working_days": "9", "basis": "x"})
+        assert refused.status_code == 403
+        client.get("/admin/logout")
+        client.cookies.clear()
+
+        log_in(client, admin.username)
+        assert client.get("/admin/step-target/edit/agreed").status_code == 200
+        saved = client.post(
+            "/admin/step-target/edit/agreed",
+            data={"working_days": "6", "basis": "SK Kepala Dinas 2026"},
+            follow_redirects=False,
+        )
+        assert saved.status_code in (302, 303)
+        db_session.expire_all()
+        target = db_session.scalars(select(StepTarget).where(StepTarget.status == "agreed")).one()
+        assert (target.working_days, target.basis) == (6, "SK Kepala Dinas 2026")
+    finally:
+        # Step targets are reference data kept between tests: put the default back.
+        db_session.rollback()
+        target = db_session.get(StepTarget, "agreed")
+        target.working_days, target.basis = days, basis
+        db_session.commit()
+
+
+def test_recent_proposals_are_not_overdue(client: TestClient, db_session: Session) -> None:
+    household = make_household(db_session, region_code=OWN_VILLAGE)
+    db_session.add(
+        Proposal(
+            kind=ProposalKind.NEW,
+            household=household,
+            region_code=OWN_VILLAGE,
+            status=ProposalStatus.AGREED,
+            status_changed_at=datetime.now(UTC) - timedelta(hours=1),
+        )
+    )
+    user = make_user(db_session, Role.OPERATOR_DESA, OWN_VILLAGE)
+    db_session.commit()
+    log_in(client, user.username)
+    assert _overdue_ids(client.get("/admin/dashboard").text) == []
+
+
+def test_proposal_list_filter_and_workflow_badge_mark_overdue(
+    client: TestClient, db_session: Session, register: list[Proposal]
+) -> None:
+    user = make_user(db_session, Role.OPERATOR_DINSOS, "52.72")
+    db_session.commit()
+    log_in(client, user.username)
+
+    listed = client.get("/admin/proposal/list", params={"tenggat": "terlambat", "pageSize": 100})
+    assert listed.status_code == 200
+    assert re.search(r"dari (\d+) data", listed.text).group(1) == "3"  # 0, 2, 3; not other regency's 5
+    everything = client.get("/admin/proposal/list", params={"pageSize": 100})
+    assert re.search(r"dari (\d+) data", everything.text).group(1) == "5"
+
+    late = client.get(f"/admin/proposal/workflow/{register[0].id}")
+    assert late.status_code == 200
+    assert 'id="proposal-overdue"' in late.text
+    on_time = client.get(f"/admin/proposal/workflow/{register[1].id}")
+    assert 'id="proposal-overdue"' not in on_time.text
+    determined = client.get(f"/admin/proposal/workflow/{register[4].id}")
+    assert 'id="proposal-overdue"' not in determined.text
