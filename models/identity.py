@@ -8,7 +8,6 @@ An unknown kecamatan prefix is only a warning: historic and split kecamatan code
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -16,7 +15,6 @@ from models.region_codes import kecamatan_exists
 
 IDENTITY_LENGTH = 16
 FEMALE_DAY_OFFSET = 40
-_DIGITS = re.compile(r"[0-9]{16}")
 
 
 class InvalidIdentityNumber(ValueError):

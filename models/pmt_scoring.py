@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any
 
+from models.visit import CODED_ANSWERS
+
 ILLUSTRATIVE_LABEL = "Bobot ilustratif, bukan koefisien resmi"
 INTERCEPT = "intercept"
 
@@ -79,21 +81,7 @@ def rank(scores: Iterable[tuple[int, float]]) -> list[int]:
 def visit_answers(visit: Any, household_size: int) -> dict[str, Any]:
     """The instrument answers of a visit as scoring variables (enum columns, assets, numbers)."""
     answers: dict[str, Any] = {}
-    for name in (
-        "tenure",
-        "floor_material",
-        "wall_material",
-        "wall_condition",
-        "roof_material",
-        "roof_condition",
-        "drinking_water",
-        "lighting",
-        "power_rating",
-        "cooking_fuel",
-        "toilet_facility",
-        "toilet_type",
-        "sewage",
-    ):
+    for name in CODED_ANSWERS:
         value = getattr(visit, name, None)
         if value is not None:
             answers[name] = _text(value)

@@ -30,6 +30,26 @@ if TYPE_CHECKING:
     from models.user import User
 
 
+# The household instrument's answers held in their own columns (domain-notes 2.4): the coded choices, and
+# with the two numbers, every field the visit form offers. Forms and PMT scoring read these lists.
+CODED_ANSWERS = (
+    "tenure",
+    "floor_material",
+    "wall_material",
+    "wall_condition",
+    "roof_material",
+    "roof_condition",
+    "drinking_water",
+    "lighting",
+    "power_rating",
+    "cooking_fuel",
+    "toilet_facility",
+    "toilet_type",
+    "sewage",
+)
+INSTRUMENT_FIELDS = ("tenure", "floor_area_m2", "room_count", *CODED_ANSWERS[1:])
+
+
 class VisitResult(LabelledEnum):
     """Hasil verval as confirmed by the TKSK."""
 

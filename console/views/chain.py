@@ -40,6 +40,7 @@ from models.deadlines import is_overdue
 from models.identity import mask_identity_number
 from models.meeting import Decision
 from models.region_codes import is_region_code
+from models.visit import INSTRUMENT_FIELDS
 from models.workflow import TransitionRefused
 
 HOUSEHOLD_LOOKUP = {"fields": ("no_kk",), "order_by": "no_kk", "limit": 20}
@@ -497,23 +498,6 @@ VISIT_LABELS = {
     "confirmed_at": "Dikonfirmasi",
     "created_at": "Dibuat",
 }
-INSTRUMENT_FIELDS = [
-    "tenure",
-    "floor_area_m2",
-    "room_count",
-    "floor_material",
-    "wall_material",
-    "wall_condition",
-    "roof_material",
-    "roof_condition",
-    "drinking_water",
-    "lighting",
-    "power_rating",
-    "cooking_fuel",
-    "toilet_facility",
-    "toilet_type",
-    "sewage",
-]
 
 
 class VisitView(DtksModelView, model=Visit):

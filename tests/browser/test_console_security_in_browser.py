@@ -17,6 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from models import Household, Member, Role
+from tests.browser.page_helpers import choose_in_select2, set_date
 from tests.factories import DEFAULT_PASSWORD, make_user, next_nik, next_no_kk
 
 pytestmark = pytest.mark.browser
@@ -31,20 +32,6 @@ document.addEventListener('securitypolicyviolation', function (event) {
   console.error('CSP violation: ' + event.violatedDirective + ' blocked ' + event.blockedURI);
 });
 """
-
-
-def _choose_in_select2(page, field_id: str, term: str, option_text: str) -> None:  # noqa: ANN001
-    page.click(f"#{field_id} + .select2 .select2-selection")
-    page.fill(".select2-container--open .select2-search__field", term)
-    page.click(f".select2-results__option:has-text('{option_text}')")
-
-
-def _set_date(page, field_id: str, value: date) -> None:  # noqa: ANN001
-    page.eval_on_selector(
-        f"#{field_id}",
-        "(el, v) => el._flatpickr ? el._flatpickr.setDate(v, true) : (el.value = v)",
-        value.isoformat(),
-    )
 
 
 def test_an_administrator_round_works_under_the_csp_with_no_violation_and_no_nik_in_a_url(
@@ -75,14 +62,14 @@ def test_an_administrator_round_works_under_the_csp_with_no_violation_and_no_nik
     page.wait_for_url(f"{live_server}/admin/")
 
     page.goto(f"{live_server}/admin/household/create")
-    _choose_in_select2(page, "region", VILLAGE, VILLAGE)
+    choose_in_select2(page, "region", VILLAGE, VILLAGE)
     page.fill("#no_kk", no_kk)
     page.fill("#address", "Jl. Sultan Hasanuddin No. 3")
     page.fill("#head_nik", nik)
     page.fill("#head_name", "Abdul Rahman")
     page.select_option("#head_sex", "L")
     page.fill("#head_birth_place", "Bima")
-    _set_date(page, "head_birth_date", birth_date)
+    set_date(page, "head_birth_date", birth_date)
     page.fill("#head_mother_name", "Siti Aminah")
     page.click("input[type=submit][value=Simpan]")
     page.wait_for_url(f"{live_server}/admin/household/list*")

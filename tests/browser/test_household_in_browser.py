@@ -9,26 +9,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from models import FamilyRelation, Household, Member, Role
+from tests.browser.page_helpers import choose_in_select2, set_date
 from tests.factories import DEFAULT_PASSWORD, make_user, next_nik, next_no_kk
 
 pytestmark = pytest.mark.browser
 
 VILLAGE = "52.72.01.1001"
-
-
-def _choose_in_select2(page, field_id: str, term: str, option_text: str) -> None:  # noqa: ANN001
-    page.click(f"#{field_id} + .select2 .select2-selection")
-    page.fill(".select2-container--open .select2-search__field", term)
-    page.click(f".select2-results__option:has-text('{option_text}')")
-
-
-def _set_date(page, field_id: str, value: date) -> None:  # noqa: ANN001
-    # sqladmin attaches flatpickr to date inputs; setting through it keeps its hidden state consistent.
-    page.eval_on_selector(
-        f"#{field_id}",
-        "(el, v) => el._flatpickr ? el._flatpickr.setDate(v, true) : (el.value = v)",
-        value.isoformat(),
-    )
 
 
 def test_operator_records_a_household_with_its_head_and_finds_it_by_nik(
@@ -51,7 +37,7 @@ def test_operator_records_a_household_with_its_head_and_finds_it_by_nik(
     page.wait_for_url(f"{live_server}/admin/")
 
     page.goto(f"{live_server}/admin/household/create")
-    _choose_in_select2(page, "region", "52.72.01.1001", "52.72.01.1001")
+    choose_in_select2(page, "region", "52.72.01.1001", "52.72.01.1001")
     page.fill("#no_kk", no_kk)
     page.fill("#address", "Jl. Gajah Mada No. 7")
     page.fill("#rt", "003")
@@ -60,7 +46,7 @@ def test_operator_records_a_household_with_its_head_and_finds_it_by_nik(
     page.fill("#head_name", "Nurhayati binti Abdullah")
     page.select_option("#head_sex", "P")
     page.fill("#head_birth_place", "Bima")
-    _set_date(page, "head_birth_date", birth_date)
+    set_date(page, "head_birth_date", birth_date)
     page.fill("#head_mother_name", "Siti Maryam")
     page.click("input[type=submit][value=Simpan]")
     page.wait_for_url(f"{live_server}/admin/household/list*")

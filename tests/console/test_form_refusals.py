@@ -31,6 +31,7 @@ from models import (
     Visit,
 )
 from models.complaint import Complaint
+from models.visit import CODED_ANSWERS
 from tests.console.form_posts import (
     SCRIPT,
     SQL_OR_DRIVER_TEXT,
@@ -582,21 +583,7 @@ class FormSpec:
     unknown_related: dict[str, str] = field(default_factory=dict)
 
 
-VISIT_CHOICES = (
-    "tenure",
-    "floor_material",
-    "wall_material",
-    "wall_condition",
-    "roof_material",
-    "roof_condition",
-    "drinking_water",
-    "lighting",
-    "power_rating",
-    "cooking_fuel",
-    "toilet_facility",
-    "toilet_type",
-    "sewage",
-)
+VISIT_CHOICES = CODED_ANSWERS
 
 FORM_SPECS = [
     FormSpec(
