@@ -211,5 +211,17 @@ def apply_transition(
     proposal.status_changed_at = now
     if transition.target == S.RETURNED:
         proposal.return_reason = given.note.strip()
+    if transition.action in _CONFIRMATIONS:
+        _record_confirmation(proposal, _CONFIRMATIONS[transition.action], actor_id, now)
     proposal.history.append(history)
     return history
+
+
+# The TKSK's confirmation is the verval result of the visit (DESIGN section 3): `confirm_recent_visit`
+# of a later `keep` proposal reads it, and nothing else in the console writes it.
+_CONFIRMATIONS = {"confirm_eligible": VisitResult.ELIGIBLE, "confirm_not_eligible": VisitResult.NOT_ELIGIBLE}
+
+
+def _record_confirmation(proposal: Proposal, result: VisitResult, actor_id: int | None, now: datetime) -> None:
+    visit = max(proposal.visits, key=lambda v: (v.visited_on, v.id or 0))  # has_visit: there is one
+    visit.result, visit.confirmed_by_id, visit.confirmed_at = result, actor_id, now
