@@ -24,6 +24,7 @@ from console.request_context import RequestContextMiddleware
 from console.security_headers import SecurityHeadersMiddleware
 from console.settings import Settings
 from console.views import register_views
+from console.views.imports import BnbaImportView
 from policies.rules import PolicyStore
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
@@ -73,6 +74,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         ),
     )
     register_views(admin)
+    admin.add_view(BnbaImportView)  # Impor BNBA (console/views/imports.py), in the Alur Usulan menu
     install_on(admin)
     audit_events.install_on(admin, session_factory)  # refusals and opened records into the audit trail
     app.state.admin = admin

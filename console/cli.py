@@ -129,6 +129,32 @@ def run_command(settings: Settings) -> None:
     uvicorn.Server(config).run()
 
 
+def export_command(settings: Settings, args: argparse.Namespace) -> int:
+    """Write a roster or recap .xlsx for a region to a directory (same functions as the console), audited."""
+    import shutil
+
+    from console.database import make_engine, make_session_factory
+    from console.exports import audit_export
+    from policies.scope import Scope
+    from reports.bnba_export import build_roster
+    from reports.recap import build_recap
+
+    scope = Scope(args.region or None)
+    sessions = make_session_factory(make_engine(settings))
+    with sessions() as session:
+        if args.kind == "roster":
+            export = build_roster(session, scope, period=args.period or None)
+        else:
+            export = build_recap(session, scope)
+    target = Path(args.out) / export.filename
+    shutil.move(export.path, target)
+    what = "Daftar DTKS" if args.kind == "roster" else "Rekap DTKS"
+    region = args.region or ""
+    audit_export(sessions, export, what=f"{what} (CLI)", object_type="household", object_id=region, region=region)
+    print(f"Ditulis: {target} ({export.rows} baris)")
+    return 0
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="dtks", description="Konsol DTKS")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -139,6 +165,11 @@ def _parser() -> argparse.ArgumentParser:
     sync = commands.add_parser("sync-policies", help="tambahkan aturan akses baru dari policies/policy.csv")
     sync.add_argument("--dry-run", action="store_true", help="tampilkan saja, jangan ubah basis data")
     commands.add_parser("workflow-doc", help="tulis ulang docs/WORKFLOW.md dari tabel transisi")
+    export = commands.add_parser("export", help="tulis Daftar DTKS atau Rekap DTKS (.xlsx) suatu wilayah")
+    export.add_argument("kind", choices=["roster", "recap"])
+    export.add_argument("--region", default="", help="kode wilayah, misalnya 52.72 (kosong: nasional)")
+    export.add_argument("--period", default="", help="periode TTTT-BB (roster)")
+    export.add_argument("--out", default=".", help="folder tujuan")
     create_user = commands.add_parser("create-user", help="buat akun pengguna")
     create_user.add_argument("--username", required=True)
     create_user.add_argument("--full-name", required=True)
@@ -166,6 +197,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     elif args.command == "sync-policies":
         migrate(settings)
         sync_policies_command(settings, dry_run=args.dry_run)
+    elif args.command == "export":
+        return export_command(settings, args)
     elif args.command == "create-user":
         return create_user_command(settings, args)
     elif args.command == "workflow-doc":

@@ -7,6 +7,7 @@ carries a <style> element, which the CSP (style-src 'self') would block inline b
 
 from __future__ import annotations
 
+import sys
 import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -137,11 +138,22 @@ def _without_scripts(root: Any) -> Any:
     return root
 
 
+def _drop_pygal_import_hook() -> None:
+    """Remove the `sys.meta_path` finder pygal installs on import (for its map plugins, which we do not use).
+
+    It has no `find_spec`, so from then on every import that misses (uvicorn probing for uvloop, say) raises
+    an ImportWarning in Python 3.11 - an error under the test suite's `filterwarnings = error`.
+    """
+    sys.meta_path[:] = [finder for finder in sys.meta_path if type(finder).__name__ != "PluginImportFixer"]
+
+
 def _bar_svg(title: str, labels: list[str], values: list[int], series: str, horizontal: bool = False) -> bytes:
     with warnings.catch_warnings():
         # pygal's import/render paths may raise deprecation warnings of its own; they are not ours to fix.
         warnings.simplefilter("ignore", DeprecationWarning)
         import pygal
+
+        _drop_pygal_import_hook()
         from pygal.etree import etree
         from pygal.style import DefaultStyle
 

@@ -23,7 +23,7 @@ from console.regions import load_regions, regions_loaded
 from models.certificate import Certificate, CertificateApproval, CertificateResult, CertificateStep
 from models.complaint import Complaint, ComplaintCategory, ComplaintChannel, ComplaintStatus
 from models.decree import Decree, DecreeKind
-from models.household import DtksStatus, Household
+from models.household import DtksStatus, Household, apply_requested_changes
 from models.meeting import Decision, Meeting, MeetingDecision, MeetingKind, MeetingParticipant, ParticipantPosition
 from models.member import Member
 from models.pmt import PmtModel, PmtWeight
@@ -218,14 +218,17 @@ class DecreeNumbers:
     """The numbers of the decrees the chain ends in, drawn before the history notes quote them."""
 
     district: str
+    waiting: str  # a later SK of the same day whose proposals still wait for the province to forward them
     draft: None
     province: str
     ministry: str
 
     @classmethod
     def draw(cls, rng: random.Random, timeline: Timeline) -> DecreeNumbers:
+        serial, year = rng.randint(100, 480), timeline.shared(S.RATIFIED).year
         return cls(
-            district=f"188.45/{rng.randint(100, 480)}/DINSOS/{timeline.shared(S.RATIFIED).year}",
+            district=f"188.45/{serial}/DINSOS/{year}",
+            waiting=f"188.45/{serial + 1}/DINSOS/{year}",
             draft=None,  # a draft SK is numbered when it is signed
             province=f"460/{rng.randint(1000, 4800)}/DINSOS/{timeline.shared(S.FORWARDED).year}",
             ministry=f"{rng.randint(20, 180)}/HUK/{timeline.shared(S.DETERMINED).year}",
@@ -403,12 +406,16 @@ class DemoSeeder:
             S.REJECTED_MUSDES: lambda: self.rng.choice(words.MUSDES_REJECTION_NOTES),
             S.NOT_ELIGIBLE: lambda: self.rng.choice(words.NOT_ELIGIBLE_NOTES),
             S.RETURNED: lambda: proposal.return_reason,
-            S.RATIFIED: lambda: f"Disahkan dengan SK No. {self.numbers.district}.",
+            S.RATIFIED: lambda: f"Disahkan dengan SK No. {self._district_number(proposal)}.",
             S.FORWARDED: lambda: f"Diteruskan ke Kementerian Sosial dengan surat No. {self.numbers.province}.",
             S.REJECTED_MINISTRY: lambda: self.rng.choice(words.MINISTRY_REJECTION_NOTES),
             S.DETERMINED: lambda: f"Ditetapkan dengan SK No. {self.numbers.ministry}, periode {DEMO_PERIOD}.",
         }
         return notes[status]()
+
+    def _district_number(self, proposal: Proposal) -> str:
+        """The district SK that ratified the proposal: the forwarded one, or the one still to forward."""
+        return self.numbers.waiting if proposal.status == S.RATIFIED else self.numbers.district
 
     def set_versions(self) -> None:
         """Version = 1 + transitions, as if each step had passed the state machine (the ORM inserts 1)."""
@@ -482,23 +489,28 @@ class DemoSeeder:
             self.session.add(visit)
 
     def create_decrees(self) -> None:
-        """District ratification (signed, and a draft), province forwarding, ministry determination."""
+        """District ratification (two signed SKs, and a draft), province forwarding, ministry determination."""
         regency, province, numbers = self.geography.regency, self.geography.province, self.numbers
         head_title = f"{'Wali Kota' if regency.name.startswith('Kota') else 'Bupati'} {_short_name(regency.name)}"
         head_name = f"H. {self.people.full_name(False)}"
+        # The first district SK and the forwarding hold every proposal forwarded since; the second district SK
+        # (still to forward, the province's step of the tour), the draft SK and the ministry's determination
+        # hold the proposals that stand there now.
+        forwarded, now_at = (lambda p: p.passed(S.FORWARDED)), (lambda status: lambda p: p.status == status)
         specs = [
-            (DecreeKind.DISTRICT_RATIFICATION, regency.code, numbers.district, S.RATIFIED, head_title, head_name),
-            (DecreeKind.DISTRICT_RATIFICATION, regency.code, numbers.draft, S.IN_DECREE, head_title, head_name),
-            (DecreeKind.PROVINCE_FORWARDING, province.code, numbers.province, S.FORWARDED,
+            (DecreeKind.DISTRICT_RATIFICATION, regency.code, numbers.district, S.RATIFIED, forwarded,
+             head_title, head_name),
+            (DecreeKind.DISTRICT_RATIFICATION, regency.code, numbers.waiting, S.RATIFIED, now_at(S.RATIFIED),
+             head_title, head_name),
+            (DecreeKind.DISTRICT_RATIFICATION, regency.code, numbers.draft, S.IN_DECREE, now_at(S.IN_DECREE),
+             head_title, head_name),
+            (DecreeKind.PROVINCE_FORWARDING, province.code, numbers.province, S.FORWARDED, forwarded,
              f"Kepala Dinas Sosial Provinsi {province.name}", f"H. {self.people.full_name(False)}"),
-            (DecreeKind.MINISTRY_DETERMINATION, "", numbers.ministry, S.DETERMINED,
+            (DecreeKind.MINISTRY_DETERMINATION, "", numbers.ministry, S.DETERMINED, now_at(S.DETERMINED),
              "Menteri Sosial Republik Indonesia", f"H. {self.people.full_name(False)}"),
         ]  # fmt: skip
-        for kind, region_code, number, step, signer_title, signer_name in specs:
-            # The district SK and the forwarding hold every proposal they moved on; the draft SK and the
-            # ministry's determination hold the proposals that stand there now.
-            moved_on = step in (S.RATIFIED, S.FORWARDED)
-            proposals = [p.proposal for p in self.plans if (p.passed(step) if moved_on else p.status == step)]
+        for kind, region_code, number, step, holds, signer_title, signer_name in specs:
+            proposals = [p.proposal for p in self.plans if holds(p)]
             if not proposals:
                 continue
             at = self.timeline.shared(step)
@@ -520,8 +532,7 @@ class DemoSeeder:
             elif plan.kind == ProposalKind.REMOVE and determined:
                 home.dtks_status, home.desil = DtksStatus.REMOVED, None
             elif plan.kind == ProposalKind.UPDATE and determined:
-                for attribute, value in plan.proposal.requested_changes.items():
-                    setattr(home, attribute, value)
+                apply_requested_changes(home, plan.proposal.requested_changes)
 
     # --- the ministry's model and the district desk ---------------------------------------------------------
 

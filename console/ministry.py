@@ -38,6 +38,7 @@ from models import (
     ProposalKind,
     ProposalStatus,
 )
+from models.household import apply_requested_changes
 from models.identity import check_nik
 from models.pmt_scoring import ScoringModel, choose_model, desil_of, rank, score_answers, visit_answers
 from models.workflow import TransitionRefused
@@ -210,6 +211,13 @@ def _standing(session: Session, household: Household, period: str, decree: Decre
     row.dtks_status, row.desil, row.decree_id = household.dtks_status, household.desil, decree.id
 
 
+def _apply_changes(household: Household, proposal: Proposal) -> None:
+    try:
+        apply_requested_changes(household, proposal.requested_changes or {})
+    except ValueError as refusal:  # stored before the rule existed: refuse the whole SK, change nothing
+        raise TransitionRefused(f"Usulan #{proposal.id}: {refusal}") from refusal
+
+
 def determine(
     session_factory: sessionmaker[Session],
     request: Request,
@@ -270,6 +278,8 @@ def determine(
                     household.dtks_status, household.desil, household.period = DtksStatus.REMOVED, None, period
                 elif results[household.id].desil <= max_desil:
                     apply_recorded(session, request, proposal, "determine", note=f"SK {number}")
+                    if proposal.kind == ProposalKind.UPDATE:
+                        _apply_changes(household, proposal)
                     household.dtks_status = DtksStatus.REGISTERED
                     household.desil, household.period = results[household.id].desil, period
                 else:

@@ -30,6 +30,9 @@ class Settings(BaseSettings):
     demo_households: int = 3000
     upload_dir: Path = PROJECT_DIR / "var" / "uploads"
     max_upload_bytes: int = 5 * 1024 * 1024
+    # BNBA import (reports/xlsx_upload.py): largest .xlsx accepted, and most data rows read from it.
+    max_import_bytes: int = Field(default=10 * 1024 * 1024, gt=0)
+    max_import_rows: int = Field(default=50_000, gt=0)
     # SK Penetapan: households at or below this desil (1..10) are determined into the DTKS.
     determination_max_desil: int = Field(default=4, ge=1, le=10)
     sql_echo: bool = False

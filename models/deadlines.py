@@ -54,6 +54,30 @@ def is_overdue(
     return working_days_between(_as_date(status_changed_at), today) > target
 
 
+def add_working_days(start: date, days: int) -> date:
+    """The `days`-th working day after `start` (`start` itself for 0): the inverse of working_days_between."""
+    day = start
+    while days > 0:
+        day += timedelta(days=1)
+        if day.weekday() < 5:
+            days -= 1
+    return day
+
+
+def due_date(
+    status: ProposalStatus | str, status_changed_at: date | datetime | None, targets: Mapping[str, int]
+) -> date | None:
+    """The last working day the proposal may stay in its status ("Tenggat"); None when no deadline applies.
+
+    Same rule as `is_overdue`: from the first working day after the due date the proposal is overdue.
+    """
+    status = ProposalStatus(status)
+    target = targets.get(status.value)
+    if status.is_final or status_changed_at is None or target is None:
+        return None
+    return add_working_days(_as_date(status_changed_at), target)
+
+
 def overdue_since(targets: Mapping[str, int], today: date) -> dict[str, date]:
     """Per status, the latest change date that is already overdue today (for SQL filters on the index)."""
     result: dict[str, date] = {}

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import re
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import CheckConstraint, ForeignKey, Index, SmallInteger, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -80,3 +82,35 @@ class Household(TimestampMixin, Base):
     def __str__(self) -> str:
         # Only own columns: sqladmin renders this on detached objects (ajax pickers), where members cannot load.
         return f"KK {self.no_kk}"
+
+
+# What an update proposal (usulan perbaikan data) may change on the household it names (DESIGN section 4: the
+# determination applies the requested changes): the address on the KK. The No. KK, the village and the DTKS
+# standing have their own procedures (a new KK, a move, the determination itself), so they are not listed.
+UPDATABLE_FIELDS: dict[str, str] = {"address": "Alamat", "rt": "RT", "rw": "RW"}
+_RT_RW = re.compile(r"^\d{1,3}$")
+
+
+def requested_household_changes(changes: Mapping[str, Any]) -> dict[str, str]:
+    """The changes as a proposal stores them: listed fields only, trimmed, empty ones left out; else refused."""
+    unknown = sorted(set(changes) - set(UPDATABLE_FIELDS))
+    if unknown:
+        raise ValueError(f"Perubahan tidak dapat diminta untuk: {', '.join(unknown)} (hanya alamat, RT dan RW).")
+    cleaned = {name: str(value).strip() for name, value in changes.items() if str(value or "").strip()}
+    if len(cleaned.get("address", "")) > 200:
+        raise ValueError("Alamat paling panjang 200 karakter.")
+    for name in ("rt", "rw"):
+        if name in cleaned and not _RT_RW.match(cleaned[name]):
+            raise ValueError(f"{UPDATABLE_FIELDS[name]} berupa angka, paling banyak 3 digit.")
+    return {name: cleaned[name] for name in UPDATABLE_FIELDS if name in cleaned}
+
+
+def apply_requested_changes(household: Household, changes: Mapping[str, Any]) -> None:
+    """Write a determined update proposal's changes onto the household, checked again (the JSON may be old)."""
+    for name, value in requested_household_changes(changes).items():
+        setattr(household, name, value)
+
+
+def changes_text(changes: Mapping[str, Any]) -> str:
+    """Requested changes as a page shows them: "Alamat: Jl. ...; RT: 004"."""
+    return "; ".join(f"{UPDATABLE_FIELDS.get(name, name)}: {value}" for name, value in changes.items()) or "Tidak ada"

@@ -5,6 +5,8 @@ Codes follow reference/domain-notes.md section 2.4; values are stored as these s
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
+
 from models.base import LabelledEnum
 
 
@@ -190,3 +192,47 @@ class ProgrammeCard(LabelledEnum):
     PKH = "pkh", "PKH"
     RASTRA = "rastra", "Rastra/BPNT"
     KUR = "kur", "KUR"
+
+
+# Blok V answers kept in JSON columns of the visit: lists of Asset / ProgrammeCard values and a
+# {Livestock value: count} map. Nothing but these codes may be stored, so PMT weights keyed by code apply.
+LIVESTOCK_MAXIMUM = 9999
+LIVESTOCK_MAXIMUM_TEXT = "9.999"  # as Indonesian offices write it
+
+
+def coded_values(enum_class: type[LabelledEnum], values: Iterable[str]) -> list[str]:
+    """`values` as stored (in the enum's order, no repeats); an unknown code is refused."""
+    wanted = {str(value) for value in values}
+    unknown = sorted(wanted - {member.value for member in enum_class})
+    if unknown:
+        raise ValueError(f"Kode tidak dikenal untuk {_topic(enum_class)}: {', '.join(unknown)}.")
+    return [member.value for member in enum_class if member.value in wanted]
+
+
+def livestock_counts(counts: Mapping[str, int | None]) -> dict[str, int]:
+    """The stored livestock map: known kinds only, 0..LIVESTOCK_MAXIMUM, zero and empty left out."""
+    coded_values(Livestock, counts)
+    for kind, count in counts.items():
+        if count is not None and not 0 <= count <= LIVESTOCK_MAXIMUM:
+            raise ValueError(f"Jumlah {Livestock(kind).label.lower()} harus 0 sampai {LIVESTOCK_MAXIMUM_TEXT}.")
+    return {member.value: counts[member.value] for member in Livestock if counts.get(member.value)}
+
+
+def labels_of(enum_class: type[LabelledEnum], values: Iterable[str]) -> list[str]:
+    """Indonesian labels of stored codes, for pages; a code no longer in the enum shows as itself."""
+    return [_label(enum_class, value) for value in values]
+
+
+def livestock_labels(counts: Mapping[str, int]) -> list[str]:
+    return [f"{_label(Livestock, kind)}: {count}" for kind, count in counts.items()]
+
+
+def _label(enum_class: type[LabelledEnum], value: str) -> str:
+    try:
+        return enum_class(value).label
+    except ValueError:
+        return str(value)
+
+
+def _topic(enum_class: type[LabelledEnum]) -> str:
+    return (enum_class.__doc__ or enum_class.__name__).split(" (")[0].rstrip(".").lower()

@@ -58,13 +58,14 @@ def _owner_region(session: Session, owner: Any) -> str | None:
 
 @event.listens_for(Session, "before_flush")
 def copy_region_codes(session: Session, _context: Any, _instances: Any) -> None:
-    for obj in [*session.new, *session.dirty]:
+    new = session.new  # builds a set on every access: read once, or a large flush turns quadratic
+    for obj in [*new, *session.dirty]:
         if type(obj) in _OWNERS:
             owner = _owner(session, obj)
             code = _owner_region(session, owner) if owner is not None else None
             if code and obj.region_code != code:
                 obj.region_code = code
-        if type(obj) in _FOLLOWERS and obj not in session.new:
+        if type(obj) in _FOLLOWERS and obj not in new:
             if inspect(obj).attrs.region_code.history.has_changes():
                 for collection in _FOLLOWERS[type(obj)]:
                     for follower in getattr(obj, collection):

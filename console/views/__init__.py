@@ -4,20 +4,18 @@ from __future__ import annotations
 
 from sqladmin import Admin
 
+from console.views import exports
 from console.views.administration import AuditEntryView, PolicyRuleView, RegionView, UserView
-from console.views.chain import (
-    DecreeView,
-    MeetingParticipantView,
-    MeetingView,
-    ProposalHistoryView,
-    ProposalView,
-    VisitView,
-)
 from console.views.deadlines import DashboardChartView, DashboardView, StepTargetView
+from console.views.decrees import DecreeView
 from console.views.households import HouseholdView, MemberView
+from console.views.menu_links import add_page_links
 from console.views.ministry import PmtModelView, PmtWeightView
+from console.views.musdes import MeetingParticipantView, MeetingView
+from console.views.proposals import ProposalHistoryView, ProposalView
 from console.views.services import CertificateView, ComplaintView
 from console.views.sessions import UserSessionView
+from console.views.visits import VisitView
 
 ALL_VIEWS = [
     DashboardView,
@@ -46,3 +44,5 @@ ALL_VIEWS = [
 def register_views(admin: Admin) -> None:
     for view in ALL_VIEWS:
         admin.add_view(view)
+    add_page_links(admin)
+    exports.install_on(admin)  # the one-click spreadsheet downloads (hidden pages) and their buttons

@@ -20,6 +20,8 @@ from console.errors import RefusedChange, database_error_message
 from console.forms import DtksModelConverter, localise_pickers, prefill_from_query
 from console.i18n import LocalisedForm
 from console.search import SearchByPost
+from console.views.exports import list_page_downloads
+from console.views.list_export import StreamedXlsxExport
 from models import Household
 from models.base import LabelledEnum
 from models.identity import mask_identity_number
@@ -34,7 +36,7 @@ def digit_prefix_range(column: Any, digits: str) -> ColumnElement[bool]:
     return (column >= digits) & (column < upper)
 
 
-class DtksModelView(AuditedLookups, SearchByPost, ModelView):
+class DtksModelView(AuditedLookups, SearchByPost, StreamedXlsxExport, ModelView):
     """Configuration shared by every view; subclasses stay declarations."""
 
     form_base_class = LocalisedForm
@@ -48,9 +50,8 @@ class DtksModelView(AuditedLookups, SearchByPost, ModelView):
     column_type_formatters_detail: ClassVar = column_type_formatters
     page_size = 25
     page_size_options: ClassVar[list[int]] = [25, 50, 100]
-    # sqladmin's CSV/JSON export ignores the list's filters and holds every row in memory: off until the
-    # streamed .xlsx export replaces it.
-    can_export = False
+    # The list's Export button downloads the filtered, scoped, streamed .xlsx (console/views/list_export.py),
+    # not sqladmin's CSV/JSON, which ignores the list's filters and holds every row in memory.
     # Columns searched by the search box: identity numbers by exact/prefix match, names by substring.
     search_identity_columns: ClassVar[list[Any]] = []
     search_name_columns: ClassVar[list[Any]] = []
@@ -116,6 +117,10 @@ class DtksModelView(AuditedLookups, SearchByPost, ModelView):
     def identity_text(self, request: Request, number: str | None) -> str:
         """A NIK or No. KK as this user may see it (templates call this too)."""
         return (number or "") if self.shows_full_identity(request) else mask_identity_number(number)
+
+    def export_downloads(self, request: Request) -> list[tuple[str, str]]:
+        """(label, URL) of the one-click downloads shown on this list page (console/views/exports.py)."""
+        return list_page_downloads(request, self.identity)
 
     def search_placeholder(self) -> str:
         return self.search_hint or "Cari"

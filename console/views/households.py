@@ -31,6 +31,7 @@ INPUT = {"class": "form-control"}  # the look sqladmin gives the fields it build
 PICKER = {"placeholder": "Ketik nama atau kode untuk mencari"}
 DESIL_CHOICES = [(str(desil), f"Desil {desil}") for desil in range(1, 11)]
 VILLAGES_ONLY = {"fields": ("code", "name"), "order_by": "code", "where": Region.level == 4, "limit": 20}
+HOUSEHOLD_LOOKUP = {"fields": ("no_kk",), "order_by": "no_kk", "limit": 20}
 
 MEMBER_LABELS = {
     "household": "Keluarga (No. KK)",

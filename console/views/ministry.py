@@ -15,10 +15,10 @@ from starlette.responses import RedirectResponse, Response
 from wtforms import validators
 
 from console import ministry
-from console.authorization import may
 from console.forms import NumberListField
 from console.views.base import DtksModelView
 from console.views.households import REQUIRED
+from console.views.menu_links import MINISTRY_DESK_ACCESS
 from models import PmtModel, PmtWeight
 from models.region_codes import is_region_code
 
@@ -164,7 +164,7 @@ class PmtModelView(DtksModelView, model=PmtModel):
         return RedirectResponse(request.url_for("admin:view-pmt-model-ministry_desk"), status_code=303)
 
     async def _desk_response(self, request: Request, error: str = "", status_code: int = 200) -> Response:
-        if not (may(request, "proposal", "action:match_nik") or may(request, "proposal", "action:determine")):
+        if not MINISTRY_DESK_ACCESS.allows(request):
             raise HTTPException(status_code=403)
 
         def load() -> list[Any]:

@@ -218,3 +218,20 @@ def test_proposal_list_filter_and_workflow_badge_mark_overdue(
     assert 'id="proposal-overdue"' not in on_time.text
     determined = client.get(f"/admin/proposal/workflow/{register[4].id}")
     assert 'id="proposal-overdue"' not in determined.text
+
+
+def test_drawing_a_chart_leaves_no_pygal_import_hook_behind(client: TestClient, db_session: Session) -> None:
+    import sys
+    import warnings
+
+    make_user(db_session, Role.OPERATOR_DINSOS, "52.72", username="dinsos_uji")
+    db_session.commit()
+    log_in(client, "dinsos_uji")
+
+    assert client.get("/admin/dashboard/chart/desil.svg").status_code == 200
+
+    assert not [finder for finder in sys.meta_path if type(finder).__name__ == "PluginImportFixer"]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with pytest.raises(ModuleNotFoundError):
+            __import__("a_module_that_does_not_exist")  # no ImportWarning from a finder without find_spec

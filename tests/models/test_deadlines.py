@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from models.deadlines import is_overdue, overdue_since, working_days_between
+from models.deadlines import due_date, is_overdue, overdue_since, working_days_between
 from models.proposal import ProposalStatus
 
 MONDAY = date(2026, 11, 16)
@@ -67,3 +67,23 @@ def test_overdue_since_matches_is_overdue() -> None:
         for back in range(30):
             day = today - timedelta(days=back)
             assert (day <= cutoffs[status]) == is_overdue(status, day, TARGETS, today)
+
+
+def test_due_date_is_the_last_day_before_the_proposal_is_overdue() -> None:
+    # draft: 1 working day; from a Friday the due date is the Monday after.
+    friday = MONDAY + timedelta(days=4)
+    assert due_date(ProposalStatus.DRAFT, friday, TARGETS) == MONDAY + timedelta(days=7)
+    for status in TARGETS:
+        for offset in range(14):
+            start = MONDAY + timedelta(days=offset)
+            due = due_date(status, start, TARGETS)
+            assert due is not None
+            for later in range(20):
+                today = start + timedelta(days=later)
+                assert is_overdue(status, start, TARGETS, today) == (working_days_between(due, today) > 0)
+
+
+def test_final_statuses_and_statuses_without_target_have_no_due_date() -> None:
+    assert due_date(ProposalStatus.DETERMINED, MONDAY, TARGETS) is None
+    assert due_date(ProposalStatus.SUBMITTED, MONDAY, TARGETS) is None
+    assert due_date(ProposalStatus.DRAFT, None, TARGETS) is None

@@ -1,0 +1,211 @@
+"""One-click spreadsheet downloads: SK annex, Musdes BA annex, DTKS roster, recap, certificate and complaint registers.
+
+Each download is a small hidden page (its own identity, so its own route name) allowed by ("bnba", "export")
+plus the permission to read what it exports; the work happens in reports/ through console/exports.py.
+The buttons sit on the decree, Musdes, household list, dashboard, certificate and complaint pages.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any, ClassVar
+
+from sqladmin import BaseView, expose
+from sqlalchemy.orm import Session
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import Response
+
+from console.authorization import may
+from console.exports import EXPORT, export_response, full_identity, load_in_scope, paper_of, scope_of
+from models.decree import Decree
+from models.meeting import Meeting
+from models.region_codes import is_region_code
+from reports.bnba_export import build_musdes_annex, build_roster, build_sk_annex
+from reports.recap import build_recap
+from reports.registers import build_certificate_register, build_complaint_register
+
+_PERIOD = re.compile(r"\d{4}-(0[1-9]|1[0-2])")
+
+
+class ExportPage(BaseView):
+    """A download route, hidden from the menu; allowed by bnba/export plus reading `reads`."""
+
+    reads: ClassVar[tuple[str, str]] = ("", "")
+
+    def is_visible(self, request: Request) -> bool:
+        return False
+
+    def is_accessible(self, request: Request) -> bool:
+        return may(request, *EXPORT) and may(request, *self.reads)
+
+    @classmethod
+    def allowed(cls, request: Request) -> bool:
+        """For templates: whether to show this download's button."""
+        return may(request, *EXPORT) and may(request, *cls.reads)
+
+    def sessions(self) -> Any:
+        return self._admin_ref.session_maker
+
+
+class SkAnnexExport(ExportPage):
+    name = "Lampiran SK (.xlsx)"
+    reads = ("decree", "details")
+
+    @expose("/export/sk-annex/{pk:int}", methods=["GET"], identity="export-sk-annex")
+    async def sk_annex(self, request: Request) -> Response:
+        full = full_identity(request)
+
+        def build(session: Session) -> Any:
+            decree = load_in_scope(session, request, Decree, request.path_params["pk"])
+            export = build_sk_annex(session, decree, full_identity=full, paper=paper_of(request))
+            return export, {
+                "what": "Lampiran SK",
+                "object_type": "decree",
+                "object_id": decree.id,
+                "region": decree.region_code,
+            }
+
+        return await export_response(self.sessions(), build)
+
+
+class MusdesAnnexExport(ExportPage):
+    name = "Lampiran BA Musdes (.xlsx)"
+    reads = ("meeting", "details")
+
+    @expose("/export/musdes-annex/{pk:int}", methods=["GET"], identity="export-musdes-annex")
+    async def musdes_annex(self, request: Request) -> Response:
+        full = full_identity(request)
+
+        def build(session: Session) -> Any:
+            meeting = load_in_scope(session, request, Meeting, request.path_params["pk"])
+            export = build_musdes_annex(session, meeting, full_identity=full, paper=paper_of(request))
+            fields = {"what": "Lampiran BA Musdes", "object_type": "meeting", "object_id": meeting.id}
+            return export, {**fields, "region": meeting.region_code}
+
+        return await export_response(self.sessions(), build)
+
+
+def _roster_filters(request: Request) -> tuple[str | None, str | None]:
+    """?region=<code>&period=<YYYY-MM>: a region outside the user's scope answers 404, a malformed one 400."""
+    region = request.query_params.get("region", "").strip() or None
+    period = request.query_params.get("period", "").strip() or None
+    if region is not None and not is_region_code(region):
+        raise HTTPException(status_code=400, detail="Kode wilayah tidak valid.")
+    if period is not None and not _PERIOD.fullmatch(period):
+        raise HTTPException(status_code=400, detail="Periode ditulis TTTT-BB.")
+    if region is not None and not scope_of(request).holds(region):
+        raise HTTPException(status_code=404)
+    return region, period
+
+
+class RosterExport(ExportPage):
+    name = "Daftar DTKS (.xlsx)"
+    reads = ("household", "list")
+
+    @expose("/export/roster", methods=["GET"], identity="export-roster")
+    async def roster(self, request: Request) -> Response:
+        region, period = _roster_filters(request)
+        scope, full = scope_of(request), full_identity(request)
+
+        def build(session: Session) -> Any:
+            export = build_roster(session, scope, region_code=region, period=period, full_identity=full)
+            where = region or scope.code or ""
+            fields = {"what": f"Daftar DTKS periode {period or 'terkini'}", "object_type": "household"}
+            return export, {**fields, "object_id": where, "region": where}
+
+        return await export_response(self.sessions(), build)
+
+
+class RecapExport(ExportPage):
+    name = "Rekap DTKS (.xlsx)"
+    reads = ("dashboard", "list")
+
+    @expose("/export/recap", methods=["GET"], identity="export-recap")
+    async def recap(self, request: Request) -> Response:
+        scope = scope_of(request)
+
+        def build(session: Session) -> Any:
+            export = build_recap(session, scope)
+            where = scope.code or ""
+            return export, {"what": "Rekap DTKS", "object_type": "household", "object_id": where, "region": where}
+
+        return await export_response(self.sessions(), build)
+
+
+class CertificateRegisterExport(ExportPage):
+    name = "Register Surat Keterangan (.xlsx)"
+    reads = ("certificate", "list")
+
+    @expose("/export/certificate-register", methods=["GET"], identity="export-certificate-register")
+    async def certificate_register(self, request: Request) -> Response:
+        scope, full = scope_of(request), full_identity(request)
+
+        def build(session: Session) -> Any:
+            export = build_certificate_register(session, scope, full_identity=full)
+            where = scope.code or ""
+            fields = {"what": "Register Surat Keterangan", "object_type": "certificate"}
+            return export, {**fields, "object_id": where, "region": where}
+
+        return await export_response(self.sessions(), build)
+
+
+class ComplaintRegisterExport(ExportPage):
+    name = "Register Pengaduan (.xlsx)"
+    reads = ("complaint", "list")
+
+    @expose("/export/complaint-register", methods=["GET"], identity="export-complaint-register")
+    async def complaint_register(self, request: Request) -> Response:
+        scope, full = scope_of(request), full_identity(request)
+
+        def build(session: Session) -> Any:
+            export = build_complaint_register(session, scope, full_identity=full)
+            where = scope.code or ""
+            fields = {"what": "Register Pengaduan", "object_type": "complaint"}
+            return export, {**fields, "object_id": where, "region": where}
+
+        return await export_response(self.sessions(), build)
+
+
+EXPORT_VIEWS = [
+    SkAnnexExport,
+    MusdesAnnexExport,
+    RosterExport,
+    RecapExport,
+    CertificateRegisterExport,
+    ComplaintRegisterExport,
+]
+
+# The buttons a list page shows next to its own export (console/templates/sqladmin/list.html).
+LIST_PAGE_DOWNLOADS: dict[str, list[type[ExportPage]]] = {
+    "household": [RosterExport, RecapExport],
+    "certificate": [CertificateRegisterExport],
+    "complaint": [ComplaintRegisterExport],
+}
+
+
+def list_page_downloads(request: Request, identity: str) -> list[tuple[str, str]]:
+    """(label, URL) of the downloads this user may take from the list page of `identity`."""
+    found = []
+    for page in LIST_PAGE_DOWNLOADS.get(identity, []):
+        if page.allowed(request):
+            route = "admin:view-" + next(iter(_identities(page)))
+            found.append((f"Unduh {page.name}", str(request.url_for(route))))
+    return found
+
+
+def may_download(request: Request, identity: str) -> bool:
+    """For templates: whether this user may take the download `identity` (e.g. "export-sk-annex")."""
+    page = next((page for page in EXPORT_VIEWS if identity in _identities(page)), None)
+    return page is not None and page.allowed(request)
+
+
+def install_on(admin: Any) -> None:
+    """Register the download pages and the `may_download` template global the buttons use."""
+    for page in EXPORT_VIEWS:
+        admin.add_view(page)
+    admin.templates.env.globals["may_download"] = may_download
+
+
+def _identities(page: type[ExportPage]) -> list[str]:
+    return [func._identity for func in vars(page).values() if hasattr(func, "_exposed")]

@@ -1,0 +1,241 @@
+"""Usulan and its status history: the records of the proposal chain (transitions come with the workflow)."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+import anyio
+from markupsafe import Markup
+from sqladmin import expose
+from sqladmin.flash import Flash
+from sqlalchemy import Select
+from sqlalchemy.orm import selectinload
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+
+from console import workflow
+from console.dashboard import step_targets
+from console.json_fields import RequestedChangesField
+from console.views.base import DtksModelView
+from console.views.filters import ChoiceFilter, OverdueFilter, RegionFilter
+from console.views.households import HOUSEHOLD_LOOKUP
+from models import Proposal, ProposalHistory, ProposalKind, ProposalStatus
+from models.base import utc_now
+from models.deadlines import OVERDUE_LABEL, due_date, is_overdue
+from models.household import changes_text
+from models.identity import mask_identity_number
+from models.region_codes import is_region_code
+from models.workflow import TransitionRefused
+
+PROPOSAL_LABELS = {
+    "id": "No.",
+    "kind": "Jenis usulan",
+    "household": "Keluarga",
+    "region_code": "Kode wilayah",
+    "reason": "Alasan/keterangan",
+    "removal_reason": "Alasan dikeluarkan",
+    "requested_changes": "Perubahan yang diminta",
+    "has_ktp": "Fotokopi KTP",
+    "has_kk": "Fotokopi KK",
+    "has_sktm": "SKTM",
+    "status": "Status",
+    "status_changed_at": "Status sejak",
+    "return_reason": "Alasan dikembalikan",
+    "version": "Versi",
+    "created_by": "Dibuat oleh",
+    "history": "Riwayat status",
+    "visits": "Kunjungan verval",
+    "created_at": "Dibuat",
+    "updated_at": "Diubah",
+    "deadline": "Tenggat",
+}
+STEP_TARGETS = "dtks_step_targets"  # request.state key: the targets, read once per list page
+
+
+def _deadline_cell(proposal: Proposal, _attribute: Any, request: Request) -> Markup | str:
+    """The "Tenggat" cell: due date of the current status and the "Terlambat" badge once it has passed."""
+    targets = getattr(request.state, STEP_TARGETS, {})
+    due = due_date(proposal.status, proposal.status_changed_at, targets)
+    if due is None:
+        return "—"
+    if not is_overdue(proposal.status, proposal.status_changed_at, targets, utc_now().date()):
+        return f"{due:%d-%m-%Y}"
+    return Markup('{} <span class="badge bg-red-lt">{}</span>').format(f"{due:%d-%m-%Y}", OVERDUE_LABEL)
+
+
+class ProposalView(DtksModelView, model=Proposal):
+    name = "Usulan"
+    name_plural = "Usulan"
+    icon = "fa-solid fa-file-signature"
+    category = "Alur Usulan"
+    prefill_fields: ClassVar = {"household"}
+
+    column_list: ClassVar = [
+        Proposal.id,
+        Proposal.kind,
+        Proposal.household,
+        Proposal.region_code,
+        Proposal.status,
+        Proposal.status_changed_at,
+        "deadline",
+    ]
+    column_formatters: ClassVar[dict[str, Any]] = {"deadline": _deadline_cell}
+    column_details_list: ClassVar = [
+        Proposal.id,
+        Proposal.kind,
+        Proposal.household,
+        Proposal.region_code,
+        Proposal.status,
+        Proposal.status_changed_at,
+        Proposal.reason,
+        Proposal.removal_reason,
+        Proposal.return_reason,
+        Proposal.has_ktp,
+        Proposal.has_kk,
+        Proposal.has_sktm,
+        Proposal.requested_changes,
+        Proposal.version,
+        Proposal.history,
+        Proposal.visits,
+        Proposal.created_at,
+    ]
+    column_labels: ClassVar = PROPOSAL_LABELS
+    column_sortable_list: ClassVar = [Proposal.id, Proposal.status_changed_at]
+    column_default_sort: ClassVar = [(Proposal.id, True)]
+    column_searchable_list: ClassVar = [Proposal.region_code]
+    search_hint = "Kode wilayah (awalan angka tanpa titik tidak berlaku) atau No. KK di halaman Keluarga"
+    column_filters: ClassVar = [
+        RegionFilter(Proposal.region_code),
+        ChoiceFilter.for_enum(Proposal.status, ProposalStatus, "Status"),
+        ChoiceFilter.for_enum(Proposal.kind, ProposalKind, "Jenis usulan"),
+        OverdueFilter(lambda: ProposalView.session_maker),
+    ]
+    form_columns: ClassVar = [
+        Proposal.kind,
+        Proposal.household,
+        Proposal.reason,
+        Proposal.removal_reason,
+        Proposal.has_ktp,
+        Proposal.has_kk,
+        Proposal.has_sktm,
+        Proposal.requested_changes,
+    ]
+    form_ajax_refs: ClassVar = {"household": HOUSEHOLD_LOOKUP}
+    form_args: ClassVar = {
+        **{name: {"label": label} for name, label in PROPOSAL_LABELS.items()},
+        "requested_changes": {
+            "label": "Perubahan yang diminta",
+            "description": "Hanya untuk usulan perubahan; diterapkan pada keluarga saat SK Penetapan.",
+        },
+    }
+    form_overrides: ClassVar = {"requested_changes": RequestedChangesField}
+    column_formatters_detail: ClassVar[dict[str, Any]] = {
+        "requested_changes": lambda proposal, _: changes_text(proposal.requested_changes or {}),
+    }
+
+    details_template = "proposal_details.html"
+
+    async def list(self, request: Request) -> Any:
+        # The step targets (a dozen rows) once per page, so the Tenggat column costs no query per row.
+        def load() -> dict[str, int]:
+            with self.session_maker() as session:
+                return step_targets(session)
+
+        setattr(request.state, STEP_TARGETS, await anyio.to_thread.run_sync(load))
+        return await super().list(request)
+
+    def search_conditions(self, term: str) -> list[Any]:
+        from models.region import within_region
+
+        return [within_region(Proposal.region_code, term)] if is_region_code(term) else []
+
+    @expose("/workflow/{pk:int}", methods=["GET"])
+    async def workflow_page(self, request: Request) -> Response:
+        """The chain actions this user may take on this proposal, each confirmed by a POST."""
+        return await self._workflow_response(request, request.path_params["pk"])
+
+    @expose("/workflow/{pk:int}/{action:str}", methods=["POST"], identity="proposal-perform")
+    async def perform(self, request: Request) -> Response:
+        pk, action = request.path_params["pk"], request.path_params["action"]
+        form = await request.form()
+        version = str(form.get("version") or "")
+        try:
+            outcome = await anyio.to_thread.run_sync(
+                lambda: workflow.perform(
+                    self.session_maker,
+                    request,
+                    pk,
+                    action,
+                    note=str(form.get("note") or ""),
+                    seen_version=int(version) if version.isdigit() else -1,
+                )
+            )
+        except TransitionRefused as refusal:
+            return await self._workflow_response(request, pk, error=str(refusal), status_code=409)
+        Flash.success(request, f"Usulan #{pk}: {outcome.source.label} -> {outcome.target.label}.")
+        return RedirectResponse(request.url_for("admin:view-proposal-workflow_page", pk=pk), status_code=303)
+
+    async def _workflow_response(self, request: Request, pk: int, error: str = "", status_code: int = 200) -> Response:
+        def load() -> tuple[Any, list[Any], str, bool]:
+            with self.session_maker() as session:
+                proposal = workflow.load_proposal(session, request, pk)
+                number = proposal.household.no_kk if proposal.household else ""
+                label = number if self.shows_full_identity(request) else mask_identity_number(number)
+                late = is_overdue(proposal.status, proposal.status_changed_at, step_targets(session), utc_now().date())
+                return proposal, workflow.offered_transitions(request, proposal), label, late
+
+        proposal, transitions, household_label, overdue = await anyio.to_thread.run_sync(load)
+        context = {
+            "proposal": proposal,
+            "transitions": transitions,
+            "household_label": household_label,
+            "error": error,
+            "overdue": overdue,
+        }
+        return await self.templates.TemplateResponse(
+            request, "proposal_workflow.html", context, status_code=status_code
+        )
+
+    def details_query(self, request: Request) -> Select:
+        return super().details_query(request).options(selectinload(Proposal.history), selectinload(Proposal.visits))
+
+    async def on_model_change(self, data: dict[str, Any], model: Any, is_created: bool, request: Request) -> None:
+        if data.get("kind") == ProposalKind.REMOVE and not data.get("removal_reason"):
+            raise ValueError("Usulan dikeluarkan wajib memilih alasan dikeluarkan.")
+        if data.get("kind") != ProposalKind.REMOVE:
+            data["removal_reason"] = None
+        if data.get("kind") != ProposalKind.UPDATE:  # only an update proposal carries changes to apply
+            data["requested_changes"] = {}
+
+
+class ProposalHistoryView(DtksModelView, model=ProposalHistory):
+    name = "Riwayat Status"
+    name_plural = "Riwayat Status Usulan"
+    icon = "fa-solid fa-clock-rotate-left"
+    category = "Alur Usulan"
+    can_create = False
+    can_edit = False
+    can_delete = False
+
+    column_list: ClassVar = [
+        ProposalHistory.at,
+        ProposalHistory.proposal,
+        ProposalHistory.from_status,
+        ProposalHistory.to_status,
+        ProposalHistory.actor_name,
+        ProposalHistory.note,
+    ]
+    column_labels: ClassVar = {
+        "at": "Waktu",
+        "proposal": "Usulan",
+        "from_status": "Dari status",
+        "to_status": "Ke status",
+        "actor_name": "Oleh",
+        "note": "Catatan",
+        "region_code": "Kode wilayah",
+    }
+    column_default_sort: ClassVar = [(ProposalHistory.id, True)]
+    column_filters: ClassVar = [
+        RegionFilter(ProposalHistory.region_code),
+        ChoiceFilter(ProposalHistory.to_status, ProposalStatus.choices(), "Ke status", "to_status"),
+    ]

@@ -1,0 +1,124 @@
+"""Kunjungan verval: the visit with the instrument's answers (the confirmation comes with the workflow)."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from wtforms import validators
+
+from console.json_fields import CodedChoicesField, LivestockField
+from console.views.base import DtksModelView
+from console.views.filters import ChoiceFilter, RegionFilter
+from console.views.households import HOUSEHOLD_LOOKUP, REQUIRED
+from models import Visit, VisitResult
+from models.instrument import Asset, ProgrammeCard, labels_of, livestock_labels
+from models.visit import INSTRUMENT_FIELDS
+
+
+def _listed(labels: list[str]) -> str:
+    return ", ".join(labels) or "Tidak ada"
+
+
+VISIT_LABELS = {
+    "household": "Keluarga",
+    "proposal": "Usulan",
+    "region_code": "Kode wilayah",
+    "enumerator_name": "Petugas pendata",
+    "visited_on": "Tanggal kunjungan",
+    "tenure": "Status penguasaan bangunan",
+    "floor_area_m2": "Luas lantai (m²)",
+    "room_count": "Jumlah kamar",
+    "floor_material": "Jenis lantai",
+    "wall_material": "Jenis dinding",
+    "wall_condition": "Kondisi dinding",
+    "roof_material": "Jenis atap",
+    "roof_condition": "Kondisi atap",
+    "drinking_water": "Sumber air minum",
+    "lighting": "Sumber penerangan",
+    "power_rating": "Daya listrik",
+    "cooking_fuel": "Bahan bakar memasak",
+    "toilet_facility": "Fasilitas BAB",
+    "toilet_type": "Jenis kloset",
+    "sewage": "Pembuangan tinja",
+    "assets": "Aset",
+    "livestock": "Ternak",
+    "programme_cards": "Kepesertaan program",
+    "notes": "Catatan",
+    "result": "Hasil verval",
+    "confirmed_by": "Dikonfirmasi oleh",
+    "confirmed_at": "Dikonfirmasi",
+    "created_at": "Dibuat",
+}
+
+
+class VisitView(DtksModelView, model=Visit):
+    name = "Kunjungan Verval"
+    name_plural = "Kunjungan Verval"
+    icon = "fa-solid fa-house-circle-check"
+    category = "Alur Usulan"
+    prefill_fields: ClassVar = {"household", "proposal"}
+
+    column_list: ClassVar = [
+        Visit.visited_on,
+        Visit.household,
+        Visit.enumerator_name,
+        Visit.result,
+        Visit.region_code,
+    ]
+    column_details_exclude_list: ClassVar = [
+        Visit.id,
+        Visit.household_id,
+        Visit.proposal_id,
+        Visit.enumerator_id,
+    ]
+    column_labels: ClassVar = VISIT_LABELS
+    column_default_sort: ClassVar = [(Visit.visited_on, True)]
+    column_filters: ClassVar = [
+        RegionFilter(Visit.region_code),
+        ChoiceFilter.for_enum(Visit.result, VisitResult, "Hasil verval"),
+    ]
+    form_columns: ClassVar = [
+        "household",
+        "proposal",
+        "enumerator_name",
+        "visited_on",
+        *INSTRUMENT_FIELDS,
+        "assets",
+        "livestock",
+        "programme_cards",
+        "notes",
+    ]
+    # Blok V lives in JSON columns: offered as coded choices, shown with their labels, never as raw JSON.
+    form_overrides: ClassVar = {
+        "assets": CodedChoicesField.of(Asset),
+        "livestock": LivestockField,
+        "programme_cards": CodedChoicesField.of(ProgrammeCard),
+    }
+    column_formatters_detail: ClassVar[dict[str, Any]] = {
+        "assets": lambda visit, _: _listed(labels_of(Asset, visit.assets or [])),
+        "livestock": lambda visit, _: _listed(livestock_labels(visit.livestock or {})),
+        "programme_cards": lambda visit, _: _listed(labels_of(ProgrammeCard, visit.programme_cards or [])),
+    }
+    form_ajax_refs: ClassVar = {
+        "household": HOUSEHOLD_LOOKUP,
+        "proposal": {"fields": ("id",), "order_by": "id", "limit": 20},
+    }
+    form_args: ClassVar = {
+        **{name: {"label": label} for name, label in VISIT_LABELS.items()},
+        "enumerator_name": {"label": "Petugas pendata", "validators": [REQUIRED]},
+        "visited_on": {"label": "Tanggal kunjungan", "validators": [REQUIRED]},
+        "floor_area_m2": {
+            "label": "Luas lantai (m²)",
+            "validators": [
+                validators.Optional(),
+                validators.NumberRange(1, 10000, message="Luas 1-10.000 m²."),
+            ],
+        },
+        "room_count": {
+            "label": "Jumlah kamar",
+            "validators": [
+                validators.Optional(),
+                validators.NumberRange(0, 100, message="Jumlah kamar 0-100."),
+            ],
+        },
+    }

@@ -1,0 +1,305 @@
+"""BNBA exports: the SK annex, the Musdes BA annex and a region's DTKS roster (one row per member).
+
+Each is a plain function of a Session (no HTTP): the console, the CLI, the benchmark and the tests call the
+same code. Rows are streamed from a Core select (tuples, `yield_per`, a server-side cursor on PostgreSQL)
+straight into the constant-memory writer of reports/xlsx.py; region names are resolved once per code.
+The columns are the one specification of reports/bnba.py, so an exported sheet imports back unchanged.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from datetime import date
+from typing import Any
+
+from sqlalchemy import Select, case, literal, select
+from sqlalchemy.orm import Session
+
+from models.decree import Decree, decree_proposal
+from models.household import DtksStatus, Household
+from models.identity import mask_identity_number
+from models.meeting import Meeting, MeetingDecision
+from models.member import FamilyRelation, Member
+from models.proposal import Proposal, ProposalKind
+from models.region import within_region
+from models.region_codes import ancestors_of, region_name
+from policies.scope import Scope
+from reports.bnba import BNBA_COLUMNS, BNBA_KEYS, CellKind
+from reports.xlsx import Column, ExportFile, Kind, safe_file_name, write_table
+
+YIELD_PER = 2000
+SHEET_NAME = "BNBA"
+_KIND = {
+    CellKind.TEXT: Kind.TEXT,
+    CellKind.CODED: Kind.TEXT,
+    CellKind.DIGITS: Kind.DIGITS,
+    CellKind.DATE: Kind.DATE,
+    CellKind.NUMBER: Kind.NUMBER,
+}
+BNBA_SHEET_COLUMNS: tuple[Column, ...] = tuple(Column(c.header, _KIND[c.kind], c.width) for c in BNBA_COLUMNS)
+# The order `bnba_rows` fills a row in; checked against the specification at import, so the two never drift.
+_ROW_KEYS = (
+    "number",
+    "region_code",
+    "province_name",
+    "regency_name",
+    "kecamatan_name",
+    "village_name",
+    "address",
+    "rt",
+    "rw",
+    "no_kk",
+    "nik",
+    "name",
+    "family_relation",
+    "sex",
+    "birth_place",
+    "birth_date",
+    "mother_name",
+    "marital_status",
+    "occupation",
+    "proposal_kind",
+    "reason",
+    "remarks",
+)
+if _ROW_KEYS != BNBA_KEYS:  # pragma: no cover - a change to reports/bnba.py must be mirrored here
+    raise RuntimeError("reports/bnba_export.py fills BNBA rows in an order that differs from BNBA_COLUMNS")
+
+
+class RegionNames:
+    """Province, regency, kecamatan and village names of a village code, looked up once per code."""
+
+    def __init__(self) -> None:
+        self._names: dict[str, tuple[str, str, str, str]] = {}
+
+    def __call__(self, code: str) -> tuple[str, str, str, str]:
+        found = self._names.get(code)
+        if found is None:
+            names = [region_name(part) or "" for part in ancestors_of(code)]
+            found = self._names[code] = tuple((names + ["", "", "", ""])[:4])  # type: ignore[assignment]
+        return found
+
+
+def regency_title(regency_code: str) -> tuple[str, str]:
+    """("Kota Bima", "WALIKOTA") or ("Kabupaten Bulukumba", "BUPATI"): the regency and its head's title."""
+    name = region_name(regency_code) or regency_code
+    return name, "WALIKOTA" if name.upper().startswith("KOTA") else "BUPATI"
+
+
+# --- the query: members of households, with the proposal columns each export needs ---
+
+
+def _head_first() -> Any:
+    return case((Member.family_relation == FamilyRelation.HEAD, 0), else_=1)
+
+
+def _member_select(*extra: Any) -> Select:
+    return select(
+        Household.region_code,
+        Household.address,
+        Household.rt,
+        Household.rw,
+        Household.no_kk,
+        Member.nik,
+        Member.name,
+        Member.family_relation,
+        Member.sex,
+        Member.birth_place,
+        Member.birth_date,
+        Member.mother_name,
+        Member.marital_status,
+        Member.occupation,
+        *extra,
+    )
+
+
+def streamed(session: Session, stmt: Select) -> Iterator[Any]:
+    """Rows of `stmt` in batches (a server-side cursor on PostgreSQL): never the whole result in memory."""
+    yield from session.execute(stmt.execution_options(yield_per=YIELD_PER))
+
+
+def bnba_rows(rows: Iterable[Sequence[Any]], *, full_identity: bool) -> Iterator[list[Any]]:
+    """Query tuples (member columns, then kind, reason, remarks) -> BNBA cell values in the spec's order."""
+    names = RegionNames()
+    for number, row in enumerate(rows, start=1):
+        (
+            code,
+            address,
+            rt,
+            rw,
+            no_kk,
+            nik,
+            name,
+            relation,
+            sex,
+            place,
+            born,
+            mother,
+            marital,
+            job,
+            kind,
+            reason,
+            note,
+        ) = row
+        if not full_identity:
+            no_kk, nik = mask_identity_number(no_kk), mask_identity_number(nik)
+        province, regency, kecamatan, village = names(code)
+        yield [
+            number,
+            code,
+            province,
+            regency,
+            kecamatan,
+            village,
+            address,
+            rt,
+            rw,
+            no_kk,
+            nik,
+            name,
+            relation.label if relation else None,
+            sex.label if sex else None,
+            place,
+            born,
+            mother,
+            marital.label if marital else None,
+            job,
+            kind.label if kind else None,
+            reason,
+            note,
+        ]
+
+
+def _reason(kind: ProposalKind | None, reason: str | None, removal: Any) -> str:
+    """ALASAN: the removal reason's label for removals, then the proposal's own reason text."""
+    parts = [removal.label] if kind == ProposalKind.REMOVE and removal is not None else []
+    if reason:
+        parts.append(reason)
+    return "; ".join(parts)
+
+
+def _with_reason(rows: Iterable[Sequence[Any]]) -> Iterator[tuple[Any, ...]]:
+    """(..., kind, reason, removal_reason, remarks) -> (..., kind, ALASAN, remarks)."""
+    for row in rows:
+        *member, kind, reason, removal, remarks = row
+        yield (*member, kind, _reason(kind, reason, removal), remarks)
+
+
+def _date_text(value: date) -> str:
+    return value.strftime("%d-%m-%Y")
+
+
+# --- the exports ---
+
+
+def build_sk_annex(session: Session, decree: Decree, *, full_identity: bool = True, paper: str = "A4") -> ExportFile:
+    """Lampiran SK Bupati/Walikota: kop, one BNBA row per member of each proposal's household, signature."""
+    stmt = (
+        _member_select(Proposal.kind, Proposal.reason, Proposal.removal_reason, literal(""))
+        .select_from(decree_proposal)
+        .join(Proposal, Proposal.id == decree_proposal.c.proposal_id)
+        .join(Household, Household.id == Proposal.household_id)
+        .join(Member, Member.household_id == Household.id)
+        .where(decree_proposal.c.decree_id == decree.id)
+        .order_by(Proposal.id, _head_first(), Member.id)
+    )
+    regency, head_title = regency_title(decree.region_code[:5]) if decree.region_code else ("", "BUPATI/WALIKOTA")
+    number = decree.number or "(draf)"
+    title = [
+        f"DINAS SOSIAL {regency.upper()}".strip(),
+        f"LAMPIRAN KEPUTUSAN {head_title} {regency.upper()}".strip(),
+        f"NOMOR: {number}",
+        f"TANGGAL: {_date_text(decree.decree_date)}",
+        "TENTANG PENGESAHAN USULAN DATA TERPADU KESEJAHTERAAN SOSIAL (DTKS)",
+    ]
+    place = regency.removeprefix("Kabupaten ").removeprefix("Kota ") or "-"
+    closing = [f"{place}, {_date_text(decree.decree_date)}", decree.signer_title, "", "", "", decree.signer_name]
+    filename = f"Lampiran_SK_{safe_file_name(decree.number or '')}_{_date_text(decree.decree_date)}.xlsx"
+    rows = bnba_rows(_with_reason(streamed(session, stmt)), full_identity=full_identity)
+    return write_table(filename, SHEET_NAME, BNBA_SHEET_COLUMNS, rows, title=title, closing=closing, paper=paper)
+
+
+def _decision_text(decision: Any, note: str | None) -> str:
+    label = decision.label if decision is not None else "Belum diputus"
+    return f"{label}: {note}" if note else label
+
+
+def build_musdes_annex(
+    session: Session, meeting: Meeting, *, full_identity: bool = True, paper: str = "A4"
+) -> ExportFile:
+    """Lampiran BA Musdes/Muskel: the agenda's BNBA rows with the meeting's decision in KETERANGAN."""
+    stmt = (
+        _member_select(
+            Proposal.kind, Proposal.reason, Proposal.removal_reason, MeetingDecision.decision, MeetingDecision.note
+        )
+        .select_from(MeetingDecision)
+        .join(Proposal, Proposal.id == MeetingDecision.proposal_id)
+        .join(Household, Household.id == Proposal.household_id)
+        .join(Member, Member.household_id == Household.id)
+        .where(MeetingDecision.meeting_id == meeting.id)
+        .order_by(Proposal.id, _head_first(), Member.id)
+    )
+    _, regency, kecamatan, village = RegionNames()(meeting.region_code)
+    title = [
+        f"LAMPIRAN BERITA ACARA {meeting.kind.label.upper()}",
+        f"NOMOR BA: {meeting.ba_number or '-'}",
+        f"DESA/KELURAHAN {village.upper()}, KECAMATAN {kecamatan.upper()}, {regency.upper()}",
+        f"TANGGAL MUSYAWARAH: {_date_text(meeting.held_on)} · TEMPAT: {meeting.place}",
+    ]
+
+    def with_decision(rows: Iterable[Sequence[Any]]) -> Iterator[tuple[Any, ...]]:
+        for row in rows:
+            *member, kind, reason, removal, decision, note = row
+            yield (*member, kind, _reason(kind, reason, removal), _decision_text(decision, note))
+
+    filename = f"Lampiran_BA_Musdes_{safe_file_name(village, 'desa')}_{_date_text(meeting.held_on)}.xlsx"
+    rows = bnba_rows(with_decision(streamed(session, stmt)), full_identity=full_identity)
+    return write_table(filename, SHEET_NAME, BNBA_SHEET_COLUMNS, rows, title=title, paper=paper)
+
+
+def roster_statement(scope: Scope, region_code: str | None, period: str | None) -> Select:
+    """Members of the households registered in the DTKS, within `scope` (and `region_code`), as of `period`.
+
+    A household stays in the DTKS from the period that registered it until one removes it, so "as of a
+    period" is every household registered now whose registering period is not later than that period.
+    """
+    stmt = (
+        _member_select(literal(None), literal(""), Household.desil)
+        .select_from(Household)
+        .join(Member, Member.household_id == Household.id)
+        .where(Household.dtks_status == DtksStatus.REGISTERED, scope.condition(Household.region_code))
+        .order_by(Household.region_code, Household.id, _head_first(), Member.id)
+    )
+    if region_code:
+        stmt = stmt.where(within_region(Household.region_code, region_code))
+    if period:
+        stmt = stmt.where(Household.period <= period)
+    return stmt
+
+
+def build_roster(
+    session: Session,
+    scope: Scope,
+    *,
+    region_code: str | None = None,
+    period: str | None = None,
+    full_identity: bool = True,
+) -> ExportFile:
+    """A region's DTKS roster (BNBA rows); KETERANGAN carries the household's desil."""
+    where = region_code or scope.code or ""
+    place = region_name(where) if where else "Nasional"
+    title = [
+        "DAFTAR KELUARGA TERDAFTAR DALAM DTKS",
+        f"WILAYAH: {where or '-'} {(place or '').upper()}".strip(),
+        f"PERIODE: {period or 'terkini'}",
+    ]
+
+    def with_desil(rows: Iterable[Sequence[Any]]) -> Iterator[tuple[Any, ...]]:
+        for row in rows:
+            *member, kind, reason, desil = row
+            yield (*member, kind, reason, f"Desil {desil}" if desil else "")
+
+    filename = f"DTKS_{safe_file_name(where, 'nasional')}_{safe_file_name(period or '', 'terkini')}.xlsx"
+    stmt = roster_statement(scope, region_code, period)
+    rows = bnba_rows(with_desil(streamed(session, stmt)), full_identity=full_identity)
+    return write_table(filename, SHEET_NAME, BNBA_SHEET_COLUMNS, rows, title=title)
