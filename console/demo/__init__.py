@@ -1,0 +1,34 @@
+"""Deterministic demo data for one real regency: households, the whole proposal chain, and the district desk.
+
+`seed_demo` fills an empty database with what a district office holds after a DTKS round (DESIGN
+sections 1-4): families with valid NIK/KK in every village (`people`, from the lists in `names`),
+proposals at every status with the history that led there (`paths`, `timeline`, `proposals`),
+Musdes/Muskel minutes (`meetings`), verval visits (`visits`, `instrument`), the decree chain up to the
+ministry's determination (`decrees`), an illustrative PMT model (`pmt`), certificates and complaints
+(`services`, wording in `texts`), and one login per role (`users`). Each step is a function over one
+`DemoRun` (`run`); `seeding` calls them in a fixed order. The same seed gives the same data; the timeline
+is laid over the last three months. The caller commits.
+"""
+
+from __future__ import annotations
+
+from console.demo.geography import is_desa
+from console.demo.instrument import instrument_answers
+from console.demo.names import DEMO_USER_NAMES
+from console.demo.paths import status_path
+from console.demo.people import DEMO_PERIOD, PeopleFactory
+from console.demo.seeding import seed_demo
+from console.demo.users import DEMO_PASSWORD, DemoLogin, demo_logins
+
+__all__ = [
+    "DEMO_PASSWORD",
+    "DEMO_PERIOD",
+    "DEMO_USER_NAMES",
+    "DemoLogin",
+    "PeopleFactory",
+    "demo_logins",
+    "instrument_answers",
+    "is_desa",
+    "seed_demo",
+    "status_path",
+]
