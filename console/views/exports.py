@@ -8,6 +8,7 @@ The buttons sit on the decree, Musdes, household list, dashboard, certificate an
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Any, ClassVar
 
 from sqladmin import BaseView, expose
@@ -21,9 +22,11 @@ from console.exports import EXPORT, export_response, full_identity, load_in_scop
 from models.decree import Decree
 from models.meeting import Meeting
 from models.region_codes import is_region_code
+from policies.scope import Scope
 from reports.bnba_export import build_musdes_annex, build_roster, build_sk_annex
 from reports.recap import build_recap
 from reports.registers import build_certificate_register, build_complaint_register
+from reports.xlsx import ExportFile
 
 _PERIOD = re.compile(r"\d{4}-(0[1-9]|1[0-2])")
 
@@ -123,14 +126,9 @@ class RecapExport(ExportPage):
 
     @expose("/export/recap", methods=["GET"], identity="export-recap")
     async def recap(self, request: Request) -> Response:
-        scope = scope_of(request)
-
-        def build(session: Session) -> Any:
-            export = build_recap(session, scope)
-            where = scope.code or ""
-            return export, {"what": "Rekap DTKS", "object_type": "household", "object_id": where, "region": where}
-
-        return await export_response(self.sessions(), build)
+        return await _scope_wide(
+            self, request, "Rekap DTKS", "household", lambda session, scope, _full: build_recap(session, scope)
+        )
 
 
 class CertificateRegisterExport(ExportPage):
@@ -139,15 +137,13 @@ class CertificateRegisterExport(ExportPage):
 
     @expose("/export/certificate-register", methods=["GET"], identity="export-certificate-register")
     async def certificate_register(self, request: Request) -> Response:
-        scope, full = scope_of(request), full_identity(request)
-
-        def build(session: Session) -> Any:
-            export = build_certificate_register(session, scope, full_identity=full)
-            where = scope.code or ""
-            fields = {"what": "Register Surat Keterangan", "object_type": "certificate"}
-            return export, {**fields, "object_id": where, "region": where}
-
-        return await export_response(self.sessions(), build)
+        return await _scope_wide(
+            self,
+            request,
+            "Register Surat Keterangan",
+            "certificate",
+            lambda session, scope, full: build_certificate_register(session, scope, full_identity=full),
+        )
 
 
 class ComplaintRegisterExport(ExportPage):
@@ -156,15 +152,35 @@ class ComplaintRegisterExport(ExportPage):
 
     @expose("/export/complaint-register", methods=["GET"], identity="export-complaint-register")
     async def complaint_register(self, request: Request) -> Response:
-        scope, full = scope_of(request), full_identity(request)
+        return await _scope_wide(
+            self,
+            request,
+            "Register Pengaduan",
+            "complaint",
+            lambda session, scope, full: build_complaint_register(session, scope, full_identity=full),
+        )
 
-        def build(session: Session) -> Any:
-            export = build_complaint_register(session, scope, full_identity=full)
-            where = scope.code or ""
-            fields = {"what": "Register Pengaduan", "object_type": "complaint"}
-            return export, {**fields, "object_id": where, "region": where}
 
-        return await export_response(self.sessions(), build)
+async def _scope_wide(
+    page: ExportPage,
+    request: Request,
+    what: str,
+    object_type: str,
+    builder: Callable[[Session, Scope, bool], ExportFile],
+) -> Response:
+    """A download of everything in the user's scope, audited against the scope's region."""
+    scope, full = scope_of(request), full_identity(request)
+
+    def build(session: Session) -> Any:
+        where = scope.code or ""
+        return builder(session, scope, full), {
+            "what": what,
+            "object_type": object_type,
+            "object_id": where,
+            "region": where,
+        }
+
+    return await export_response(page.sessions(), build)
 
 
 EXPORT_VIEWS = [
