@@ -92,10 +92,12 @@ def create_database(server: URL) -> str:
 
 
 def seed(url: str, members: int) -> int:
-    """`members` members in households of 4 and 3 people, all registered for PERIOD; returns households."""
+    """`members` members in households of 4 and 3 people, all registered for PERIOD (with their per-period
+    standing rows); returns households."""
     from lokal import wilayah
 
     from models import FamilyRelation, Household, MaritalStatus, Member, Region, Sex
+    from models.determination import HouseholdPeriod
     from models.household import DtksStatus
 
     engine = create_engine(url)
@@ -136,6 +138,19 @@ def seed(url: str, members: int) -> int:
                 rows = []
         if rows:
             connection.execute(insert(Household), rows)
+        # The standing per period the SK Penetapan records: the roster of PERIOD reads it (StandingAsOf).
+        standings = [
+            {
+                "household_id": number,
+                "period": PERIOD,
+                "dtks_status": DtksStatus.REGISTERED,
+                "desil": number % 10 + 1,
+                "region_code": villages[number % len(villages)],
+            }
+            for number in range(1, households + 1)
+        ]
+        for start in range(0, len(standings), CHUNK):
+            connection.execute(insert(HouseholdPeriod), standings[start : start + CHUNK])
         rows, person = [], 0
         for number in range(1, households + 1):
             size = 4 if number <= fours else 3

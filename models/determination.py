@@ -2,17 +2,31 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from sqlalchemy import JSON, CheckConstraint, DateTime, Float, ForeignKey, SmallInteger, String, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    ColumnElement,
+    DateTime,
+    Float,
+    ForeignKey,
+    SmallInteger,
+    String,
+    Subquery,
+    UniqueConstraint,
+    and_,
+    case,
+    func,
+    or_,
+    select,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from models.base import Base, enum_column, region_code_column, utc_now
-from models.household import DtksStatus
-
-if TYPE_CHECKING:
-    from models.household import Household
+from models.household import DtksStatus, Household
 
 
 class PmtResult(Base):
@@ -63,3 +77,50 @@ class HouseholdPeriod(Base):
 
     def __str__(self) -> str:
         return f"{self.period}: {self.dtks_status.label if self.dtks_status else '-'}"
+
+
+@dataclass(frozen=True)
+class StandingAsOf:
+    """A household's DTKS standing as of a period, as SQL: its latest per-period row at or before the period.
+
+    A household stays as an SK Penetapan left it until a later one changes it, so its standing in period P is
+    its latest `household_period` row with period <= P. A household with no such row (registered before
+    per-period rows were kept, or by the demo) falls back to its current standing and registering period.
+    Outer-join `latest` on `latest.c.household_id == Household.id`, then filter by `registered`.
+    """
+
+    period: str
+    latest: Subquery
+
+    @classmethod
+    def of(cls, period: str, region_condition: ColumnElement[bool] | None = None) -> StandingAsOf:
+        ranked = select(
+            HouseholdPeriod.household_id,
+            HouseholdPeriod.dtks_status,
+            HouseholdPeriod.desil,
+            func.row_number()
+            .over(partition_by=HouseholdPeriod.household_id, order_by=HouseholdPeriod.period.desc())
+            .label("rank"),
+        ).where(HouseholdPeriod.period <= period)
+        if region_condition is not None:
+            ranked = ranked.where(region_condition)
+        ranked = ranked.subquery("ranked_standing")
+        latest = select(ranked.c.household_id, ranked.c.dtks_status, ranked.c.desil).where(ranked.c.rank == 1)
+        return cls(period, latest.subquery("standing"))
+
+    def joined_on(self, household_id: ColumnElement[Any]) -> ColumnElement[bool]:
+        return self.latest.c.household_id == household_id
+
+    @property
+    def registered(self) -> ColumnElement[bool]:
+        recorded = self.latest.c.dtks_status == DtksStatus.REGISTERED
+        unrecorded = and_(
+            self.latest.c.household_id.is_(None),
+            Household.dtks_status == DtksStatus.REGISTERED,
+            Household.period <= self.period,
+        )
+        return or_(recorded, unrecorded)
+
+    @property
+    def desil(self) -> ColumnElement[Any]:
+        return case((self.latest.c.household_id.is_(None), Household.desil), else_=self.latest.c.desil)

@@ -7,7 +7,8 @@ from datetime import date
 import pytest
 from sqlalchemy.orm import Session
 
-from models.household import DtksStatus
+from models.determination import HouseholdPeriod
+from models.household import DtksStatus, Household
 from models.proposal import ProposalStatus
 from policies.scope import Scope
 from reports.bnba import BNBA_HEADERS
@@ -120,6 +121,39 @@ def test_roster_holds_only_registered_households_in_scope_and_period(db_session:
         assert export.filename == "DTKS_52.72_2026-01.xlsx"
     finally:
         export.discard()
+
+
+def test_a_period_roster_follows_the_per_period_standing_of_each_household(db_session: Session) -> None:
+    def standing(household: Household, period: str, status: DtksStatus, desil: int | None) -> None:
+        db_session.add(
+            HouseholdPeriod(
+                household_id=household.id,
+                period=period,
+                dtks_status=status,
+                desil=desil,
+                region_code=household.region_code,
+            )
+        )
+
+    # Registered in April with desil 2, removed in October: in the July roster, not in October's or today's.
+    removed = make_household(db_session, dtks_status=DtksStatus.REMOVED, period="2026-10")
+    standing(removed, "2026-04", DtksStatus.REGISTERED, 2)
+    standing(removed, "2026-10", DtksStatus.REMOVED, None)
+    # Registered in October (desil 4 now, 1 then): not yet in July's roster.
+    late = make_household(db_session, dtks_status=DtksStatus.REGISTERED, desil=4, period="2026-10")
+    standing(late, "2026-10", DtksStatus.REGISTERED, 1)
+    db_session.flush()
+
+    def kk_and_desil(period: str | None) -> set[tuple[str, str]]:
+        export = build_roster(db_session, Scope("52.72"), period=period)
+        try:
+            return {(row[NO_KK], row[bnba_index("KETERANGAN")]) for row in read(export)}
+        finally:
+            export.discard()
+
+    assert kk_and_desil("2026-07") == {(removed.no_kk, "Desil 2")}
+    assert kk_and_desil("2026-10") == {(late.no_kk, "Desil 1")}
+    assert kk_and_desil(None) == {(late.no_kk, "Desil 4")}
 
 
 def test_recap_counts_per_region_status_and_desil_with_charts(db_session: Session) -> None:
