@@ -8,7 +8,7 @@ the ministry's NIK matching. Every step is what the official's page offers, post
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from sqlalchemy import select
@@ -388,3 +388,25 @@ def test_a_person_already_registered_elsewhere_is_rejected_at_the_ministry_with_
     assert audited_transitions(db_session, proposal_id)[-1] == ("forwarded", "rejected_ministry")
     assert "Tidak ada tindakan alur" in workflow_page(cast[PUSDATIN], proposal_id).text  # final
     assert stored(db_session, Household, family.id).dtks_status == DtksStatus.NOT_REGISTERED
+
+
+def test_a_keep_proposal_skips_the_visit_when_the_tksk_confirmed_one_within_a_year(
+    cast: Cast, db_session: Session
+) -> None:
+    family = operator_registers_a_family(cast, db_session, "Umar Said", children=0)
+    first = operator_proposes(cast, db_session, family)
+    kepala_desa_finalises_the_musdes(cast, operator_holds_the_musdes(cast, db_session, [first]))
+    visited_on = date.today() - timedelta(days=30)
+    visit = {"household": str(family.id), "proposal": str(first), "enumerator_name": "Rahmat Pendata",
+             "visited_on": visited_on.isoformat(), "notes": "", **POOR_HOUSE}  # fmt: skip
+    assert create(cast[PENDATA], "visit", visit).status_code == 302
+    act(cast[PENDATA], first, "record_visit")
+    tksk_confirms_eligible(cast, db_session, first)  # the visit now carries the result "layak"
+
+    keep = operator_proposes(cast, db_session, family, kind="tetap", reason="Kondisi keluarga tidak berubah")
+    kepala_desa_finalises_the_musdes(cast, operator_holds_the_musdes(cast, db_session, [keep]))
+    assert status_shown(cast[TKSK], keep) == "Disetujui Musdes"
+    act(cast[TKSK], keep, "confirm_recent_visit")
+
+    assert status_shown(cast[OPERATOR_DESA], keep) == "Terverifikasi"
+    assert history(db_session, keep)[-1] == ("agreed", "verified", full_name(TKSK))
