@@ -135,10 +135,18 @@ def export_command(settings: Settings, args: argparse.Namespace) -> int:
 
     from console.database import make_engine, make_session_factory
     from console.exports import audit_export
+    from console.ministry import PERIOD_PATTERN
+    from models.region_codes import is_region_code
     from policies.scope import Scope
     from reports.bnba_export import build_roster
     from reports.recap import build_recap
 
+    if args.region and not is_region_code(args.region):
+        print(f"Kode wilayah {args.region} tidak valid (bertitik, misalnya 52.72).", file=sys.stderr)
+        return 2
+    if args.period and not PERIOD_PATTERN.match(args.period):
+        print("Periode ditulis TTTT-BB dengan bulan 01, 04, 07 atau 10.", file=sys.stderr)
+        return 2
     scope = Scope(args.region or None)
     sessions = make_session_factory(make_engine(settings))
     with sessions() as session:

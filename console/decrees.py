@@ -17,16 +17,15 @@ from sqlalchemy.orm.exc import StaleDataError
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 
-from console.audit import record
 from console.authorization import current_user, may
 from console.database import begin_write
 from console.settings import Settings
 from console.uploads import StoredFile, store_upload
-from console.workflow import CHANGED_UNDER_YOU
-from models import AuditAction, Decree, DecreeKind, Proposal, ProposalStatus, User
+from console.workflow import CHANGED_UNDER_YOU, apply_recorded
+from models import Decree, DecreeKind, Proposal, ProposalStatus, User
 from models.region import within_region
 from models.region_codes import is_within
-from models.workflow import BY_ACTION, TransitionInput, TransitionRefused, apply_transition
+from models.workflow import BY_ACTION, TransitionRefused
 from policies.scope import Scope
 
 SIGNED_IS_FINAL = "SK yang sudah ditandatangani beserta lampiran dan berkasnya tidak dapat diubah."
@@ -110,25 +109,6 @@ def _editable_draft(decree: Decree) -> None:
         raise TransitionRefused("SK ini belum memiliki kode wilayah kabupaten/kota.")
 
 
-def _move(session: Session, proposal: Proposal, action: str, user: User, note: str = "") -> None:
-    """One proposal transition with its history row (apply_transition) and its audit entry."""
-    transition = BY_ACTION[action]
-    source, seen_version = proposal.status, proposal.version
-    apply_transition(
-        proposal, action, role=user.role, actor_id=user.id, actor_name=user.full_name, given=TransitionInput(note)
-    )
-    record(
-        session,
-        AuditAction.TRANSITION,
-        object_type="proposal",
-        object_id=proposal.id,
-        region_code=proposal.region_code,
-        message=f"{transition.label}: {source.label} -> {transition.target.label}",
-        before={"status": source.value, "version": seen_version},
-        after={"status": transition.target.value, "version": seen_version + 1, "note": note},
-    )
-
-
 def _commit(session: Session) -> None:
     try:
         session.commit()
@@ -144,7 +124,7 @@ def add_proposals(
     session_factory: sessionmaker[Session], request: Request, decree_id: int, proposal_ids: Iterable[int]
 ) -> int:
     """Link accepted proposals to an unsigned draft and move each to `in_decree`, all or nothing."""
-    user = _require(request, ("decree", "action:compose"), ("proposal", BY_ACTION["add_to_decree"].permission))
+    _require(request, ("decree", "action:compose"), ("proposal", BY_ACTION["add_to_decree"].permission))
     wanted = sorted(set(proposal_ids))
     if not wanted:
         raise TransitionRefused("Pilih minimal satu usulan yang akan dimasukkan ke draf SK.")
@@ -170,7 +150,7 @@ def add_proposals(
         session.flush()
         for proposal in proposals:
             session.expire(proposal, ["decrees"])
-            _move(session, proposal, "add_to_decree", user)
+            apply_recorded(session, request, proposal, "add_to_decree", note="")
         _commit(session)
         return len(proposals)
 
@@ -179,7 +159,7 @@ def remove_proposal(
     session_factory: sessionmaker[Session], request: Request, decree_id: int, proposal_id: int, note: str = ""
 ) -> None:
     """Take a proposal out of an unsigned draft: it goes back to `accepted`."""
-    user = _require(request, ("decree", "action:compose"), ("proposal", BY_ACTION["remove_from_decree"].permission))
+    _require(request, ("decree", "action:compose"), ("proposal", BY_ACTION["remove_from_decree"].permission))
     with session_factory() as session:
         begin_write(session)
         decree = load_decree(session, request, decree_id)
@@ -190,7 +170,7 @@ def remove_proposal(
         decree.proposals.remove(proposal)
         session.flush()
         session.expire(proposal, ["decrees"])
-        _move(session, proposal, "remove_from_decree", user, note.strip())
+        apply_recorded(session, request, proposal, "remove_from_decree", note=note)
         _commit(session)
 
 
@@ -205,7 +185,7 @@ def sign(
     scan: bytes,
 ) -> StoredFile:
     """Record the signature: number, date and the checked scan; ratify every proposal of the annex."""
-    user = _require(request, ("decree", "action:sign"), ("proposal", BY_ACTION["ratify"].permission))
+    _require(request, ("decree", "action:sign"), ("proposal", BY_ACTION["ratify"].permission))
     number = number.strip()
     with session_factory() as session:
         begin_write(session)
@@ -230,7 +210,7 @@ def sign(
         except IntegrityError as error:
             raise TransitionRefused(NUMBER_TAKEN) from error
         for proposal in decree.proposals:
-            _move(session, proposal, "ratify", user, f"SK No. {number}")
+            apply_recorded(session, request, proposal, "ratify", note=f"SK No. {number}")
         _commit(session)
         return stored
 
@@ -296,6 +276,6 @@ def forward(
         except IntegrityError as error:
             raise TransitionRefused(NUMBER_TAKEN) from error
         for proposal in decree.proposals:
-            _move(session, proposal, "forward", user, f"Surat pengantar No. {number}")
+            apply_recorded(session, request, proposal, "forward", note=f"Surat pengantar No. {number}")
         _commit(session)
         return letter.id

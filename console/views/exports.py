@@ -7,7 +7,6 @@ The buttons sit on the decree, Musdes, household list, dashboard, certificate an
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from typing import Any, ClassVar
 
@@ -19,6 +18,7 @@ from starlette.responses import Response
 
 from console.authorization import may
 from console.exports import EXPORT, export_response, full_identity, load_in_scope, paper_of, scope_of
+from console.ministry import PERIOD_PATTERN
 from models.decree import Decree
 from models.meeting import Meeting
 from models.region_codes import is_region_code
@@ -27,8 +27,6 @@ from reports.bnba_export import build_musdes_annex, build_roster, build_sk_annex
 from reports.recap import build_recap
 from reports.registers import build_certificate_register, build_complaint_register
 from reports.xlsx import ExportFile
-
-_PERIOD = re.compile(r"\d{4}-(0[1-9]|1[0-2])")
 
 
 class ExportPage(BaseView):
@@ -95,8 +93,8 @@ def _roster_filters(request: Request) -> tuple[str | None, str | None]:
     period = request.query_params.get("period", "").strip() or None
     if region is not None and not is_region_code(region):
         raise HTTPException(status_code=400, detail="Kode wilayah tidak valid.")
-    if period is not None and not _PERIOD.fullmatch(period):
-        raise HTTPException(status_code=400, detail="Periode ditulis TTTT-BB.")
+    if period is not None and not PERIOD_PATTERN.match(period):
+        raise HTTPException(status_code=400, detail="Periode ditulis TTTT-BB dengan bulan 01, 04, 07 atau 10.")
     if region is not None and not scope_of(request).holds(region):
         raise HTTPException(status_code=404)
     return region, period

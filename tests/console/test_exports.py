@@ -138,6 +138,7 @@ def test_roster_and_recap_hold_only_the_users_region(app: Starlette, db_session:
     )
     assert client.get(f"/admin/export/roster?region={OTHER_REGENCY_VILLAGE}").status_code == 404
     assert client.get("/admin/export/roster?period=2026").status_code == 400
+    assert client.get("/admin/export/roster?period=2026-02").status_code == 400  # not a determination quarter
     recap = open_sheet(client.get("/admin/export/recap").content, "Rekap")
     header = header_row(recap, "KODE WILAYAH")
     assert [row[0] for row in data_rows(recap, header, 3)] == ["52.72.01"]

@@ -37,3 +37,16 @@ def test_cli_writes_the_roster_of_a_region_and_audits_it(cli_env: None, db_sessi
     assert_safe(sheet)
     audit = db_session.scalars(select(AuditEntry).where(AuditEntry.action == AuditAction.EXPORT)).one()
     assert audit.actor_name == "sistem" and audit.after["rows"] == 3
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [(["--region", "52-72"], "Kode wilayah 52-72 tidak valid"), (["--period", "2026-02"], "bulan 01, 04, 07")],
+    ids=["malformed-region", "not-a-quarter"],
+)
+def test_cli_refuses_a_malformed_region_or_period_and_writes_nothing(
+    cli_env: None, tmp_path: Path, capsys: pytest.CaptureFixture[str], args: list[str], message: str
+) -> None:
+    assert main(["export", "roster", *args, "--out", str(tmp_path)]) == 2
+    assert message in capsys.readouterr().err
+    assert list(tmp_path.iterdir()) == []
