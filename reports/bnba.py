@@ -161,7 +161,37 @@ def normalise_header(text: Any) -> str:
     return normalise(text)
 
 
-COLUMN_BY_HEADER: dict[str, BnbaColumn] = {column.normalised_header: column for column in BNBA_COLUMNS}
+# Other names office sheets give the columns, compared normalised like the headers ("Tgl. Lahir" == "tgl lahir";
+# "nama gadis ibu kandung" is the BPNT guideline's). Export writes the headers above.
+HEADER_ALIASES: dict[str, tuple[str, ...]] = {
+    "number": ("No urut",),
+    "region_code": ("Kode desa", "Kode wilayah desa"),
+    "regency_name": ("Kab/Kota", "Kabupaten"),
+    "village_name": ("Desa", "Kelurahan"),
+    "address": ("Alamat lengkap",),
+    "no_kk": ("Nomor KK", "No kartu keluarga", "Nomor kartu keluarga"),
+    "nik": ("No NIK", "Nomor NIK", "Nomor induk kependudukan"),
+    "name": ("Nama lengkap", "Nama anggota keluarga", "Nama ART"),
+    "family_relation": ("Hub keluarga", "Hubungan dengan kepala keluarga", "Status hubungan dalam keluarga", "SHDK"),
+    "sex": ("L/P", "Kelamin"),
+    "birth_place": ("Tmp lahir",),
+    "birth_date": ("Tgl lahir",),
+    "mother_name": ("Nama ibu", "Nama gadis ibu kandung"),
+    "marital_status": ("Status perkawinan",),
+    "proposal_kind": ("Usulan",),
+}
+
+
+def _columns_by_header() -> dict[str, BnbaColumn]:
+    found: dict[str, BnbaColumn] = {}
+    for column in BNBA_COLUMNS:
+        for name in (column.header, *HEADER_ALIASES.get(column.key, ())):
+            if found.setdefault(normalise(name), column) is not column:
+                raise ValueError(f"BNBA header {name!r} would name two columns")
+    return found
+
+
+COLUMN_BY_HEADER: dict[str, BnbaColumn] = _columns_by_header()
 
 
 def coded_columns() -> list[tuple[str, CodeBook]]:
@@ -191,8 +221,8 @@ def find_header_columns(cells: Iterable[Any]) -> dict[str, int] | None:
 
 def missing_headers(cells: Iterable[Any]) -> list[str]:
     """The required headers a candidate header row lacks (for the file-level message)."""
-    present = {normalise_header(cell) for cell in cells}
-    return [column.header for column in BNBA_COLUMNS if column.required and column.normalised_header not in present]
+    present = {COLUMN_BY_HEADER[name].key for name in map(normalise_header, cells) if name in COLUMN_BY_HEADER}
+    return [column.header for column in BNBA_COLUMNS if column.required and column.key not in present]
 
 
 # --- writing: a record's value -> the cell value xlsxwriter writes ---
