@@ -17,6 +17,7 @@ import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from models.audit_trail import mask_text
 from models.base import LabelledEnum
 
 _NOT_LETTER_OR_DIGIT = re.compile(r"[^0-9a-z]+")
@@ -46,6 +47,8 @@ def label_parts(label: str) -> tuple[str, ...]:
 
 
 def _quoted(text: str) -> str:
+    # A NIK typed into the wrong column is quoted masked: messages reach the CLI's output and the error report.
+    text = mask_text(text)
     return text if len(text) <= SHOWN_LENGTH else text[: SHOWN_LENGTH - 1] + "…"
 
 

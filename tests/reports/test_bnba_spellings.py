@@ -147,6 +147,13 @@ def test_a_very_long_refused_cell_is_quoted_shortened() -> None:
     assert "x" * 41 not in str(refused.value)
 
 
+def test_a_nik_typed_into_a_coded_column_is_quoted_masked() -> None:
+    with pytest.raises(CellError) as refused:
+        read_cell(COLUMN_BY_KEY["sex"], "5272015705800001")
+    assert "5272015705800001" not in str(refused.value)
+    assert "kode angka tidak diterima" in str(refused.value)
+
+
 def test_a_dash_is_an_empty_cell_in_an_optional_coded_column_and_missing_in_a_required_one() -> None:
     assert read_cell(COLUMN_BY_KEY["marital_status"], "-") is None
     assert read_cell(COLUMN_BY_KEY["proposal_kind"], " . ") is None
