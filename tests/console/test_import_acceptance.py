@@ -167,6 +167,9 @@ def _upload(client: ConsoleClient, data: bytes) -> Response:
 def test_a_sheet_written_by_people_imports_whole_through_the_page(client: ConsoleClient, db_session: Session) -> None:
     user = _logged_in_operator(client, db_session)
     sheet = peoples_sheet()
+    page = client.get(PAGE).text
+    assert 'id="accepted-spellings"' in page  # the upload form lists what the coded columns accept
+    assert "<td>HUBUNGAN KELUARGA</td><td>Istri/Suami</td><td>Istri/Suami, Istri, Suami," in page
 
     preview = _upload(client, sheet.data)
 
