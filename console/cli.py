@@ -163,6 +163,13 @@ def export_command(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+def import_bnba_command(settings: Settings, args: argparse.Namespace) -> int:
+    """Preview (or, with --confirm, apply) a BNBA sheet as a named user, on the page's own path."""
+    from console.import_cli import import_bnba
+
+    return import_bnba(settings, Path(args.file), args.user, confirm=args.confirm, as_json=args.json)
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="dtks", description="Konsol DTKS")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -178,6 +185,11 @@ def _parser() -> argparse.ArgumentParser:
     export.add_argument("--region", default="", help="kode wilayah, misalnya 52.72 (kosong: nasional)")
     export.add_argument("--period", default="", help="periode TTTT-BB (roster)")
     export.add_argument("--out", default=".", help="folder tujuan")
+    import_bnba = commands.add_parser("import-bnba", help="periksa lembar BNBA .xlsx; dengan --confirm, impor")
+    import_bnba.add_argument("file", help="berkas BNBA .xlsx")
+    import_bnba.add_argument("--user", required=True, help="nama pengguna yang mengimpor (hak dan wilayahnya berlaku)")
+    import_bnba.add_argument("--confirm", action="store_true", help="tulis ke basis data (tanpa ini: pratinjau saja)")
+    import_bnba.add_argument("--json", action="store_true", help="cetak satu objek JSON (jumlah dan kesalahan)")
     create_user = commands.add_parser("create-user", help="buat akun pengguna")
     create_user.add_argument("--username", required=True)
     create_user.add_argument("--full-name", required=True)
@@ -207,6 +219,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         sync_policies_command(settings, dry_run=args.dry_run)
     elif args.command == "export":
         return export_command(settings, args)
+    elif args.command == "import-bnba":
+        return import_bnba_command(settings, args)
     elif args.command == "create-user":
         return create_user_command(settings, args)
     elif args.command == "workflow-doc":

@@ -6,6 +6,10 @@ the confirmation the sheet is kept under the upload folder, per user and named b
 (`imports/<user id>/<sha256>.xlsx`): the confirmation names the hash, reads the same bytes and checks them
 again. The kept sheet is deleted once applied, and any kept sheet older than a day is deleted at the next
 upload, so none stays forever. Nothing is written to the system's temporary folder.
+
+`plan_as` and `apply_as` are the preview and the confirmation for a named user; the page calls them with the
+logged-in user, `import-bnba` (console/import_cli.py) with the user it was given, so both check and write
+through the very same code.
 """
 
 from __future__ import annotations
@@ -50,11 +54,6 @@ class ImportConflict(ValueError):
 
 def limits_of(settings: Settings) -> UploadLimits:
     return UploadLimits(max_bytes=settings.max_import_bytes, max_rows=settings.max_import_rows)
-
-
-def scope_of(request: Request) -> Scope:
-    user = current_user(request)
-    return Scope.of(user) if user is not None else Scope(None, valid=False)
 
 
 def _too_large(settings: Settings) -> SheetRefused:
@@ -143,23 +142,22 @@ def purge_stale(settings: Settings, max_age: float = PENDING_MAX_AGE_SECONDS) ->
 # --- preview and confirmation ---
 
 
-def preview(session_factory: sessionmaker[Session], request: Request, data: bytes) -> ImportPlan:
-    """What the import would do; reads only."""
-    settings: Settings = request.app.state.settings
+def plan_as(session_factory: sessionmaker[Session], user: User | None, data: bytes, limits: UploadLimits) -> ImportPlan:
+    """What the import would do for `user` (within their scope); reads only."""
+    scope = Scope.of(user) if user is not None else Scope(None, valid=False)
     with session_factory() as session:
-        return plan_import(session, data, scope_of(request), limits_of(settings))
+        return plan_import(session, data, scope, limits)
 
 
-def confirm(session_factory: sessionmaker[Session], request: Request, data: bytes) -> ImportPlan:
+def apply_as(
+    session_factory: sessionmaker[Session], user: User, data: bytes, limits: UploadLimits, *, channel: str = ""
+) -> ImportPlan:
     """Check again and apply in one transaction with the audit entry; ImportRefused / ImportConflict otherwise."""
-    settings: Settings = request.app.state.settings
-    user = current_user(request)
-    assert user is not None  # the route requires a login
     with session_factory() as session:
         begin_write(session)
         try:
-            plan = apply_import(session, data, scope_of(request), user, limits_of(settings))
-            record_import(session, plan, user, hashlib.sha256(data).hexdigest())
+            plan = apply_import(session, data, Scope.of(user), user, limits)
+            record_import(session, plan, user, hashlib.sha256(data).hexdigest(), channel=channel)
             session.commit()
         except IntegrityError as error:
             # A NIK or No. KK registered by someone else between our check and our insert (unique indexes).
@@ -168,8 +166,24 @@ def confirm(session_factory: sessionmaker[Session], request: Request, data: byte
         return plan
 
 
-def record_import(session: Session, plan: ImportPlan, user: User, digest: str) -> None:
+def preview(session_factory: sessionmaker[Session], request: Request, data: bytes) -> ImportPlan:
+    """What the import would do for the logged-in user; reads only."""
+    settings: Settings = request.app.state.settings
+    return plan_as(session_factory, current_user(request), data, limits_of(settings))
+
+
+def confirm(session_factory: sessionmaker[Session], request: Request, data: bytes) -> ImportPlan:
+    """The logged-in user's confirmation (see `apply_as`)."""
+    settings: Settings = request.app.state.settings
+    user = current_user(request)
+    assert user is not None  # the route requires a login
+    return apply_as(session_factory, user, data, limits_of(settings))
+
+
+def record_import(session: Session, plan: ImportPlan, user: User, digest: str, *, channel: str = "") -> None:
+    """The IMPORT audit entry; `channel` names where the import came from when it was not the page ("CLI")."""
     counts = plan.counts()
+    source = f" ({channel})" if channel else ""
     record(
         session,
         AuditAction.IMPORT,
@@ -177,7 +191,7 @@ def record_import(session: Session, plan: ImportPlan, user: User, digest: str) -
         object_id=digest[:40],
         region_code=user.scope_region_code,
         message=(
-            f"Impor BNBA: {counts['households']} keluarga, {counts['members']} anggota, "
+            f"Impor BNBA{source}: {counts['households']} keluarga, {counts['members']} anggota, "
             f"{counts['proposals']} usulan draf; {counts['skipped_households']} KK yang sudah diimpor dilewati."
         ),
         after=counts,

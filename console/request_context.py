@@ -8,19 +8,24 @@ there) is seen by the rest of the request, and by the audit trail (console/audit
 
 from __future__ import annotations
 
+import contextvars
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
+from typing import TypeVar
 
 from starlette.datastructures import MutableHeaders
 from starlette.requests import HTTPConnection
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from models.user import User
+from policies.scope import Scope as RegionScope
+from policies.scope import act_within
 
 REQUEST_ID_HEADER = "X-Request-ID"
+Result = TypeVar("Result")
 
 _current: ContextVar[HTTPConnection | None] = ContextVar("dtks_current_request", default=None)
 
@@ -68,6 +73,23 @@ def identify(user: User) -> None:
     context = _context.get()
     if context is not None:
         context.identify(user)
+
+
+def run_as(user: User, work: Callable[[], Result]) -> Result:
+    """Run `work` outside a request (the CLI) as `user` would inside one: audited as them, in their scope.
+
+    A context of its own (a fresh request id, no IP) names the user for the audit trail, and their region is
+    the acting scope the flush guard checks (policies/scope.py), exactly as `LoginBackend.authenticate` sets
+    them for a request. It runs in a copy of the caller's contextvars, so nothing leaks past the call.
+    """
+
+    def as_user() -> Result:
+        with serving(RequestContext(request_id=str(uuid.uuid4()), client_ip="")) as context:
+            context.identify(user)
+            act_within(RegionScope.of(user))
+            return work()
+
+    return contextvars.copy_context().run(as_user)
 
 
 class RequestContextMiddleware:

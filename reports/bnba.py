@@ -2,8 +2,10 @@
 
 A BNBA sheet has one row per household member. The columns, their order, their Excel header, how a
 value is written to a cell and how a cell is read back all live here, so a sheet exported by the
-console imports back unchanged. Coded columns are written as their Indonesian label and read back from
-the label or the code; dates are written as real dates and read from real dates or DD-MM-YYYY text.
+console imports back unchanged. Coded columns are written as their official Indonesian label and read back
+from every spelling their list below accepts (the code, the label, its parts, the abbreviations offices use;
+reports/bnba_codes.py compares them); dates are written as real dates and read from real dates or DD-MM-YYYY
+text.
 """
 
 from __future__ import annotations
@@ -17,7 +19,8 @@ from typing import Any
 
 from models.base import LabelledEnum
 from models.member import FamilyRelation, MaritalStatus, Sex
-from models.proposal import ProposalKind
+from models.proposal import ProposalKind, RemovalReason
+from reports.bnba_codes import CodeBook, normalise
 
 
 class CellKind(enum.Enum):
@@ -26,7 +29,7 @@ class CellKind(enum.Enum):
     TEXT = "text"  # free text, neutralised against formulas on export
     DIGITS = "digits"  # identifiers (NIK, No. KK, RT, RW) and region codes: always text cells
     DATE = "date"  # a real Excel date; import also takes DD-MM-YYYY text
-    CODED = "coded"  # a LabelledEnum: the label on export, the label or the code on import
+    CODED = "coded"  # a LabelledEnum: the label on export, any spelling of its code book on import
     NUMBER = "number"  # the running NO column
 
 
@@ -48,6 +51,76 @@ class BnbaColumn:
     @property
     def normalised_header(self) -> str:
         return normalise_header(self.header)
+
+
+# --- the accepted spellings of each coded column (its code, official label and the label's parts are implied) ---
+# Sources: the KK blank (Permendagri 118/2017: status hubungan dalam keluarga, status perkawinan), the BPS/PBDT
+# household roster (hubungan dengan kepala rumah tangga: KRT, istri/suami, ..., orang tua/mertua, pembantu ruta),
+# the Musdes outcomes (seed 001: usulan baru, perbaikan, dikeluarkan, tetap/tidak ada perbaikan) and the
+# pemutakhiran form (seed 000: perubahan/penghapusan/pengusulan). A spelling that names two values is refused.
+
+SEX_SPELLINGS = {
+    Sex.MALE: ("LK", "Laki", "Laki2", "Pria"),
+    Sex.FEMALE: ("PR", "Wanita"),
+}
+RELATION_SPELLINGS = {
+    FamilyRelation.HEAD: ("KK", "KRT", "Kepala", "Kepala rumah tangga"),
+    FamilyRelation.SPOUSE: ("Isteri", "Suami/Istri", "Suami/Isteri", "Istri/Suami KRT"),
+    FamilyRelation.CHILD: ("Anak kandung", "Anak tiri", "Anak angkat"),
+    FamilyRelation.CHILD_IN_LAW: ("Mantu",),
+    FamilyRelation.PARENT: ("Ortu",),
+    FamilyRelation.OTHER_FAMILY: ("Famili", "Famili lainnya", "Keluarga lain", "Saudara"),
+    FamilyRelation.HOUSEHOLD_HELP: ("PRT", "Pembantu rumah tangga", "Pembantu ruta"),
+    FamilyRelation.OTHER: ("Lain-lain", "Lain", "Lainya"),
+}
+RELATION_AMBIGUOUS = {
+    "Orang tua/Mertua": (FamilyRelation.PARENT, FamilyRelation.PARENT_IN_LAW),  # one code on the BPS roster
+    "Ibu": (FamilyRelation.SPOUSE, FamilyRelation.PARENT),  # "Bapak/Ibu" lists name the couple, or a parent
+    "Bapak": (FamilyRelation.HEAD, FamilyRelation.PARENT),
+    "Ayah": (FamilyRelation.HEAD, FamilyRelation.PARENT),
+}
+MARITAL_SPELLINGS = {
+    MaritalStatus.SINGLE: ("BK", "Belum menikah", "Belum nikah"),
+    # The KK blank since 2018 writes "Kawin tercatat" and "Kawin belum tercatat": both married for the register.
+    MaritalStatus.MARRIED: (
+        "K",
+        "Menikah",
+        "Nikah",
+        "Sudah kawin",
+        "Sudah menikah",
+        "Kawin tercatat",
+        "Kawin belum tercatat",
+    ),
+    MaritalStatus.DIVORCED: ("CH", "Cerai hidup tercatat", "Cerai hidup belum tercatat"),
+    MaritalStatus.WIDOWED: ("CM",),
+}
+MARITAL_AMBIGUOUS = {
+    "Cerai": (MaritalStatus.DIVORCED, MaritalStatus.WIDOWED),
+    "Janda": (MaritalStatus.DIVORCED, MaritalStatus.WIDOWED),
+    "Duda": (MaritalStatus.DIVORCED, MaritalStatus.WIDOWED),
+    "Janda/Duda": (MaritalStatus.DIVORCED, MaritalStatus.WIDOWED),
+}
+KIND_SPELLINGS = {
+    ProposalKind.NEW: ("Usul baru", "Pengusulan", "Pengusulan baru"),
+    ProposalKind.UPDATE: ("Usulan perbaikan", "Perubahan", "Perubahan data"),
+    ProposalKind.REMOVE: ("Keluar", "Usulan dikeluarkan", "Penghapusan", "Hapus"),
+    ProposalKind.KEEP: ("Tidak ada perbaikan data", "Tidak ada perubahan"),
+}
+# ALASAN is free text, except for a removal, where it names one of the reasons (reports/bnba_sheet.py).
+REMOVAL_SPELLINGS = {
+    RemovalReason.DIED: ("Meninggal", "Wafat"),
+    RemovalReason.MOVED: ("Pindah keluar kabupaten", "Pindah keluar kota"),
+    RemovalReason.NOT_ELIGIBLE: ("Tidak layak", "Tidak memenuhi kriteria", "Sudah mampu"),
+    RemovalReason.DUPLICATE: ("Duplikat", "Data duplikat"),
+}
+
+CODE_BOOKS: dict[type[LabelledEnum], CodeBook] = {
+    Sex: CodeBook(Sex, SEX_SPELLINGS),
+    FamilyRelation: CodeBook(FamilyRelation, RELATION_SPELLINGS, RELATION_AMBIGUOUS),
+    MaritalStatus: CodeBook(MaritalStatus, MARITAL_SPELLINGS, MARITAL_AMBIGUOUS),
+    ProposalKind: CodeBook(ProposalKind, KIND_SPELLINGS),
+}
+REMOVAL_REASONS = CodeBook(RemovalReason, REMOVAL_SPELLINGS)
 
 
 BNBA_COLUMNS: tuple[BnbaColumn, ...] = (
@@ -80,16 +153,59 @@ BNBA_KEYS: tuple[str, ...] = tuple(column.key for column in BNBA_COLUMNS)
 COLUMN_BY_KEY: dict[str, BnbaColumn] = {column.key: column for column in BNBA_COLUMNS}
 DATE_FORMAT = "dd-mm-yyyy"  # the Excel number format of date cells, as offices write dates
 
-_NOT_LETTER_OR_DIGIT = re.compile(r"[^0-9a-z]+")
 _DAY_MONTH_YEAR = re.compile(r"(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})")
 
 
 def normalise_header(text: Any) -> str:
     """Header names compared ignoring case, spaces and punctuation: "No. KK" == "NO KK" == "nokk"."""
-    return _NOT_LETTER_OR_DIGIT.sub("", str(text or "").casefold())
+    return normalise(text)
 
 
-COLUMN_BY_HEADER: dict[str, BnbaColumn] = {column.normalised_header: column for column in BNBA_COLUMNS}
+# Other names office sheets give the columns, compared normalised like the headers ("Tgl. Lahir" == "tgl lahir";
+# "nama gadis ibu kandung" is the BPNT guideline's). Export writes the headers above.
+HEADER_ALIASES: dict[str, tuple[str, ...]] = {
+    "number": ("No urut",),
+    "region_code": ("Kode desa", "Kode wilayah desa"),
+    "regency_name": ("Kab/Kota", "Kabupaten"),
+    "village_name": ("Desa", "Kelurahan"),
+    "address": ("Alamat lengkap",),
+    "no_kk": ("Nomor KK", "No kartu keluarga", "Nomor kartu keluarga"),
+    "nik": ("No NIK", "Nomor NIK", "Nomor induk kependudukan"),
+    "name": ("Nama lengkap", "Nama anggota keluarga", "Nama ART"),
+    "family_relation": ("Hub keluarga", "Hubungan dengan kepala keluarga", "Status hubungan dalam keluarga", "SHDK"),
+    "sex": ("L/P", "Kelamin"),
+    "birth_place": ("Tmp lahir",),
+    "birth_date": ("Tgl lahir",),
+    "mother_name": ("Nama ibu", "Nama gadis ibu kandung"),
+    "marital_status": ("Status perkawinan",),
+    "proposal_kind": ("Usulan",),
+}
+
+
+def _columns_by_header() -> dict[str, BnbaColumn]:
+    found: dict[str, BnbaColumn] = {}
+    for column in BNBA_COLUMNS:
+        for name in (column.header, *HEADER_ALIASES.get(column.key, ())):
+            if found.setdefault(normalise(name), column) is not column:
+                raise ValueError(f"BNBA header {name!r} would name two columns")
+    return found
+
+
+COLUMN_BY_HEADER: dict[str, BnbaColumn] = _columns_by_header()
+
+
+def coded_columns() -> list[tuple[str, CodeBook]]:
+    """(header, code book) of every coded column, and of ALASAN as a removal reads it, in sheet order."""
+    books = [(column.header, CODE_BOOKS[column.codes]) for column in BNBA_COLUMNS if column.codes is not None]
+    return [*books, ("ALASAN (usulan dikeluarkan)", REMOVAL_REASONS)]
+
+
+def spelling_table() -> str:
+    """Every accepted (and every refused ambiguous) spelling as a Markdown table; the README carries it."""
+    rows = ["| kolom | nilai | boleh ditulis (huruf besar/kecil, spasi, tanda baca bebas) |", "|---|---|---|"]
+    for header, book in coded_columns():
+        rows += book.markdown_rows(header)
+    return "\n".join(rows)
 
 
 def find_header_columns(cells: Iterable[Any]) -> dict[str, int] | None:
@@ -105,8 +221,8 @@ def find_header_columns(cells: Iterable[Any]) -> dict[str, int] | None:
 
 def missing_headers(cells: Iterable[Any]) -> list[str]:
     """The required headers a candidate header row lacks (for the file-level message)."""
-    present = {normalise_header(cell) for cell in cells}
-    return [column.header for column in BNBA_COLUMNS if column.required and column.normalised_header not in present]
+    present = {COLUMN_BY_HEADER[name].key for name in map(normalise_header, cells) if name in COLUMN_BY_HEADER}
+    return [column.header for column in BNBA_COLUMNS if column.required and column.key not in present]
 
 
 # --- writing: a record's value -> the cell value xlsxwriter writes ---
@@ -156,13 +272,17 @@ def _read_date(column: BnbaColumn, cell: Any) -> date:
         raise CellError(f"{column.header} {cell} bukan tanggal yang ada.") from None
 
 
-def _read_coded(column: BnbaColumn, cell: Any) -> LabelledEnum:
+def _read_coded(column: BnbaColumn, cell: Any) -> LabelledEnum | None:
     assert column.codes is not None
-    member = column.codes.from_label_or_value(str(cell))
-    if member is None:
-        accepted = ", ".join(label for _, label in column.codes.choices())
-        raise CellError(f"{column.header} '{cell}' tidak dikenal; isi salah satu: {accepted}.")
-    return member
+    text = _read_text(column, cell)
+    member = CODE_BOOKS[column.codes].find(text)
+    if member is not None:
+        return member
+    if not normalise(text):  # "-" or "." where offices leave a cell empty
+        if column.required:
+            raise CellError(f"{column.header} wajib diisi.")
+        return None
+    raise CellError(CODE_BOOKS[column.codes].refusal(column.header, text))
 
 
 def _read_number(column: BnbaColumn, cell: Any) -> int | None:

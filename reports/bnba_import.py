@@ -41,7 +41,8 @@ class ImportRefused(ValueError):
     """The sheet has errors (or gained some since the preview): nothing was applied."""
 
     def __init__(self, plan: ImportPlan) -> None:
-        super().__init__(f"Impor dibatalkan: {len(plan.errors)} kesalahan; tidak ada data yang diubah.")
+        first = f" Kesalahan pertama di baris {plan.errors[0].row}." if plan.errors else ""
+        super().__init__(f"Impor dibatalkan: {len(plan.errors)} kesalahan; tidak ada data yang diubah.{first}")
         self.plan = plan
 
 

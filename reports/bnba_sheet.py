@@ -17,7 +17,15 @@ from models.member import FamilyRelation, Sex
 from models.proposal import ProposalKind, RemovalReason
 from models.region_codes import RegionLevel, is_region_code, level_of
 from policies.scope import Scope
-from reports.bnba import BNBA_COLUMNS, COLUMN_BY_KEY, CellError, find_header_columns, missing_headers, read_cell
+from reports.bnba import (
+    BNBA_COLUMNS,
+    COLUMN_BY_KEY,
+    REMOVAL_REASONS,
+    CellError,
+    find_header_columns,
+    missing_headers,
+    read_cell,
+)
 from reports.xlsx_upload import SheetRefused, UploadLimits, open_workbook, sheet_rows, too_many_rows
 
 HEADER_SEARCH_ROWS = 20
@@ -28,11 +36,19 @@ TEXT_LIMITS = {"name": 120, "address": 200, "birth_place": 80, "mother_name": 12
 
 @dataclass(frozen=True)
 class RowError:
-    """One problem of one row: its Excel row number, the column header (empty: the whole row), the reason."""
+    """One problem of one row: its Excel row number, the column header (empty: the whole row), the reason.
+
+    `row` is the number Excel shows at the left of the row (1-based, counting the title rows and the header).
+    """
 
     row: int
     column: str
     message: str
+
+    def describe(self) -> str:
+        """The problem as one line for an official: "Baris 17, kolom JENIS KELAMIN: ..."."""
+        where = f"Baris {self.row}, kolom {self.column}" if self.column else f"Baris {self.row}"
+        return f"{where}: {self.message}"
 
 
 @dataclass
@@ -149,7 +165,7 @@ def _check_row(parsed: ParsedSheet, row: SheetRow, scope: Scope) -> None:
     if "proposal_kind" in row.values and row.get("proposal_kind") is None:
         row.values["proposal_kind"] = ProposalKind.NEW  # DESIGN: an import proposes new households by default
     if row.get("proposal_kind") == ProposalKind.REMOVE and removal_reason(row) is None:
-        accepted = ", ".join(label for _, label in RemovalReason.choices())
+        accepted = REMOVAL_REASONS.values_text()
         add(row.number, "reason", f"Usulan dikeluarkan wajib mengisi ALASAN dengan salah satu: {accepted}.")
 
 
@@ -158,7 +174,7 @@ def _female(sex: Any) -> bool | None:
 
 
 def removal_reason(row: SheetRow) -> RemovalReason | None:
-    reason = RemovalReason.from_label_or_value(row.get("reason") or "")
+    reason = REMOVAL_REASONS.find(row.get("reason") or "")
     return reason if isinstance(reason, RemovalReason) else None
 
 

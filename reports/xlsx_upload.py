@@ -137,11 +137,17 @@ def open_workbook(data: bytes, limits: UploadLimits) -> Iterator[Any]:
 def sheet_rows(
     sheet: Any, limits: UploadLimits, *, header_allowance: int = 25
 ) -> Iterator[tuple[int, tuple[Any, ...]]]:
-    """(Excel row number, values) of every non-empty row, streamed; refuses a sheet longer than the row cap."""
+    """(Excel row number, values) of every non-empty row, streamed; refuses a sheet longer than the row cap.
+
+    The number is the one Excel shows: rows count from 1 and empty rows are counted, not yielded.
+    """
     cap = limits.max_rows + header_allowance
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
+            # Read-only openpyxl stops at the sheet's recorded dimension; some writers leave a stale one ("A1"),
+            # which would silently drop every later row and column. Read what the sheet holds instead.
+            sheet.reset_dimensions()
             for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
                 if number > cap:
                     raise too_many_rows(limits)

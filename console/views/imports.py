@@ -19,7 +19,7 @@ from starlette.responses import RedirectResponse, Response
 from console import imports
 from console.authorization import current_user, may
 from console.settings import Settings
-from reports.bnba import BNBA_COLUMNS
+from reports.bnba import BNBA_COLUMNS, coded_columns
 from reports.bnba_errors import error_report
 from reports.bnba_import import ImportPlan, ImportRefused
 from reports.xlsx_upload import SheetRefused, size_text
@@ -137,6 +137,7 @@ class BnbaImportView(BaseView):
             "required": [column.header for column in BNBA_COLUMNS if column.required],
             "max_size": size_text(settings.max_import_bytes),
             "max_rows": f"{settings.max_import_rows:,}".replace(",", "."),
+            "spellings": coded_columns(),
         }
         response = await self.templates.TemplateResponse(request, TEMPLATE, context, status_code=status_code)
         response.headers.update(NO_STORE)

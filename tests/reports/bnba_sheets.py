@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 import zipfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
@@ -70,8 +70,7 @@ def family(*, region: str = DEFAULT_VILLAGE, codes: bool = False, **cells: Any) 
     return rows
 
 
-def numbered(rows: Iterable[Row]) -> list[Row]:
-    return [{**row, "NO": position} for position, row in enumerate(rows, start=1)]
+BLANK: Row = {}  # an empty row between data rows, as offices leave between families
 
 
 def sheet_bytes(
@@ -81,9 +80,20 @@ def sheet_bytes(
     title_rows: Sequence[Sequence[Any]] = (),
     writer: str = "openpyxl",
 ) -> bytes:
-    """An .xlsx of `rows` under `headers` (a header missing from `headers` drops that column)."""
+    """An .xlsx of `rows` under `headers` (a header missing from `headers` drops that column; BLANK: empty row)."""
     table = [list(title) for title in title_rows] + [list(headers)]
-    table += [[row.get(header) for header in headers] for row in numbered(rows)]
+    position = 0
+    for row in rows:
+        if row is BLANK:
+            table.append([])
+            continue
+        position += 1
+        table.append([{**row, "NO": position}.get(header) for header in headers])
+    return table_bytes(table, writer=writer)
+
+
+def table_bytes(table: list[list[Any]], *, writer: str = "openpyxl") -> bytes:
+    """An .xlsx whose first sheet holds `table` row by row from A1 (dates as dd-mm-yyyy date cells)."""
     return _xlsxwriter(table) if writer == "xlsxwriter" else _openpyxl(table)
 
 

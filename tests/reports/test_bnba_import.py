@@ -326,7 +326,8 @@ def test_dates_as_real_dates_or_dd_mm_yyyy_text_are_both_accepted(db_session: Se
 
 def test_an_empty_proposal_kind_means_a_new_household_and_a_removal_needs_its_reason(db_session: Session) -> None:
     plain, removal = family(**{"JENIS USULAN": None}), family(**{"JENIS USULAN": "Dikeluarkan", "ALASAN": "ganda"})
-    refused = family(**{"JENIS USULAN": "dikeluarkan", "ALASAN": "sudah mampu"})
+    # Moving house is no removal reason (only moving out of the regency is): refused with the reasons accepted.
+    refused = family(**{"JENIS USULAN": "dikeluarkan", "ALASAN": "pindah rumah"})
     plan = plan_import(db_session, sheet_bytes(plain + removal + refused), VILLAGE_SCOPE, LIMITS)
     assert plan.households[0].first.get("proposal_kind") == ProposalKind.NEW
     assert plan.households[1].first.get("proposal_kind") == ProposalKind.REMOVE

@@ -37,6 +37,18 @@ def test_a_header_row_is_found_ignoring_case_spaces_and_punctuation() -> None:
     assert positions["birth_date"] == 8
 
 
+def test_a_header_row_is_found_under_the_other_names_offices_give_the_columns() -> None:
+    cells = ["No.", "Kode Desa", "Alamat Lengkap", "Nomor KK", "NIK", "Nama Lengkap", "SHDK", "L/P", "Tgl. Lahir"]
+    cells += ["Nama Gadis Ibu Kandung", "Status Perkawinan"]
+    positions = find_header_columns(cells)
+    assert positions is not None
+    assert (positions["region_code"], positions["family_relation"], positions["sex"]) == (1, 6, 7)
+    assert (positions["birth_date"], positions["mother_name"], positions["marital_status"]) == (8, 9, 10)
+    assert missing_headers(cells) == []
+    assert missing_headers(["Nama Lengkap", "NIK"]) == ["KODE WILAYAH", "ALAMAT", "NO KK", "HUBUNGAN KELUARGA",
+                                                        "JENIS KELAMIN", "TANGGAL LAHIR"]  # fmt: skip
+
+
 def test_a_title_row_is_not_a_header_and_names_what_is_missing() -> None:
     title = ["DAFTAR USULAN DTKS DESA PARUGA", None, None]
     assert find_header_columns(title) is None
