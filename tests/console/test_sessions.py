@@ -293,7 +293,9 @@ def test_admin_sees_who_is_signed_in_and_ends_a_session(
         assert response.status_code == 200 and "error" not in response.text
         assert not _signed_in(official)
     assert "operator_sesi" not in admin_client.get("/admin/user-session/list").text
-    ended = db_session.scalars(select(AuditEntry).where(AuditEntry.message == "Sesi operator_sesi diakhiri oleh admin_uji: menu Sesi Masuk.")).all()
+    ended = db_session.scalars(
+        select(AuditEntry).where(AuditEntry.message == "Sesi operator_sesi diakhiri oleh admin_uji: menu Sesi Masuk.")
+    ).all()
     assert [(entry.object_type, entry.object_id) for entry in ended] == [("user_account", str(operator.id))]
 
 
