@@ -29,8 +29,9 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from console.app import create_app
-from console.cli import main
+from console.cli import main, prepare_to_serve
 from console.database_roles import APPEND_ONLY_TABLES, READ_ONLY_TABLES
+from console.demo import DEMO_USER_NAMES
 from console.settings import Settings
 from models import AuditAction, AuditEntry, Household, Region, Role
 from tests.conftest import log_in
@@ -380,3 +381,30 @@ def test_grant_app_role_refuses_a_superuser_and_an_unknown_role_and_reapplies_th
     assert main(["grant-app-role", two_roles.app]) == 0
     assert f"Hak akses peran {two_roles.app} diperbarui" in capsys.readouterr().out
     assert _not_refused(app_engine, ["UPDATE audit_entry SET message = 'diubah'", "TRUNCATE user_session"]) == []
+
+
+def test_run_on_the_app_role_alone_works_once_the_owner_has_migrated(
+    two_roles: TwoRoles, app_engine: Engine, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # What the serving process does at start (`python -m console run` before uvicorn): migrate finds the schema
+    # current and changes nothing, the regions load through the app's grants, no demo is made.
+    settings = Settings(
+        _env_file=None,
+        environment="production",
+        secret_key=secrets.token_urlsafe(36),
+        database_url=two_roles.app_url,
+        upload_dir=tmp_path,
+        allowed_hosts=["dtks.bimakota.go.id"],
+    )
+
+    prepare_to_serve(settings)
+
+    out = capsys.readouterr().out
+    assert "ENVIRONMENT=production: tidak ada data demo" in out and "Hak akses peran" not in out
+    with app_engine.connect() as connection:
+        assert connection.execute(text("SELECT count(*) FROM region")).scalar() == 91_599
+        users = connection.execute(text("SELECT username FROM user_account")).scalars().all()
+        assert not set(users) & set(DEMO_USER_NAMES)
+        assert connection.execute(
+            text("SELECT DISTINCT tableowner FROM pg_tables WHERE schemaname = current_schema()")
+        ).scalars().all() == [two_roles.owner]
