@@ -18,7 +18,7 @@ import re
 import secrets
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
@@ -165,14 +165,15 @@ def _not_refused(engine: Engine, statements: list[str]) -> list[tuple[str, str]]
 
 def _user_triggers(engine: Engine) -> list[tuple[str, str, str]]:
     """(table, trigger, trigger function) of every user trigger of the schema: whoever's migration made it."""
-    rows = engine.connect().execute(
-        text(
-            "SELECT c.relname, t.tgname, t.tgfoid::regprocedure::text FROM pg_trigger t "
-            "JOIN pg_class c ON c.oid = t.tgrelid JOIN pg_namespace n ON n.oid = c.relnamespace "
-            "WHERE NOT t.tgisinternal AND n.nspname = current_schema() ORDER BY 1, 2"
+    with engine.connect() as connection:
+        rows = connection.execute(
+            text(
+                "SELECT c.relname, t.tgname, t.tgfoid::regprocedure::text FROM pg_trigger t "
+                "JOIN pg_class c ON c.oid = t.tgrelid JOIN pg_namespace n ON n.oid = c.relnamespace "
+                "WHERE NOT t.tgisinternal AND n.nspname = current_schema() ORDER BY 1, 2"
+            )
         )
-    )
-    return [tuple(row) for row in rows]
+        return [tuple(row) for row in rows]
 
 
 def _tables(engine: Engine) -> list[str]:
@@ -258,7 +259,10 @@ def test_the_app_role_cannot_update_delete_or_truncate_audit_rows(app_engine: En
     with app_engine.connect() as connection:
         connection.execute(
             insert(AuditEntry.__table__).values(
-                at=date(2026, 1, 5), action=AuditAction.LOGIN, actor_name="uji", message="baris uji peran"
+                at=datetime(2026, 1, 5, 8, 0, tzinfo=UTC),
+                action=AuditAction.LOGIN,
+                actor_name="uji",
+                message="baris uji peran",
             )
         )
         before = connection.execute(text("SELECT count(*), max(message) FROM audit_entry")).one()
