@@ -7,6 +7,7 @@ from logging.config import fileConfig
 import models
 from alembic import context
 from console.database import make_engine
+from console.database_roles import app_role_of, grant_app_role
 from console.settings import Settings
 
 config = context.config
@@ -17,8 +18,16 @@ target_metadata = models.Base.metadata
 
 
 def _database_url() -> str:
-    # Tests and the CLI pass the URL explicitly; otherwise the settings (.env, DATABASE_URL) decide.
-    return config.attributes.get("database_url") or Settings().database_url
+    # Tests and the CLI pass the URL explicitly; otherwise the settings decide: the owner's
+    # MIGRATION_DATABASE_URL when there is one, else DATABASE_URL (one role does everything).
+    return config.attributes.get("database_url") or Settings().owner_database_url
+
+
+def _app_role() -> str | None:
+    """The app's PostgreSQL role to re-grant after upgrading (console/database_roles.py), if it has its own."""
+    if "database_url" in config.attributes:
+        return config.attributes.get("app_role")
+    return app_role_of(Settings())
 
 
 def _belongs_to_dialect(dialect_name: str):
@@ -49,6 +58,10 @@ def run_migrations_online() -> None:
         )
         with context.begin_transaction():
             context.run_migrations()
+            role = _app_role()
+            if role:
+                # In the migration's transaction: new tables are never visible to the app without their grants.
+                grant_app_role(connection, role)
     engine.dispose()
 
 

@@ -115,6 +115,7 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=1_000_000)
     args = parser.parse_args()
     settings = Settings()
+    settings = settings.model_copy(update={"allowed_hosts": [*settings.allowed_hosts, "testserver"]})  # TestClient
     engine = make_engine(settings)
     with Session(engine) as session:
         existing = session.scalar(select(func.count()).select_from(AuditEntry)) or 0

@@ -16,9 +16,11 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from console import audit_events
+from console.access_log import drop_query_strings_from_access_log
 from console.auth import LoginBackend, install_on
 from console.authorization import CasbinAuthorization
 from console.database import make_engine, make_session_factory
+from console.hosts import AllowedHostsMiddleware
 from console.i18n import LANGUAGES, install_indonesian
 from console.request_context import RequestContextMiddleware
 from console.security_headers import SecurityHeadersMiddleware
@@ -41,16 +43,20 @@ def create_app(settings: Settings | None = None) -> Starlette:
     engine = make_engine(settings)
     session_factory = make_session_factory(engine)
     install_indonesian()
+    drop_query_strings_from_access_log()  # whichever server loads the app (console/access_log.py)
 
     @asynccontextmanager
     async def lifespan(_app: Starlette) -> AsyncIterator[None]:
+        drop_query_strings_from_access_log()  # again, in case the server set its logging up after the factory
         yield
         engine.dispose()
 
     app = Starlette(
         routes=[Route("/", _to_console), Mount("/static", StaticFiles(directory=STATIC_DIR), name="static")],
-        # Outermost first. Inside /admin, LoginBackend adds the server-side session, then the CSRF check.
+        # Outermost first: a Host not in ALLOWED_HOSTS is refused before anything builds a URL from it.
+        # Inside /admin, LoginBackend adds the server-side session, then the CSRF check.
         middleware=[
+            Middleware(AllowedHostsMiddleware, allowed_hosts=settings.allowed_hosts),
             Middleware(SecurityHeadersMiddleware, production=settings.environment == "production"),
             Middleware(RequestContextMiddleware),
         ],

@@ -28,11 +28,13 @@ from console.request_context import current_context
 from models.audit import AuditAction, AuditEntry
 from models.audit_trail import FlushMemo, RowChange, describe, flushed_changes, mask_text, prepare_flush
 from models.base import utc_now
+from models.session import ENDED_SESSIONS, EndedSessions
 
 # `session.info[AUDIT_ROWS] = False` marks a bulk/system session (the demo seeder) whose row changes are not
 # written to the trail. Honoured only outside requests: inside one, every change is audited whatever the flag.
 AUDIT_ROWS = "audit"
 SYSTEM_ACTOR = "sistem"
+USER_TABLE = "user_account"
 ANONYMOUS_ACTOR = "anonim"
 _MEMO = "dtks_audit_memo"
 
@@ -101,8 +103,36 @@ def _remember_before_flush(session: Session, flush_context: UOWTransaction, _ins
         flush_context.attributes[_MEMO] = prepare_flush(session)
 
 
+def session_end_message(username: str, how: str) -> str:
+    """The one wording of every ended session: whose (the message and the object), who (the actor columns)."""
+    context = current_context()
+    by = (context.actor_name if context is not None else "") or SYSTEM_ACTOR
+    return f"Sesi {username} diakhiri oleh {by}: {how}."[:500]
+
+
+def _ended_session_rows(ended: list[EndedSessions]) -> list[dict[str, Any]]:
+    """LOGOUT rows for the sessions models/session.py ended in this flush (deactivation, new password)."""
+    who = {"at": utc_now(), **actor_columns()}
+    rows = []
+    for item in ended:
+        how = f"{item.reason.label}, {item.count} sesi terbuka"
+        change = RowChange(
+            AuditAction.LOGOUT,
+            USER_TABLE,
+            str(item.user_id),
+            item.region_code,
+            message=mask_text(session_end_message(item.username, how)),
+        )
+        rows.append({**who, **change.columns()})
+    return rows
+
+
 @event.listens_for(Session, "after_flush")
 def _write_after_flush(session: Session, flush_context: UOWTransaction) -> None:
+    ended: list[EndedSessions] = flush_context.attributes.get(ENDED_SESSIONS, [])
+    if ended:
+        # Whatever the session's AUDIT_ROWS flag says: an ended session is a security event, not a row change.
+        session.connection().execute(insert(AuditEntry.__table__), _ended_session_rows(ended))
     memo: FlushMemo | None = flush_context.attributes.get(_MEMO)
     if memo is None:
         return

@@ -21,18 +21,20 @@ from typing import Any
 import anyio
 from sqladmin import Admin, ModelView
 from sqladmin.helpers import object_identifier_values
+from sqlalchemy import delete
 from sqlalchemy.orm import Session, sessionmaker
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from console.audit import record, record_rows
+from console.audit import record, record_rows, session_end_message
 from console.request_context import current_context, identify
 from console.search import searched_term
 from models.audit import AuditAction
 from models.audit_trail import describe
 from models.identity import mask_identity_number
+from models.session import UserSession
 from models.user import User
 
 USER_TABLE = User.__tablename__
@@ -72,16 +74,22 @@ async def record_throttled_login(session_factory: sessionmaker[Session], usernam
     await _write(session_factory, write)
 
 
-async def record_logout(session_factory: sessionmaker[Session], user_id: Any) -> None:
-    """A logout of the session's user (called before the session is ended); nothing when nobody was in."""
-    if not isinstance(user_id, int):
-        return
+async def record_logout(session_factory: sessionmaker[Session], user_id: Any, session_id: str | None) -> None:
+    """A logout: the session's row deleted and its LOGOUT entry written in one transaction.
+
+    The session middleware would delete the row too, later and on its own; doing it here keeps the end of
+    the session and its record together (both or neither). Nothing is recorded when nobody was signed in.
+    """
 
     def write(session: Session) -> None:
-        user = session.get(User, user_id)
+        if session_id is not None:
+            session.execute(delete(UserSession).where(UserSession.token_hash == session_id))
+        user = session.get(User, user_id) if isinstance(user_id, int) else None
         if user is not None:
             identify(user)
-            record(session, AuditAction.LOGOUT, **_about_user(user), message="Keluar.")
+            record(
+                session, AuditAction.LOGOUT, **_about_user(user), message=session_end_message(user.username, "keluar")
+            )
 
     await _write(session_factory, write)
 

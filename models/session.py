@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -9,7 +10,7 @@ from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Index, Integer, Stri
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 from sqlalchemy.orm.unitofwork import UOWTransaction
 
-from models.base import Base, utc_now
+from models.base import Base, LabelledEnum, utc_now
 from models.user import User
 
 
@@ -32,12 +33,35 @@ class UserSession(Base):
         return f"Sesi {self.token_hash[:8]}… (pengguna {self.user_id or '-'})"
 
 
+# Key in the flush context's attributes: the `EndedSessions` of this flush, for the audit trail to record.
+ENDED_SESSIONS = "dtks_ended_sessions"
+
+
+class SessionEndReason(LabelledEnum):
+    """Why a user's sessions were ended without them logging out (the audit message says it)."""
+
+    DEACTIVATED = "deactivated", "akun dinonaktifkan"
+    PASSWORD_CHANGED = "password_changed", "kata sandi diganti"
+
+
+@dataclass(frozen=True)
+class EndedSessions:
+    """The open sessions of one user that one flush ended, and why."""
+
+    user_id: int
+    username: str
+    region_code: str
+    reason: SessionEndReason
+    count: int
+
+
 @event.listens_for(Session, "before_flush")
-def end_sessions_of_changed_users(session: Session, _context: UOWTransaction, _instances: Any) -> None:
+def end_sessions_of_changed_users(session: Session, context: UOWTransaction, _instances: Any) -> None:
     """A user deactivated or given a new password loses every open session, in the same transaction.
 
     ASVS 4.0.3 3.3.1 / 5.0 7.4.2 (disable user => end sessions), 7.4.3 (after a password change). Every
     request re-reads the user as well, so a deactivated user is refused even by a process that missed this.
+    What was ended is left in the flush context (ENDED_SESSIONS), so the trail records it in this flush.
     """
     for user in session.dirty:
         if not isinstance(user, User) or user.id is None:
@@ -45,7 +69,12 @@ def end_sessions_of_changed_users(session: Session, _context: UOWTransaction, _i
         state = inspect(user)
         deactivated = state.attrs.is_active.history.has_changes() and not user.is_active
         if deactivated or state.attrs.password_hash.history.has_changes():
-            session.execute(delete(UserSession.__table__).where(UserSession.__table__.c.user_id == user.id))
+            table = UserSession.__table__
+            ended = session.execute(delete(table).where(table.c.user_id == user.id)).rowcount or 0
+            if ended:
+                reason = SessionEndReason.DEACTIVATED if deactivated else SessionEndReason.PASSWORD_CHANGED
+                found = EndedSessions(user.id, user.username, user.scope_region_code or "", reason, ended)
+                context.attributes.setdefault(ENDED_SESSIONS, []).append(found)
 
 
 class LoginAttempt(Base):

@@ -121,6 +121,8 @@ def settings(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Set
         secret_key=secrets.token_urlsafe(36),  # 48 characters
         database_url=database_url,
         upload_dir=tmp_path_factory.mktemp("uploads"),
+        # TestClient's host, and the loopback address tests/browser/ serves the app on.
+        allowed_hosts=["testserver", "127.0.0.1"],
     )
 
 

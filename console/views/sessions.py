@@ -8,7 +8,7 @@ from sqlalchemy import Select
 from sqlalchemy.orm import object_session
 from starlette.requests import Request
 
-from console.audit import record
+from console.audit import USER_TABLE, record, session_end_message
 from console.sessions import SessionStore
 from console.views.base import DtksModelView
 from models import AuditAction, UserSession
@@ -48,14 +48,15 @@ class UserSessionView(DtksModelView, model=UserSession):
 
     async def on_model_delete(self, model: Any, request: Request) -> None:
         # Ending someone's session is audited in the same transaction as the delete (user_session rows
-        # themselves are not snapshotted: they hold tokens and search terms).
+        # themselves are not snapshotted: they hold tokens and search terms). Who: the actor columns.
+        owner = model.user
         record(
             object_session(model),
             AuditAction.LOGOUT,
-            object_type="user_account",
+            object_type=USER_TABLE,
             object_id=model.user_id,
-            region_code="",
-            message="Sesi diakhiri oleh admin.",
+            region_code=(owner.scope_region_code or "") if owner is not None else "",
+            message=session_end_message(owner.username if owner is not None else "-", "menu Sesi Masuk"),
         )
 
     def _store(self) -> SessionStore:

@@ -32,7 +32,8 @@ from tests.console.session_helpers import (
 from tests.console_client import ConsoleClient
 from tests.factories import DEFAULT_VILLAGE, make_user
 
-OPAQUE_TOKEN = re.compile(r"[A-Za-z0-9_-]{43}")
+# 32 random bytes, a dot, the HMAC-SHA256 of them under SECRET_KEY (both base64url, 43 characters).
+OPAQUE_TOKEN = re.compile(r"[A-Za-z0-9_-]{43}\.[A-Za-z0-9_-]{43}")
 
 
 @pytest.fixture
@@ -86,7 +87,7 @@ def test_the_cookie_holds_only_an_opaque_token_and_the_table_only_its_hash(
     token = _log_in(client)
     assert OPAQUE_TOKEN.fullmatch(token)
     try:
-        decoded = base64.urlsafe_b64decode(token + "=").decode("utf-8", "replace")
+        decoded = base64.urlsafe_b64decode(token.split(".")[0] + "=").decode("utf-8", "replace")
     except binascii.Error:
         decoded = ""
     for personal in ("operator_sesi", "operator_desa", DEFAULT_VILLAGE, "user_id", "role", '{"'):
@@ -292,7 +293,9 @@ def test_admin_sees_who_is_signed_in_and_ends_a_session(
         assert response.status_code == 200 and "error" not in response.text
         assert not _signed_in(official)
     assert "operator_sesi" not in admin_client.get("/admin/user-session/list").text
-    ended = db_session.scalars(select(AuditEntry).where(AuditEntry.message == "Sesi diakhiri oleh admin.")).all()
+    ended = db_session.scalars(
+        select(AuditEntry).where(AuditEntry.message == "Sesi operator_sesi diakhiri oleh admin_uji: menu Sesi Masuk.")
+    ).all()
     assert [(entry.object_type, entry.object_id) for entry in ended] == [("user_account", str(operator.id))]
 
 
