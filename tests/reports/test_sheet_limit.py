@@ -65,7 +65,9 @@ def test_twelve_rows_under_a_five_row_limit_fill_three_sheets_with_the_header_on
         for sheet in sheets:
             assert_table_setup(sheet, 1, "C")
             assert sheet.auto_filter.ref == "A1:C5"
-            assert [sheet.column_dimensions[letter].width for letter in "ABC"] == pytest.approx([6.71, 30.71, 14.71], abs=0.01)
+            assert [sheet.column_dimensions[letter].width for letter in "ABC"] == pytest.approx(
+                [6.71, 30.71, 14.71], abs=0.01
+            )
             assert sheet["C2"].data_type == "s" and sheet["C2"].number_format == "@"
     finally:
         export.discard()
