@@ -87,7 +87,7 @@ def audit_export(
 
 
 def rows_text(export: ExportFile) -> str:
-    """ "1.250.000 baris dalam 2 lembar": the count shown and audited is what the file holds."""
+    """The count as shown and audited, the data rows the file holds: "1.250.000 baris dalam 2 lembar"."""
     rows = f"{export.rows:,}".replace(",", ".")  # Indonesian digit grouping
     return f"{rows} baris" + (f" dalam {export.sheets} lembar" if export.sheets > 1 else "")
 
