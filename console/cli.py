@@ -1,4 +1,9 @@
-"""Command line: `python -m console <command>` (also installed as `dtks`)."""
+"""Command line: `python -m console <command>` (also installed as `dtks`).
+
+A user's mistake never ends in a traceback: a command raises `CommandRefused` (message on stderr, exit 2);
+invalid settings (a placeholder SECRET_KEY outside development...) say which key and why, exit 2; a database
+that cannot be used says so in one line, exit 1. Anything else is a bug and keeps its traceback (exit 1).
+"""
 
 from __future__ import annotations
 
@@ -9,10 +14,16 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from alembic.config import Config
+from pydantic import ValidationError
+from sqlalchemy.exc import OperationalError
 
 from alembic import command
+from console.cli_errors import CommandRefused, database_problem, settings_problem
 from console.serving import DEMO_REFUSED, demo_allowed
 from console.settings import PROJECT_DIR, Settings, ensure_env_file
+from models.user import Role
+
+__all__ = ["CommandRefused", "main"]
 
 
 def _alembic_config(settings: Settings) -> Config:
@@ -146,40 +157,6 @@ def run_command(settings: Settings) -> None:
     uvicorn.Server(config).run()
 
 
-def export_command(settings: Settings, args: argparse.Namespace) -> int:
-    """Write a roster or recap .xlsx for a region to a directory (same functions as the console), audited."""
-    import shutil
-
-    from console.database import make_engine, make_session_factory
-    from console.exports import audit_export
-    from console.ministry import PERIOD_PATTERN
-    from models.region_codes import is_region_code
-    from policies.scope import Scope
-    from reports.bnba_export import build_roster
-    from reports.recap import build_recap
-
-    if args.region and not is_region_code(args.region):
-        print(f"Kode wilayah {args.region} tidak valid (bertitik, misalnya 52.72).", file=sys.stderr)
-        return 2
-    if args.period and not PERIOD_PATTERN.match(args.period):
-        print("Periode ditulis TTTT-BB dengan bulan 01, 04, 07 atau 10.", file=sys.stderr)
-        return 2
-    scope = Scope(args.region or None)
-    sessions = make_session_factory(make_engine(settings))
-    with sessions() as session:
-        if args.kind == "roster":
-            export = build_roster(session, scope, period=args.period or None)
-        else:
-            export = build_recap(session, scope)
-    target = Path(args.out) / export.filename
-    shutil.move(export.path, target)
-    what = "Daftar DTKS" if args.kind == "roster" else "Rekap DTKS"
-    region = args.region or ""
-    audit_export(sessions, export, what=f"{what} (CLI)", object_type="household", object_id=region, region=region)
-    print(f"Ditulis: {target} ({export.rows} baris)")
-    return 0
-
-
 def import_bnba_command(settings: Settings, args: argparse.Namespace) -> int:
     """Preview (or, with --confirm, apply) a BNBA sheet as a named user, on the page's own path."""
     from console.import_cli import import_bnba
@@ -202,8 +179,8 @@ def _parser() -> argparse.ArgumentParser:
     export = commands.add_parser("export", help="tulis Daftar DTKS atau Rekap DTKS (.xlsx) suatu wilayah")
     export.add_argument("kind", choices=["roster", "recap"])
     export.add_argument("--region", default="", help="kode wilayah, misalnya 52.72 (kosong: nasional)")
-    export.add_argument("--period", default="", help="periode TTTT-BB (roster)")
-    export.add_argument("--out", default=".", help="folder tujuan")
+    export.add_argument("--period", default="", help="periode TTTT-BB, bulan 01, 04, 07 atau 10 (kosong: terkini)")
+    export.add_argument("--out", default=".", help="folder tujuan (harus sudah ada)")
     import_bnba = commands.add_parser("import-bnba", help="periksa lembar BNBA .xlsx; dengan --confirm, impor")
     import_bnba.add_argument("file", help="berkas BNBA .xlsx")
     import_bnba.add_argument("--user", required=True, help="nama pengguna yang mengimpor (hak dan wilayahnya berlaku)")
@@ -212,17 +189,44 @@ def _parser() -> argparse.ArgumentParser:
     create_user = commands.add_parser("create-user", help="buat akun pengguna")
     create_user.add_argument("--username", required=True)
     create_user.add_argument("--full-name", required=True)
-    create_user.add_argument("--role", required=True, help="operator_desa, tksk, operator_dinsos, admin, ...")
+    create_user.add_argument("--role", required=True, type=_role, help=", ".join(role.value for role in Role))
     create_user.add_argument("--region", default="", help="kode wilayah tugas, misalnya 52.72 (kosong: nasional)")
     create_user.add_argument("--password-stdin", action="store_true", help="baca kata sandi dari stdin")
     return parser
 
 
+def _role(value: str) -> str:
+    """--role: a known role, or argparse's usage error (exit 2) in Indonesian, not a ValueError's traceback."""
+    roles = [role.value for role in Role]
+    if value not in roles:
+        raise argparse.ArgumentTypeError(f"peran {value!r} tidak dikenal; pilih salah satu: {', '.join(roles)}")
+    return value
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    try:
+        settings = _settings_for(args)
+    except ValidationError as error:
+        print(settings_problem(error), file=sys.stderr)
+        return 2
+    try:
+        return _run(args, settings)
+    except CommandRefused as refusal:
+        print(refusal, file=sys.stderr)
+        return 2
+    except OperationalError as error:
+        print(database_problem(error, settings.database_url), file=sys.stderr)
+        return 1
+
+
+def _settings_for(args: argparse.Namespace) -> Settings:
     if args.command == "run" and ensure_env_file():
         print(f"Membuat {Path('.env')} dengan SECRET_KEY acak.")
-    settings = Settings()
+    return Settings()
+
+
+def _run(args: argparse.Namespace, settings: Settings) -> int:
     if args.command == "run":
         run_command(settings)
     elif args.command == "migrate":
@@ -242,6 +246,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         migrate(settings)
         sync_policies_command(settings, dry_run=args.dry_run)
     elif args.command == "export":
+        from console.cli_export import export_command
+
         return export_command(settings, args)
     elif args.command == "import-bnba":
         return import_bnba_command(settings, args)

@@ -5,6 +5,10 @@ decree, the meeting, the household list...), applied to the user's region (out o
 workbook is built in a worker thread into a temporary file; when it is finished, one EXPORT audit row
 (who, which export, which object or filters, how many rows) is committed in its own transaction; the file
 is then streamed in chunks and removed. Downloads are GET (they change no data) and never cached.
+
+The rows audited are the data rows in the file, over all its sheets (past Excel's 1,048,576 rows a sheet an
+export continues on further sheets: reports/xlsx_table.py). A roster or recap with no row is no file: the
+user is told why (404 with the reason, here; exit 2 in the CLI) and nothing is audited.
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ from starlette.responses import StreamingResponse
 from console.audit import record
 from console.authorization import FULL_NIK, current_user, may
 from models.audit import AuditAction
+from models.region_codes import region_name
 from policies.scope import Scope
 from reports.xlsx import ExportFile
 
@@ -76,9 +81,30 @@ def audit_export(
             object_type=object_type,
             object_id=object_id,
             region_code=region,
-            message=f"Ekspor {what} ({export.filename}): {export.rows} baris",
-            after={"export": what, "file": export.filename, "rows": export.rows},
+            message=f"Ekspor {what} ({export.filename}): {rows_text(export)}",
+            after={"export": what, "file": export.filename, "rows": export.rows, "sheets": export.sheets},
         )
+
+
+def rows_text(export: ExportFile) -> str:
+    """The count as shown and audited, the data rows the file holds: "1.250.000 baris dalam 2 lembar"."""
+    rows = f"{export.rows:,}".replace(",", ".")  # Indonesian digit grouping
+    return f"{rows} baris" + (f" dalam {export.sheets} lembar" if export.sheets > 1 else "")
+
+
+def empty_message(what: str, where: str, period: str | None, *, counted: str = "keluarga") -> str:
+    """Why a roster or recap gives no file: no `counted` in that region and period (console and CLI alike)."""
+    place = f"wilayah {where} ({region_name(where) or 'tidak dikenal'})" if where else "seluruh wilayah"
+    when = f"pada periode {period}" if period else "saat ini"
+    return f"{what}: tidak ada {counted} di {place} {when}; tidak ada berkas yang dibuat."
+
+
+def refuse_empty(export: ExportFile, message: str) -> ExportFile:
+    """An export with no data row is removed and refused (404 with `message`), never handed out as an empty file."""
+    if export.rows == 0:
+        export.discard()
+        raise HTTPException(status_code=404, detail=message)
+    return export
 
 
 def download(export: ExportFile) -> StreamingResponse:

@@ -124,3 +124,19 @@ class StandingAsOf:
     @property
     def desil(self) -> ColumnElement[Any]:
         return case((self.latest.c.household_id.is_(None), Household.desil), else_=self.latest.c.desil)
+
+    @property
+    def status(self) -> ColumnElement[Any]:
+        """The household's DTKS status as of the period; NULL when it had no determined standing by then.
+
+        The same rule as `registered`: a recorded standing wins; an unrecorded household keeps its current
+        status if an SK Penetapan of the period or before registered or removed it (`Household.period`).
+        """
+        determined = and_(
+            Household.dtks_status.in_((DtksStatus.REGISTERED, DtksStatus.REMOVED)), Household.period <= self.period
+        )
+        return case(
+            (self.latest.c.household_id.is_not(None), self.latest.c.dtks_status),
+            (determined, Household.dtks_status),
+            else_=None,
+        )

@@ -197,8 +197,14 @@ def _date_text(value: date) -> str:
 # --- the exports ---
 
 
-def build_sk_annex(session: Session, decree: Decree, *, full_identity: bool = True, paper: str = "A4") -> ExportFile:
-    """Lampiran SK Bupati/Walikota: kop, one BNBA row per member of each proposal's household, signature."""
+def build_sk_annex(
+    session: Session, decree: Decree, *, full_identity: bool = True, paper: str = "A4", sheet_rows: int | None = None
+) -> ExportFile:
+    """Lampiran SK Bupati/Walikota: kop, one BNBA row per member of each proposal's household, signature.
+
+    Past a sheet's rows (`sheet_rows`, Excel's limit by default) the annex continues on "BNBA (2)"... with the
+    same kop; the signature block closes the last sheet (reports/xlsx_table.py).
+    """
     stmt = (
         _member_select(Proposal.kind, Proposal.reason, Proposal.removal_reason, literal(""))
         .select_from(decree_proposal)
@@ -221,7 +227,9 @@ def build_sk_annex(session: Session, decree: Decree, *, full_identity: bool = Tr
     closing = [f"{place}, {_date_text(decree.decree_date)}", decree.signer_title, "", "", "", decree.signer_name]
     filename = f"Lampiran_SK_{safe_file_name(decree.number or '')}_{_date_text(decree.decree_date)}.xlsx"
     rows = bnba_rows(_with_reason(streamed(session, stmt)), full_identity=full_identity)
-    return write_table(filename, SHEET_NAME, BNBA_SHEET_COLUMNS, rows, title=title, closing=closing, paper=paper)
+    return write_table(
+        filename, SHEET_NAME, BNBA_SHEET_COLUMNS, rows, title=title, closing=closing, paper=paper, sheet_rows=sheet_rows
+    )
 
 
 def _decision_text(decision: Any, note: str | None) -> str:
@@ -230,7 +238,7 @@ def _decision_text(decision: Any, note: str | None) -> str:
 
 
 def build_musdes_annex(
-    session: Session, meeting: Meeting, *, full_identity: bool = True, paper: str = "A4"
+    session: Session, meeting: Meeting, *, full_identity: bool = True, paper: str = "A4", sheet_rows: int | None = None
 ) -> ExportFile:
     """Lampiran BA Musdes/Muskel: the agenda's BNBA rows with the meeting's decision in KETERANGAN."""
     stmt = (
@@ -259,7 +267,7 @@ def build_musdes_annex(
 
     filename = f"Lampiran_BA_Musdes_{safe_file_name(village, 'desa')}_{_date_text(meeting.held_on)}.xlsx"
     rows = bnba_rows(with_decision(streamed(session, stmt)), full_identity=full_identity)
-    return write_table(filename, SHEET_NAME, BNBA_SHEET_COLUMNS, rows, title=title, paper=paper)
+    return write_table(filename, SHEET_NAME, BNBA_SHEET_COLUMNS, rows, title=title, paper=paper, sheet_rows=sheet_rows)
 
 
 def roster_statement(scope: Scope, region_code: str | None, period: str | None) -> Select:
@@ -296,8 +304,13 @@ def build_roster(
     region_code: str | None = None,
     period: str | None = None,
     full_identity: bool = True,
+    sheet_rows: int | None = None,
 ) -> ExportFile:
-    """A region's DTKS roster (BNBA rows); KETERANGAN carries the household's desil."""
+    """A region's DTKS roster (BNBA rows); KETERANGAN carries the household's desil.
+
+    A province's roster outgrows one sheet (1.25M rows against Excel's 1,048,576): it continues on
+    "BNBA (2)"..., and `rows` of the result counts every row written (reports/xlsx_table.py).
+    """
     where = region_code or scope.code or ""
     place = region_name(where) if where else "Nasional"
     title = [
@@ -314,4 +327,4 @@ def build_roster(
     filename = f"DTKS_{safe_file_name(where, 'nasional')}_{safe_file_name(period or '', 'terkini')}.xlsx"
     stmt = roster_statement(scope, region_code, period)
     rows = bnba_rows(with_desil(streamed(session, stmt)), full_identity=full_identity)
-    return write_table(filename, SHEET_NAME, BNBA_SHEET_COLUMNS, rows, title=title)
+    return write_table(filename, SHEET_NAME, BNBA_SHEET_COLUMNS, rows, title=title, sheet_rows=sheet_rows)

@@ -1,9 +1,11 @@
 """Rekap: households per region x DTKS status x desil, with a chart sheet (xlsxwriter charts, no formulas).
 
 Counted in SQL (one GROUP BY over the indexed region column); the handful of result rows are pivoted here.
-Regions are kecamatan for a regency or wider scope, villages for a kecamatan or village scope. Totals are
-computed in Python and written as numbers; the charts' series point at those cells (chart ranges, not
-cell formulas).
+Within the user's scope, optionally narrowed to one region (`region_code`) and taken as of a determination
+period (`period`: each household's standing then, models.determination.StandingAsOf, the rule the roster of a
+period follows; households with no determined standing by then are not counted). Regions are kecamatan for a
+regency or wider area, villages for a kecamatan or village. Totals are computed in Python and written as
+numbers; the charts' series point at those cells (chart ranges, not cell formulas).
 """
 
 from __future__ import annotations
@@ -11,22 +13,24 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import date
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, Select, and_, func, select
 from sqlalchemy.orm import Session
 
+from models.determination import HouseholdPeriod, StandingAsOf
 from models.household import DtksStatus, Household
+from models.region import within_region
 from models.region_codes import RegionLevel, level_of, region_name
 from policies.scope import Scope
-from reports.xlsx import Column, ExportFile, Kind, SafeWorkbook, safe_file_name
+from reports.xlsx import Column, ExportFile, Kind, SafeWorkbook, TableSheet, safe_file_name
 
 DESILS = tuple(range(1, 11))
 KECAMATAN_CODE_LENGTH = 8  # "35.15.01"
 VILLAGE_CODE_LENGTH = 13
 
 
-def recap_level(scope: Scope) -> RegionLevel:
-    """Kecamatan rows for a regency or wider scope; village rows below it."""
-    if scope.code is None or level_of(scope.code) <= RegionLevel.REGENCY:
+def recap_level(where: str | None) -> RegionLevel:
+    """Kecamatan rows for a regency or wider area (None: national); village rows below it."""
+    if where is None or level_of(where) <= RegionLevel.REGENCY:
         return RegionLevel.KECAMATAN
     return RegionLevel.VILLAGE
 
@@ -42,19 +46,42 @@ def recap_columns() -> list[Column]:
     ]
 
 
-def count_by_region(session: Session, scope: Scope) -> dict[str, dict[tuple[str, int | None], int]]:
-    """{region code: {(status, desil): households}} within the scope, at the recap's level."""
-    length = KECAMATAN_CODE_LENGTH if recap_level(scope) == RegionLevel.KECAMATAN else VILLAGE_CODE_LENGTH
+def count_by_region(
+    session: Session, scope: Scope, region_code: str | None = None, period: str | None = None
+) -> dict[str, dict[tuple[str, int | None], int]]:
+    """{region code: {(status, desil): households}} within the scope (and region), now or as of `period`."""
+    where = region_code or scope.code
+    length = KECAMATAN_CODE_LENGTH if recap_level(where) == RegionLevel.KECAMATAN else VILLAGE_CODE_LENGTH
     region = func.substr(Household.region_code, 1, length)
-    stmt = (
-        select(region, Household.dtks_status, Household.desil, func.count())
-        .where(scope.condition(Household.region_code))
-        .group_by(region, Household.dtks_status, Household.desil)
-    )
+    area: ColumnElement[bool] = scope.condition(Household.region_code)
+    if region_code:
+        area = and_(area, within_region(Household.region_code, region_code))
+    stmt = _standing_counts(region, area, scope, period)
     counts: dict[str, dict[tuple[str, int | None], int]] = defaultdict(dict)
     for code, status, desil, households in session.execute(stmt):
         counts[code][(DtksStatus(status).value, desil)] = households
     return counts
+
+
+def _standing_counts(region: ColumnElement[str], area: ColumnElement[bool], scope: Scope, period: str | None) -> Select:
+    if not period:
+        return (
+            select(region, Household.dtks_status, Household.desil, func.count())
+            .where(area)
+            .group_by(region, Household.dtks_status, Household.desil)
+        )
+    standing = StandingAsOf.of(period, scope.condition(HouseholdPeriod.region_code))
+    status, desil = standing.status.label("status"), standing.desil.label("desil")
+    counted = (
+        select(region.label("region"), status, desil)
+        .select_from(Household)
+        .outerjoin(standing.latest, standing.joined_on(Household.id))
+        .where(area, standing.status.is_not(None))
+        .subquery("standing_then")
+    )
+    return select(counted.c.region, counted.c.status, counted.c.desil, func.count()).group_by(
+        counted.c.region, counted.c.status, counted.c.desil
+    )
 
 
 def recap_rows(counts: dict[str, dict[tuple[str, int | None], int]]) -> list[list[object]]:
@@ -68,46 +95,59 @@ def recap_rows(counts: dict[str, dict[tuple[str, int | None], int]]) -> list[lis
     return rows
 
 
-def build_recap(session: Session, scope: Scope, *, today: date | None = None) -> ExportFile:
+def build_recap(
+    session: Session,
+    scope: Scope,
+    *,
+    region_code: str | None = None,
+    period: str | None = None,
+    today: date | None = None,
+    sheet_rows: int | None = None,
+) -> ExportFile:
     """The recap workbook: a data sheet (one row per region and a total row) and a chart sheet."""
     today = today or date.today()
-    rows = recap_rows(count_by_region(session, scope))
+    rows = recap_rows(count_by_region(session, scope, region_code, period))
     totals = [sum(row[position] for row in rows) for position in range(2, len(recap_columns()))]  # type: ignore[misc]
-    where = scope.code or ""
-    filename = f"Rekap_DTKS_{safe_file_name(where, 'nasional')}_{today:%d-%m-%Y}.xlsx"
-    workbook = SafeWorkbook(filename)
+    where = region_code or scope.code or ""
+    title = [
+        "REKAPITULASI KELUARGA PER WILAYAH, STATUS DTKS DAN DESIL",
+        f"WILAYAH: {where or 'Nasional'} {(region_name(where) or '') if where else ''}".strip(),
+        f"PERIODE: {period}" if period else "PERIODE: terkini",
+        f"PER TANGGAL: {today:%d-%m-%Y}",
+    ]
+    filename = f"Rekap_DTKS_{safe_file_name(where, 'nasional')}_{_period_part(period, today)}.xlsx"
+    workbook = SafeWorkbook(filename, sheet_rows=sheet_rows)
     try:
-        table = workbook.table("Rekap", recap_columns())
-        table.line("REKAPITULASI KELUARGA PER WILAYAH, STATUS DTKS DAN DESIL", style="title")
-        table.line(f"WILAYAH: {where or 'Nasional'} {(region_name(where) or '') if where else ''}".strip())
-        table.line(f"PER TANGGAL: {today:%d-%m-%Y}")
-        table.line()
-        table.header()
-        first_data = table.next_row
+        table = workbook.table("Rekap", recap_columns(), title=title, totals=1)
         table.rows(rows)
-        total_row = table.next_row
-        table.rows([["", "JUMLAH", *totals]])
-        table.data_rows = len(rows)  # the total row stays outside the filter range
+        total_row = table.totals(["", "JUMLAH", *totals])  # under the last sheet's rows, outside the filter
         table.finish()
-        _chart_sheet(workbook, first_data, total_row)
+        _chart_sheet(workbook, table, total_row)
     except BaseException:
         workbook.abandon()
         raise
-    return workbook.close(len(rows))
+    return workbook.close(table.data_rows, len(table.sheets))
 
 
-def _chart_sheet(workbook: SafeWorkbook, first_data: int, total_row: int) -> None:
-    """Column chart of the desil distribution and bar chart of households per status (from the total row)."""
-    sheet = workbook.book.add_worksheet("Grafik")
-    header_row = first_data - 1
+def _period_part(period: str | None, today: date) -> str:
+    return f"periode-{period}" if period else f"{today:%d-%m-%Y}"
+
+
+def _chart_sheet(workbook: SafeWorkbook, table: TableSheet, total_row: int) -> None:
+    """Column chart of the desil distribution and bar chart of households per status (from the total row).
+
+    The total row sits on the table's last sheet ("Rekap", or "Rekap (2)"... should the rows ever fill one).
+    """
+    data, header_row = table.sheet.name, table.header_row
+    sheet = workbook.add_sheet("Grafik")
     statuses = len(DtksStatus)
     desil_first = 2 + statuses + 1
     desil_chart = workbook.book.add_chart({"type": "column"})
     desil_chart.add_series(
         {
             "name": "Keluarga per desil",
-            "categories": ["Rekap", header_row, desil_first, header_row, desil_first + len(DESILS) - 1],
-            "values": ["Rekap", total_row, desil_first, total_row, desil_first + len(DESILS) - 1],
+            "categories": [data, header_row, desil_first, header_row, desil_first + len(DESILS) - 1],
+            "values": [data, total_row, desil_first, total_row, desil_first + len(DESILS) - 1],
         }
     )
     desil_chart.set_title({"name": "Sebaran keluarga per desil"})
@@ -116,8 +156,8 @@ def _chart_sheet(workbook: SafeWorkbook, first_data: int, total_row: int) -> Non
     status_chart.add_series(
         {
             "name": "Keluarga per status DTKS",
-            "categories": ["Rekap", header_row, 2, header_row, 2 + statuses - 1],
-            "values": ["Rekap", total_row, 2, total_row, 2 + statuses - 1],
+            "categories": [data, header_row, 2, header_row, 2 + statuses - 1],
+            "values": [data, total_row, 2, total_row, 2 + statuses - 1],
         }
     )
     status_chart.set_title({"name": "Keluarga per status DTKS"})

@@ -74,13 +74,15 @@ def _certificate_rows(rows: Iterable[Sequence[Any]], full_identity: bool) -> Ite
         yield [number, asked, code, names(code)[1], nik, applicant, purpose, result, letter, step, done, minutes]
 
 
-def build_certificate_register(session: Session, scope: Scope, *, full_identity: bool = True) -> ExportFile:
+def build_certificate_register(
+    session: Session, scope: Scope, *, full_identity: bool = True, sheet_rows: int | None = None
+) -> ExportFile:
     """Register Surat Keterangan Terdaftar DTKS: every request, found or not."""
     where = scope.code or ""
     title = ["REGISTER SURAT KETERANGAN TERDAFTAR DTKS", f"WILAYAH: {where or 'Nasional'}", _printed_on()]
     filename = f"Register_Surat_Keterangan_{safe_file_name(where, 'nasional')}_{date.today():%d-%m-%Y}.xlsx"
     rows = _certificate_rows(streamed(session, certificate_statement(scope)), full_identity)
-    return write_table(filename, "Register", CERTIFICATE_COLUMNS, rows, title=title)
+    return write_table(filename, "Register", CERTIFICATE_COLUMNS, rows, title=title, sheet_rows=sheet_rows)
 
 
 def complaint_statement(scope: Scope) -> Select:
@@ -111,13 +113,15 @@ def _complaint_rows(rows: Iterable[Sequence[Any]], full_identity: bool) -> Itera
         yield [number, at, code, place, channel, name, contact, nik, category, text, status, answer, done]
 
 
-def build_complaint_register(session: Session, scope: Scope, *, full_identity: bool = True) -> ExportFile:
+def build_complaint_register(
+    session: Session, scope: Scope, *, full_identity: bool = True, sheet_rows: int | None = None
+) -> ExportFile:
     """Register pengaduan: every complaint in the scope with its handling."""
     where = scope.code or ""
     title = ["REGISTER PENGADUAN DTKS", f"WILAYAH: {where or 'Nasional'}", _printed_on()]
     filename = f"Register_Pengaduan_{safe_file_name(where, 'nasional')}_{date.today():%d-%m-%Y}.xlsx"
     rows = _complaint_rows(streamed(session, complaint_statement(scope)), full_identity)
-    return write_table(filename, "Register", COMPLAINT_COLUMNS, rows, title=title)
+    return write_table(filename, "Register", COMPLAINT_COLUMNS, rows, title=title, sheet_rows=sheet_rows)
 
 
 def _printed_on() -> str:

@@ -3,27 +3,24 @@
 - Rows are written as they come from an iterator; xlsxwriter flushes each finished row to a temporary file,
   so memory stays flat whatever the row count. Consequence: rows go strictly top to bottom (kop rows, then
   the header, then data, then the signature block).
-- Every data cell is written with its explicit type (write_string / write_number / write_datetime), never
-  `worksheet.write()`, and the workbook refuses to turn strings into formulas, links or numbers: data can
-  never become a formula or a hyperlink.
-- Text starting with `= + - @` (or a tab / carriage return) gets a cell format with `quote_prefix`: the value
-  is stored unchanged, and Excel keeps treating it as text even when an official edits the cell (OWASP CSV
-  injection).
-- Identifiers (NIK, No. KK, RT/RW, region codes) are text cells with the text number format '@'; dates are
-  real dates shown dd-mm-yyyy.
+- Cells (reports/xlsx_cells.py): every data cell is written with its explicit type, never `worksheet.write()`,
+  and the workbook refuses to turn strings into formulas, links or numbers; text starting with `= + - @`
+  carries Excel's quote prefix; identifiers are text cells, dates real dates shown dd-mm-yyyy.
+- Tables (reports/xlsx_table.py): past a sheet's row limit (Excel's 1,048,576 rows, header included) a table
+  continues on further sheets with the same kop, header and set-up; nothing is dropped, and the row count
+  an export reports (and the audit records) is the number of data rows in the file.
+- Sheet names: any title becomes a valid, unique Excel sheet name here (`safe_sheet_name`), in one place.
 
 The workbook is written to a temporary file the caller streams and removes (`ExportFile.chunks`).
 """
 
 from __future__ import annotations
 
-import enum
 import os
 import re
 import tempfile
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -31,10 +28,28 @@ import xlsxwriter
 from xlsxwriter.format import Format
 from xlsxwriter.worksheet import Worksheet
 
-from models.base import LabelledEnum
+from reports.xlsx_cells import DANGEROUS_PREFIXES, Column, Kind, cell_text, is_dangerous
+from reports.xlsx_table import TableSheet
 
-# Leading characters a spreadsheet may read as the start of a formula or a DDE command.
-DANGEROUS_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+__all__ = [
+    "DANGEROUS_PREFIXES",
+    "EXCEL_MAX_ROWS",
+    "Column",
+    "ExportFile",
+    "Kind",
+    "SafeWorkbook",
+    "TableSheet",
+    "cell_text",
+    "is_dangerous",
+    "safe_file_name",
+    "safe_sheet_name",
+    "write_table",
+]
+
+EXCEL_MAX_ROWS = 1_048_576  # rows per sheet, header included (Excel 2007 and later)
+# The rows a sheet gets when an export does not say (tests pass a small `sheet_rows` to see a table continue).
+SHEET_ROWS = EXCEL_MAX_ROWS
+SHEET_NAME_LENGTH = 31  # Excel's limit, in UTF-16 code units
 DATE_FORMAT = "dd-mm-yyyy"
 DATETIME_FORMAT = "dd-mm-yyyy hh:mm"
 PAPER = {"A4": 9, "F4": 14}  # F4 (215 x 330 mm) is Excel's "Folio 8 1/2 x 13 in"
@@ -47,26 +62,8 @@ WORKBOOK_OPTIONS = {
     "remove_timezone": True,  # times are stored in UTC; Excel has no time zones
 }
 _UNSAFE_FILE_CHARACTERS = re.compile(r"[^0-9A-Za-z.\-]+")
-
-
-class Kind(enum.Enum):
-    """How a column's cells are written."""
-
-    TEXT = "text"
-    DIGITS = "digits"  # identifiers and region codes: text cells, number format '@'
-    DATE = "date"
-    DATETIME = "datetime"
-    NUMBER = "number"
-    AUTO = "auto"  # by the value's Python type (list exports, whose columns are whatever the list shows)
-
-
-@dataclass(frozen=True)
-class Column:
-    """One column of a table sheet: its header, how its cells are written, its width in characters."""
-
-    header: str
-    kind: Kind = Kind.TEXT
-    width: int = 16
+# What Excel refuses in a sheet name ([ ] : * ? / \), and control characters, which no sheet name should carry.
+_UNSAFE_SHEET_CHARACTERS = re.compile(r"[\[\]:*?/\\\x00-\x1f\x7f]")
 
 
 @dataclass(frozen=True)
@@ -76,6 +73,7 @@ class ExportFile:
     path: Path
     filename: str
     rows: int
+    sheets: int = 1
 
     def chunks(self) -> Iterator[bytes]:
         """The file in chunks, removed once read (or when the download is abandoned)."""
@@ -94,27 +92,42 @@ def safe_file_name(text: str, fallback: str = "draf") -> str:
     return _UNSAFE_FILE_CHARACTERS.sub("-", text or "").strip("-.") or fallback
 
 
-def is_dangerous(text: str) -> bool:
-    return text.startswith(DANGEROUS_PREFIXES)
+def safe_sheet_name(title: str, suffix: str = "") -> str:
+    """Any title as a valid Excel sheet name ending in `suffix`: `Musdes/Muskel` -> `Musdes-Muskel`.
+
+    Excel refuses `[ ] : * ? / \\`, names longer than 31 characters, names that start or end with an
+    apostrophe, an empty name and the reserved name "History"; an invalid name makes the whole file unreadable
+    (xlsxwriter raises instead), so every sheet of every export is named through here.
+    """
+    name = _UNSAFE_SHEET_CHARACTERS.sub("-", " ".join((title or "").split())).strip(" '")
+    if name.lower() == "history":
+        name = "History (data)"
+    name = _utf16_prefix(name, SHEET_NAME_LENGTH - _utf16_length(suffix)).rstrip(" '") or "Data"
+    return name + suffix
 
 
-def cell_text(value: Any) -> str:
-    """Any value as the text of a cell (labels for coded values, dd-mm-yyyy for dates)."""
-    if value is None:
-        return ""
-    if isinstance(value, LabelledEnum):
-        return value.label
-    if isinstance(value, datetime):
-        return value.strftime("%d-%m-%Y %H:%M")
-    if isinstance(value, date):
-        return value.strftime("%d-%m-%Y")
-    return str(value)
+def _utf16_length(text: str) -> int:
+    return len(text.encode("utf-16-le")) // 2
+
+
+def _utf16_prefix(text: str, units: int) -> str:
+    """The longest prefix of `text` that fits in `units` UTF-16 code units (never half a character)."""
+    while _utf16_length(text) > units:
+        text = text[:-1]
+    return text
 
 
 class SafeWorkbook:
-    """A constant-memory workbook in a temporary file, with the formats every sheet shares."""
+    """A constant-memory workbook in a temporary file, with the formats every sheet shares.
 
-    def __init__(self, filename: str, *, paper: str = "A4") -> None:
+    `sheet_rows`: how many rows a sheet may hold, header included, before a table continues on another sheet;
+    Excel's limit unless a test asks for fewer.
+    """
+
+    def __init__(self, filename: str, *, paper: str = "A4", sheet_rows: int | None = None) -> None:
+        self.sheet_rows = SHEET_ROWS if sheet_rows is None else sheet_rows
+        if not 1 <= self.sheet_rows <= EXCEL_MAX_ROWS:
+            raise ValueError(f"a sheet holds 1 to {EXCEL_MAX_ROWS:,} rows, not {self.sheet_rows}")
         handle, name = tempfile.mkstemp(prefix="dtks-export-", suffix=".xlsx")
         os.close(handle)
         self.path = Path(name)
@@ -135,16 +148,34 @@ class SafeWorkbook:
             "kop": add({"bold": True}),
         }
 
-    def table(self, name: str, columns: Sequence[Column]) -> TableSheet:
-        return TableSheet(self, self.book.add_worksheet(name[:31]), columns)
+    def add_sheet(self, title: str, suffix: str = "") -> Worksheet:
+        """A new sheet named after `title` (made valid, and unique in the workbook as Excel compares names)."""
+        taken = {sheet.name.lower() for sheet in self.book.worksheets()}
+        name, number = safe_sheet_name(title, suffix), 1
+        while name.lower() in taken:
+            number += 1
+            name = safe_sheet_name(title, f"{suffix} ({number})")
+        return self.book.add_worksheet(name)
 
-    def close(self, rows: int) -> ExportFile:
+    def table(
+        self,
+        name: str,
+        columns: Sequence[Column],
+        *,
+        title: Sequence[str] = (),
+        closing: Sequence[str] = (),
+        totals: int = 0,
+    ) -> TableSheet:
+        """A table (kop `title`, header, data, `totals` rows, `closing` lines) on as many sheets as it needs."""
+        return TableSheet(self, name, columns, title=title, closing=closing, totals=totals)
+
+    def close(self, rows: int, sheets: int = 1) -> ExportFile:
         try:
             self.book.close()
         except Exception:
             self.path.unlink(missing_ok=True)
             raise
-        return ExportFile(self.path, self.filename, rows)
+        return ExportFile(self.path, self.filename, rows, sheets)
 
     def abandon(self) -> None:
         """After a failure while writing: close what can be closed and remove the file."""
@@ -153,114 +184,6 @@ class SafeWorkbook:
         except Exception:  # noqa: BLE001 - the original error is what matters
             pass
         self.path.unlink(missing_ok=True)
-
-
-class TableSheet:
-    """One sheet: optional kop lines, a frozen filtered header, typed data rows, optional closing lines."""
-
-    def __init__(self, workbook: SafeWorkbook, worksheet: Worksheet, columns: Sequence[Column]) -> None:
-        self.workbook = workbook
-        self.sheet = worksheet
-        self.columns = tuple(columns)
-        self.next_row = 0
-        self.header_row: int | None = None
-        self.data_rows = 0
-        self._writers = [self._cell_writer(column.kind) for column in self.columns]
-        for position, column in enumerate(self.columns):
-            self.sheet.set_column(position, position, column.width)
-
-    # --- text lines above and below the table (kop, signature) ---
-
-    def line(self, text: str = "", *, style: str = "kop", column: int = 0) -> None:
-        if text:
-            self.write_text(self.next_row, column, text, self.workbook.formats[style])
-        self.next_row += 1
-
-    def write_text(self, row: int, column: int, text: str, cell_format: Format) -> None:
-        """A text cell anywhere (kop, signature): neutralised like data cells."""
-        if is_dangerous(text):
-            cell_format = self.workbook.formats["quoted"]
-        self.sheet.write_string(row, column, text, cell_format)
-
-    # --- the table ---
-
-    def header(self) -> None:
-        self.header_row = self.next_row
-        for position, column in enumerate(self.columns):
-            self.sheet.write_string(self.next_row, position, column.header, self.workbook.formats["header"])
-        self.next_row += 1
-
-    def rows(self, values: Iterable[Sequence[Any]]) -> int:
-        """Write every row of `values` (consumed as it comes); returns how many were written."""
-        writers = self._writers
-        row = self.next_row
-        for record in values:
-            for position, value in enumerate(record):
-                if value is not None and value != "":
-                    writers[position](row, position, value)
-            row += 1
-        written = row - self.next_row
-        self.next_row = row
-        self.data_rows += written
-        return written
-
-    def finish(self, *, landscape: bool = True) -> None:
-        """Freeze and filter the header, and set up printing: fit to one page wide, header on every page."""
-        sheet = self.sheet
-        if self.header_row is not None:
-            last = self.header_row + max(self.data_rows, 1)
-            sheet.freeze_panes(self.header_row + 1, 0)
-            sheet.autofilter(self.header_row, 0, last, len(self.columns) - 1)
-            sheet.repeat_rows(self.header_row)
-        if landscape:
-            sheet.set_landscape()
-        sheet.set_paper(self.workbook.paper)
-        sheet.fit_to_pages(1, 0)
-        sheet.set_margins(left=0.4, right=0.4, top=0.5, bottom=0.5)
-
-    def _cell_writer(self, kind: Kind) -> Any:
-        """The typed write of one column: a closure, so the inner loop does no dispatch on the column.
-
-        It calls the typed method under xlsxwriter's public write_string / write_number / write_datetime (the
-        public ones only add the "A1" notation wrapper, a call per cell; `write_row` skips it the same way).
-        """
-        formats, sheet = self.workbook.formats, self.sheet
-        write_string, write_number, write_datetime = sheet._write_string, sheet._write_number, sheet._write_datetime
-        if kind is Kind.NUMBER:
-            number_format = formats["number"]
-            return lambda row, col, value: write_number(row, col, value, number_format)
-        if kind is Kind.AUTO:
-            return _auto_writer(sheet, formats)
-        if kind in (Kind.DATE, Kind.DATETIME):
-            date_format = formats["date" if kind is Kind.DATE else "datetime"]
-            return lambda row, col, value: write_datetime(row, col, value, date_format)
-        digits = kind is Kind.DIGITS
-        plain, quoted = formats["digits" if digits else "text"], formats["quoted_digits" if digits else "quoted"]
-
-        def write_text(row: int, col: int, value: Any) -> None:
-            text = value if type(value) is str else cell_text(value)
-            write_string(row, col, text, quoted if text.startswith(DANGEROUS_PREFIXES) else plain)
-
-        return write_text
-
-
-def _auto_writer(sheet: Worksheet, formats: dict[str, Format]) -> Any:
-    """Numbers as numbers, dates as dates, booleans as Ya/Tidak, everything else as (neutralised) text."""
-
-    def write_auto(row: int, col: int, value: Any) -> None:
-        if isinstance(value, bool):
-            sheet.write_string(row, col, "Ya" if value else "Tidak", formats["text"])
-        elif isinstance(value, (int, float)):
-            sheet.write_number(row, col, value, formats["number"])
-        elif isinstance(value, datetime):
-            sheet.write_datetime(row, col, value, formats["datetime"])
-        elif isinstance(value, date):
-            sheet.write_datetime(row, col, value, formats["date"])
-        else:
-            text = cell_text(value)
-            sheet.write_string(row, col, text, formats["quoted" if is_dangerous(text) else "text"])
-
-    return write_auto
 
 
 def write_table(
@@ -272,23 +195,15 @@ def write_table(
     title: Sequence[str] = (),
     closing: Sequence[str] = (),
     paper: str = "A4",
+    sheet_rows: int | None = None,
 ) -> ExportFile:
-    """The common case: one sheet with optional title lines, the table, optional closing lines."""
-    workbook = SafeWorkbook(filename, paper=paper)
+    """The common case: one table with optional title lines and closing lines, on as many sheets as it needs."""
+    workbook = SafeWorkbook(filename, paper=paper, sheet_rows=sheet_rows)
     try:
-        table = workbook.table(sheet_name, columns)
-        for number, text in enumerate(title):
-            table.line(text, style="title" if number == 0 else "kop")
-        if title:
-            table.line()
-        table.header()
-        count = table.rows(rows)
-        if closing:
-            table.line()
-        for text in closing:
-            table.line(text, style="kop", column=max(len(columns) - 4, 0))
+        table = workbook.table(sheet_name, columns, title=title, closing=closing)
+        table.rows(rows)
         table.finish()
     except BaseException:
         workbook.abandon()
         raise
-    return workbook.close(count)
+    return workbook.close(table.data_rows, len(table.sheets))

@@ -17,10 +17,20 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from console.authorization import may
-from console.exports import EXPORT, export_response, full_identity, load_in_scope, paper_of, scope_of
+from console.exports import (
+    EXPORT,
+    empty_message,
+    export_response,
+    full_identity,
+    load_in_scope,
+    paper_of,
+    refuse_empty,
+    scope_of,
+)
 from console.ministry import PERIOD_PATTERN
 from models.decree import Decree
 from models.meeting import Meeting
+from models.region import Region
 from models.region_codes import is_region_code
 from policies.scope import Scope
 from reports.bnba_export import build_musdes_annex, build_roster, build_sk_annex
@@ -87,17 +97,45 @@ class MusdesAnnexExport(ExportPage):
         return await export_response(self.sessions(), build)
 
 
-def _roster_filters(request: Request) -> tuple[str | None, str | None]:
-    """?region=<code>&period=<YYYY-MM>: a region outside the user's scope answers 404, a malformed one 400."""
+def _region_and_period(request: Request) -> tuple[str | None, str | None]:
+    """?region=<code>&period=<TTTT-BB>: malformed answers 400 (Indonesian), a region outside the scope 404."""
     region = request.query_params.get("region", "").strip() or None
     period = request.query_params.get("period", "").strip() or None
     if region is not None and not is_region_code(region):
-        raise HTTPException(status_code=400, detail="Kode wilayah tidak valid.")
+        raise HTTPException(status_code=400, detail="Kode wilayah tidak valid (bertitik, misalnya 52.72).")
     if period is not None and not PERIOD_PATTERN.match(period):
         raise HTTPException(status_code=400, detail="Periode ditulis TTTT-BB dengan bulan 01, 04, 07 atau 10.")
     if region is not None and not scope_of(request).holds(region):
         raise HTTPException(status_code=404)
     return region, period
+
+
+# (session, scope, region, period, full identity) -> the workbook
+RegionPeriodBuilder = Callable[[Session, Scope, str | None, str | None, bool], ExportFile]
+
+
+async def _region_period_download(
+    page: ExportPage, request: Request, what: str, counted: str, builder: RegionPeriodBuilder
+) -> Response:
+    """A roster or recap of the user's scope, narrowed by ?region= and taken as of ?period=, audited.
+
+    A region the region table does not know answers 404 like one outside the scope; an export with no row is
+    no file but a 404 saying so (console.exports.refuse_empty), as the CLI refuses it with exit 2.
+    """
+    region, period = _region_and_period(request)
+    scope, full = scope_of(request), full_identity(request)
+
+    def build(session: Session) -> Any:
+        if region is not None and session.get(Region, region) is None:
+            raise HTTPException(status_code=404)
+        where = region or scope.code or ""
+        export = refuse_empty(
+            builder(session, scope, region, period, full), empty_message(what, where, period, counted=counted)
+        )
+        fields = {"what": f"{what} periode {period or 'terkini'}", "object_type": "household"}
+        return export, {**fields, "object_id": where, "region": where}
+
+    return await export_response(page.sessions(), build)
 
 
 class RosterExport(ExportPage):
@@ -106,16 +144,10 @@ class RosterExport(ExportPage):
 
     @expose("/export/roster", methods=["GET"], identity="export-roster")
     async def roster(self, request: Request) -> Response:
-        region, period = _roster_filters(request)
-        scope, full = scope_of(request), full_identity(request)
+        def build(session: Session, scope: Scope, region: str | None, period: str | None, full: bool) -> ExportFile:
+            return build_roster(session, scope, region_code=region, period=period, full_identity=full)
 
-        def build(session: Session) -> Any:
-            export = build_roster(session, scope, region_code=region, period=period, full_identity=full)
-            where = region or scope.code or ""
-            fields = {"what": f"Daftar DTKS periode {period or 'terkini'}", "object_type": "household"}
-            return export, {**fields, "object_id": where, "region": where}
-
-        return await export_response(self.sessions(), build)
+        return await _region_period_download(self, request, "Daftar DTKS", "keluarga terdaftar DTKS", build)
 
 
 class RecapExport(ExportPage):
@@ -124,9 +156,10 @@ class RecapExport(ExportPage):
 
     @expose("/export/recap", methods=["GET"], identity="export-recap")
     async def recap(self, request: Request) -> Response:
-        return await _scope_wide(
-            self, request, "Rekap DTKS", "household", lambda session, scope, _full: build_recap(session, scope)
-        )
+        def build(session: Session, scope: Scope, region: str | None, period: str | None, _full: bool) -> ExportFile:
+            return build_recap(session, scope, region_code=region, period=period)
+
+        return await _region_period_download(self, request, "Rekap DTKS", "keluarga", build)
 
 
 class CertificateRegisterExport(ExportPage):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
@@ -105,3 +106,68 @@ def test_sync_policies_adds_the_seed_rules_an_older_database_lacks_and_keeps_the
 
     assert main(["sync-policies"]) == 0
     assert "Ditambahkan: 0 aturan" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    ("environment", "message"),
+    [
+        ({"ENVIRONMENT": "production", "SECRET_KEY": "changethis"}, "SECRET_KEY kosong atau masih contoh"),
+        ({"ENVIRONMENT": "production", "SECRET_KEY": "pendek-sekali"}, "SECRET_KEY terlalu pendek"),
+        ({"ENVIRONMENT": "produksi"}, "ENVIRONMENT:"),
+        ({"PORT": "delapan-ribu"}, "PORT:"),
+    ],
+    ids=["placeholder-secret", "short-secret", "unknown-environment", "port-not-a-number"],
+)
+def test_invalid_settings_are_named_in_indonesian_without_a_traceback_or_their_values(
+    cli_env: None,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    environment: dict[str, str],
+    message: str,
+) -> None:
+    for key, value in environment.items():
+        monkeypatch.setenv(key, value)
+
+    assert main(["sync-policies", "--dry-run"]) == 2
+
+    err = capsys.readouterr().err
+    assert err.startswith("Pengaturan tidak valid") and message in err
+    assert "Traceback" not in err and "changethis" not in err and "pendek-sekali" not in err
+
+
+@pytest.mark.parametrize(
+    ("command"),
+    [["migrate"], ["sync-policies", "--dry-run"], ["export", "recap", "--region", "52.72"]],
+    ids=["migrate", "sync-policies", "export"],
+)
+@pytest.mark.parametrize("database", ["directory-as-sqlite-file", "postgresql-nobody-listens-on"])
+def test_a_database_that_cannot_be_used_is_one_line_and_exit_1(
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+    command: list[str],
+    database: str,
+) -> None:
+    url = f"sqlite:///{tmp_path}" if database.startswith("directory") else "postgresql://dtks:rahasia@127.0.0.1:9/dtks"
+    monkeypatch.setenv("DATABASE_URL", url)
+    monkeypatch.setenv("ENVIRONMENT", "test")
+    monkeypatch.setenv("SECRET_KEY", "x" * 48)
+
+    assert main([*command, "--out", str(tmp_path)] if command[0] == "export" else command) == 1
+
+    err = capsys.readouterr().err
+    assert err.startswith("Basis data ") and "tidak dapat dipakai: " in err
+    assert err.count("\n") == 1 and "rahasia" not in err
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_an_unknown_role_is_refused_by_the_argument_parser(
+    cli_env: None, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], db_session: Session
+) -> None:
+    with pytest.raises(SystemExit) as stopped:
+        _create_user(monkeypatch, "sawah-hijau-di-bima", "--username", "x", "--full-name", "X", "--role", "lurah")
+
+    assert stopped.value.code == 2
+    err = capsys.readouterr().err
+    assert "peran 'lurah' tidak dikenal; pilih salah satu: operator_desa" in err and "Traceback" not in err
+    assert db_session.scalar(select(User).where(User.username == "x")) is None

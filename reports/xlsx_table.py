@@ -1,0 +1,161 @@
+"""A table that never loses a row: past a sheet's row limit it goes on on further sheets (issue 9).
+
+Excel holds 1,048,576 rows per sheet, header included, and xlsxwriter ignores a cell written below that (it
+returns -1 and carries on): that is how a 1.25M-row province roster once lost ~201,000 rows while reporting
+all of them. A table here writes at most the workbook's `sheet_rows` rows on a sheet, then continues on a
+sheet named after the first ("BNBA (2)", "BNBA (3)", ...) that carries the same kop (title lines), says which
+sheet it continues in the row between the kop and the header, and repeats the header with the same set-up
+(column widths, frozen header, autofilter, print titles and paper). The data rows keep their order (a NO
+column keeps counting), and the count is the number of data rows written, over all sheets.
+
+Rows go strictly top to bottom (constant-memory mode) and which sheet is the last one is only known once the
+rows run out, so every sheet keeps free the rows the end of the table needs (a totals row, the blank line and
+the closing lines of a signature block); the end is written once, on the last sheet, after the last row.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from itertools import islice
+from typing import TYPE_CHECKING, Any
+
+from xlsxwriter.format import Format
+from xlsxwriter.worksheet import Worksheet
+
+from reports.xlsx_cells import Column, cell_writer, is_dangerous
+
+if TYPE_CHECKING:
+    from reports.xlsx import SafeWorkbook
+
+_END = object()
+
+
+class TableSheet:
+    """Kop lines, a frozen filtered header, typed data rows over as many sheets as they need, closing lines."""
+
+    def __init__(
+        self,
+        workbook: SafeWorkbook,
+        name: str,
+        columns: Sequence[Column],
+        *,
+        title: Sequence[str] = (),
+        closing: Sequence[str] = (),
+        totals: int = 0,
+        landscape: bool = True,
+    ) -> None:
+        self.workbook = workbook
+        self.name = name
+        self.columns = tuple(columns)
+        self.title = tuple(title)
+        self.closing = tuple(closing)
+        self.landscape = landscape
+        self.header_row = len(self.title) + 1 if self.title else 0  # title lines, then a blank (or note) line
+        self._totals_left = totals
+        below = totals + (1 + len(self.closing) if self.closing else 0)
+        self.capacity = workbook.sheet_rows - (self.header_row + 1) - below  # data rows per sheet
+        if self.capacity < 1:
+            raise ValueError(f"{workbook.sheet_rows} rows per sheet leave no room for data under this kop")
+        self.sheets: list[Worksheet] = []
+        self.data_rows = 0
+        self._start_sheet()
+
+    @property
+    def sheet(self) -> Worksheet:
+        """The sheet being written (the last one once the table is finished)."""
+        return self.sheets[-1]
+
+    def rows(self, values: Iterable[Sequence[Any]]) -> int:
+        """Write every row of `values` (consumed as it comes), continuing on a new sheet when one is full."""
+        source = iter(values)
+        written = 0
+        while True:
+            room = self.capacity - self._on_sheet
+            count = self._write(source, room)
+            written += count
+            if count < room:
+                return written
+            following = next(source, _END)  # the sheet is full: a new one only if a row is left
+            if following is _END:
+                return written
+            self._continue()
+            written += self._write(iter((following,)), 1)
+
+    def totals(self, values: Sequence[Any]) -> int:
+        """A totals row under the data of the current sheet (not counted, outside the filter); its row index."""
+        if self._totals_left < 1:
+            raise ValueError("this table was not set up with room for another totals row")
+        self._totals_left -= 1
+        row = self.next_row
+        for position, value in enumerate(values):
+            if value is not None and value != "":
+                self._writers[position](row, position, value)
+        self.next_row += 1
+        return row
+
+    def finish(self) -> None:
+        """The closing lines under the last row, and the set-up of the last sheet."""
+        if self.closing:
+            self.next_row += 1
+        for text in self.closing:  # empty lines leave room for the signature and the stamp
+            if text:
+                self._text(self.next_row, max(len(self.columns) - 4, 0), text, "kop")
+            self.next_row += 1
+        self._set_up(self.sheet, self._on_sheet)
+
+    # --- sheets ---
+
+    def _start_sheet(self, continues: str | None = None) -> None:
+        suffix = f" ({len(self.sheets) + 1})" if self.sheets else ""
+        sheet = self.workbook.add_sheet(self.name, suffix)
+        self.sheets.append(sheet)
+        for position, column in enumerate(self.columns):
+            sheet.set_column(position, position, column.width)
+        for number, text in enumerate(self.title):
+            if text:
+                self._text(number, 0, text, "title" if number == 0 else "kop")
+        if continues and self.title:
+            self._text(self.header_row - 1, 0, f"(lanjutan dari lembar {continues})", "kop")
+        header = self.workbook.formats["header"]
+        for position, column in enumerate(self.columns):
+            sheet.write_string(self.header_row, position, column.header, header)
+        self.next_row = self.header_row + 1
+        self._on_sheet = 0
+        formats = self.workbook.formats
+        self._writers = [cell_writer(sheet, formats, column.kind) for column in self.columns]
+
+    def _continue(self) -> None:
+        full = self.sheet
+        self._set_up(full, self._on_sheet)
+        self._start_sheet(continues=full.name)
+
+    def _write(self, records: Iterator[Sequence[Any]], room: int) -> int:
+        """Up to `room` rows of the iterator `records` on the current sheet; how many were written."""
+        writers = self._writers
+        row = start = self.next_row
+        for record in islice(records, room):  # islice: no per-row check of the room in Python
+            for position, value in enumerate(record):
+                if value is not None and value != "":
+                    writers[position](row, position, value)
+            row += 1
+        written = row - start
+        self.next_row = row
+        self._on_sheet += written
+        self.data_rows += written
+        return written
+
+    def _text(self, row: int, column: int, text: str, style: str) -> None:
+        """A text cell of the kop or the closing lines: neutralised like data cells."""
+        cell_format: Format = self.workbook.formats["quoted" if is_dangerous(text) else style]
+        self.sheet.write_string(row, column, text, cell_format)
+
+    def _set_up(self, sheet: Worksheet, rows: int) -> None:
+        """Freeze and filter the header, and set up printing: fit to one page wide, header on every page."""
+        sheet.freeze_panes(self.header_row + 1, 0)
+        sheet.autofilter(self.header_row, 0, self.header_row + max(rows, 1), len(self.columns) - 1)
+        sheet.repeat_rows(self.header_row)
+        if self.landscape:
+            sheet.set_landscape()
+        sheet.set_paper(self.workbook.paper)
+        sheet.fit_to_pages(1, 0)
+        sheet.set_margins(left=0.4, right=0.4, top=0.5, bottom=0.5)
