@@ -188,6 +188,9 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    from console.log_privacy import install_log_masking
+
+    install_log_masking()  # commands log too (migrations, imports): never an identity number
     args = _parser().parse_args(argv)
     if args.command == "run" and ensure_env_file():
         print(f"Membuat {Path('.env')} dengan SECRET_KEY acak.")
