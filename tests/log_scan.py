@@ -11,7 +11,7 @@ handler sees the session, the browser tests' uvicorn thread included.
 
 The root logger is set to DEBUG so that INFO and DEBUG records are made and scanned too, except SQLAlchemy's
 statement log (its INFO is one record per statement and row: the run would take minutes longer);
-tests/console/test_log_privacy.py turns it on for the statements of a refused save instead.
+tests/console/test_refusal_log_lines.py turns it on for the statements of a refused save instead.
 Numbers the tests control that could look like one: request ids are uuid4 (at most 12 digits in a row), file
 digests are hex (masked by the console like any other run of 16 digits, so never left unmasked).
 """

@@ -60,9 +60,10 @@
 // Konsol DTKS: the live NIK / No. KK check (console/views/identity_check.py).
 //
 // Fields marked data-identity-check="nik" or "no_kk" are checked by the server's one validator as they are
-// typed (once 16 characters are in) and when they lose focus; its errors and warnings are shown under the
-// field before saving, e.g. a kecamatan the region table does not know. The number goes in a POST body,
-// never in a URL; the CSRF header is added by the fetch patch above. Messages are set as text, not HTML.
+// typed (once 16 characters are in), when they lose focus and when a form opens filled in; its errors and
+// warnings are shown under the field before saving, e.g. a kecamatan the region table does not know. The
+// number goes in a POST body, never in a URL; the CSRF header is added by the fetch patch above. Messages
+// are set as text, not HTML.
 (function () {
   'use strict';
 
@@ -129,6 +130,9 @@
     document.querySelectorAll('input[data-identity-check]').forEach(function (input) {
       input.addEventListener('input', function () { check(input, false); });
       input.addEventListener('blur', function () { check(input, true); });
+      if (input.value.trim() !== '') {
+        check(input, true);  // an edit form, or a form shown again after a refused save
+      }
     });
   });
 })();

@@ -10,8 +10,8 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from models import Household, Member, Role
-from tests.factories import DEFAULT_PASSWORD, make_household, make_user, next_nik, next_no_kk
+from models import Household, Member, Role, Sex
+from tests.factories import DEFAULT_PASSWORD, make_household, make_member, make_user, next_nik, next_no_kk
 
 pytestmark = pytest.mark.browser
 
@@ -92,3 +92,23 @@ def test_the_member_form_warns_of_an_unknown_kecamatan_when_the_nik_field_is_lef
     assert f"Kode kecamatan {UNKNOWN_KECAMATAN} di NIK {WARNING}" in _feedback(page, "nik").inner_text()
     db_session.expire_all()
     assert db_session.scalar(select(Member).where(Member.nik == nik)) is None
+
+
+def test_an_edit_form_opens_with_the_warning_of_the_stored_nik(
+    live_server: str,
+    browser_page,  # noqa: ANN001
+    db_session: Session,
+) -> None:
+    make_user(db_session, Role.OPERATOR_DESA, VILLAGE, username="operator_ubah")
+    household = make_household(db_session, region_code=VILLAGE)
+    born = date(2003, 4, 5)
+    nik = next_nik(UNKNOWN_KECAMATAN, born, is_female=True)
+    member = make_member(db_session, household, nik=nik, sex=Sex.FEMALE, birth_date=born)
+    db_session.commit()
+    page = browser_page
+    _log_in(page, live_server, "operator_ubah")
+
+    page.goto(f"{live_server}/admin/member/edit/{member.id}")
+    page.wait_for_selector("#nik + .dtks-identity-feedback .text-warning")
+
+    assert f"Kode kecamatan {UNKNOWN_KECAMATAN} di NIK {WARNING}" in _feedback(page, "nik").inner_text()
