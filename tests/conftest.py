@@ -49,6 +49,14 @@ def pytest_configure(config: pytest.Config) -> None:
     LOG_SCAN.install()
 
 
+def pytest_runtest_call(item: pytest.Item) -> None:
+    LOG_SCAN.reattach()
+
+
+def pytest_runtest_teardown(item: pytest.Item) -> None:
+    LOG_SCAN.reattach()
+
+
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     if LOG_SCAN.leaked and exitstatus == pytest.ExitCode.OK:
         session.exitstatus = pytest.ExitCode.TESTS_FAILED

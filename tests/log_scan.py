@@ -7,7 +7,9 @@ session any such record fails the run (exit status 1) and the first ones are pri
 
 It scans each record when it is emitted instead of keeping the whole run's text: the same check, and the
 memory stays flat over 5,000+ tests. pytest's caplog sees only what reaches it during one test phase; this
-handler sees the session, the browser tests' uvicorn thread included.
+handler sees the session, the browser tests' uvicorn thread included (it also sits on uvicorn's own
+loggers, which no longer propagate to the root once a live server has configured logging; that
+configuration removes their handlers, so the scan attaches again before each test's call and teardown).
 
 The root logger is set to DEBUG so that INFO and DEBUG records are made and scanned too, except SQLAlchemy's
 statement log (its INFO is one record per statement and row: the run would take minutes longer);
@@ -26,6 +28,8 @@ from dataclasses import dataclass
 SIXTEEN_DIGITS = re.compile(r"\d{16}")
 KEPT_LEAKS = 20
 QUIET_LOGGERS = {"sqlalchemy": logging.WARNING}
+# Loggers that stop propagating to the root once uvicorn has configured logging (a browser test's server).
+NON_PROPAGATING = ("uvicorn", "uvicorn.access")
 FORMAT = "%(levelname)s %(name)s: %(message)s"
 
 
@@ -46,6 +50,9 @@ class LogScan(logging.Handler):
         self.leaks: list[Leak] = []
 
     def emit(self, record: logging.LogRecord) -> None:
+        if getattr(record, "dtks_scanned", False):
+            return  # seen already on the way up (uvicorn's loggers before uvicorn configures them)
+        record.dtks_scanned = True
         text = self.format(record)
         self.scanned += 1
         if SIXTEEN_DIGITS.search(text):
@@ -59,6 +66,14 @@ class LogScan(logging.Handler):
         for name, level in QUIET_LOGGERS.items():
             logging.getLogger(name).setLevel(level)
         root.addHandler(self)
+        self.reattach()
+
+    def reattach(self) -> None:
+        """Sit on uvicorn's loggers again: its logging configuration removes their handlers (call per test)."""
+        for name in NON_PROPAGATING:
+            logger = logging.getLogger(name)
+            if self not in logger.handlers:
+                logger.addHandler(self)
 
     def report(self) -> list[str]:
         lines = [f"log scan: {self.scanned} records, {self.leaked} with a 16-digit number"]

@@ -114,12 +114,20 @@ def test_a_stack_is_masked(log_lines: LogLines) -> None:
     assert "Stack (most recent call last)" in line and f"nik_{MASKED}_frame" in line
 
 
-def test_uvicorns_access_log_keeps_its_five_arguments_and_masks_the_path(log_lines: LogLines) -> None:
-    logging.getLogger("uvicorn.access").warning(
-        '%s - "%s %s HTTP/%s" %d', "127.0.0.1:5000", "GET", f"/admin/member/list?search={NIK}", "1.1", 200
-    )
+def test_uvicorns_access_log_keeps_its_five_arguments_and_masks_the_path() -> None:
+    # Once uvicorn has configured logging (a browser test's live server), its access logger does not
+    # propagate to the root: listen on the logger itself.
+    access = logging.getLogger("uvicorn.access")
+    listener = LogLines()
+    access.addHandler(listener)
+    try:
+        access.warning(
+            '%s - "%s %s HTTP/%s" %d', "127.0.0.1:5000", "GET", f"/admin/member/list?search={NIK}", "1.1", 200
+        )
+    finally:
+        access.removeHandler(listener)
 
-    record = log_lines.records[0]
+    record = listener.records[0]
     assert len(record.args) == 5
     formatted = AccessFormatter("%(client_addr)s %(request_line)s %(status_code)s", use_colors=False).format(record)
     assert formatted == f"127.0.0.1:5000 GET /admin/member/list?search={MASKED} HTTP/1.1 200 OK"
