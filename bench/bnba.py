@@ -71,7 +71,7 @@ def _render(url: URL) -> str:
 
 
 def _on_server(server: URL, statement: str) -> None:
-    engine = create_engine(_render(server), isolation_level="AUTOCOMMIT")
+    engine = create_engine(_render(server), isolation_level="AUTOCOMMIT", hide_parameters=True)
     try:
         with engine.connect() as connection:
             connection.execute(text(statement))
@@ -100,7 +100,7 @@ def seed(url: str, members: int) -> int:
     from models.determination import HouseholdPeriod
     from models.household import DtksStatus
 
-    engine = create_engine(url)
+    engine = create_engine(url, hide_parameters=True)  # no NIK in an error's text
     regions: list[dict[str, Any]] = []
     for code in ("52", REGENCY):
         regions.append({"code": code, "name": wilayah.wilayah_name(code), "level": code.count(".") + 1})
@@ -191,7 +191,7 @@ def _export_in_child(url: str) -> dict[str, float]:
     from policies.scope import Scope
     from reports.bnba_export import build_roster
 
-    engine = create_engine(url)
+    engine = create_engine(url, hide_parameters=True)  # no NIK in an error's text
     with Session(engine) as session:
         session.execute(text("SELECT 1"))
         export, figures = measured(lambda: build_roster(session, Scope(REGENCY), period=PERIOD))
@@ -209,7 +209,7 @@ def _raw_in_child(url: str) -> dict[str, float]:
     from reports.bnba import BNBA_HEADERS
     from reports.bnba_export import bnba_rows, roster_statement
 
-    engine = create_engine(url)
+    engine = create_engine(url, hide_parameters=True)  # no NIK in an error's text
     with Session(engine) as session:
         query = session.execute(roster_statement(Scope(REGENCY), None, PERIOD))
         rows = list(bnba_rows(((*row[:-1], "") for row in query), full_identity=True))  # not timed

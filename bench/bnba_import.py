@@ -47,7 +47,7 @@ FAMILY = (("Kepala keluarga", "L", 0), ("Istri/Suami", "P", 3), ("Anak", "L", 25
 
 def _server_run(server: str, statement: str) -> None:
     url = make_url(server).set(drivername="postgresql+psycopg")
-    engine = create_engine(url, isolation_level="AUTOCOMMIT")
+    engine = create_engine(url, isolation_level="AUTOCOMMIT", hide_parameters=True)
     try:
         with engine.connect() as connection:
             connection.execute(text(statement))

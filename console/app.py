@@ -22,6 +22,7 @@ from console.authorization import CasbinAuthorization
 from console.database import make_engine, make_session_factory
 from console.hosts import AllowedHostsMiddleware
 from console.i18n import LANGUAGES, install_indonesian
+from console.log_privacy import install_log_masking
 from console.request_context import RequestContextMiddleware
 from console.security_headers import SecurityHeadersMiddleware
 from console.settings import Settings
@@ -40,6 +41,7 @@ async def _to_console(_request: Request) -> RedirectResponse:
 
 def create_app(settings: Settings | None = None) -> Starlette:
     settings = settings or Settings()
+    install_log_masking()  # no NIK or No. KK in any log record, whichever server runs the app
     engine = make_engine(settings)
     session_factory = make_session_factory(engine)
     install_indonesian()

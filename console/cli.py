@@ -204,6 +204,9 @@ def _role(value: str) -> str:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    from console.log_privacy import install_log_masking
+
+    install_log_masking()  # commands log too (migrations, imports): never an identity number
     args = _parser().parse_args(argv)
     try:
         settings = _settings_for(args)

@@ -26,7 +26,9 @@ def make_engine(settings: Settings) -> Engine:
     url = settings.database_url
     if settings.is_sqlite and ":memory:" not in url and url != "sqlite://":
         Path(url.split("///", 1)[1]).parent.mkdir(parents=True, exist_ok=True)
-    engine = create_engine(url, echo=settings.sql_echo, pool_pre_ping=not settings.is_sqlite)
+    # hide_parameters: a database error's text (logged by whoever catches it) and SQL echo never carry the
+    # statement's values, which are NIKs and No. KKs on every register write (console/log_privacy.py).
+    engine = create_engine(url, echo=settings.sql_echo, pool_pre_ping=not settings.is_sqlite, hide_parameters=True)
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _configure_sqlite)
     return engine

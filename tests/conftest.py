@@ -6,6 +6,7 @@ which case the harness creates its own `dtks_test_<hex>` database there and drop
 
 from __future__ import annotations
 
+import logging
 import os
 import secrets
 from collections.abc import Callable, Iterator
@@ -29,6 +30,7 @@ from models import Base, PolicyRule, PolicyState, Region, Role, StepTarget
 from policies.rules import seed_rules_if_empty
 from tests.console_client import ConsoleClient, own_origin, read_csrf_token
 from tests.factories import DEFAULT_PASSWORD, make_user
+from tests.log_scan import LogLines, LogScan
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 TEST_DATABASE_PREFIX = "dtks_test_"
@@ -36,6 +38,46 @@ TEST_DATABASE_PREFIX = "dtks_test_"
 LOADED_PROVINCES = ("52", "73")
 # Reference data loaded once per session and kept between tests.
 KEPT_TABLES = {Region.__tablename__, PolicyRule.__tablename__, PolicyState.__tablename__, StepTarget.__tablename__}
+
+
+# --- the log of the whole run: no identity number in it (tests/log_scan.py) --------------------------
+
+LOG_SCAN = LogScan()
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    LOG_SCAN.install()
+
+
+def pytest_runtest_call(item: pytest.Item) -> None:
+    LOG_SCAN.reattach()
+
+
+def pytest_runtest_teardown(item: pytest.Item) -> None:
+    LOG_SCAN.reattach()
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    if LOG_SCAN.leaked and exitstatus == pytest.ExitCode.OK:
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    if LOG_SCAN.leaked:
+        terminalreporter.section("identity numbers in the log", red=True)
+    for line in LOG_SCAN.report() if LOG_SCAN.leaked else LOG_SCAN.report()[:1]:
+        terminalreporter.write_line(line)
+
+
+@pytest.fixture
+def log_lines() -> Iterator[LogLines]:
+    """Every record logged during the test, formatted as a server would write it (tracebacks included)."""
+    handler = LogLines()
+    logging.getLogger().addHandler(handler)
+    try:
+        yield handler
+    finally:
+        logging.getLogger().removeHandler(handler)
 
 
 # --- databases -----------------------------------------------------------------------------------

@@ -56,3 +56,83 @@
     };
   }
 })();
+
+// Konsol DTKS: the live NIK / No. KK check (console/views/identity_check.py).
+//
+// Fields marked data-identity-check="nik" or "no_kk" are checked by the server's one validator as they are
+// typed (once 16 characters are in), when they lose focus and when a form opens filled in; its errors and
+// warnings are shown under the field before saving, e.g. a kecamatan the region table does not know. The
+// number goes in a POST body, never in a URL; the CSRF header is added by the fetch patch above. Messages
+// are set as text, not HTML.
+(function () {
+  'use strict';
+
+  var LENGTH = 16;
+  var FEEDBACK_CLASS = 'dtks-identity-feedback';
+
+  function endpoint() {
+    var meta = document.querySelector('meta[name="identity-check-url"]');
+    return meta ? meta.getAttribute('content') : '';
+  }
+
+  function feedbackOf(input) {
+    var box = input.nextElementSibling;
+    if (box && box.classList.contains(FEEDBACK_CLASS)) {
+      return box;
+    }
+    box = document.createElement('div');
+    box.className = FEEDBACK_CLASS + ' small mt-1';
+    box.setAttribute('aria-live', 'polite');
+    input.insertAdjacentElement('afterend', box);
+    return box;
+  }
+
+  function addLines(box, texts, className) {
+    (texts || []).forEach(function (text) {
+      var line = document.createElement('div');
+      line.className = className;
+      line.textContent = text;
+      box.appendChild(line);
+    });
+  }
+
+  function show(input, answer) {
+    var box = feedbackOf(input);
+    box.textContent = '';
+    addLines(box, answer.errors, 'text-danger');
+    addLines(box, answer.warnings, 'text-warning');
+  }
+
+  function isJson(response) {
+    return response.ok && (response.headers.get('content-type') || '').indexOf('application/json') === 0;
+  }
+
+  function check(input, leaving) {
+    var asked = input.value.trim();
+    if (asked === '' || (!leaving && asked.length < LENGTH) || endpoint() === '') {
+      show(input, {});
+      return;
+    }
+    var body = new URLSearchParams();
+    body.set('kind', input.getAttribute('data-identity-check'));
+    body.set('number', asked);
+    window.fetch(endpoint(), { method: 'POST', body: body, credentials: 'same-origin' })
+      .then(function (response) { return isJson(response) ? response.json() : null; })
+      .then(function (answer) {
+        if (answer && input.value.trim() === asked) {  // not an answer to what was typed before
+          show(input, answer);
+        }
+      })
+      .catch(function () { /* the save checks again; a failed live check shows nothing */ });
+  }
+
+  document.addEventListener('DOMContentLoaded', function () {
+    document.querySelectorAll('input[data-identity-check]').forEach(function (input) {
+      input.addEventListener('input', function () { check(input, false); });
+      input.addEventListener('blur', function () { check(input, true); });
+      if (input.value.trim() !== '') {
+        check(input, true);  // an edit form, or a form shown again after a refused save
+      }
+    });
+  });
+})();

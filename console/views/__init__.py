@@ -9,6 +9,7 @@ from console.views.administration import AuditEntryView, PolicyRuleView, RegionV
 from console.views.deadlines import DashboardChartView, DashboardView, StepTargetView
 from console.views.decrees import DecreeView
 from console.views.households import HouseholdView, MemberView
+from console.views.identity_check import IdentityCheckView
 from console.views.menu_links import add_page_links
 from console.views.ministry import PmtModelView, PmtWeightView
 from console.views.musdes import MeetingParticipantView, MeetingView
@@ -38,6 +39,7 @@ ALL_VIEWS = [
     RegionView,
     StepTargetView,
     AuditEntryView,
+    IdentityCheckView,  # POST /admin/identity-check: the forms' live NIK / No. KK check (not in the menu)
 ]
 
 

