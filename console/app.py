@@ -20,6 +20,7 @@ from console.auth import LoginBackend, install_on
 from console.authorization import CasbinAuthorization
 from console.database import make_engine, make_session_factory
 from console.i18n import LANGUAGES, install_indonesian
+from console.identifiers import install_row_id_convertor
 from console.request_context import RequestContextMiddleware
 from console.security_headers import SecurityHeadersMiddleware
 from console.settings import Settings
@@ -41,6 +42,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
     engine = make_engine(settings)
     session_factory = make_session_factory(engine)
     install_indonesian()
+    install_row_id_convertor()  # before the views build their routes: `{pk:int}` takes at most 18 digits
 
     @asynccontextmanager
     async def lifespan(_app: Starlette) -> AsyncIterator[None]:
