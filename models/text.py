@@ -85,7 +85,7 @@ def invisible_problem(text: str, *, person_text: bool) -> str | None:
         hidden = [character for character in text if unicodedata.category(character) == "Cf"]
         if hidden:
             return (
-                f"Berisi karakter tak terlihat ({code_points(''.join(hidden))}) yang tidak boleh ada dalam nama atau "
+                f"Berisi karakter tidak terlihat ({code_points(''.join(hidden))}) yang tidak boleh ada dalam nama atau "
                 "alamat; hapus lalu ketik ulang."
             )
     return None

@@ -81,7 +81,7 @@ def test_bidirectional_overrides_and_isolates_are_refused_in_every_text_field(co
 )
 def test_invisible_format_characters_are_refused_in_names_and_kept_in_free_text(character: str) -> None:
     [problem] = NAME.problems(f"Siti{character} Aminah")
-    assert f"tak terlihat (U+{ord(character):04X})" in problem
+    assert f"tidak terlihat (U+{ord(character):04X})" in problem
     assert "nama atau alamat" in problem
     assert NOTES.problems(f"Warga menulis {character}terima kasih") == []
 
