@@ -88,7 +88,8 @@ CASES = [
 
 # --- what is typed ---------------------------------------------------------------------------------
 
-CONTROL = st.sampled_from([chr(code) for code in (*range(0x20), 0x7F, *range(0x80, 0xA0))])
+# NUL first: the one PostgreSQL refuses outright (a 500 before console/input_guard.py).
+CONTROL = st.one_of(st.just("\x00"), st.sampled_from([chr(code) for code in (*range(0x20), 0x7F, *range(0x80, 0xA0))]))
 INVISIBLE = st.sampled_from([*map(chr, range(0x202A, 0x202F)), *map(chr, range(0x2066, 0x206A)), *"\u200e\u200f\u061c"])
 HIDDEN = st.sampled_from(["\u200b", "\u200c", "\u200d", "\u2060", "\ufeff", "\u00ad"])
 SPECIAL = st.sampled_from(
@@ -107,7 +108,7 @@ DATES = st.dates(date(1, 1, 1), date(9999, 12, 31)).map(date.isoformat)
 MIXED = st.lists(st.one_of(CLEAN_TEXT, CONTROL, INVISIBLE, HIDDEN, SPECIAL, DIGITS), min_size=1, max_size=5).map(
     "".join
 )
-JUNK = st.one_of(st.just(""), CLEAN_TEXT, ANY_TEXT, DIGITS, NIK_LENGTHS, LONG, DATES, SPECIAL, MIXED)
+JUNK = st.one_of(st.just(""), CLEAN_TEXT, ANY_TEXT, DIGITS, NIK_LENGTHS, LONG, DATES, SPECIAL, MIXED, CONTROL)
 
 # --- the register each tier works on -----------------------------------------------------------------
 
