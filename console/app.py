@@ -22,6 +22,7 @@ from console.authorization import CasbinAuthorization
 from console.database import make_engine, make_session_factory
 from console.hosts import AllowedHostsMiddleware
 from console.i18n import LANGUAGES, install_indonesian
+from console.identifiers import install_row_id_convertor
 from console.log_privacy import install_log_masking
 from console.request_context import RequestContextMiddleware
 from console.security_headers import SecurityHeadersMiddleware
@@ -46,6 +47,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
     session_factory = make_session_factory(engine)
     install_indonesian()
     drop_query_strings_from_access_log()  # whichever server loads the app (console/access_log.py)
+    install_row_id_convertor()  # before the views build their routes: `{pk:int}` takes at most 18 digits
 
     @asynccontextmanager
     async def lifespan(_app: Starlette) -> AsyncIterator[None]:

@@ -20,7 +20,6 @@ from typing import Any
 
 import anyio
 from sqladmin import Admin, ModelView
-from sqladmin.helpers import object_identifier_values
 from sqlalchemy import delete
 from sqlalchemy.orm import Session, sessionmaker
 from starlette.exceptions import HTTPException
@@ -29,6 +28,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from console.audit import record, record_rows, session_end_message
+from console.identifiers import identifier_values
 from console.request_context import current_context, identify
 from console.search import searched_term
 from models.audit import AuditAction
@@ -146,11 +146,8 @@ def _row(session: Session, view: ModelView | None, pk: str | None) -> Any:
     """The row `pk` names in `view`'s model, unscoped (the trail records what was refused); None if none."""
     if view is None or not pk:
         return None
-    try:
-        key = object_identifier_values(pk, view.model)
-    except (ValueError, TypeError):
-        return None  # not even a key of this model
-    return session.get(view.model, key)
+    key = identifier_values(view.model, pk)
+    return session.get(view.model, key) if key is not None else None  # None: not even a key of this model
 
 
 # --- refusals ------------------------------------------------------------------------------------

@@ -23,6 +23,7 @@ from starlette.routing import Route
 
 from console.audit_events import record_login, record_logout, record_throttled_login
 from console.csrf import SESSION_KEY, CsrfMiddleware, csrf_token
+from console.input_guard import ControlCharacterMiddleware
 from console.request_context import identify
 from console.sessions import (
     ABSOLUTE_TIMEOUT,
@@ -37,6 +38,8 @@ from console.sessions import (
 )
 from console.settings import Settings
 from console.throttle import LoginThrottle, wait_message
+from models.passwords import MAX_LENGTH as MAX_PASSWORD_LENGTH
+from models.text import length_problem
 from models.user import User, hash_password, verify_password
 from policies.scope import Scope, act_within
 
@@ -44,12 +47,22 @@ SESSION_COOKIE = COOKIE_NAME
 ABSOLUTE_LIFETIME_SECONDS = int(ABSOLUTE_TIMEOUT.total_seconds())
 # argon2id takes 64 MiB per check: at most this many run at once, however many logins arrive together.
 PASSWORD_CHECK_CONCURRENCY = 3
+USERNAME_LENGTH = User.__table__.c.username.type.length
 # Verified against when the username is unknown, so both failures cost the same time.
 _DUMMY_HASH = hash_password("tidak-ada-pengguna-ini")
 
 
 def client_ip(request: Request) -> str:
     return request.client.host if request.client else ""
+
+
+def _too_long(username: str, password: str) -> str | None:
+    """Why a login form cannot name an account by its length alone (the forms never cut what was typed)."""
+    problem = length_problem(username, USERNAME_LENGTH)
+    if problem:
+        return f"Nama pengguna: {problem}"
+    problem = length_problem(password, MAX_PASSWORD_LENGTH)
+    return f"Kata sandi: {problem}" if problem else None
 
 
 class LoginBackend(AuthenticationBackend):
@@ -65,6 +78,7 @@ class LoginBackend(AuthenticationBackend):
         self.middlewares = [
             Middleware(ServerSessionMiddleware, store=self.sessions, secure=settings.environment == "production"),
             Middleware(CsrfMiddleware),
+            Middleware(ControlCharacterMiddleware),  # NUL and other control characters: 400 (console/input_guard.py)
         ]
 
     def use_clock(self, clock: Clock) -> None:
@@ -102,6 +116,10 @@ class LoginBackend(AuthenticationBackend):
         password = str(form.get("password") or "")
         if not username or not password:
             return False
+        too_long = _too_long(username, password)
+        if too_long:
+            # No account has such a name or password: said plainly, and no password check or attempt row.
+            return await self._login_page(request, too_long, status_code=400)
         ip = client_ip(request)
         wait = await anyio.to_thread.run_sync(self._throttle_wait, username, ip)
         if wait is not None:

@@ -37,6 +37,7 @@ from models.household import DtksStatus
 from models.identity import check_nik, mask_identity_number
 from models.member import Member
 from models.region_codes import is_within
+from models.text import checked_text
 from models.user import Role
 from policies.scope import Scope
 
@@ -133,9 +134,12 @@ def request_certificate(
     applicant_name = (applicant_name or "").strip()
     if not applicant_name:
         raise DeskRefused("Nama pemohon wajib diisi.")
+    columns = Certificate.__table__.c
+    applicant_name = checked_text(columns.applicant_name, applicant_name, "Nama pemohon", DeskRefused)
+    purpose = checked_text(columns.purpose, (purpose or "").strip(), "Keperluan", DeskRefused)
     for attempt in range(2):
         try:
-            return _record_request(session_factory, user.id, regency, nik, applicant_name[:120], purpose.strip()[:200])
+            return _record_request(session_factory, user.id, regency, nik, applicant_name, purpose)
         except IntegrityError:
             if attempt:
                 raise

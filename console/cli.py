@@ -105,12 +105,20 @@ def create_user_command(settings: Settings, args: argparse.Namespace) -> int:
     from console.views.administration import scope_level_problem
     from models import Region, Role, User
     from models.passwords import password_problems
+    from models.text import text_problems
 
     role = Role(args.role)
     scope = args.region or None
     problem = scope_level_problem(role, scope)
     password = sys.stdin.readline().rstrip("\n") if args.password_stdin else getpass.getpass("Kata sandi: ")
     problems = ([problem] if problem else []) + password_problems(password, username=args.username)
+    typed = {
+        "Nama pengguna": (User.__table__.c.username, args.username),
+        "Nama lengkap": (User.__table__.c.full_name, args.full_name),
+    }
+    problems += [
+        f"{label}: {text}" for label, (column, value) in typed.items() for text in text_problems(column, value)
+    ]
     with _session(settings) as session:
         if scope and session.get(Region, scope) is None:
             problems.append(f"Wilayah {scope} tidak ditemukan; jalankan load-regions terlebih dahulu.")

@@ -19,6 +19,7 @@ from console.database import begin_write
 from models import AuditAction, Complaint, ComplaintStatus, User
 from models.base import utc_now
 from models.region_codes import is_within
+from models.text import checked_text
 from policies.scope import Scope
 
 RESOURCE = "complaint"
@@ -91,7 +92,8 @@ def perform(
         raise HTTPException(status_code=404)
     if not may(request, RESOURCE, f"action:{name}"):
         raise HTTPException(status_code=403)
-    text = (text or "").strip()
+    label = action.needs_text or "Catatan"
+    text = checked_text(Complaint.__table__.c.response, (text or "").strip(), label, ComplaintRefused)
     with session_factory() as session:
         begin_write(session)
         complaint = load_complaint(session, request, pk)

@@ -23,11 +23,14 @@ from console.settings import Settings
 from console.uploads import StoredFile, store_upload
 from console.workflow import CHANGED_UNDER_YOU, apply_recorded
 from models import Decree, DecreeKind, Proposal, ProposalStatus, User
+from models.dates import checked_date
 from models.region import within_region
 from models.region_codes import is_within
+from models.text import checked_text
 from models.workflow import BY_ACTION, TransitionRefused
 from policies.scope import Scope
 
+DECREE = Decree.__table__.c
 SIGNED_IS_FINAL = "SK yang sudah ditandatangani beserta lampiran dan berkasnya tidak dapat diubah."
 NUMBER_TAKEN = "Nomor tersebut sudah dipakai oleh surat keputusan lain di wilayah ini."
 
@@ -199,6 +202,8 @@ def sign(
             raise TransitionRefused("Tanggal penandatanganan wajib diisi.")
         if signed_on > datetime.now(UTC).date():
             raise TransitionRefused("Tanggal penandatanganan tidak boleh di masa depan.")
+        checked_text(DECREE.number, number, "Nomor SK", TransitionRefused)
+        checked_date(DECREE.decree_date, signed_on, "Tanggal penandatanganan", TransitionRefused)
         stored = store_upload(scan, settings)  # UploadRefused (a ValueError) when the scan is not acceptable
         decree.number = number
         decree.decree_date = signed_on
@@ -213,6 +218,15 @@ def sign(
             apply_recorded(session, request, proposal, "ratify", note=f"SK No. {number}")
         _commit(session)
         return stored
+
+
+def check_letter(number: str, letter_date: date | None, signer_name: str, signer_title: str) -> None:
+    """The fields typed for a letter or SK the console writes itself: the columns' text and date rules."""
+    checked_text(DECREE.number, number, "Nomor", TransitionRefused)
+    checked_text(DECREE.signer_name, signer_name, "Penandatangan", TransitionRefused)
+    checked_text(DECREE.signer_title, signer_title, "Jabatan penandatangan", TransitionRefused)
+    if letter_date is not None:
+        checked_date(DECREE.decree_date, letter_date, "Tanggal", TransitionRefused)
 
 
 def signed_scan(session_factory: sessionmaker[Session], request: Request, decree_id: int) -> tuple[str, str]:
@@ -260,6 +274,7 @@ def forward(
         ]
         if missing:
             raise TransitionRefused(f"Surat pengantar wajib memiliki {', '.join(missing)}.")
+        check_letter(number, letter_date, signer_name, signer_title)
         letter = Decree(
             kind=DecreeKind.PROVINCE_FORWARDING,
             region_code=province,

@@ -1,4 +1,5 @@
-"""Form glue for sqladmin: labelled enum choices, NIK/KK validators, and pre-filling from the page link."""
+"""Form glue for sqladmin: labelled enum choices, text and date rules from the columns, NIK/KK validators,
+and pre-filling from the page link."""
 
 from __future__ import annotations
 
@@ -7,16 +8,20 @@ import math
 from collections.abc import Callable
 from typing import Any
 
-from sqladmin.fields import AjaxSelectField
+from sqladmin.fields import AjaxSelectField, TextAreaField
 from sqladmin.forms import ModelConverter, converts
+from sqlalchemy import Column
 from sqlalchemy.orm import ColumnProperty
 from wtforms import FloatField, Form, SelectField, StringField, ValidationError, validators
 from wtforms.fields.core import UnboundField
 
+from console.identifiers import identifier_values
 from console.request_context import current_request
 from models.base import LabelledEnum
+from models.dates import bounds_for
 from models.identity import check_nik, check_no_kk
 from models.member import Sex
+from models.text import rule_for
 
 
 def _enum_value(value: Any) -> str:
@@ -34,8 +39,60 @@ def enum_coercer(enum_class: type[LabelledEnum]) -> Callable[[Any], LabelledEnum
     return coerce
 
 
+def text_validator(column: Column) -> Callable[[Form, Any], None]:
+    """WTForms validator: the column's text rule (models/text.py), the same one the flush and the import apply.
+
+    Unlike WTForms' Length it puts no `maxlength` on the input: a browser would cut a pasted 17-digit NIK to
+    16 digits without a word, and the official would save another person's number.
+    """
+    rule = rule_for(column)
+    if rule is None:
+        raise ValueError(f"{column} is not a text column")
+
+    def validate(form: Form, field: Any) -> None:
+        if isinstance(field.data, str) and field.data:
+            problems = rule.problems(field.data)
+            if problems:
+                raise ValidationError(" ".join(problems))
+
+    return validate
+
+
+def date_bounds_validator(column: Column) -> Callable[[Form, Any], None]:
+    """WTForms validator: the column's plausible dates (models/dates.py), checked against today on each post."""
+    bounds = bounds_for(column)
+    if bounds is None:
+        raise ValueError(f"{column} has no date bounds")
+
+    def validate(form: Form, field: Any) -> None:
+        problem = bounds.problem(field.data) if field.data is not None else None
+        if problem is not None:
+            raise ValidationError(problem)
+
+    return validate
+
+
 class DtksModelConverter(ModelConverter):
-    """sqladmin's converter, but enum selects show the Indonesian label and keep the stored value."""
+    """sqladmin's converter, with enum selects showing the Indonesian label and keeping the stored value, and
+    every text and date field carrying its column's rule."""
+
+    @converts("String", "CHAR")
+    def conv_string(self, model: type, prop: ColumnProperty, kwargs: dict[str, Any]) -> UnboundField:
+        # Not sqladmin's: its Length validator renders `maxlength`, which cuts what is typed or pasted.
+        kwargs["validators"] = [*kwargs.get("validators", []), text_validator(prop.columns[0])]
+        return StringField(**kwargs)
+
+    @converts("Text", "LargeBinary", "Binary")
+    def conv_text(self, model: type, prop: ColumnProperty, kwargs: dict[str, Any]) -> UnboundField:
+        if rule_for(prop.columns[0]) is not None:
+            kwargs["validators"] = [*kwargs.get("validators", []), text_validator(prop.columns[0])]
+        return TextAreaField(**kwargs)
+
+    @converts("Date")
+    def conv_date(self, model: type, prop: ColumnProperty, kwargs: dict[str, Any]) -> UnboundField:
+        if bounds_for(prop.columns[0]) is not None:
+            kwargs["validators"] = [*kwargs.get("validators", []), date_bounds_validator(prop.columns[0])]
+        return super().conv_date(model, prop, kwargs)
 
     @converts("Enum")
     def conv_enum(self, model: type, prop: ColumnProperty, kwargs: dict[str, Any]) -> UnboundField:
@@ -133,11 +190,8 @@ class PickerField(AjaxSelectField):
             if not self.allow_blank:
                 raise ValidationError("Pilih salah satu; kolom ini wajib diisi.")
             return
-        pk_type = getattr(getattr(self.loader.pk, "type", None), "python_type", str)
-        try:
-            pk_type(self.data)
-        except (TypeError, ValueError) as error:
-            raise ValidationError("Pilihan tidak valid.") from error
+        if identifier_values(self.loader.model, str(self.data)) is None:
+            raise ValidationError("Pilihan tidak valid.")
 
 
 def localise_pickers(form_class: type[Form]) -> type[Form]:

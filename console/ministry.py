@@ -24,6 +24,7 @@ from starlette.requests import Request
 
 from console.authorization import may
 from console.database import begin_write
+from console.decrees import check_letter
 from console.workflow import CHANGED_UNDER_YOU, apply_recorded
 from models import (
     Decree,
@@ -241,6 +242,7 @@ def determine(
     number, signer_name = number.strip(), signer_name.strip()
     if not number or decree_date is None or not signer_name:
         raise TransitionRefused("Nomor, tanggal dan penandatangan SK Penetapan wajib diisi.")
+    check_letter(number, decree_date, signer_name, signer_title.strip())
     outcome = DeterminationOutcome()
     with session_factory() as session:
         begin_write(session)

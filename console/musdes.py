@@ -22,6 +22,7 @@ from console.uploads import StoredFile
 from console.workflow import CHANGED_UNDER_YOU, apply_recorded, load_proposal
 from models import Meeting, MeetingDecision, Proposal, ProposalStatus
 from models.meeting import Decision
+from models.text import checked_text
 from models.workflow import BY_ACTION, TransitionRefused
 from policies.scope import Scope
 
@@ -128,7 +129,8 @@ def record_decisions(
                 item.decision = Decision(value) if value else None
             except ValueError as error:
                 raise TransitionRefused(f"Keputusan untuk usulan #{item.proposal_id} tidak dikenal.") from error
-            item.note = note.strip()
+            label = f"Catatan usulan #{item.proposal_id}"
+            item.note = checked_text(MeetingDecision.__table__.c.note, note.strip(), label, TransitionRefused)
         _commit(session)
 
 
@@ -140,9 +142,10 @@ def attach_ba(
     number = ba_number.strip()
     if not number:
         raise TransitionRefused("Nomor Berita Acara wajib diisi.")
+    checked_text(Meeting.__table__.c.ba_number, number, "Nomor Berita Acara", TransitionRefused)
     with session_factory() as session:
         meeting = _open_meeting(session, request, meeting_id)
-        meeting.ba_number = number[:80]
+        meeting.ba_number = number
         meeting.ba_file_path = stored.path
         meeting.ba_file_sha256 = stored.sha256
         _commit(session)

@@ -6,6 +6,10 @@ Referer of every link on the results page. Here the search box POSTs the term (w
 browser is sent to `list?search=<key>`. The list resolves the key back to the term; the search box shows
 the term from the session. A key that is unknown to this session (another user's link, an ended
 session) searches nothing and lists the rows unfiltered.
+
+Every substring search in the console goes through `contains`: `%`, `_` and the escape character in a term
+match themselves (unescaped, `%` alone matched every row in the user's scope). A term longer than
+MAX_TERM_LENGTH is refused with a message, never cut.
 """
 
 from __future__ import annotations
@@ -15,6 +19,9 @@ from typing import Any, ClassVar
 from urllib.parse import urlencode
 
 from sqladmin import expose
+from sqladmin.ajax import QueryAjaxModelLoader
+from sqladmin.flash import Flash
+from sqlalchemy import ColumnElement, String, cast, or_, select
 from starlette.datastructures import URL
 from starlette.exceptions import HTTPException
 from starlette.requests import HTTPConnection, Request
@@ -27,6 +34,36 @@ MAX_TERM_LENGTH = 100
 KEPT_SEARCHES = 20
 # List parameters that never survive a new search (the page number refers to the old result).
 _DROPPED = {QUERY_PARAMETER, "page", "error"}
+LIKE_ESCAPE = "/"  # not a backslash: PostgreSQL and SQLite read "/" the same way in any string setting
+
+
+def escape_like(term: str) -> str:
+    """`term` as a LIKE pattern that matches itself: the escape character, `%` and `_` escaped."""
+    for special in (LIKE_ESCAPE, "%", "_"):
+        term = term.replace(special, LIKE_ESCAPE + special)
+    return term
+
+
+def contains(column: Any, term: str) -> ColumnElement[bool]:
+    """`column` contains `term` literally, ignoring case (one ILIKE parameter, so trigram indexes still serve it)."""
+    return column.ilike(f"%{escape_like(term)}%", escape=LIKE_ESCAPE)
+
+
+class LiteralLookup(QueryAjaxModelLoader):
+    """sqladmin's ajax picker lookup, but the typed term matches literally (its own ILIKE takes `%` and `_`)."""
+
+    @classmethod
+    def replacing(cls, loader: QueryAjaxModelLoader) -> LiteralLookup:
+        options = {"fields": loader.fields, "where": loader.where, "order_by": loader.order_by, "limit": loader.limit}
+        return cls(loader.name, loader.model, loader.model_admin, **options)
+
+    async def get_list(self, request: Request, term: str) -> list[Any]:
+        stmt = select(self.model).where(or_(*(contains(cast(field, String), term) for field in self._cached_fields)))
+        if self.where is not None:
+            stmt = stmt.where(*await self._prepare_where_clauses(request, term))
+        if self._cached_fields_order_by:
+            stmt = stmt.order_by(*self._cached_fields_order_by)
+        return await self.model_admin._run_query(stmt.limit(self.limit))
 
 
 def remember_search(connection: HTTPConnection, identity: str, term: str) -> str:
@@ -73,10 +110,13 @@ class SearchByPost:
         if not self.column_searchable_list or not await self.check_can_list(request):  # type: ignore[attr-defined]
             raise HTTPException(status_code=404)
         form = await request.form()
-        term = " ".join(str(form.get(FORM_FIELD) or "").split())[:MAX_TERM_LENGTH]
+        term = " ".join(str(form.get(FORM_FIELD) or "").split())
         # Filters and sorting of the list the search was made on come along in the form's action URL.
         params = [(name, value) for name, value in request.query_params.multi_items() if name not in _DROPPED]
-        if term:
+        if len(term) > MAX_TERM_LENGTH:
+            # Refused, not cut: a cut term would search for something the official did not type.
+            Flash.error(request, f"Kata pencarian paling banyak {MAX_TERM_LENGTH} karakter; terisi {len(term)}.")
+        elif term:
             params.append((QUERY_PARAMETER, remember_search(request, self.identity, term)))
         url = URL(str(request.url_for("admin:list", identity=self.identity))).replace(query=urlencode(params))
         return RedirectResponse(url, status_code=303)

@@ -19,7 +19,8 @@ from starlette.requests import Request
 from console.audit import record
 from console.authorization import current_user, may
 from console.database import begin_write
-from models import AuditAction, Household, MeetingDecision, Proposal, ProposalStatus
+from models import AuditAction, Household, MeetingDecision, Proposal, ProposalHistory, ProposalStatus
+from models.text import checked_text
 from models.workflow import BY_ACTION, Transition, TransitionInput, TransitionRefused, apply_transition
 from policies.scope import Scope
 
@@ -82,6 +83,8 @@ def apply_recorded(session: Session, request: Request, proposal: Proposal, actio
     transition = BY_ACTION.get(action)
     if user is None or transition is None:
         raise HTTPException(status_code=404)
+    # The note becomes the history row's note (and a return's reason): that column's text rule, never cut.
+    checked_text(ProposalHistory.__table__.c.note, note.strip(), "Catatan", TransitionRefused)
     source, version = proposal.status, proposal.version
     apply_transition(
         proposal, action, role=user.role, actor_id=user.id, actor_name=user.full_name, given=TransitionInput(note)

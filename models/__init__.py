@@ -26,6 +26,7 @@ from models.proposal import Proposal, ProposalHistory, ProposalKind, ProposalSta
 from models.region import Region, within_region
 from models.scope_sync import copy_region_codes
 from models.session import LoginAttempt, UserSession
+from models.text_guard import refuse_unstorable_text
 from models.user import Role, User
 from models.visit import Visit, VisitResult
 
@@ -79,4 +80,5 @@ __all__ = [
     "decree_proposal",
     "within_region",
     "copy_region_codes",
+    "refuse_unstorable_text",
 ]

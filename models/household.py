@@ -10,6 +10,7 @@ from sqlalchemy import CheckConstraint, ForeignKey, Index, SmallInteger, String,
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from models.base import Base, LabelledEnum, TimestampMixin, digits_check, enum_column, region_code_column
+from models.text import checked_text
 
 if TYPE_CHECKING:
     from models.determination import PmtResult
@@ -97,8 +98,8 @@ def requested_household_changes(changes: Mapping[str, Any]) -> dict[str, str]:
     if unknown:
         raise ValueError(f"Perubahan tidak dapat diminta untuk: {', '.join(unknown)} (hanya alamat, RT dan RW).")
     cleaned = {name: str(value).strip() for name, value in changes.items() if str(value or "").strip()}
-    if len(cleaned.get("address", "")) > 200:
-        raise ValueError("Alamat paling panjang 200 karakter.")
+    if "address" in cleaned:
+        checked_text(Household.__table__.c.address, cleaned["address"], "Alamat")
     for name in ("rt", "rw"):
         if name in cleaned and not _RT_RW.match(cleaned[name]):
             raise ValueError(f"{UPDATABLE_FIELDS[name]} berupa angka, paling banyak 3 digit.")

@@ -10,12 +10,16 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
+from models.dates import date_problem
+from models.household import Household
 from models.identity import check_nik, check_no_kk
-from models.member import FamilyRelation, Sex
-from models.proposal import ProposalKind, RemovalReason
+from models.member import FamilyRelation, Member, Sex
+from models.proposal import Proposal, ProposalKind, RemovalReason
 from models.region_codes import RegionLevel, is_region_code, level_of
+from models.text import control_problem, text_problems
 from policies.scope import Scope
 from reports.bnba import (
     BNBA_COLUMNS,
@@ -31,7 +35,15 @@ from reports.xlsx_upload import SheetRefused, UploadLimits, open_workbook, sheet
 HEADER_SEARCH_ROWS = 20
 WHOLE_ROW = ""  # the column of an error about the row as a whole
 HOUSEHOLD_KEYS = ("region_code", "address", "rt", "rw", "proposal_kind")
-TEXT_LIMITS = {"name": 120, "address": 200, "birth_place": 80, "mother_name": 120, "occupation": 80, "reason": 1000}
+# The column each stored text cell lands in: its text rule (models/text.py) applies here as on the forms.
+STORED_TEXT = {
+    "name": Member.__table__.c.name,
+    "address": Household.__table__.c.address,
+    "birth_place": Member.__table__.c.birth_place,
+    "mother_name": Member.__table__.c.mother_name,
+    "occupation": Member.__table__.c.occupation,
+    "reason": Proposal.__table__.c.reason,
+}
 
 
 @dataclass(frozen=True)
@@ -159,14 +171,28 @@ def _check_row(parsed: ParsedSheet, row: SheetRow, scope: Scope) -> None:
             add(row.number, key, f"{COLUMN_BY_KEY[key].header} harus angka, paling banyak 3 digit.")
         elif text:
             row.values[key] = text.zfill(3)
-    for key, limit in TEXT_LIMITS.items():
-        if len(row.get(key) or "") > limit:
-            add(row.number, key, f"{COLUMN_BY_KEY[key].header} terlalu panjang (paling banyak {limit} karakter).")
+    _check_text(parsed, row)
+    problem = date_problem(Member.__table__.c.birth_date, birth_date) if isinstance(birth_date, date) else None
+    if problem:
+        add(row.number, "birth_date", f"{COLUMN_BY_KEY['birth_date'].header}: {problem}")
     if "proposal_kind" in row.values and row.get("proposal_kind") is None:
         row.values["proposal_kind"] = ProposalKind.NEW  # DESIGN: an import proposes new households by default
     if row.get("proposal_kind") == ProposalKind.REMOVE and removal_reason(row) is None:
         accepted = REMOVAL_REASONS.values_text()
         add(row.number, "reason", f"Usulan dikeluarkan wajib mengisi ALASAN dengan salah satu: {accepted}.")
+
+
+def _check_text(parsed: ParsedSheet, row: SheetRow) -> None:
+    """Stored text by its column's rule; any other text cell (names of regions, remarks) free of control characters."""
+    for key, value in row.values.items():
+        if not isinstance(value, str) or not value:
+            continue
+        if key in STORED_TEXT:
+            problems = text_problems(STORED_TEXT[key], value)
+        else:
+            problems = [problem] if (problem := control_problem(value, multiline=True)) else []
+        for problem in problems:
+            parsed.add(row.number, key, f"{COLUMN_BY_KEY[key].header}: {problem}")
 
 
 def _female(sex: Any) -> bool | None:

@@ -19,7 +19,8 @@ from console.authorization import current_user, may
 from console.errors import RefusedChange, database_error_message
 from console.forms import DtksModelConverter, localise_pickers, prefill_from_query
 from console.i18n import LocalisedForm
-from console.search import SearchByPost
+from console.identifiers import identifier_values
+from console.search import LiteralLookup, SearchByPost, contains
 from console.views.exports import list_page_downloads
 from console.views.list_export import StreamedXlsxExport
 from models import Household
@@ -68,8 +69,9 @@ class DtksModelView(AuditedLookups, SearchByPost, StreamedXlsxExport, ModelView)
         super().__init__()
         if self.scope_column is None:
             self.scope_column = getattr(self.model, "region_code", None)
-        for loader in self._form_ajax_refs.values():
+        for name, loader in self._form_ajax_refs.items():
             loader.where = _scoped_lookup(loader.model, loader.where)
+            self._form_ajax_refs[name] = LiteralLookup.replacing(loader)
 
     # --- region scope on every path: list and count, details, edit, delete, ajax lookups ---
 
@@ -90,6 +92,12 @@ class DtksModelView(AuditedLookups, SearchByPost, StreamedXlsxExport, ModelView)
 
     def form_edit_query(self, request: Request) -> Select:
         return self._scoped(super().form_edit_query(request), request)
+
+    def _stmt_by_identifier(self, identifier: str) -> Select:
+        # Every details, edit and delete lookup comes here: "abc", "1.5", "%00" or 30 digits name no row (404).
+        if identifier_values(self.model, identifier) is None:
+            raise HTTPException(status_code=404)
+        return super()._stmt_by_identifier(identifier)
 
     def _row_in_scope(self, request: Request, model: Any) -> None:
         """Out of scope, or not found through the scoped query: 404 (never 403, no existence oracle)."""
@@ -130,7 +138,7 @@ class DtksModelView(AuditedLookups, SearchByPost, StreamedXlsxExport, ModelView)
             if len(term) == IDENTITY_LENGTH:
                 return [column == term for column in self.search_identity_columns]
             return [digit_prefix_range(column, term) for column in self.search_identity_columns]
-        return [column.ilike(f"%{term}%") for column in self.search_name_columns]
+        return [contains(column, term) for column in self.search_name_columns]
 
     def search_query(self, stmt: Select, term: str) -> Select:
         conditions = self.search_conditions(term.strip())

@@ -9,7 +9,15 @@ from sqlalchemy.orm import selectinload
 from starlette.requests import Request
 from wtforms import DateField, Form, SelectField, StringField, TextAreaField, validators
 
-from console.forms import enum_coercer, nik_validator, no_kk_validator, strip_filter
+from console.forms import (
+    date_bounds_validator,
+    enum_coercer,
+    nik_validator,
+    no_kk_validator,
+    strip_filter,
+    text_validator,
+)
+from console.search import contains
 from console.views.base import DtksModelView, flash_warnings
 from console.views.filters import ChoiceFilter, RegionFilter
 from models import (
@@ -35,6 +43,7 @@ HOUSEHOLD_LOOKUP = {"fields": ("no_kk",), "order_by": "no_kk", "limit": 20}
 # dtks.js checks these fields as they are typed (console/views/identity_check.py): warnings before saving.
 LIVE_NIK_CHECK = {"data-identity-check": "nik"}
 LIVE_NO_KK_CHECK = {"data-identity-check": "no_kk"}
+MEMBER = Member.__table__.c  # the head's fields on the household form follow the member columns' rules
 
 MEMBER_LABELS = {
     "household": "Keluarga (No. KK)",
@@ -61,12 +70,12 @@ def _head_fields() -> dict[str, Any]:
         "head_nik": StringField(
             "NIK kepala keluarga",
             render_kw={**INPUT, **LIVE_NIK_CHECK},
-            validators=[nik_validator("head_sex", "head_birth_date")],
+            validators=[nik_validator("head_sex", "head_birth_date"), text_validator(MEMBER.nik)],
             filters=[strip_filter],
             description="16 digit; tanggal lahir perempuan ditambah 40.",
         ),
         "head_name": StringField(
-            "Nama kepala keluarga", render_kw=INPUT, validators=[REQUIRED, validators.Length(max=120)]
+            "Nama kepala keluarga", render_kw=INPUT, validators=[REQUIRED, text_validator(MEMBER.name)]
         ),
         "head_sex": SelectField(
             "Jenis kelamin kepala keluarga",
@@ -76,15 +85,15 @@ def _head_fields() -> dict[str, Any]:
             validators=[REQUIRED],
         ),
         "head_birth_place": StringField(
-            "Tempat lahir kepala keluarga", render_kw=INPUT, validators=[validators.Length(max=80)]
+            "Tempat lahir kepala keluarga", render_kw=INPUT, validators=[text_validator(MEMBER.birth_place)]
         ),
         "head_birth_date": DateField(
             "Tanggal lahir kepala keluarga",
-            validators=[REQUIRED],
+            validators=[REQUIRED, date_bounds_validator(MEMBER.birth_date)],
             render_kw={"class": "form-control", "data-role": "datepicker"},
         ),
         "head_mother_name": StringField(
-            "Nama ibu kandung kepala keluarga", render_kw=INPUT, validators=[validators.Length(max=120)]
+            "Nama ibu kandung kepala keluarga", render_kw=INPUT, validators=[text_validator(MEMBER.mother_name)]
         ),
         "head_marital_status": SelectField(
             "Status kawin kepala keluarga",
@@ -93,7 +102,7 @@ def _head_fields() -> dict[str, Any]:
             coerce=enum_coercer(MaritalStatus),
         ),
         "head_occupation": StringField(
-            "Pekerjaan kepala keluarga", render_kw=INPUT, validators=[validators.Length(max=80)]
+            "Pekerjaan kepala keluarga", render_kw=INPUT, validators=[text_validator(MEMBER.occupation)]
         ),
         "head_education": SelectField(
             "Pendidikan kepala keluarga", render_kw=INPUT, choices=Education.choices(), coerce=enum_coercer(Education)
@@ -190,7 +199,7 @@ class HouseholdView(DtksModelView, model=Household):
             conditions.append(Household.id.in_(select(Member.household_id).where(Member.nik == term)))
         elif not term.isdigit():
             heads = select(Member.household_id).where(
-                Member.family_relation == FamilyRelation.HEAD, Member.name.ilike(f"%{term}%")
+                Member.family_relation == FamilyRelation.HEAD, contains(Member.name, term)
             )
             conditions.append(Household.id.in_(heads))
         return conditions
@@ -200,7 +209,8 @@ class HouseholdView(DtksModelView, model=Household):
             return await super().scaffold_form(rules)
         base = await super().scaffold_form(None)
         # "notes" is declared again after the head's fields so the form reads top to bottom.
-        fields = {**_head_fields(), "notes": TextAreaField("Catatan", render_kw=INPUT)}
+        notes = TextAreaField("Catatan", render_kw=INPUT, validators=[text_validator(Household.__table__.c.notes)])
+        fields = {**_head_fields(), "notes": notes}
         form = type("HouseholdCreateForm", (base,), fields)
         self._validate_form_class(rules, form)
         return form

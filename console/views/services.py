@@ -10,7 +10,6 @@ from sqladmin.flash import Flash
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
-from wtforms import validators
 
 from console import certificates, complaints
 from console.authorization import may
@@ -270,7 +269,7 @@ class ComplaintView(DtksModelView, model=Complaint):
         **{name: {"label": label} for name, label in COMPLAINT_LABELS.items()},
         "complainant_name": {"label": "Nama pengadu", "validators": [REQUIRED]},
         "nik": {"label": "NIK (opsional)", "validators": [optional_nik_validator], "filters": [strip_filter]},
-        "description": {"label": "Uraian pengaduan", "validators": [REQUIRED, validators.Length(max=5000)]},
+        "description": {"label": "Uraian pengaduan", "validators": [REQUIRED]},
     }
 
     details_template = "complaint_details.html"

@@ -123,9 +123,7 @@ def test_uvicorns_access_log_keeps_its_five_arguments_and_masks_the_path() -> No
     listener = LogLines()
     access.addHandler(listener)
     try:
-        access.warning(
-            '%s - "%s %s HTTP/%s" %d', "127.0.0.1:5000", "GET", f"/admin/member/details/{NIK}", "1.1", 200
-        )
+        access.warning('%s - "%s %s HTTP/%s" %d', "127.0.0.1:5000", "GET", f"/admin/member/details/{NIK}", "1.1", 200)
     finally:
         access.removeHandler(listener)
 

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from datetime import date
 
 import pytest
-from sqlalchemy import delete, select, text
+from sqlalchemy import delete, select, text, update
 from sqlalchemy.exc import DataError, IntegrityError
 from sqlalchemy.orm import Session
 
@@ -261,14 +261,17 @@ def test_database_refuses_a_row_that_breaks_a_constraint(
 def test_database_refuses_a_member_nik_of_17_digits(db_session: Session, count_rows: Callable[[str], int]) -> None:
     household = make_household(db_session)
     db_session.commit()
+    head_nik = household.head.nik
 
-    # PostgreSQL stops it at VARCHAR(16) (DataError); SQLite ignores lengths, the CHECK does (IntegrityError).
+    # A Core UPDATE, past the ORM's text guard (models/text_guard.py, tested in tests/models/test_text.py), so the
+    # database itself answers: PostgreSQL at VARCHAR(16) (DataError); SQLite ignores lengths, the CHECK does.
     with pytest.raises((DataError, IntegrityError)):
-        make_member(db_session, household, nik="52720101010100011")
+        db_session.execute(update(Member).where(Member.id == household.head.id).values(nik="52720101010100011"))
         db_session.commit()
 
     db_session.rollback()
     assert count_rows("member") == 1
+    assert db_session.scalar(select(Member.nik)) == head_nik
 
 
 def test_the_good_rows_of_those_cases_are_accepted(db_session: Session, count_rows: Callable[[str], int]) -> None:

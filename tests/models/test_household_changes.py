@@ -19,9 +19,10 @@ def test_requested_changes_are_trimmed_ordered_and_empty_ones_dropped() -> None:
         ({"no_kk": "5272010101010001"}, "Perubahan tidak dapat diminta untuk: no_kk"),
         ({"rt": "RT 4"}, "RT berupa angka"),
         ({"rw": "1234"}, "RW berupa angka"),
-        ({"address": "x" * 201}, "Alamat paling panjang 200 karakter"),
+        ({"address": "x" * 201}, "Alamat: Paling banyak 200 karakter; terisi 201."),
+        ({"address": "Jl. Sumbawa \u202e7 .oN"}, "Alamat: Berisi karakter pengatur arah teks"),
     ],
-    ids=["unknown-field", "rt-words", "rw-too-long", "address-too-long"],
+    ids=["unknown-field", "rt-words", "rw-too-long", "address-too-long", "address-with-a-right-to-left-override"],
 )
 def test_requested_changes_outside_the_rule_are_refused(changes: dict[str, str], message: str) -> None:
     with pytest.raises(ValueError, match=message):
