@@ -10,6 +10,8 @@ from models.complaint import Complaint, ComplaintCategory, ComplaintChannel, Com
 from models.deadline import StepTarget
 from models.decree import Decree, DecreeKind, decree_proposal
 from models.determination import HouseholdPeriod, PmtResult
+from models.finality_bulk import refuse_fixed_bulk_writes
+from models.finality_guard import refuse_fixed_writes
 from models.household import DtksStatus, Household
 from models.meeting import (
     Decision,
@@ -79,4 +81,6 @@ __all__ = [
     "decree_proposal",
     "within_region",
     "copy_region_codes",
+    "refuse_fixed_bulk_writes",
+    "refuse_fixed_writes",
 ]
