@@ -23,12 +23,13 @@ from console.settings import Settings
 from console.uploads import StoredFile, store_upload
 from console.workflow import CHANGED_UNDER_YOU, apply_recorded
 from models import Decree, DecreeKind, Proposal, ProposalStatus, User
+from models.finality import DECREE_SIGNED
 from models.region import within_region
 from models.region_codes import is_within
 from models.workflow import BY_ACTION, TransitionRefused
 from policies.scope import Scope
 
-SIGNED_IS_FINAL = "SK yang sudah ditandatangani beserta lampiran dan berkasnya tidak dapat diubah."
+SIGNED_IS_FINAL = DECREE_SIGNED  # the finality rule's own message (models/finality.py)
 NUMBER_TAKEN = "Nomor tersebut sudah dipakai oleh surat keputusan lain di wilayah ini."
 
 

@@ -89,6 +89,27 @@ HOUSEHOLD_WITH_FIXED_ROWS = (
     "Keluarga ini memiliki kunjungan verval atau hasil penetapan yang sudah final, sehingga tidak dapat dihapus."
 )
 
+# What a refusal of the database triggers (alembic 3f1e2d4c5b6a) means, by the marker its message carries.
+DATABASE_REFUSALS = {
+    "[finality:proposal-delete]": (
+        "Hanya usulan draf yang belum pernah diputuskan musyawarah dan tidak tercantum dalam SK yang dapat dihapus."
+    ),
+    "[finality:proposal]": (
+        "Usulan ini sudah diputuskan; datanya hanya berubah melalui tindakan alur usulan. Perbaikan data melalui "
+        "usulan perbaikan baru."
+    ),
+    "[finality:visit]": (
+        "Kunjungan verval ini sudah final (dikonfirmasi TKSK, atau usulannya sudah melewati tahap verval); "
+        "datanya tidak dapat diubah, dihapus atau ditambah."
+    ),
+    "[finality:decree]": DECREE_SIGNED,
+    "[finality:meeting]": MEETING_FINAL,
+    "[finality:period]": (
+        "Periode ini sudah ditetapkan dengan SK Penetapan; hasil PMT dan status DTKS periode itu tidak dapat "
+        "diubah lagi."
+    ),
+}
+
 # --- proposals ------------------------------------------------------------------------------------
 
 OPEN = frozenset({S.DRAFT, S.IN_MUSDES, S.RETURNED})

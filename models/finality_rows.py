@@ -24,6 +24,10 @@ from models.proposal import Proposal, ProposalStatus
 from models.visit import Visit, VisitResult
 
 Reader = Callable[[Any, str], Any]
+# Every model the rule says something about (households: only their delete, which would cascade fixed rows).
+GOVERNED_MODELS = frozenset(
+    {Proposal, Visit, Decree, Meeting, MeetingParticipant, MeetingDecision, PmtResult, HouseholdPeriod, Household}
+)
 
 
 def loaded(obj: Any, key: str) -> Any:
