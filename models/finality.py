@@ -188,7 +188,7 @@ def offers_correction(status: ProposalStatus) -> bool:
 
 def visit_refusal(*, confirmed: bool, proposal_status: ProposalStatus | None) -> str | None:
     """Why a visit may not change or be deleted: confirmed by the TKSK, or its proposal is past `visited`."""
-    if confirmed:
+    if confirmed and proposal_status not in IN_DECREE_ON:  # in a decree: say so, and where corrections go
         return VISIT_CONFIRMED
     return visit_parent_refusal(proposal_status)
 

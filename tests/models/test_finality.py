@@ -99,7 +99,8 @@ def test_only_a_draft_never_decided_and_in_no_decree_is_deleted(status: Proposal
 def test_a_visit_is_fixed_once_confirmed_or_once_its_proposal_moved_past_visited(status: ProposalStatus | None) -> None:
     open_for_visits = status is None or status in {S.DRAFT, S.IN_MUSDES, S.AGREED, S.VISITED, S.RETURNED}
     assert (finality.visit_refusal(confirmed=False, proposal_status=status) is None) == open_for_visits
-    assert finality.visit_refusal(confirmed=True, proposal_status=status) == finality.VISIT_CONFIRMED
+    confirmed = finality.VISIT_IN_DECREE if status in IN_DECREE_ON else finality.VISIT_CONFIRMED
+    assert finality.visit_refusal(confirmed=True, proposal_status=status) == confirmed
     assert (finality.visit_parent_refusal(status) is None) == open_for_visits
     if status in IN_DECREE_ON:
         assert "usulan perbaikan baru" in (finality.visit_parent_refusal(status) or "")
