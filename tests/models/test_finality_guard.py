@@ -27,7 +27,7 @@ from models import (
     VisitResult,
 )
 from models.finality import PROPOSAL_DECIDED, PROPOSAL_IN_DECREE, RecordFixed
-from models.workflow import apply_transition
+from models.workflow import TransitionRefused, apply_transition
 from tests.factories import make_household
 from tests.finality_world import dump, place
 
@@ -172,6 +172,26 @@ def test_the_tksk_confirmation_still_writes_the_visit_it_fixes(db_session: Sessi
     visit.notes = "sesudah dikonfirmasi"
     with pytest.raises(RecordFixed, match="dikonfirmasi TKSK"):
         db_session.flush()
+
+
+def test_a_re_verval_needs_a_new_visit_because_the_confirmed_one_is_final(db_session: Session) -> None:
+    placed = place(db_session, S.VISITED)  # back for re-verval: its only visit was confirmed the first time
+    old = db_session.get(Visit, placed.visit_id)
+    old.result, old.confirmed_at = VisitResult.ELIGIBLE, datetime(2026, 8, 12, tzinfo=UTC)
+    db_session.commit()
+    proposal = db_session.get(Proposal, placed.proposal_id)
+    with pytest.raises(TransitionRefused, match="catat kunjungan verval baru"):
+        apply_transition(proposal, "confirm_eligible", role=Role.TKSK, actor_id=None, actor_name="TKSK")
+
+    new = Visit(household_id=placed.household_id, proposal=proposal, enumerator_name="x", visited_on=date(2026, 9, 1))
+    db_session.add(new)
+    db_session.commit()
+    apply_transition(proposal, "confirm_eligible", role=Role.TKSK, actor_id=None, actor_name="TKSK")
+    db_session.commit()
+    db_session.expire_all()
+    assert db_session.get(Visit, new.id).result == VisitResult.ELIGIBLE
+    kept = db_session.get(Visit, old.id)
+    assert kept.result == VisitResult.ELIGIBLE and kept.confirmed_at is not None and kept.confirmed_by_id is None
 
 
 def test_a_signed_decree_keeps_its_annex_and_a_finalised_meeting_its_participants(db_session: Session) -> None:
