@@ -23,6 +23,7 @@ from console.settings import Settings
 from console.uploads import StoredFile, store_upload
 from console.workflow import CHANGED_UNDER_YOU, apply_recorded
 from models import Decree, DecreeKind, Proposal, ProposalStatus, User
+from models.decree_annex import snapshot_annex
 from models.finality import DECREE_SIGNED
 from models.region import within_region
 from models.region_codes import is_within
@@ -212,6 +213,7 @@ def sign(
             raise TransitionRefused(NUMBER_TAKEN) from error
         for proposal in decree.proposals:
             apply_recorded(session, request, proposal, "ratify", note=f"SK No. {number}")
+        snapshot_annex(session, decree)  # the annex as signed: a later edit of a member no longer changes it
         _commit(session)
         return stored
 
@@ -278,5 +280,6 @@ def forward(
             raise TransitionRefused(NUMBER_TAKEN) from error
         for proposal in decree.proposals:
             apply_recorded(session, request, proposal, "forward", note=f"Surat pengantar No. {number}")
+        snapshot_annex(session, letter)
         _commit(session)
         return letter.id

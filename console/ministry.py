@@ -38,6 +38,7 @@ from models import (
     ProposalKind,
     ProposalStatus,
 )
+from models.decree_annex import snapshot_annex
 from models.finality import PERIOD_DETERMINED
 from models.finality_rows import Facts
 from models.household import apply_requested_changes
@@ -298,6 +299,7 @@ def determine(
                     continue
                 outcome.determined.append(proposal.id)
                 _standing(session, household, period, decree)
+            snapshot_annex(session, decree)  # as determined: the requested changes are applied by now
             session.commit()
         except StaleDataError as error:
             session.rollback()

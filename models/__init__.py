@@ -9,6 +9,7 @@ from models.certificate import Certificate, CertificateApproval, CertificateResu
 from models.complaint import Complaint, ComplaintCategory, ComplaintChannel, ComplaintStatus
 from models.deadline import StepTarget
 from models.decree import Decree, DecreeKind, decree_proposal
+from models.decree_annex import DecreeAnnexRow
 from models.determination import HouseholdPeriod, PmtResult
 from models.finality_bulk import refuse_fixed_bulk_writes
 from models.finality_guard import refuse_fixed_writes
@@ -45,6 +46,7 @@ __all__ = [
     "ComplaintStatus",
     "Decision",
     "Decree",
+    "DecreeAnnexRow",
     "DecreeKind",
     "Disability",
     "DtksStatus",

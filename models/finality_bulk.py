@@ -16,6 +16,7 @@ from sqlalchemy.orm import ORMExecuteState, Session
 
 from models import finality
 from models.decree import Decree, DecreeKind, decree_proposal
+from models.decree_annex import DecreeAnnexRow
 from models.determination import HouseholdPeriod, PmtResult
 from models.finality import RecordFixed
 from models.finality_guard import fresh_rows
@@ -30,6 +31,7 @@ _MESSAGES = {
     Visit.__table__: finality.VISIT_CONFIRMED,
     Decree.__table__: finality.DECREE_SIGNED,
     decree_proposal: finality.DECREE_SIGNED,
+    DecreeAnnexRow.__table__: finality.DECREE_SIGNED,
     Meeting.__table__: finality.MEETING_FINAL,
     MeetingParticipant.__table__: finality.PARTICIPANTS_FINAL,
     MeetingDecision.__table__: finality.MEETING_FINAL,
@@ -67,6 +69,7 @@ def fixed_condition(session: Session, table: Table) -> ColumnElement[bool] | Non
         ),
         Decree.__table__: lambda: columns.signed_at.is_not(None),
         decree_proposal: lambda: columns.decree_id.in_(signed),
+        DecreeAnnexRow.__table__: lambda: columns.decree_id.in_(signed),
         Meeting.__table__: lambda: columns.finalised_at.is_not(None),
         MeetingParticipant.__table__: lambda: columns.meeting_id.in_(final_meetings),
         MeetingDecision.__table__: lambda: columns.meeting_id.in_(final_meetings),
@@ -90,7 +93,7 @@ def _inserted_refusal(session: Session, table: Table, row: dict[str, Any]) -> st
         row.get("meeting_id")
     ):
         return _refusal(table)
-    if table is decree_proposal and row.get("decree_id") is not None:
+    if table in (decree_proposal, DecreeAnnexRow.__table__) and row.get("decree_id") is not None:
         decree = session.get(Decree, row["decree_id"])
         fresh = decree is not None and decree.id in _fresh_ids(session, Decree)
         return _refusal(table) if decree is not None and decree.is_signed and not fresh else None

@@ -21,6 +21,7 @@ from sqlalchemy.orm.unitofwork import UOWTransaction
 import models.scope_sync  # noqa: F401 - its listener first: this guard sees the region codes that follow an owner
 from models import finality
 from models.decree import Decree
+from models.decree_annex import DecreeAnnexRow
 from models.determination import HouseholdPeriod, PmtResult
 from models.finality import RecordFixed
 from models.finality_rows import (
@@ -39,7 +40,9 @@ from models.visit import Visit
 
 FRESH = "dtks_finality_fresh"
 _BECOMING_FRESH = "dtks_finality_becoming_fresh"
-GOVERNED = (Proposal, Visit, Decree, Meeting, MeetingParticipant, MeetingDecision, PmtResult, HouseholdPeriod)
+GOVERNED = (
+    Proposal, Visit, Decree, DecreeAnnexRow, Meeting, MeetingParticipant, MeetingDecision, PmtResult, HouseholdPeriod
+)  # fmt: skip
 CHILDREN = {MeetingParticipant: "meeting", MeetingDecision: "meeting", Visit: "proposal"}
 
 

@@ -17,6 +17,7 @@ from sqlalchemy.orm import InstanceState, Session
 
 from models import finality
 from models.decree import Decree, DecreeKind, decree_proposal
+from models.decree_annex import DecreeAnnexRow
 from models.determination import HouseholdPeriod, PmtResult
 from models.household import Household
 from models.meeting import Meeting, MeetingDecision, MeetingParticipant
@@ -26,7 +27,8 @@ from models.visit import Visit, VisitResult
 Reader = Callable[[Any, str], Any]
 # Every model the rule says something about (households: only their delete, which would cascade fixed rows).
 GOVERNED_MODELS = frozenset(
-    {Proposal, Visit, Decree, Meeting, MeetingParticipant, MeetingDecision, PmtResult, HouseholdPeriod, Household}
+    {Proposal, Visit, Decree, DecreeAnnexRow, Meeting, MeetingParticipant, MeetingDecision, PmtResult}
+    | {HouseholdPeriod, Household}
 )
 
 
@@ -64,6 +66,13 @@ class Facts:
         if meeting is None or self._is_fresh(meeting) or inspect(meeting).pending:
             return False
         return self.read(meeting, "finalised_at") is not None
+
+    def decree_signed(self, decree_id: int | None, *, fresh_counts: bool = False) -> bool:
+        """Whether the decree is stored signed (by an earlier transaction, unless `fresh_counts`)."""
+        decree = self._parent(Decree, decree_id)
+        if decree is None or inspect(decree).pending or (self._is_fresh(decree) and not fresh_counts):
+            return False
+        return self.read(decree, "signed_at") is not None
 
     def period_determined(self, period: str | None) -> bool:
         """Whether `period` has a signed SK Penetapan stored before this transaction."""
@@ -126,6 +135,8 @@ def edit_refusal(facts: Facts, obj: Any) -> str | None:
         return finality.decree_refusal(signed=read(obj, "signed_at") is not None)
     if isinstance(obj, Meeting):
         return finality.meeting_refusal(final=read(obj, "finalised_at") is not None)
+    if isinstance(obj, DecreeAnnexRow):  # kept only for signed decrees: never rewritten
+        return finality.DECREE_SIGNED
     return child_refusal(facts, obj, read(obj, "meeting_id") if hasattr(obj, "meeting_id") else None)
 
 
@@ -156,6 +167,8 @@ def delete_refusal(facts: Facts, obj: Any) -> str | None:
         return finality.meeting_refusal(final=read(obj, "finalised_at") is not None, deleting=True)
     if isinstance(obj, Household):
         return finality.HOUSEHOLD_WITH_FIXED_ROWS if facts.household_holds_fixed_rows(read(obj, "id")) else None
+    if isinstance(obj, DecreeAnnexRow):
+        return finality.DECREE_SIGNED if facts.decree_signed(read(obj, "decree_id"), fresh_counts=True) else None
     return edit_refusal(facts, obj)
 
 
@@ -164,6 +177,8 @@ def insert_refusal(facts: Facts, obj: Any) -> str | None:
     participant to a finalised meeting, a result to a determined period; or None."""
     if isinstance(obj, Visit):
         return finality.visit_parent_refusal(facts.proposal_status(current_key(obj, "proposal")))
+    if isinstance(obj, DecreeAnnexRow):  # written in the signing transaction only
+        return finality.DECREE_SIGNED if facts.decree_signed(obj.decree_id) else None
     if isinstance(obj, MeetingParticipant | MeetingDecision):
         return child_refusal(facts, obj, current_key(obj, "meeting"))
     return child_refusal(facts, obj, None, getattr(obj, "period", None))

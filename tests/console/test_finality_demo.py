@@ -13,12 +13,12 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from sqlalchemy import select, text
+from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 from starlette.applications import Starlette
 
 from console.demo import DEMO_PASSWORD, seed_demo
-from models import Base, Household, Proposal, ProposalStatus, Role, Visit, finality
+from models import Base, Decree, DecreeAnnexRow, Household, Proposal, ProposalStatus, Role, Visit, finality
 from tests.conftest import log_in
 from tests.console.form_posts import SAVE, fixed_refusal
 from tests.console_client import ConsoleClient
@@ -171,3 +171,12 @@ def test_open_proposals_of_the_demo_still_edit(
         "Diperbaiki desa"
     }
     assert demo.get(Household, open_ones[0].household_id) is not None
+
+
+def test_the_demo_keeps_the_annex_of_every_signed_decree(demo: Session) -> None:
+    signed = list(demo.scalars(select(Decree).where(Decree.signed_at.is_not(None))))
+    assert signed
+    for decree in signed:
+        members = sum(len(proposal.household.members) for proposal in decree.proposals)
+        kept = demo.scalar(select(func.count()).where(DecreeAnnexRow.decree_id == decree.id))
+        assert kept == members > 0, decree.number
