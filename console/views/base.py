@@ -168,15 +168,18 @@ class DtksModelView(AuditedLookups, SearchByPost, StreamedXlsxExport, ModelView)
     async def _remember_finality(self, request: Request, rows: list[Any]) -> None:
         """The page's rows asked in one session (the list shows a lock on each decided row)."""
         identities = [inspect(row).identity for row in rows]
+        cache = getattr(request.state, FINALITY_CACHE, None) or {}
+        setattr(request.state, FINALITY_CACHE, cache)
+        if not (self.offers(request, Action.EDIT) or self.offers(request, Action.DELETE)):
+            cache.update({(self.identity, identity): UNFIXED for identity in identities})  # no button to lock
+            return
 
         def load() -> dict[tuple[str, Any], Finality]:
             with self.session_maker() as session:
                 found = {identity: session.get(self.model, identity) for identity in identities}
                 return {(self.identity, key): finality_of(session, row) for key, row in found.items() if row}
 
-        cache = getattr(request.state, FINALITY_CACHE, None) or {}
         cache.update(await anyio.to_thread.run_sync(load))
-        setattr(request.state, FINALITY_CACHE, cache)
 
     async def edit_context(self, request: Request) -> dict[str, Any]:
         context = await super().edit_context(request)
