@@ -21,8 +21,9 @@ from sqlalchemy import Connection, make_url, text
 
 from console.settings import Settings
 
-# The trail is written, never rewritten (the triggers refuse it too): the app may only add rows.
-APPEND_ONLY_TABLES = frozenset({"audit_entry"})
+# Written, never rewritten (the triggers refuse it too): the app may only add rows. The trail, and a signed
+# SK's kept annex (models/decree_annex.py: copied in the signing transaction, final with its decree).
+APPEND_ONLY_TABLES = frozenset({"audit_entry", "decree_annex_row"})
 # Alembic's bookkeeping: the app may read which revision it runs on, never move it.
 READ_ONLY_TABLES = frozenset({"alembic_version"})
 READ_WRITE = "SELECT, INSERT, UPDATE, DELETE"

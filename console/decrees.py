@@ -24,6 +24,8 @@ from console.uploads import StoredFile, store_upload
 from console.workflow import CHANGED_UNDER_YOU, apply_recorded
 from models import Decree, DecreeKind, Proposal, ProposalStatus, User
 from models.dates import checked_date
+from models.decree_annex import snapshot_annex
+from models.finality import DECREE_SIGNED
 from models.region import within_region
 from models.region_codes import is_within
 from models.text import checked_text
@@ -31,7 +33,7 @@ from models.workflow import BY_ACTION, TransitionRefused
 from policies.scope import Scope
 
 DECREE = Decree.__table__.c
-SIGNED_IS_FINAL = "SK yang sudah ditandatangani beserta lampiran dan berkasnya tidak dapat diubah."
+SIGNED_IS_FINAL = DECREE_SIGNED  # the finality rule's own message (models/finality.py)
 NUMBER_TAKEN = "Nomor tersebut sudah dipakai oleh surat keputusan lain di wilayah ini."
 
 
@@ -216,6 +218,7 @@ def sign(
             raise TransitionRefused(NUMBER_TAKEN) from error
         for proposal in decree.proposals:
             apply_recorded(session, request, proposal, "ratify", note=f"SK No. {number}")
+        snapshot_annex(session, decree)  # the annex as signed: a later edit of a member no longer changes it
         _commit(session)
         return stored
 
@@ -292,5 +295,6 @@ def forward(
             raise TransitionRefused(NUMBER_TAKEN) from error
         for proposal in decree.proposals:
             apply_recorded(session, request, proposal, "forward", note=f"Surat pengantar No. {number}")
+        snapshot_annex(session, letter)
         _commit(session)
         return letter.id

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
+from models.finality import DATABASE_REFUSALS
+
 # Each message with the names a refusal carries: the constraint name (PostgreSQL reports it, and SQLite for
 # CHECKs) and "table.column, ..." (SQLite's wording for a violated UNIQUE constraint or index).
 _REFUSALS: tuple[tuple[str, tuple[str, ...]], ...] = (
@@ -57,6 +59,9 @@ _GENERIC_DELETE = "Data tidak dapat dihapus karena melanggar aturan data."
 def database_error_message(error: DBAPIError, *, deleting: bool = False) -> str:
     """The Indonesian message for a refused write or delete; never the SQL or the driver's text."""
     text = str(error.orig) if error.orig is not None else str(error)
+    for marker, message in DATABASE_REFUSALS.items():  # a finality trigger (decided records stay decided)
+        if marker in text:
+            return message
     constraint = getattr(getattr(error.orig, "diag", None), "constraint_name", None)
     if constraint and constraint in _MESSAGES:
         return _MESSAGES[constraint]

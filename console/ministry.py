@@ -39,6 +39,9 @@ from models import (
     ProposalKind,
     ProposalStatus,
 )
+from models.decree_annex import snapshot_annex
+from models.finality import PERIOD_DETERMINED
+from models.finality_rows import Facts
 from models.household import apply_requested_changes
 from models.identity import check_nik
 from models.pmt_scoring import ScoringModel, choose_model, desil_of, rank, score_answers, visit_answers
@@ -73,6 +76,12 @@ def check_period(period: str) -> str:
     if not PERIOD_PATTERN.match(period):
         raise TransitionRefused("Periode TTTT-BB dengan bulan 01, 04, 07 atau 10 (Januari, April, Juli, Oktober).")
     return period
+
+
+def open_period(session: Session, period: str) -> None:
+    """Refuse a period that already has a signed SK Penetapan: its results and standing are final."""
+    if Facts(session).period_determined(period):
+        raise TransitionRefused(PERIOD_DETERMINED.format(period=period))
 
 
 def forwarded(session: Session) -> list[Proposal]:
@@ -148,6 +157,7 @@ def run_pmt(session_factory: sessionmaker[Session], request: Request, period: st
     outcome = RunOutcome()
     with session_factory() as session:
         begin_write(session)
+        open_period(session, period)
         models = list(session.scalars(select(PmtModel).options(selectinload(PmtModel.weights))))
         proposals = session.scalars(
             select(Proposal)
@@ -246,6 +256,7 @@ def determine(
     outcome = DeterminationOutcome()
     with session_factory() as session:
         begin_write(session)
+        open_period(session, period)
         proposals = list(
             session.scalars(
                 select(Proposal)
@@ -290,6 +301,7 @@ def determine(
                     continue
                 outcome.determined.append(proposal.id)
                 _standing(session, household, period, decree)
+            snapshot_annex(session, decree)  # as determined: the requested changes are applied by now
             session.commit()
         except StaleDataError as error:
             session.rollback()

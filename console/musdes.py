@@ -21,6 +21,7 @@ from console.database import begin_write
 from console.uploads import StoredFile
 from console.workflow import CHANGED_UNDER_YOU, apply_recorded, load_proposal
 from models import Meeting, MeetingDecision, Proposal, ProposalStatus
+from models.finality import MEETING_FINAL
 from models.meeting import Decision
 from models.text import checked_text
 from models.workflow import BY_ACTION, TransitionRefused
@@ -31,7 +32,7 @@ AGENDA = "action:agenda"
 DECIDE = "action:decide"
 UPLOAD_BA = "action:upload_ba"
 FINALISE = "action:finalise"
-ALREADY_FINAL = "Musyawarah ini sudah difinalkan; agenda, keputusan, peserta dan Berita Acara tidak dapat diubah lagi."
+ALREADY_FINAL = MEETING_FINAL  # the finality rule's own message (models/finality.py)
 
 
 def require(request: Request, action: str) -> None:

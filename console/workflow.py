@@ -20,6 +20,7 @@ from console.audit import record
 from console.authorization import current_user, may
 from console.database import begin_write
 from models import AuditAction, Household, MeetingDecision, Proposal, ProposalHistory, ProposalStatus
+from models.finality import RecordFixed
 from models.text import checked_text
 from models.workflow import BY_ACTION, Transition, TransitionInput, TransitionRefused, apply_transition
 from policies.scope import Scope
@@ -132,4 +133,7 @@ def perform(
         except StaleDataError as error:
             session.rollback()
             raise TransitionRefused(CHANGED_UNDER_YOU) from error
+        except RecordFixed as refusal:  # the finality guard (models/finality.py): said as a refused transition
+            session.rollback()
+            raise TransitionRefused(str(refusal)) from refusal
         return Outcome(proposal.id, source, transition.target, proposal.version)

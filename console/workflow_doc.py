@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from models import finality
 from models.proposal import ProposalStatus
 from models.workflow import TRANSITIONS
 
@@ -51,9 +52,34 @@ def _statuses() -> list[str]:
     return lines
 
 
+FINALITY_HEADER = """## Finality
+
+What of a proposal in each status may still change (models/finality.py, enforced on every flush and by database
+triggers; docs/SECURITY.md). "Transitions" are the arrows above, writing only the status and the columns a
+transition writes. A visit is also fixed once the TKSK confirmed it; decrees once signed, meetings once finalised.
+"""
+
+
+def _finality() -> list[str]:
+    lines = ["| status | what may still change | delete | its visits |", "|---|---|---|---|"]
+    for status in ProposalStatus:
+        if status in finality.OPEN:
+            changes = "everything"
+        elif status in finality.DECIDED:
+            changes = "the documents checklist; transitions"
+        else:
+            changes = "transitions only" + (
+                " (corrections: a new `perbaikan` proposal)" * finality.offers_correction(status)
+            )
+        delete = "if no finalised Musdes decided it and no decree holds it" if status == ProposalStatus.DRAFT else "-"
+        visits = "change, added" if status in finality.VISIT_OPEN else "fixed"
+        lines.append(f"| `{status.value}` | {changes} | {delete} | {visits} |")
+    return lines
+
+
 def render() -> str:
     parts = [HEADER, "## Diagram", "", *_diagram(), "", "## Transitions", "", *_table(), "", "## Statuses", ""]
-    return "\n".join([*parts, *_statuses()]) + "\n"
+    return "\n".join([*parts, *_statuses(), "", FINALITY_HEADER, *_finality()]) + "\n"
 
 
 def write(path: Path = DOC_PATH) -> Path:

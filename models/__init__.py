@@ -9,7 +9,10 @@ from models.certificate import Certificate, CertificateApproval, CertificateResu
 from models.complaint import Complaint, ComplaintCategory, ComplaintChannel, ComplaintStatus
 from models.deadline import StepTarget
 from models.decree import Decree, DecreeKind, decree_proposal
+from models.decree_annex import DecreeAnnexRow
 from models.determination import HouseholdPeriod, PmtResult
+from models.finality_bulk import refuse_fixed_bulk_writes
+from models.finality_guard import refuse_fixed_writes
 from models.household import DtksStatus, Household
 from models.meeting import (
     Decision,
@@ -44,6 +47,7 @@ __all__ = [
     "ComplaintStatus",
     "Decision",
     "Decree",
+    "DecreeAnnexRow",
     "DecreeKind",
     "Disability",
     "DtksStatus",
@@ -80,5 +84,7 @@ __all__ = [
     "decree_proposal",
     "within_region",
     "copy_region_codes",
+    "refuse_fixed_bulk_writes",
+    "refuse_fixed_writes",
     "refuse_unstorable_text",
 ]

@@ -16,7 +16,7 @@ from datetime import UTC, date, datetime, timedelta
 from models.meeting import Decision
 from models.proposal import Proposal, ProposalHistory, ProposalKind, ProposalStatus
 from models.user import Role
-from models.visit import VisitResult
+from models.visit import Visit, VisitResult
 
 S = ProposalStatus
 KEEP_VISIT_VALIDITY = timedelta(days=365)  # DESIGN section 4: `keep` skips a visit younger than 12 months
@@ -96,6 +96,21 @@ def has_visit(proposal: Proposal, _: TransitionInput) -> str | None:
     return None if proposal.visits else "Belum ada kunjungan verval yang dicatat untuk usulan ini."
 
 
+def _latest_visit(proposal: Proposal) -> Visit:
+    return max(proposal.visits, key=lambda v: (v.visited_on, v.id or 0))
+
+
+def unconfirmed_visit(proposal: Proposal, given: TransitionInput) -> str | None:
+    """The TKSK confirms a visit not yet confirmed: a confirmed one is final (models/finality.py), so a proposal
+    back for re-verval after a return needs a new visit."""
+    if (missing := has_visit(proposal, given)) is not None:
+        return missing
+    latest = _latest_visit(proposal)
+    if latest.confirmed_at is not None or latest.result != VisitResult.PENDING:
+        return "Kunjungan verval terakhir sudah dikonfirmasi TKSK; catat kunjungan verval baru untuk verval ulang."
+    return None
+
+
 def recent_visit_for_keep(proposal: Proposal, given: TransitionInput) -> str | None:
     if proposal.kind != ProposalKind.KEEP:
         return "Hanya usulan 'tetap' yang boleh melewati kunjungan verval."
@@ -142,9 +157,10 @@ TRANSITIONS: tuple[Transition, ...] = (
                (has_visit,)),
     Transition("confirm_recent_visit", S.AGREED, S.VERIFIED, frozenset({Role.TKSK}),
                "Konfirmasi dengan kunjungan terakhir (usulan tetap)", (recent_visit_for_keep,)),
-    Transition("confirm_eligible", S.VISITED, S.VERIFIED, frozenset({Role.TKSK}), "Konfirmasi: layak", (has_visit,)),
+    Transition("confirm_eligible", S.VISITED, S.VERIFIED, frozenset({Role.TKSK}), "Konfirmasi: layak",
+               (unconfirmed_visit,)),
     Transition("confirm_not_eligible", S.VISITED, S.NOT_ELIGIBLE, frozenset({Role.TKSK}),
-               "Konfirmasi: tidak layak", (has_visit,), needs_reason=True),
+               "Konfirmasi: tidak layak", (unconfirmed_visit,), needs_reason=True),
     Transition("send_to_district", S.VERIFIED, S.SUBMITTED, _VILLAGE_OPERATOR, "Kirim ke Dinas Sosial",
                (documents_complete, removal_has_reason)),
     Transition("accept", S.SUBMITTED, S.ACCEPTED, _DISTRICT_OPERATOR, "Terima"),
@@ -223,5 +239,5 @@ _CONFIRMATIONS = {"confirm_eligible": VisitResult.ELIGIBLE, "confirm_not_eligibl
 
 
 def _record_confirmation(proposal: Proposal, result: VisitResult, actor_id: int | None, now: datetime) -> None:
-    visit = max(proposal.visits, key=lambda v: (v.visited_on, v.id or 0))  # has_visit: there is one
+    visit = _latest_visit(proposal)  # unconfirmed_visit: there is one, not yet confirmed
     visit.result, visit.confirmed_by_id, visit.confirmed_at = result, actor_id, now

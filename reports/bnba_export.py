@@ -12,10 +12,11 @@ from collections.abc import Iterable, Iterator, Sequence
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Select, and_, case, literal, select, text
+from sqlalchemy import Select, and_, case, exists, literal, select, text
 from sqlalchemy.orm import Session
 
 from models.decree import Decree, decree_proposal
+from models.decree_annex import DecreeAnnexRow, annex_snapshot
 from models.determination import HouseholdPeriod, StandingAsOf
 from models.household import DtksStatus, Household
 from models.identity import mask_identity_number
@@ -226,10 +227,19 @@ def build_sk_annex(
     place = regency.removeprefix("Kabupaten ").removeprefix("Kota ") or "-"
     closing = [f"{place}, {_date_text(decree.decree_date)}", decree.signer_title, "", "", "", decree.signer_name]
     filename = f"Lampiran_SK_{safe_file_name(decree.number or '')}_{_date_text(decree.decree_date)}.xlsx"
-    rows = bnba_rows(_with_reason(streamed(session, stmt)), full_identity=full_identity)
+    source = signed_annex_source(session, decree, stmt)
+    rows = bnba_rows(_with_reason(streamed(session, source)), full_identity=full_identity)
     return write_table(
         filename, SHEET_NAME, BNBA_SHEET_COLUMNS, rows, title=title, closing=closing, paper=paper, sheet_rows=sheet_rows
     )
+
+
+def signed_annex_source(session: Session, decree: Decree, live: Select) -> Select:
+    """A signed decree's annex rows as kept at signing (models/decree_annex.py), else `live` (a draft, or a
+    decree signed before the rows were kept): a member edited after signing no longer changes a signed SK."""
+    if decree.is_signed and session.scalar(select(exists().where(DecreeAnnexRow.decree_id == decree.id))):
+        return annex_snapshot(decree.id)
+    return live
 
 
 def _decision_text(decision: Any, note: str | None) -> str:

@@ -9,6 +9,7 @@ from console.demo.geography import short_name
 from console.demo.paths import S
 from console.demo.people import DEMO_PERIOD
 from models.decree import Decree, DecreeKind
+from models.decree_annex import snapshot_annex
 from models.household import DtksStatus, apply_requested_changes
 from models.proposal import ProposalKind
 
@@ -46,6 +47,8 @@ def create_decrees(run: DemoRun) -> None:
         decree.signer_name, decree.signer_title, decree.proposals = signer_name, signer_title, proposals
         decree.signed_at = None if step == S.IN_DECREE else at
         run.session.add(decree)
+        if decree.is_signed:
+            snapshot_annex(run.session, decree)  # the annex as it stood when signed (models/decree_annex.py)
 
 
 def apply_outcomes(run: DemoRun) -> None:

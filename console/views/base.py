@@ -5,10 +5,12 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any, ClassVar
 
+import anyio
 from sqladmin import ModelView
+from sqladmin.authorization import Action
 from sqladmin.flash import Flash
 from sqladmin.formatters import BASE_FORMATTERS
-from sqlalchemy import ColumnElement, Select, false, or_
+from sqlalchemy import ColumnElement, Select, false, inspect, or_
 from sqlalchemy.exc import DBAPIError
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
@@ -25,10 +27,14 @@ from console.views.exports import list_page_downloads
 from console.views.list_export import StreamedXlsxExport
 from models import Household
 from models.base import LabelledEnum
+from models.finality import RecordFixed
+from models.finality_rows import GOVERNED_MODELS, Finality, finality_of
 from models.identity import mask_identity_number
 from policies.scope import Scope
 
 IDENTITY_LENGTH = 16
+FINALITY_CACHE = "dtks_finality"  # request.state: the finality of rows this request asked about, by identity and pk
+UNFIXED = Finality()
 
 
 def digit_prefix_range(column: Any, digits: str) -> ColumnElement[bool]:
@@ -50,6 +56,7 @@ class DtksModelView(AuditedLookups, SearchByPost, StreamedXlsxExport, ModelView)
     }
     column_type_formatters_detail: ClassVar = column_type_formatters
     page_size = 25
+    edit_template = "dtks_edit.html"  # sqladmin's, with the finality note of a partly decided row
     page_size_options: ClassVar[list[int]] = [25, 50, 100]
     # The list's Export button downloads the filtered, scoped, streamed .xlsx (console/views/list_export.py),
     # not sqladmin's CSV/JSON, which ignores the list's filters and holds every row in memory.
@@ -113,11 +120,80 @@ class DtksModelView(AuditedLookups, SearchByPost, StreamedXlsxExport, ModelView)
 
     async def check_can_edit(self, request: Request, model: Any) -> bool:
         self._row_in_scope(request, model)
-        return await super().check_can_edit(request, model)
+        if not await super().check_can_edit(request, model):
+            return False
+        self._refuse_if_fixed(request, (await self.row_finality(request, model)).edit, model)
+        return True
 
     async def check_can_delete(self, request: Request, model: Any) -> bool:
+        # sqladmin asks this for every pk of a bulk delete before deleting any: one fixed row deletes nothing.
         self._row_in_scope(request, model)
-        return await super().check_can_delete(request, model)
+        if not await super().check_can_delete(request, model):
+            return False
+        self._refuse_if_fixed(request, (await self.row_finality(request, model)).delete, model)
+        return True
+
+    # --- finality (models/finality.py): decided rows show no working Edit/Delete, and refuse both ---
+
+    async def row_finality(self, request: Request, model: Any) -> Finality:
+        """The finality rule's answers for a row of this view (templates call this too); cached per request."""
+        if model is None or self.model not in GOVERNED_MODELS:
+            return UNFIXED
+        identity = inspect(model).identity
+        cache: dict[tuple[str, Any], Finality] = getattr(request.state, FINALITY_CACHE, None) or {}
+        setattr(request.state, FINALITY_CACHE, cache)
+        if (self.identity, identity) not in cache:
+
+            def load() -> Finality:
+                with self.session_maker() as session:
+                    row = session.get(self.model, identity)
+                    return finality_of(session, row) if row is not None else UNFIXED
+
+            cache[self.identity, identity] = await anyio.to_thread.run_sync(load)
+        return cache[self.identity, identity]
+
+    def _refuse_if_fixed(self, request: Request, reason: str | None, model: Any) -> None:
+        """409 with the rule's message (console/templates/sqladmin/error.html shows it with the way on)."""
+        if reason:
+            request.state.finality_back = str(self._build_url_for("admin:details", request, model))
+            raise HTTPException(status_code=409, detail=reason)
+
+    def offers(self, request: Request, action: str) -> bool:
+        """Whether this user would see the Edit / Delete button of a row (to show it disabled on a fixed one)."""
+        flag = self.can_edit if action == Action.EDIT else self.can_delete
+        return flag and self.has_permission(request, action)
+
+    def may_correct(self, request: Request) -> bool:
+        """Whether this user may open a correction proposal (the fixed proposal's "Buat usulan perbaikan")."""
+        return may(request, "proposal", "create")
+
+    async def list(self, request: Request) -> Any:
+        pagination = await super().list(request)
+        if self.model in GOVERNED_MODELS and pagination.rows:
+            await self._remember_finality(request, pagination.rows)
+        return pagination
+
+    async def _remember_finality(self, request: Request, rows: list[Any]) -> None:
+        """The page's rows asked in one session (the list shows a lock on each decided row)."""
+        identities = [inspect(row).identity for row in rows]
+        cache = getattr(request.state, FINALITY_CACHE, None) or {}
+        setattr(request.state, FINALITY_CACHE, cache)
+        if not (self.offers(request, Action.EDIT) or self.offers(request, Action.DELETE)):
+            cache.update({(self.identity, identity): UNFIXED for identity in identities})  # no button to lock
+            return
+
+        def load() -> dict[tuple[str, Any], Finality]:
+            with self.session_maker() as session:
+                found = {identity: session.get(self.model, identity) for identity in identities}
+                return {(self.identity, key): finality_of(session, row) for key, row in found.items() if row}
+
+        cache.update(await anyio.to_thread.run_sync(load))
+
+    async def edit_context(self, request: Request) -> dict[str, Any]:
+        context = await super().edit_context(request)
+        model = await self.get_object_for_edit(request)
+        note = (await self.row_finality(request, model)).note if model is not None else None
+        return {**context, "finality_note": note}
 
     def shows_full_identity(self, request: Request) -> bool:
         return may(request, "nik", "view_full")
@@ -153,18 +229,24 @@ class DtksModelView(AuditedLookups, SearchByPost, StreamedXlsxExport, ModelView)
             return await super().insert_model(request, data)
         except DBAPIError as error:
             raise RefusedChange(database_error_message(error)) from error
+        except RecordFixed as refusal:  # the flush guard: a child of a decided record
+            raise RefusedChange(str(refusal)) from refusal
 
     async def update_model(self, request: Request, pk: str, data: dict[str, Any]) -> Any:
         try:
             return await super().update_model(request, pk, data)
         except DBAPIError as error:
             raise RefusedChange(database_error_message(error)) from error
+        except RecordFixed as refusal:  # e.g. what a Musdes decided, changed on a partly fixed proposal
+            raise RefusedChange(str(refusal)) from refusal
 
     async def delete_model(self, request: Request, pk: Any) -> None:
         try:
             await super().delete_model(request, pk)
         except DBAPIError as error:
             raise RefusedChange(database_error_message(error, deleting=True)) from error
+        except RecordFixed as refusal:
+            raise RefusedChange(str(refusal)) from refusal
 
     async def get_list_value(self, obj: Any, prop: str, request: Request | None = None) -> tuple[Any, Any]:
         value, formatted = await super().get_list_value(obj, prop, request)

@@ -111,8 +111,7 @@ class DecreeView(DtksModelView, model=Decree):
         return super().details_query(request).options(selectinload(Decree.proposals))
 
     async def on_model_change(self, data: dict[str, Any], model: Any, is_created: bool, request: Request) -> None:
-        if not is_created and model.is_signed:
-            raise ValueError("SK yang sudah ditandatangani tidak dapat diubah.")
+        # A signed decree never reaches this: the finality rule refuses its edit form (views/base.py).
         if data.get("kind") == DecreeKind.MINISTRY_DETERMINATION and not data.get("period"):
             raise ValueError("SK Penetapan wajib memiliki periode (Januari, April, Juli atau Oktober).")
         region_code = (data.get("region_code") or "").strip()
@@ -121,10 +120,6 @@ class DecreeView(DtksModelView, model=Decree):
                 if session.get(Region, region_code) is None:
                     raise ValueError(f"Kode wilayah {region_code} tidak ditemukan dalam daftar wilayah.")
         data["region_code"] = region_code
-
-    async def on_model_delete(self, model: Any, request: Request) -> None:
-        if model.is_signed:
-            raise ValueError("SK yang sudah ditandatangani tidak dapat dihapus.")
 
     # --- the SK pages: annex of a draft, recording the signature, the scan, province forwarding ---
 

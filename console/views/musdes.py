@@ -88,14 +88,6 @@ class MeetingView(DtksModelView, model=Meeting):
 
     details_template = "meeting_details.html"
 
-    async def on_model_change(self, data: dict[str, Any], model: Any, is_created: bool, request: Request) -> None:
-        if not is_created and model.is_final:
-            raise ValueError(musdes.ALREADY_FINAL)
-
-    async def on_model_delete(self, model: Any, request: Request) -> None:
-        if model.is_final:
-            raise ValueError("Musyawarah yang sudah difinalkan tidak dapat dihapus.")
-
     # --- the Musdes agenda page: agenda, decisions, signed BA, finalisation (console/musdes.py) ---
 
     @expose("/musdes/{pk:int}", methods=["GET"])
@@ -247,17 +239,3 @@ class MeetingParticipantView(DtksModelView, model=MeetingParticipant):
         "position": {"label": "Jabatan"},
     }
     form_ajax_refs: ClassVar = {"meeting": {"fields": ("ba_number", "place"), "order_by": "id", "limit": 20}}
-
-    async def on_model_change(self, data: dict[str, Any], model: Any, is_created: bool, request: Request) -> None:
-        meeting_id = str(data.get("meeting") or "")
-        if meeting_id.isdigit():
-            with self.session_maker() as session:
-                meeting = session.get(Meeting, int(meeting_id))
-            if meeting is not None and meeting.is_final:
-                raise ValueError("Musyawarah sudah difinalkan; daftar peserta tidak dapat diubah.")
-
-    async def on_model_delete(self, model: Any, request: Request) -> None:
-        with self.session_maker() as session:
-            meeting = session.get(Meeting, model.meeting_id)
-        if meeting is not None and meeting.is_final:
-            raise ValueError("Musyawarah sudah difinalkan; daftar peserta tidak dapat diubah.")

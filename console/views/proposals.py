@@ -68,7 +68,8 @@ class ProposalView(DtksModelView, model=Proposal):
     name_plural = "Usulan"
     icon = "fa-solid fa-file-signature"
     category = "Alur Usulan"
-    prefill_fields: ClassVar = {"household"}
+    # "Buat usulan perbaikan" on a decided proposal opens the form with its household and kind perbaikan.
+    prefill_fields: ClassVar = {"household", "kind"}
 
     column_list: ClassVar = [
         Proposal.id,

@@ -2,8 +2,9 @@
 
 sqladmin 0.32 answers a saved form with 302, a refused one with 400 and the form again (field errors in
 `invalid-feedback`, refusals from `on_model_change` or the database in `alert alert-danger`). Its delete
-route (DELETE /admin/<identity>/delete?pks=<pk>) always answers 200 with the list URL as plain text; a
-refusal travels in that URL's `error` parameter.
+route (DELETE /admin/<identity>/delete?pks=<pk>) answers 200 with the list URL as plain text; a refusal
+travels in that URL's `error` parameter. A decided row's edit form and delete answer 409 with a page that says
+why (the finality rule, console/views/base.py).
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ NEIGHBOUR_VILLAGE = "52.72.01.1002"  # Nae, in the same kecamatan as DEFAULT_VIL
 SQL_OR_DRIVER_TEXT = ("INSERT", "UNIQUE constraint", "psycopg", "sqlite3", "Traceback", "[SQL:")
 SCRIPT = "<script>alert(1)</script>"
 
+_REFUSED_PAGE = re.compile(r'<p class="empty-title">(.*?)</p>', re.S)
 _FIELD_ERROR = re.compile(r'<div class="invalid-feedback">(.*?)</div>', re.S)
 _ALERT = re.compile(r'<div class="alert alert-danger" role="alert">(.*?)</div>', re.S)
 
@@ -60,6 +62,14 @@ def delete_refusal(response: Response) -> str | None:
     assert response.status_code == 200, response.status_code
     errors = parse_qs(urlsplit(response.text).query).get("error")
     return errors[0] if errors else None
+
+
+def fixed_refusal(response: Response) -> str:
+    """The message of a request the finality rule refused: a 409 page saying why (console/views/base.py)."""
+    assert response.status_code == 409, f"expected the finality refusal (409), got {response.status_code}"
+    found = _REFUSED_PAGE.search(response.text)
+    assert found is not None, "the 409 page shows no message"
+    return " ".join(html.unescape(found.group(1)).split())
 
 
 def row_counts(session: Session) -> dict[str, int]:

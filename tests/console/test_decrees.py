@@ -196,10 +196,9 @@ def test_a_proposal_taken_out_of_an_unsigned_draft_goes_back_to_accepted(app: ob
 
 
 def _signed_decree(session: Session, proposals: list[Proposal]) -> Decree:
-    decree = _draft(session, number="188.45/9/2026", signed_at=datetime(2026, 11, 2, tzinfo=UTC))
-    decree.proposals = list(proposals)
-    session.commit()
-    return decree
+    # Stored signed with its annex at once: a signed decree's annex no longer changes (models/finality.py).
+    signed_at = datetime(2026, 11, 2, tzinfo=UTC)
+    return _draft(session, number="188.45/9/2026", signed_at=signed_at, proposals=list(proposals))
 
 
 def test_the_province_forwards_a_ratified_decree_and_its_proposals_are_forwarded(

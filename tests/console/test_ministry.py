@@ -33,9 +33,24 @@ VILLAGE = "52.72.01.1001"
 CUTOFFS = [12.85, 13.0, 13.12, 13.24, 13.36, 13.48, 13.62, 13.8, 14.05]
 
 
-def _proposal(session: Session, status: ProposalStatus, members: int = 2) -> Proposal:
+def _proposal(
+    session: Session,
+    status: ProposalStatus,
+    members: int = 2,
+    kind: ProposalKind = ProposalKind.NEW,
+    requested_changes: dict[str, str] | None = None,
+) -> Proposal:
     household = make_household(session, region_code=VILLAGE, members=members)
-    proposal = Proposal(kind=ProposalKind.NEW, household=household, status=status, has_ktp=True, has_kk=True)
+    removal = RemovalReason.DIED if kind == ProposalKind.REMOVE else None
+    proposal = Proposal(
+        kind=kind,
+        household=household,
+        status=status,
+        has_ktp=True,
+        has_kk=True,
+        removal_reason=removal,
+        requested_changes=requested_changes or {},
+    )
     session.add(proposal)
     session.flush()
     return proposal
@@ -172,11 +187,15 @@ def test_other_roles_are_refused(client: ConsoleClient, db_session: Session) -> 
     assert _status(db_session, proposal) == ProposalStatus.FORWARDED
 
 
-def _scored(session: Session, model: PmtModel, kind: ProposalKind, desil: int | None) -> Proposal:
-    proposal = _proposal(session, ProposalStatus.RECEIVED)
-    proposal.kind = kind
-    if kind == ProposalKind.REMOVE:
-        proposal.removal_reason = RemovalReason.DIED
+def _scored(
+    session: Session,
+    model: PmtModel,
+    kind: ProposalKind,
+    desil: int | None,
+    requested_changes: dict[str, str] | None = None,
+) -> Proposal:
+    # Stored in its final shape at once: a received proposal no longer changes (models/finality.py).
+    proposal = _proposal(session, ProposalStatus.RECEIVED, kind=kind, requested_changes=requested_changes)
     if desil is not None:
         session.add(
             PmtResult(

@@ -31,10 +31,9 @@ def test_a_determined_update_proposal_changes_the_household_and_the_audit_shows_
 ) -> None:
     model = _model(db_session)
     db_session.flush()
-    determined = _scored(db_session, model, ProposalKind.UPDATE, 2)
-    not_determined = _scored(db_session, model, ProposalKind.UPDATE, 8)
-    for proposal in (determined, not_determined):
-        proposal.requested_changes = NEW_ADDRESS
+    # Stored received with their requested changes at once: a received proposal no longer changes.
+    determined = _scored(db_session, model, ProposalKind.UPDATE, 2, requested_changes=NEW_ADDRESS)
+    not_determined = _scored(db_session, model, ProposalKind.UPDATE, 8, requested_changes=NEW_ADDRESS)
     db_session.commit()
     before = _household(db_session, not_determined).address, _household(db_session, not_determined).rt
     _as(client, db_session, Role.PUSDATIN)
@@ -70,8 +69,7 @@ def test_an_update_proposal_stored_with_an_unknown_field_refuses_the_whole_sk_pe
 ) -> None:
     model = _model(db_session)
     db_session.flush()
-    proposal = _scored(db_session, model, ProposalKind.UPDATE, 2)
-    proposal.requested_changes = {"no_kk": "5272010101010001"}
+    proposal = _scored(db_session, model, ProposalKind.UPDATE, 2, requested_changes={"no_kk": "5272010101010001"})
     db_session.commit()
     _as(client, db_session, Role.PUSDATIN)
 

@@ -49,7 +49,10 @@ def ready_proposal(status: ProposalStatus, action: str) -> Proposal:
         if action == "put_on_agenda"
         else [_meeting(decision or Decision.AGREED, final=True, signed=True)]
     )
-    visit = Visit(visited_on=TODAY - timedelta(days=30), enumerator_name="Petugas", result=VisitResult.ELIGIBLE)
+    # The TKSK confirms a visit not yet confirmed; a keep proposal reuses a recent confirmed one.
+    confirming = action in ("confirm_eligible", "confirm_not_eligible")
+    result = VisitResult.PENDING if confirming else VisitResult.ELIGIBLE
+    visit = Visit(visited_on=TODAY - timedelta(days=30), enumerator_name="Petugas", result=result)
     proposal.visits = [visit]
     household.visits = [visit]
     decree = Decree(kind=DecreeKind.DISTRICT_RATIFICATION, decree_date=TODAY, signer_name="B", signer_title="B")
