@@ -28,7 +28,8 @@ from sqlalchemy import create_engine, insert, make_url, text
 from sqlalchemy.orm import Session
 
 from alembic import command
-from console.database import begin_write, make_engine
+from chain.store import begin_write
+from console.database import make_engine
 from console.imports import record_import
 from console.settings import Settings
 from models import Region, Role

@@ -1,6 +1,6 @@
 """Audit events of the web layer: logins, logouts, refusals, and who saw which records (NIK lookups).
 
-Row changes are audited by console/audit.py in the changing transaction. The events here change no
+Row changes are audited by chain/audit.py in the changing transaction. The events here change no
 business row, so each is written in its own short transaction (a worker thread, like every database call of
 the console): a refusal or a failed login is recorded although the request itself fails.
 
@@ -27,9 +27,9 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from console.audit import record, record_rows, session_end_message
+from chain.acting import current_context, identify
+from chain.audit import record, record_rows, session_end_message
 from console.identifiers import identifier_values
-from console.request_context import current_context, identify
 from console.search import searched_term
 from models.audit import AuditAction
 from models.audit_trail import describe

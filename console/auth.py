@@ -21,10 +21,10 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
+from chain.acting import identify
 from console.audit_events import record_login, record_logout, record_throttled_login
 from console.csrf import SESSION_KEY, CsrfMiddleware, csrf_token
 from console.input_guard import ControlCharacterMiddleware
-from console.request_context import identify
 from console.sessions import (
     ABSOLUTE_TIMEOUT,
     COOKIE_NAME,

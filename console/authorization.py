@@ -13,6 +13,7 @@ from sqladmin.authorization import AuthorizationBackend
 from sqlalchemy.orm import Session, sessionmaker
 from starlette.requests import Request
 
+from chain.actor import Actor
 from models.user import User
 from policies.rules import PolicyStore
 
@@ -37,12 +38,19 @@ class CasbinAuthorization(AuthorizationBackend):
     async def load(self, request: Request) -> None:
         await anyio.to_thread.run_sync(self._refresh)
         request.state.authorization = self
+        request.state.actor = Actor.of(current_user(request), self.store.allows)  # once per request
 
     def has_permission(self, request: Request, identity: str, action: str, obj: Any | None = None) -> bool:
         user = current_user(request)
         if user is None or not user.is_active:
             return False
         return self.store.allows(user.role.value, identity, str(action))
+
+
+def actor_of(request: Request) -> Actor:
+    """The request's actor for the domain core (chain/): built once per request by `load`, else nobody."""
+    actor = getattr(request.state, "actor", None)
+    return actor if isinstance(actor, Actor) else Actor.nobody()
 
 
 def may(request: Request, resource: str, action: str) -> bool:

@@ -19,9 +19,9 @@ from sqlalchemy.orm import Session, selectinload, sessionmaker
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 
-from console.audit import record
+from chain.audit import record
+from chain.store import begin_write
 from console.authorization import current_user, may
-from console.database import begin_write
 from models import (
     AuditAction,
     Certificate,

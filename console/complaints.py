@@ -13,9 +13,9 @@ from sqlalchemy.orm import Session, sessionmaker
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 
-from console.audit import record
+from chain.audit import record
+from chain.store import begin_write
 from console.authorization import current_user, may
-from console.database import begin_write
 from models import AuditAction, Complaint, ComplaintStatus, User
 from models.base import utc_now
 from models.region_codes import is_within

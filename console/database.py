@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
-import console.audit  # noqa: F401 - registers the audit trail's Session events (every session is audited)
+import chain.audit  # noqa: F401 - registers the audit trail's Session events (every session is audited)
 from console.settings import Settings
 
 
@@ -36,15 +36,3 @@ def make_engine(settings: Settings) -> Engine:
 
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:
     return sessionmaker(bind=engine, expire_on_commit=False)
-
-
-def begin_write(session: Session) -> None:
-    """Start a read-then-write transaction that takes SQLite's write lock at once (BEGIN IMMEDIATE).
-
-    SQLite upgrades a deferred transaction's read lock to a write lock only if no other writer is
-    pending, and otherwise fails at once with "database is locked" instead of waiting; taking the
-    write lock first makes a second writer wait (busy_timeout) and then read the first one's result.
-    PostgreSQL needs nothing: its row locks and the version check already serialise the writers.
-    """
-    if session.get_bind().dialect.name == "sqlite":
-        session.connection().exec_driver_sql("BEGIN IMMEDIATE")

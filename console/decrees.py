@@ -17,8 +17,8 @@ from sqlalchemy.orm.exc import StaleDataError
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 
+from chain.store import begin_write
 from console.authorization import current_user, may
-from console.database import begin_write
 from console.settings import Settings
 from console.uploads import StoredFile, store_upload
 from console.workflow import CHANGED_UNDER_YOU, apply_recorded

@@ -24,7 +24,7 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import StreamingResponse
 
-from console.audit import record
+from chain.audit import record
 from console.authorization import FULL_NIK, current_user, may
 from models.audit import AuditAction
 from models.region_codes import region_name

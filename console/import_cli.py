@@ -26,9 +26,9 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+from chain.acting import run_as
 from console.database import make_engine, make_session_factory
 from console.imports import ImportConflict, apply_as, limits_of, plan_as
-from console.request_context import run_as
 from console.settings import Settings
 from models.audit_trail import mask_text
 from models.user import User

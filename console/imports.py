@@ -26,9 +26,9 @@ from starlette.datastructures import UploadFile
 from starlette.requests import Request
 from starlette.types import Message
 
-from console.audit import record
+from chain.audit import record
+from chain.store import begin_write
 from console.authorization import current_user
-from console.database import begin_write
 from console.settings import Settings
 from models import AuditAction, User
 from policies.scope import Scope

@@ -36,8 +36,9 @@ from typing import Any
 
 from starlette.exceptions import HTTPException
 
+from chain.acting import current_context
 from console.errors import RefusedChange
-from console.request_context import current_context, current_request
+from console.request_context import current_request
 from models.identity import mask_identity_number
 
 # 16 digits or more, wherever they sit (\d also matches other scripts' digits: masked as well).

@@ -22,8 +22,8 @@ from sqlalchemy.orm.exc import StaleDataError
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 
+from chain.store import begin_write
 from console.authorization import may
-from console.database import begin_write
 from console.decrees import check_letter
 from console.workflow import CHANGED_UNDER_YOU, apply_recorded
 from models import (

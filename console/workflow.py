@@ -16,9 +16,9 @@ from sqlalchemy.orm.exc import StaleDataError
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 
-from console.audit import record
+from chain.audit import record
+from chain.store import begin_write
 from console.authorization import current_user, may
-from console.database import begin_write
 from models import AuditAction, Household, MeetingDecision, Proposal, ProposalHistory, ProposalStatus
 from models.finality import RecordFixed
 from models.text import checked_text

@@ -1,6 +1,6 @@
 """What a flush changed, as audit snapshots: JSON-safe, identity numbers masked, secrets never recorded.
 
-No request knowledge here (who acts is console/audit.py's business): `prepare_flush` runs in `before_flush`
+No request knowledge here (who acts is chain/audit.py's business): `prepare_flush` runs in `before_flush`
 and keeps what the flush is about to lose, `flushed_changes` runs in `after_flush` and lists one
 `RowChange` per created, updated and deleted row (NetBox's ObjectChange shape).
 

@@ -27,12 +27,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from models.proposal import ProposalStatus
+from models.refusals import Conflict
 from models.workflow import TRANSITIONS
 
 S = ProposalStatus
 
 
-class RecordFixed(ValueError):
+class RecordFixed(Conflict):
     """A write to a decided record; the message (Bahasa Indonesia) says what to do instead."""
 
 

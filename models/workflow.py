@@ -15,6 +15,7 @@ from datetime import UTC, date, datetime, timedelta
 
 from models.meeting import Decision
 from models.proposal import Proposal, ProposalHistory, ProposalKind, ProposalStatus
+from models.refusals import Conflict
 from models.user import Role
 from models.visit import Visit, VisitResult
 
@@ -22,7 +23,7 @@ S = ProposalStatus
 KEEP_VISIT_VALIDITY = timedelta(days=365)  # DESIGN section 4: `keep` skips a visit younger than 12 months
 
 
-class TransitionRefused(ValueError):
+class TransitionRefused(Conflict):
     """A transition that may not happen now; the message says why, in Bahasa Indonesia."""
 
 

@@ -9,7 +9,7 @@ from sqlalchemy import ColumnElement, Select, String, cast, func, or_, select
 from starlette.requests import Request
 from wtforms import Form, PasswordField, SelectField, validators
 
-from console.audit import ANONYMOUS_ACTOR, SYSTEM_ACTOR
+from chain.audit import ANONYMOUS_ACTOR, SYSTEM_ACTOR
 from console.search import contains
 from console.views.base import DtksModelView
 from console.views.filters import ChoiceFilter, RegionFilter

@@ -8,7 +8,7 @@ from sqlalchemy import Select
 from sqlalchemy.orm import object_session
 from starlette.requests import Request
 
-from console.audit import USER_TABLE, record, session_end_message
+from chain.audit import USER_TABLE, record, session_end_message
 from console.sessions import SessionStore
 from console.views.base import DtksModelView
 from models import AuditAction, UserSession

@@ -1,6 +1,6 @@
 """The audit trail: one row per change in the changing transaction, masked, append-only; logins, refusals, lookups.
 
-Row changes are written by Session events (console/audit.py), so most tests here drive a plain session; the
+Row changes are written by Session events (chain/audit.py), so most tests here drive a plain session; the
 console tests post real forms as a browser does and read the audit page back.
 """
 
@@ -20,9 +20,9 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 from starlette.testclient import TestClient
 
-import console.audit
-from console.audit import AUDIT_ROWS, SYSTEM_ACTOR, record
-from console.request_context import RequestContext, serving
+import chain.audit
+from chain.acting import ActingContext, serving
+from chain.audit import AUDIT_ROWS, SYSTEM_ACTOR, record
 from models import (
     AuditAction,
     AuditEntry,
@@ -65,9 +65,9 @@ def audit_text(engine: Engine) -> str:
 
 
 @pytest.fixture
-def request_context() -> Iterator[RequestContext]:
+def request_context() -> Iterator[ActingContext]:
     """The context of a request by nobody yet (what the middleware sets up)."""
-    with serving(RequestContext(request_id=str(uuid.uuid4()), client_ip="10.1.2.3")) as context:
+    with serving(ActingContext(request_id=str(uuid.uuid4()), client_ip="10.1.2.3")) as context:
         yield context
 
 
@@ -242,7 +242,7 @@ def test_a_failing_snapshot_stores_no_business_row(
     def broken(*_args: Any) -> Any:
         raise RuntimeError("snapshot failed")
 
-    monkeypatch.setattr(console.audit, "flushed_changes", broken)
+    monkeypatch.setattr(chain.audit, "flushed_changes", broken)
     db_session.add(Household(no_kk="5272011403190001", region_code=DEFAULT_VILLAGE, address="Jl. A"))
 
     with pytest.raises(RuntimeError, match="snapshot failed"):
@@ -257,7 +257,7 @@ def test_an_audit_row_the_database_refuses_stores_no_business_row(
     db_session: Session, engine: Engine, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # actor_name is NOT NULL: the audit INSERT itself fails in the database, inside the flush.
-    monkeypatch.setattr(console.audit, "actor_columns", lambda: {"actor_id": None, "actor_name": None})
+    monkeypatch.setattr(chain.audit, "actor_columns", lambda: {"actor_id": None, "actor_name": None})
     db_session.add(Household(no_kk="5272011403190002", region_code=DEFAULT_VILLAGE, address="Jl. B"))
 
     with pytest.raises(DBAPIError):
@@ -322,7 +322,7 @@ def test_truncate_is_refused_too_on_postgresql(db_session: Session, engine: Engi
 
 
 def test_inside_a_request_the_actor_request_id_and_ip_are_recorded(
-    db_session: Session, engine: Engine, request_context: RequestContext
+    db_session: Session, engine: Engine, request_context: ActingContext
 ) -> None:
     user = make_user(db_session, Role.OPERATOR_DESA, DEFAULT_VILLAGE)
     request_context.identify(user)
@@ -339,7 +339,7 @@ def test_inside_a_request_the_actor_request_id_and_ip_are_recorded(
 
 
 def test_each_of_many_random_changes_has_exactly_one_complete_row(
-    db_session: Session, engine: Engine, request_context: RequestContext
+    db_session: Session, engine: Engine, request_context: ActingContext
 ) -> None:
     """security-notes D2 for row changes: N random creates, updates and deletes -> the same N rows, in order."""
     rng = random.Random(2026)
@@ -389,7 +389,7 @@ def test_a_bulk_session_outside_requests_skips_row_changes(db_session: Session, 
 
 
 def test_the_bulk_switch_is_ignored_inside_a_request(
-    db_session: Session, engine: Engine, request_context: RequestContext
+    db_session: Session, engine: Engine, request_context: ActingContext
 ) -> None:
     db_session.info[AUDIT_ROWS] = False
     make_household(db_session, members=1)
@@ -519,7 +519,7 @@ def test_a_bulk_delete_writes_one_row_per_deleted_object(
 def test_a_failing_audit_write_refuses_the_console_change(
     seed: Seed, admin_client: TestClient, engine: Engine, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(console.audit, "actor_columns", lambda: {"actor_id": None, "actor_name": None})
+    monkeypatch.setattr(chain.audit, "actor_columns", lambda: {"actor_id": None, "actor_name": None})
     response = edit(
         admin_client,
         "household",

@@ -13,8 +13,8 @@ import pytest
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from chain.acting import current_context
 from console.cli import main
-from console.request_context import current_context
 from models import AuditAction, AuditEntry, Household, Member, PolicyRule, Proposal, Role, User
 from policies.scope import acting_scope
 from tests.factories import DEFAULT_VILLAGE, make_user

@@ -10,7 +10,7 @@ are written by Session events instead (listening on the `Session` class, so ever
   INSERTed on the flush's own connection, inside the flush. A failing audit insert fails the flush and
   so the change; rolling back the change rolls back its audit rows.
 
-Who acts comes from the request (console/request_context.py): the user, the request id and the client IP;
+Who acts comes from the acting context (chain/acting.py): the user, the request id and the client IP;
 outside requests (CLI, seeding) the actor is "sistem". `record` and `record_rows` write explicit events
 (logins, refusals, lookups; workflow transitions later) into the caller's session and transaction.
 """
@@ -24,7 +24,7 @@ from sqlalchemy import event, insert
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.unitofwork import UOWTransaction
 
-from console.request_context import current_context
+from chain.acting import current_context
 from models.audit import AuditAction, AuditEntry
 from models.audit_trail import FlushMemo, RowChange, describe, flushed_changes, mask_text, prepare_flush
 from models.base import utc_now
