@@ -35,6 +35,7 @@ statements run through the session, which never become objects a flush could see
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Callable
 from typing import Any
 
@@ -64,20 +65,34 @@ WRITE_PATH: tuple[tuple[str, Hook], ...] = (
     ("after_transaction_end", forget_fresh_rows),
     ("do_orm_execute", refuse_fixed_bulk_writes),
 )
+EVENTS = tuple(dict.fromkeys(name for name, _hook in WRITE_PATH))
+EXPECTED = {name: [hook for event_name, hook in WRITE_PATH if event_name == name] for name in EVENTS}
+_INSTALLED: weakref.WeakSet[sessionmaker[Session]] = weakref.WeakSet()
+
+
+def attached_hooks(session: Session) -> dict[str, list[Hook]]:
+    """The write path's hooks listening on `session`, per event, in the order SQLAlchemy calls them."""
+    ours = {hook for _name, hook in WRITE_PATH}
+    return {name: [hook for hook in getattr(session.dispatch, name) if hook in ours] for name in EVENTS}
 
 
 def has_write_path(target: sessionmaker[Session]) -> bool:
-    """Whether every hook of the write path listens on `target`."""
-    return all(event.contains(target, name, hook) for name, hook in WRITE_PATH)
+    """Whether the sessions of `target` carry every hook of the write path, once each, in its order."""
+    with target() as session:  # makes no connection
+        return attached_hooks(session) == EXPECTED
 
 
 def install_write_path(target: sessionmaker[Session]) -> sessionmaker[Session]:
     """Attach the write path to the session factory `target`, in order; returns it.
 
-    Idempotent: a hook already listening is not attached twice (SQLAlchemy would call it twice), so
-    installing again changes nothing.
+    Idempotent: installing again on the same factory attaches nothing (SQLAlchemy would call a hook twice).
+    Which factories have it is kept in a WeakSet, not asked of `event.contains`: SQLAlchemy's registry
+    keys a listener by the `id()` of the factory's session class and keeps the key after that class is
+    collected, so a new factory whose class reuses the address would look installed while it has no hook.
     """
+    if target in _INSTALLED:
+        return target
     for name, hook in WRITE_PATH:
-        if not event.contains(target, name, hook):
-            event.listen(target, name, hook)
+        event.listen(target, name, hook)
+    _INSTALLED.add(target)
     return target

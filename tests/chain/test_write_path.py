@@ -6,6 +6,7 @@ the process, a migration's included); a session from `make_session_factory` is g
 
 from __future__ import annotations
 
+import gc
 import subprocess
 import sys
 from collections.abc import Callable
@@ -17,7 +18,7 @@ from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from chain.acting import ActingContext, serving
-from chain.write_path import WRITE_PATH, has_write_path, install_write_path
+from chain.write_path import EVENTS, EXPECTED, WRITE_PATH, attached_hooks, has_write_path, install_write_path
 from console.database import make_session_factory
 from models import AuditAction, AuditEntry, Household
 from models.text import TextRefused
@@ -26,7 +27,6 @@ from tests.factories import DEFAULT_VILLAGE, make_household
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 PROJECT_PACKAGES = ("chain", "console", "database", "models", "policies", "reports")
-EVENTS = sorted({name for name, _hook in WRITE_PATH})
 
 # A fresh interpreter imports every module of the project, then counts the hooks a plain Session carries
 # for every session event SQLAlchemy has (not only the write path's: no module may add any).
@@ -72,12 +72,26 @@ def test_installing_the_write_path_twice_attaches_nothing_twice(engine: Engine) 
 
     assert install_write_path(factory) is factory
     with factory() as session:
+        assert attached_hooks(session) == EXPECTED
         assert sum(len(getattr(session.dispatch, name)) for name in EVENTS) == len(WRITE_PATH)
+
+
+def test_every_new_factory_is_guarded_although_earlier_ones_were_collected(engine: Engine) -> None:
+    """SQLAlchemy keys listeners by the id() of a factory's class: a new class at a freed address looked hooked."""
+    unguarded = 0
+    for round_number in range(200):
+        if not has_write_path(make_session_factory(engine)):
+            unguarded += 1
+        if round_number % 20 == 0:
+            gc.collect()  # frees the dropped factories' classes, whose addresses the next ones reuse
+
+    assert unguarded == 0
 
 
 def test_a_session_built_by_hand_or_by_another_factory_has_no_write_path(engine: Engine) -> None:
     with Session(engine) as bare, sessionmaker(bind=engine)() as other:
         assert all(len(getattr(session.dispatch, name)) == 0 for session in (bare, other) for name in EVENTS)
+    assert not has_write_path(sessionmaker(bind=engine))
 
 
 def _out_of_scope(session: Session) -> None:
