@@ -1,14 +1,22 @@
-"""Alembic environment wired to the console settings; `compare_type` so column type changes are seen."""
+"""Alembic environment on a bare engine; `compare_type` so column type changes are seen.
+
+The URL and the engine come from database/ (DatabaseSettings: MIGRATION_DATABASE_URL, else DATABASE_URL,
+else the embedded SQLite file, from the environment and `.env` as the console reads them), never from
+`console`: a migration builds no web settings, no session factory and none of its hooks (the guards and
+the audit trail of chain/write_path.py), and needs no SECRET_KEY. tests/test_migrations.py runs this file
+with `console` made unimportable.
+"""
 
 from __future__ import annotations
 
 from logging.config import fileConfig
+from typing import Any
 
 import models
 from alembic import context
-from console.database import make_engine
-from console.database_roles import app_role_of, grant_app_role
-from console.settings import Settings
+from database.engine import make_engine
+from database.roles import app_role_of, grant_app_role
+from database.settings import DatabaseSettings
 
 config = context.config
 if config.config_file_name is not None and config.attributes.get("configure_logger", True):
@@ -20,20 +28,22 @@ target_metadata = models.Base.metadata
 def _database_url() -> str:
     # Tests and the CLI pass the URL explicitly; otherwise the settings decide: the owner's
     # MIGRATION_DATABASE_URL when there is one, else DATABASE_URL (one role does everything).
-    return config.attributes.get("database_url") or Settings().owner_database_url
+    given: str | None = config.attributes.get("database_url")
+    return given or DatabaseSettings().owner_database_url
 
 
 def _app_role() -> str | None:
-    """The app's PostgreSQL role to re-grant after upgrading (console/database_roles.py), if it has its own."""
+    """The app's PostgreSQL role to re-grant after upgrading (database/roles.py), if it has its own."""
     if "database_url" in config.attributes:
-        return config.attributes.get("app_role")
-    return app_role_of(Settings())
+        role: str | None = config.attributes.get("app_role")
+        return role
+    return app_role_of(DatabaseSettings())
 
 
-def _belongs_to_dialect(dialect_name: str):
+def _belongs_to_dialect(dialect_name: str) -> Any:
     """Skip objects declared for another engine (the PostgreSQL-only trigram index on SQLite)."""
 
-    def include_object(obj, name, type_, reflected, compare_to) -> bool:  # noqa: ANN001
+    def include_object(obj: Any, name: str | None, type_: str, reflected: bool, compare_to: Any) -> bool:
         only = getattr(obj, "info", {}).get("only_dialect")
         return only is None or only == dialect_name
 
@@ -47,7 +57,9 @@ def run_migrations_offline() -> None:
 
 
 def run_migrations_online() -> None:
-    engine = make_engine(Settings(database_url=_database_url()))
+    # Read as the console reads it (psycopg 3 driver for a plain postgresql:// URL, SQL_ECHO honoured).
+    settings = DatabaseSettings(database_url=_database_url())
+    engine = make_engine(settings.database_url, echo=settings.sql_echo)
     with engine.connect() as connection:
         context.configure(
             connection=connection,

@@ -22,7 +22,7 @@ from sqlalchemy import func, insert, select, text
 from sqlalchemy.orm import Session
 
 from console.app import create_app
-from console.database import make_engine
+from console.database import make_engine, make_session_factory
 from console.settings import Settings
 from models import AuditAction, AuditEntry, Region, Role, User
 from models.region import within_region
@@ -117,7 +117,7 @@ def main() -> None:
     settings = Settings()
     settings = settings.model_copy(update={"allowed_hosts": [*settings.allowed_hosts, "testserver"]})  # TestClient
     engine = make_engine(settings)
-    with Session(engine) as session:
+    with make_session_factory(engine)() as session:
         existing = session.scalar(select(func.count()).select_from(AuditEntry)) or 0
         if existing < args.rows:
             started = time.perf_counter()

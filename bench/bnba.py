@@ -186,13 +186,12 @@ def seed(url: str, members: int) -> int:
 
 
 def _export_in_child(url: str) -> dict[str, float]:
-    from sqlalchemy.orm import Session
-
+    from console.database import make_session_factory
     from policies.scope import Scope
     from reports.bnba_export import build_roster
 
     engine = create_engine(url, hide_parameters=True)  # no NIK in an error's text
-    with Session(engine) as session:
+    with make_session_factory(engine)() as session:
         session.execute(text("SELECT 1"))
         export, figures = measured(lambda: build_roster(session, Scope(REGENCY), period=PERIOD))
     size = export.path.stat().st_size
@@ -203,14 +202,14 @@ def _export_in_child(url: str) -> dict[str, float]:
 
 def _raw_in_child(url: str) -> dict[str, float]:
     import xlsxwriter
-    from sqlalchemy.orm import Session
 
+    from console.database import make_session_factory
     from policies.scope import Scope
     from reports.bnba import BNBA_HEADERS
     from reports.bnba_export import bnba_rows, roster_statement
 
     engine = create_engine(url, hide_parameters=True)  # no NIK in an error's text
-    with Session(engine) as session:
+    with make_session_factory(engine)() as session:
         query = session.execute(roster_statement(Scope(REGENCY), None, PERIOD))
         rows = list(bnba_rows(((*row[:-1], "") for row in query), full_identity=True))  # not timed
     engine.dispose()

@@ -29,7 +29,7 @@ from sqlalchemy.orm import Session
 
 from alembic import command
 from chain.store import begin_write
-from console.database import make_engine
+from console.database import make_engine, make_session_factory
 from console.imports import record_import
 from console.settings import Settings
 from models import Region, Role
@@ -146,7 +146,7 @@ def measure_import(server_url: str = DEFAULT_SERVER, rows: int = 10_000) -> dict
     try:
         command.upgrade(alembic_config(settings.database_url), "head")
         limits, scope = UploadLimits(), Scope(REGENCY)
-        with Session(engine) as session:
+        with make_session_factory(engine)() as session:
             villages = _load_regions(session)
             actor = make_user(session, Role.OPERATOR_DINSOS, REGENCY, username="bench_dinsos")
             session.commit()

@@ -2,13 +2,15 @@
 
 After NetBox's ObjectChange (DESIGN section 6). sqladmin's audit backend writes after the commit, in
 another session, and swallows failures (security-notes 0.3), so it cannot be a legal trail; these rows
-are written by Session events instead (listening on the `Session` class, so every session is covered):
+are written by two session hooks instead, which chain/write_path.py attaches, last of their events, to the
+session factory every write goes through (console/database.py):
 
-- `before_flush`: `models.audit_trail.prepare_flush` keeps what the flush is about to lose (rows being
-  deleted, old values the history cannot tell, rows the database deletes by ON DELETE CASCADE).
-- `after_flush`: every row the flush wrote is known, with primary keys and history; the audit rows are
-  INSERTed on the flush's own connection, inside the flush. A failing audit insert fails the flush and
-  so the change; rolling back the change rolls back its audit rows.
+- `remember_flush` (before_flush): `models.audit_trail.prepare_flush` keeps what the flush is about to
+  lose (rows being deleted, old values the history cannot tell, rows the database deletes by ON DELETE
+  CASCADE).
+- `write_flushed_rows` (after_flush): every row the flush wrote is known, with primary keys and history;
+  the audit rows are INSERTed on the flush's own connection, inside the flush. A failing audit insert
+  fails the flush and so the change; rolling back the change rolls back its audit rows.
 
 Who acts comes from the acting context (chain/acting.py): the user, the request id and the client IP;
 outside requests (CLI, seeding) the actor is "sistem". `record` and `record_rows` write explicit events
@@ -20,7 +22,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import event, insert
+from sqlalchemy import insert
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.unitofwork import UOWTransaction
 
@@ -97,8 +99,8 @@ def audits_rows(session: Session) -> bool:
     return session.info.get(AUDIT_ROWS, True) is not False or current_context() is not None
 
 
-@event.listens_for(Session, "before_flush")
-def _remember_before_flush(session: Session, flush_context: UOWTransaction, _instances: Any) -> None:
+def remember_flush(session: Session, flush_context: UOWTransaction, _instances: Any) -> None:
+    """before_flush: what the flush is about to lose, for `write_flushed_rows` (unless the session is unaudited)."""
     if audits_rows(session):
         flush_context.attributes[_MEMO] = prepare_flush(session)
 
@@ -127,8 +129,8 @@ def _ended_session_rows(ended: list[EndedSessions]) -> list[dict[str, Any]]:
     return rows
 
 
-@event.listens_for(Session, "after_flush")
-def _write_after_flush(session: Session, flush_context: UOWTransaction) -> None:
+def write_flushed_rows(session: Session, flush_context: UOWTransaction) -> None:
+    """after_flush: the audit rows of the flush (and of the sessions it ended), on its own connection."""
     ended: list[EndedSessions] = flush_context.attributes.get(ENDED_SESSIONS, [])
     if ended:
         # Whatever the session's AUDIT_ROWS flag says: an ended session is a security event, not a row change.

@@ -27,7 +27,7 @@ __all__ = ["CommandRefused", "main"]
 
 
 def _alembic_config(settings: Settings) -> Config:
-    from console.database_roles import app_role_of
+    from database.roles import app_role_of
 
     config = Config(str(PROJECT_DIR / "alembic.ini"))
     config.attributes["database_url"] = settings.owner_database_url  # the schema owner's, when there are two

@@ -47,9 +47,9 @@ def print_production_start(settings: Settings) -> None:
 
 
 def grant_app_role_command(settings: Settings, role: str) -> int:
-    """`grant-app-role ROLE`, run by the schema owner: the app role's grants, recomputed (console/database_roles.py)."""
+    """`grant-app-role ROLE`, run by the schema owner: the app role's grants, recomputed (database/roles.py)."""
     from console.database import make_engine
-    from console.database_roles import AppRoleProblem, grant_app_role
+    from database.roles import AppRoleProblem, grant_app_role
 
     engine = make_engine(settings.model_copy(update={"database_url": settings.owner_database_url}))
     try:

@@ -1,4 +1,8 @@
-"""Settings read from the environment and `.env`, with a refusal of placeholder secrets."""
+"""Settings read from the environment and `.env`, with a refusal of placeholder secrets.
+
+The database keys (DATABASE_URL, MIGRATION_DATABASE_URL, SQL_ECHO) and the project paths come from
+database/settings.py, which the migrations read without the console.
+"""
 
 from __future__ import annotations
 
@@ -7,26 +11,22 @@ from pathlib import Path
 from typing import Annotated, Literal
 
 from pydantic import Field, field_validator, model_validator
-from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+from pydantic_settings import NoDecode
 
-PROJECT_DIR = Path(__file__).resolve().parent.parent
-ENV_FILE = PROJECT_DIR / ".env"
-DEFAULT_DATABASE_URL = f"sqlite:///{PROJECT_DIR / 'var' / 'dtks.sqlite3'}"
+from database.settings import DEFAULT_DATABASE_URL, ENV_FILE, PROJECT_DIR, DatabaseSettings
+
+__all__ = ["DEFAULT_DATABASE_URL", "ENV_FILE", "PROJECT_DIR", "Settings", "ensure_env_file"]
+
 PLACEHOLDER_SECRETS = {"", "changethis", "change-me", "ganti-ini", "secret", "rahasia"}
 DEVELOPMENT_HOSTS = ["127.0.0.1", "localhost"]
 
 
-class Settings(BaseSettings):
-    """Every setting of the console; `.env.example` documents each key."""
-
-    model_config = SettingsConfigDict(env_file=ENV_FILE, env_file_encoding="utf-8", extra="ignore")
+class Settings(DatabaseSettings):
+    """Every setting of the console (the database keys and `.env` reading inherited); `.env.example` documents each."""
 
     environment: Literal["development", "production", "test"] = "development"
     # HMAC key of the session cookie (console/sessions.py): changing it ends every open session.
     secret_key: str = ""
-    # The app's connection (in production a role that owns nothing); migrations use the owner's URL when given.
-    database_url: str = DEFAULT_DATABASE_URL
-    migration_database_url: str = ""
     # Host names served (Starlette's TrustedHostMiddleware); any other Host header answers 400.
     allowed_hosts: Annotated[list[str], NoDecode] = Field(default_factory=lambda: list(DEVELOPMENT_HOSTS))
     host: str = "127.0.0.1"
@@ -41,17 +41,6 @@ class Settings(BaseSettings):
     max_import_rows: int = Field(default=50_000, gt=0)
     # SK Penetapan: households at or below this desil (1..10) are determined into the DTKS.
     determination_max_desil: int = Field(default=4, ge=1, le=10)
-    sql_echo: bool = False
-
-    @field_validator("database_url")
-    @classmethod
-    def _normalise_database_url(cls, value: str) -> str:
-        return _with_psycopg(value) if value.strip() else DEFAULT_DATABASE_URL
-
-    @field_validator("migration_database_url")
-    @classmethod
-    def _normalise_migration_url(cls, value: str) -> str:
-        return _with_psycopg(value) if value.strip() else ""
 
     @field_validator("allowed_hosts", mode="before")
     @classmethod
@@ -81,28 +70,12 @@ class Settings(BaseSettings):
             raise ValueError("ALLOWED_HOSTS tidak boleh '*' dalam mode production: tuliskan nama host konsol.")
         return self
 
-    @property
-    def is_sqlite(self) -> bool:
-        return self.database_url.startswith("sqlite")
-
-    @property
-    def owner_database_url(self) -> str:
-        """The URL migrations run on: MIGRATION_DATABASE_URL, or DATABASE_URL when one role does everything."""
-        return self.migration_database_url or self.database_url
-
     def effective_secret_key(self) -> str:
         """The secret to sign with; in development an empty one becomes a per-process random key."""
         return self.secret_key or _DEVELOPMENT_FALLBACK_SECRET
 
 
 _DEVELOPMENT_FALLBACK_SECRET = secrets.token_urlsafe(48)
-
-
-def _with_psycopg(url: str) -> str:
-    # psycopg 3 is the driver we install; plain postgresql:// would ask for psycopg2.
-    if url.startswith("postgresql://") or url.startswith("postgres://"):
-        return "postgresql+psycopg://" + url.split("://", 1)[1]
-    return url
 
 
 def ensure_env_file(path: Path = ENV_FILE) -> bool:

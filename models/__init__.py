@@ -1,6 +1,8 @@
 """SQLAlchemy models, one module per aggregate, and the domain rules that belong to the data.
 
-Importing this package registers every table on `Base.metadata` (alembic and the tests rely on it).
+Importing this package registers every table on `Base.metadata` (alembic and the tests rely on it), and
+nothing else: the flush hooks (scope_sync, text_guard, finality_guard, finality_bulk, session) are plain
+functions that chain/write_path.py attaches to the session factory.
 """
 
 from models.audit import AuditAction, AuditEntry
@@ -11,8 +13,6 @@ from models.deadline import StepTarget
 from models.decree import Decree, DecreeKind, decree_proposal
 from models.decree_annex import DecreeAnnexRow
 from models.determination import HouseholdPeriod, PmtResult
-from models.finality_bulk import refuse_fixed_bulk_writes
-from models.finality_guard import refuse_fixed_writes
 from models.household import DtksStatus, Household
 from models.meeting import (
     Decision,
@@ -27,9 +27,7 @@ from models.pmt import PmtModel, PmtWeight
 from models.policy import PolicyRule, PolicyState
 from models.proposal import Proposal, ProposalHistory, ProposalKind, ProposalStatus, RemovalReason
 from models.region import Region, within_region
-from models.scope_sync import copy_region_codes
 from models.session import LoginAttempt, UserSession
-from models.text_guard import refuse_unstorable_text
 from models.user import Role, User
 from models.visit import Visit, VisitResult
 
@@ -83,8 +81,4 @@ __all__ = [
     "VisitResult",
     "decree_proposal",
     "within_region",
-    "copy_region_codes",
-    "refuse_fixed_bulk_writes",
-    "refuse_fixed_writes",
-    "refuse_unstorable_text",
 ]

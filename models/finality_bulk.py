@@ -1,17 +1,18 @@
 """The finality rule for bulk statements run through a session (`session.execute(update(...) / delete / insert)`).
 
-The flush guard (models/finality_guard.py) sees objects; a bulk statement never becomes one, so this listener
-asks the database instead, before the statement runs: does its WHERE clause reach a fixed row (one query), or
-does one of its rows name a fixed parent? A bulk UPDATE cannot say which columns it changes row by row, so it
-is refused on any fixed row, transition columns included (transitions go through objects). Plain SQL text and
-statements on a bare connection are the database triggers' business.
+The flush guard (models/finality_guard.py) sees objects; a bulk statement never becomes one, so this hook
+(do_orm_execute, attached to the session factory by chain/write_path.py) asks the database instead, before
+the statement runs: does its WHERE clause reach a fixed row (one query), or does one of its rows name a
+fixed parent? A bulk UPDATE cannot say which columns it changes row by row, so it is refused on any fixed
+row, transition columns included (transitions go through objects). Plain SQL text and statements on a bare
+connection are the database triggers' business.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import ColumnElement, Table, event, exists, or_, select
+from sqlalchemy import ColumnElement, Table, exists, or_, select
 from sqlalchemy.orm import ORMExecuteState, Session
 
 from models import finality
@@ -117,7 +118,6 @@ def _table_of(state: ORMExecuteState) -> Table | None:
     return table if isinstance(table, Table) and table in _MESSAGES else None
 
 
-@event.listens_for(Session, "do_orm_execute")
 def refuse_fixed_bulk_writes(state: ORMExecuteState) -> None:
     if not (state.is_update or state.is_delete or state.is_insert):
         return

@@ -1,4 +1,4 @@
-"""The finality rule enforced on every flush of every session (console, imports, CLI, demo, tests).
+"""The finality rule enforced on every flush (console, imports, CLI, demo, tests), by three session hooks.
 
 `refuse_fixed_writes` (before_flush) refuses, with `RecordFixed`, an UPDATE or DELETE of a fixed row and an
 INSERT of a child into a fixed parent, judging "fixed" from each row as stored: old values from the attribute
@@ -8,17 +8,20 @@ flushes. A fixed proposal changes only by a transition: the columns it writes, i
 Rows a transaction creates or fixes itself are "fresh" until it ends (`session.info[FRESH]`): their children
 may still be written, as a workflow step or a seeder writes a whole decision at once. Bulk statements run
 through the session (`session.execute(update(...))`) are checked by models/finality_bulk.py.
+
+The hooks (`refuse_fixed_writes`, `remember_fresh_rows`, `forget_fresh_rows`) are attached to the session
+factory by chain/write_path.py, after the copy of region codes (models/scope_sync.py): this guard judges the
+region codes that follow an owner.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import event, inspect, select
+from sqlalchemy import inspect, select
 from sqlalchemy.orm import InstanceState, Session, SessionTransaction
 from sqlalchemy.orm.unitofwork import UOWTransaction
 
-import models.scope_sync  # noqa: F401 - its listener first: this guard sees the region codes that follow an owner
 from models import finality
 from models.decree import Decree
 from models.decree_annex import DecreeAnnexRow
@@ -129,7 +132,6 @@ def _check_update(facts: Facts, obj: Any, changed: set[str]) -> bool:
     return False
 
 
-@event.listens_for(Session, "before_flush")
 def refuse_fixed_writes(session: Session, flush_context: UOWTransaction, _instances: Any) -> None:
     facts = Facts(session, stored_reader(session), fresh_rows(session))
     becoming_fresh: list[InstanceState[Any]] = []
@@ -151,12 +153,10 @@ def refuse_fixed_writes(session: Session, flush_context: UOWTransaction, _instan
     flush_context.attributes[_BECOMING_FRESH] = becoming_fresh
 
 
-@event.listens_for(Session, "after_flush")
 def remember_fresh_rows(session: Session, flush_context: UOWTransaction) -> None:
     fresh_rows(session).update(flush_context.attributes.get(_BECOMING_FRESH, ()))
 
 
-@event.listens_for(Session, "after_transaction_end")
 def forget_fresh_rows(session: Session, transaction: SessionTransaction) -> None:
     if transaction.parent is None:
         session.info.pop(FRESH, None)

@@ -1,16 +1,16 @@
 """Keep the copied region code of owned rows equal to their owner's (one place for it).
 
 Members, proposals, visits, meeting participants and decisions carry their village code themselves,
-so the scope filter is one indexed condition without a join. This listener fills the code on insert,
-follows a changed owner (a member moved to another household) and a moved owner (a household or a
-meeting moved to another village).
+so the scope filter is one indexed condition without a join. This before_flush hook, the first of the
+write path (chain/write_path.py), fills the code on insert, follows a changed owner (a member moved to
+another household) and a moved owner (a household or a meeting moved to another village).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import event, inspect
+from sqlalchemy import inspect
 from sqlalchemy.orm import Session
 
 from models.household import Household
@@ -56,7 +56,6 @@ def _owner_region(session: Session, owner: Any) -> str | None:
     return owner.region_code or (region.code if region is not None else None)
 
 
-@event.listens_for(Session, "before_flush")
 def copy_region_codes(session: Session, _context: Any, _instances: Any) -> None:
     new = session.new  # builds a set on every access: read once, or a large flush turns quadratic
     for obj in [*new, *session.dirty]:

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Index, Integer, String, delete, event, inspect
+from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Index, Integer, String, delete, inspect
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 from sqlalchemy.orm.unitofwork import UOWTransaction
 
@@ -55,13 +55,13 @@ class EndedSessions:
     count: int
 
 
-@event.listens_for(Session, "before_flush")
 def end_sessions_of_changed_users(session: Session, context: UOWTransaction, _instances: Any) -> None:
     """A user deactivated or given a new password loses every open session, in the same transaction.
 
     ASVS 4.0.3 3.3.1 / 5.0 7.4.2 (disable user => end sessions), 7.4.3 (after a password change). Every
     request re-reads the user as well, so a deactivated user is refused even by a process that missed this.
     What was ended is left in the flush context (ENDED_SESSIONS), so the trail records it in this flush.
+    A before_flush hook of the write path (chain/write_path.py), after its guards: a refused flush deletes nothing.
     """
     for user in session.dirty:
         if not isinstance(user, User) or user.id is None:

@@ -1,9 +1,10 @@
 """The last line for text on every write path: a flush never stores what models/text.py refuses.
 
 Forms, the console's pages, the BNBA import and the CLI check their fields first and name them in their
-messages; this listener catches whatever reaches a flush another way (a script, a future path). It matters most
-on SQLite, which stores a VARCHAR(16) of 17 characters and a NUL byte without complaint (PostgreSQL refuses
-both, but with a driver error instead of a message).
+messages; this before_flush hook (attached to the session factory by chain/write_path.py) catches whatever
+reaches a flush another way (a script, a future path). It matters most on SQLite, which stores a
+VARCHAR(16) of 17 characters and a NUL byte without complaint (PostgreSQL refuses both, but with a driver
+error instead of a message).
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from collections.abc import Iterator
 from itertools import chain
 from typing import Any
 
-from sqlalchemy import event, inspect
+from sqlalchemy import inspect
 from sqlalchemy.orm import Session
 
 from models.text import TextRefused, column_key, rule_for
@@ -36,7 +37,6 @@ def _changed_text(obj: Any) -> Iterator[tuple[str, list[str]]]:
                     yield column_key(column), problems
 
 
-@event.listens_for(Session, "before_flush")
 def refuse_unstorable_text(session: Session, _context: Any, _instances: Any) -> None:
     for obj in chain(session.new, session.dirty):
         if inspect(obj).mapper.local_table.name in UNCHECKED_TABLES:

@@ -1,7 +1,8 @@
 """The one region-scope rule: a user sees and changes only rows whose region lies inside their scope.
 
 `scope_condition` is the SQL form (every query of scoped data), `in_scope` the per-object form, and
-`guard_writes` refuses, at flush, any new or changed row placed outside the acting user's scope. Scope is
+`guard_writes` refuses, at flush, any new or changed row placed outside the acting user's scope (a
+before_flush hook of the write path, chain/write_path.py, attached to the session factory). Scope is
 compared on whole dotted segments: scope "35.1" never holds "35.15" (models.region_codes.is_within).
 """
 
@@ -11,7 +12,7 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, event, false, true
+from sqlalchemy import ColumnElement, false, true
 from sqlalchemy.orm import Session
 
 from models.region import within_region
@@ -73,7 +74,6 @@ def _region_of(obj: Any) -> str | None | bool:
     return obj.region_code
 
 
-@event.listens_for(Session, "before_flush")
 def guard_writes(session: Session, _context: Any, _instances: Any) -> None:
     scope = acting_scope()
     if scope is None:

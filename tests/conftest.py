@@ -173,7 +173,7 @@ def engine(settings: Settings, database_url: str) -> Iterator[Engine]:
     """The engine of the session database, whose schema was built by `alembic upgrade head`."""
     command.upgrade(alembic_config(database_url), "head")
     engine = make_engine(settings)
-    with Session(engine) as session, session.begin():
+    with make_session_factory(engine).begin() as session:
         seed_rules_if_empty(session)
     yield engine
     engine.dispose()
@@ -202,7 +202,7 @@ def regions(engine: Engine) -> frozenset[str]:
     for province in LOADED_PROVINCES:
         loaded.extend(_region_tree(province))
     rows = sorted((_region_row(region) for region in loaded), key=lambda row: (row["level"], row["code"]))
-    with Session(engine) as session, session.begin():
+    with make_session_factory(engine).begin() as session:
         session.execute(insert(Region), rows)
     return frozenset(row["code"] for row in rows)
 

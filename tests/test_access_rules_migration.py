@@ -17,12 +17,11 @@ from pathlib import Path
 import pytest
 from alembic.config import Config
 from sqlalchemy import Engine, func, select
-from sqlalchemy.orm import Session
 
 from alembic import command
 from console.app import create_app
 from console.cli import main
-from console.database import make_engine
+from console.database import make_engine, make_session_factory
 from console.settings import Settings
 from models import PolicyRule, Role
 from policies.rules import read_seed
@@ -56,14 +55,14 @@ def _settings(database_url: str, tmp_path: Path) -> Settings:
 
 
 def _rules(engine: Engine) -> set[tuple[str, str, str]]:
-    with Session(engine) as session:
+    with make_session_factory(engine)() as session:
         return {
             tuple(row) for row in session.execute(select(PolicyRule.subject, PolicyRule.resource, PolicyRule.action))
         }
 
 
 def _console_lets_the_admin_in(settings: Settings, engine: Engine) -> None:
-    with Session(engine) as session:
+    with make_session_factory(engine)() as session:
         make_user(session, Role.ADMIN, None, username="admin_alembic")
         session.commit()
     with ConsoleClient(create_app(settings)) as client:
@@ -118,12 +117,12 @@ def test_the_migration_leaves_a_table_that_already_holds_rules_as_it_is(
     command.upgrade(config, BEFORE_THE_SEED)
     settings = _settings(empty_database_url, tmp_path)
     with _engine(settings) as engine:
-        with Session(engine) as session:
+        with make_session_factory(engine)() as session:
             session.add(PolicyRule(subject="admin", resource="*", action="*"))
             session.commit()
 
         command.upgrade(config, "head")
 
         assert _rules(engine) == {("admin", "*", "*")}
-        with Session(engine) as session:
+        with make_session_factory(engine)() as session:
             assert session.scalar(select(func.count()).select_from(PolicyRule)) == 1

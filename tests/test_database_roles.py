@@ -30,9 +30,10 @@ from sqlalchemy.orm import Session
 
 from console.app import create_app
 from console.cli import main, prepare_to_serve
-from console.database_roles import APPEND_ONLY_TABLES, READ_ONLY_TABLES
+from console.database import make_session_factory
 from console.demo import DEMO_USER_NAMES
 from console.settings import Settings
+from database.roles import APPEND_ONLY_TABLES, READ_ONLY_TABLES
 from models import AuditAction, AuditEntry, Household, Region, Role
 from tests.conftest import log_in
 from tests.console.form_posts import create
@@ -328,7 +329,7 @@ def _load_kota_bima(session: Session) -> None:
 def test_the_console_does_its_normal_work_as_the_app_role(
     two_roles: TwoRoles, app_engine: Engine, tmp_path: Path
 ) -> None:
-    with Session(create_engine(two_roles.app_url)) as session:
+    with make_session_factory(create_engine(two_roles.app_url))() as session:
         _load_kota_bima(session)
         make_user(session, Role.OPERATOR_DESA, DEFAULT_VILLAGE, username="operator_peran")
         make_user(session, Role.ADMIN, None, username="admin_peran")
@@ -357,7 +358,7 @@ def test_the_console_does_its_normal_work_as_the_app_role(
         trail = admin.get("/admin/audit-entry/list", params={"object_type": "household"})
         assert trail.status_code == 200
 
-    with Session(create_engine(two_roles.app_url)) as session:
+    with make_session_factory(create_engine(two_roles.app_url))() as session:
         household = session.scalars(select(Household).where(Household.no_kk == no_kk)).one()
         created = session.scalars(
             select(AuditEntry).where(AuditEntry.object_type == "household", AuditEntry.object_id == str(household.id))

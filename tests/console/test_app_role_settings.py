@@ -8,8 +8,8 @@ from __future__ import annotations
 import pytest
 
 from console.cli import main
-from console.database_roles import app_role_of, grant_statements
 from console.settings import Settings
+from database.roles import app_role_of, grant_statements
 
 APP_URL = "postgresql://dtks_app:rahasia@db.example:5432/dtks"
 OWNER_URL = "postgresql://dtks_owner:rahasia@db.example:5432/dtks"

@@ -23,6 +23,7 @@ from starlette.testclient import TestClient
 import chain.audit
 from chain.acting import ActingContext, serving
 from chain.audit import AUDIT_ROWS, SYSTEM_ACTOR, record
+from console.database import make_session_factory
 from models import (
     AuditAction,
     AuditEntry,
@@ -47,19 +48,19 @@ SIXTEEN_DIGITS = re.compile(r"\b\d{16}\b")
 
 def entries(engine: Engine, **where: Any) -> list[AuditEntry]:
     """Committed audit rows matching `where`, oldest first, read on a connection of their own."""
-    with Session(engine) as session:
+    with make_session_factory(engine)() as session:
         statement = select(AuditEntry).filter_by(**where).order_by(AuditEntry.id)
         return list(session.scalars(statement))
 
 
 def committed_count(engine: Engine, model: type[Any]) -> int:
-    with Session(engine) as session:
+    with make_session_factory(engine)() as session:
         return session.scalar(select(func.count()).select_from(model)) or 0
 
 
 def audit_text(engine: Engine) -> str:
     """Every audit row as JSON text (for the no-16-digit scan, security-notes D4)."""
-    with Session(engine) as session:
+    with make_session_factory(engine)() as session:
         rows = session.execute(select(AuditEntry.__table__)).mappings()
         return "\n".join(json.dumps(dict(row), default=str) for row in rows)
 
@@ -428,7 +429,7 @@ def seed(admin_client: TestClient, db_session: Session) -> Seed:
 
 
 def _since(engine: Engine) -> int:
-    with Session(engine) as session:
+    with make_session_factory(engine)() as session:
         return session.scalar(select(func.coalesce(func.max(AuditEntry.id), 0))) or 0
 
 
@@ -528,7 +529,7 @@ def test_a_failing_audit_write_refuses_the_console_change(
     )
 
     assert response.status_code == 400
-    with Session(engine) as session:
+    with make_session_factory(engine)() as session:
         assert session.get(Household, seed.household_id).address == "Jl. Soekarno-Hatta No. 1"
 
 
@@ -701,7 +702,7 @@ def test_admin_reads_every_entry_and_a_district_head_only_their_regency(
 
     log_in(client, head.username)
     listed = _listed_ids(client.get("/admin/audit-entry/list", params={"pageSize": 100}).text)
-    with Session(engine) as session:
+    with make_session_factory(engine)() as session:
         in_regency = {
             entry.id
             for entry in session.scalars(select(AuditEntry))

@@ -5,11 +5,12 @@ from __future__ import annotations
 import threading
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session
 from starlette.requests import Request
 
 from console.authorization import CasbinAuthorization
 from console.certificates import ADVICE_NOT_REGISTERED, request_certificate
+from console.database import make_session_factory
 from console.settings import Settings
 from models import AuditAction, AuditEntry, Certificate, CertificateResult, CertificateStep, Household, Role, User
 from models.household import DtksStatus
@@ -220,7 +221,7 @@ def test_concurrent_requests_get_distinct_consecutive_numbers(
     settings: Settings, engine: object, db_session: Session
 ) -> None:
     """Desk officers asking at once: every registered request gets its own number, none lost."""
-    factory = sessionmaker(bind=engine, expire_on_commit=False)  # type: ignore[call-overload]
+    factory = make_session_factory(engine)  # type: ignore[arg-type]
     store = PolicyStore()
     with factory() as session:
         store.refresh(session)

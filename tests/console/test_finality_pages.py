@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 from sqlalchemy import event, select, text
 from sqlalchemy.orm import Session
+from starlette.applications import Starlette
 
 from models import Decree, Meeting, Proposal, ProposalKind, ProposalStatus, Role, finality
 from tests.conftest import log_in
@@ -170,8 +171,9 @@ def test_the_enumerator_sees_a_lock_on_the_visit_of_a_proposal_in_a_decree(
 
 
 @pytest.fixture
-def concurrent_ratification(db_session: Session) -> Iterator[dict[str, Any]]:
+def concurrent_ratification(app: Starlette, db_session: Session) -> Iterator[dict[str, Any]]:
     """Between the edit form's read and its write, another official's transaction ratifies the proposal."""
+    sessions = app.state.session_factory  # the app's write path: the hook runs after its guards
     state: dict[str, Any] = {}
 
     def ratify_meanwhile(session: Session, *_: Any) -> None:
@@ -181,11 +183,11 @@ def concurrent_ratification(db_session: Session) -> Iterator[dict[str, Any]]:
                 other.execute(text("UPDATE proposal SET status = 'ratified' WHERE id = :id"), {"id": proposal_id})
                 other.commit()
 
-    event.listen(Session, "before_flush", ratify_meanwhile)  # after the guard: it already let the draft pass
+    event.listen(sessions, "before_flush", ratify_meanwhile)  # after the guard: it already let the draft pass
     try:
         yield state
     finally:
-        event.remove(Session, "before_flush", ratify_meanwhile)
+        event.remove(sessions, "before_flush", ratify_meanwhile)
 
 
 def test_a_trigger_refusal_reaches_the_form_in_bahasa_indonesia_not_as_a_500(

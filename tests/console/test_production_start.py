@@ -14,6 +14,7 @@ from sqlalchemy import Engine, create_engine, func, inspect, select
 from sqlalchemy.orm import Session
 
 from console.cli import main, prepare_to_serve
+from console.database import make_session_factory
 from console.demo import DEMO_USER_NAMES
 from console.serving import FIRST_ADMIN
 from console.settings import Settings
@@ -36,7 +37,7 @@ def production(monkeypatch: pytest.MonkeyPatch, empty_database_url: str) -> Sett
 def _counts(database_url: str) -> dict[str, int]:
     engine: Engine = create_engine(Settings(_env_file=None, database_url=database_url).database_url)
     try:
-        with Session(engine) as session:
+        with make_session_factory(engine)() as session:
             return {
                 model.__tablename__: session.scalar(select(func.count()).select_from(model)) or 0
                 for model in (User, Household, PolicyRule, Region)

@@ -16,7 +16,7 @@ import pytest
 from sqlalchemy import Engine, func, select, text, update
 from sqlalchemy.orm import Session
 
-from console.database import make_engine
+from console.database import make_engine, make_session_factory
 from console.demo import DEMO_PASSWORD, DemoLogin, seed_demo, status_path
 from console.regions import RegionLoadCounts, load_regions, regions_loaded
 from console.settings import Settings
@@ -72,7 +72,7 @@ def regions_file(tmp_path_factory: pytest.TempPathFactory) -> RegionsFile:
     path = tmp_path_factory.mktemp("regions") / "regions.sqlite3"
     engine = sqlite_engine(path)
     Base.metadata.create_all(engine)
-    with Session(engine) as session:
+    with make_session_factory(engine)() as session:
         first = load_regions(session)
         session.commit()
         second = load_regions(session)
@@ -86,7 +86,7 @@ def seeded(regions: RegionsFile, directory: Path, regency_code: str, households:
     path = directory / "demo.sqlite3"
     shutil.copyfile(regions.path, path)
     engine = sqlite_engine(path)
-    with Session(engine) as session:
+    with make_session_factory(engine)() as session:
         logins = seed_demo(session, regency_code=regency_code, households=households)
         session.commit()
     return SeededDatabase(engine, logins)
@@ -108,7 +108,7 @@ def bulukumba(regions_file: RegionsFile, tmp_path_factory: pytest.TempPathFactor
 
 @pytest.fixture
 def session(kota_bima: SeededDatabase) -> Iterator[Session]:
-    with Session(kota_bima.engine) as session:
+    with make_session_factory(kota_bima.engine)() as session:
         yield session
 
 
@@ -132,7 +132,7 @@ def test_load_regions_restores_a_changed_name(regions_file: RegionsFile, tmp_pat
     path = tmp_path / "renamed.sqlite3"
     shutil.copyfile(regions_file.path, path)
     engine = sqlite_engine(path)
-    with Session(engine) as session:
+    with make_session_factory(engine)() as session:
         session.execute(update(Region).where(Region.code == KOTA_BIMA).values(name="Kota Lama"))
         counts = load_regions(session)
         assert (counts.total_inserted, counts.renamed) == (0, 1)
@@ -143,14 +143,14 @@ def test_load_regions_restores_a_changed_name(regions_file: RegionsFile, tmp_pat
 def test_regions_loaded_is_false_on_an_empty_table(tmp_path: Path) -> None:
     engine = sqlite_engine(tmp_path / "empty.sqlite3")
     Base.metadata.create_all(engine)
-    with Session(engine) as session:
+    with make_session_factory(engine)() as session:
         assert not regions_loaded(session)
     engine.dispose()
 
 
 def test_regions_point_at_their_parent(regions_file: RegionsFile) -> None:
     engine = sqlite_engine(regions_file.path)
-    with Session(engine) as session:
+    with make_session_factory(engine)() as session:
         village = session.get(Region, "52.72.01.1001")
         assert (village.name, village.level, village.parent_code) == ("Paruga", 4, "52.72.01")
         orphans = session.scalar(
@@ -289,7 +289,7 @@ def test_a_second_seed_creates_nothing(kota_bima: SeededDatabase, session: Sessi
 
 
 def test_seed_works_for_a_kabupaten_with_desa(bulukumba: SeededDatabase) -> None:
-    with Session(bulukumba.engine) as session:
+    with make_session_factory(bulukumba.engine)() as session:
         village_role_scope = session.scalar(select(User.scope_region_code).where(User.role == Role.OPERATOR_DESA))
         assert village_role_scope.startswith(BULUKUMBA + ".") and village_role_scope[9] == "2"  # a desa
         kinds = set(session.scalars(select(Meeting.kind)))
@@ -309,7 +309,7 @@ def test_the_same_seed_gives_the_same_people(regions_file: RegionsFile, tmp_path
     for run in ("first", "second"):
         (tmp_path / run).mkdir()
         database = seeded(regions_file, tmp_path / run, KOTA_BIMA, households=45)
-        with Session(database.engine) as session:
+        with make_session_factory(database.engine)() as session:
             people.append(session.execute(select(Member.nik, Member.name).order_by(Member.id)).all())
             people.append(session.execute(select(Proposal.household_id, Proposal.status).order_by(Proposal.id)).all())
         database.engine.dispose()

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from starlette.requests import Request
 
 from console.app import create_app
+from console.database import make_session_factory
 from console.settings import Settings
 from console.views.base import DtksModelView
 from models import Household, Member, Proposal, ProposalKind, Role, User
@@ -41,7 +42,7 @@ def villages(regions: frozenset[str]) -> list[str]:
 
 @pytest.fixture
 def property_session(engine: Engine, regions: frozenset[str]) -> Iterator[Session]:
-    with Session(engine) as session:
+    with make_session_factory(engine)() as session:
         yield session
         session.rollback()
         session.execute(delete(Proposal))

@@ -14,6 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from starlette.applications import Starlette
 
+from console.database import make_session_factory
 from models import AuditAction, AuditEntry, Role, User
 from tests.console.session_helpers import cookie_value, fresh_client, post_login, session_rows
 from tests.console_client import ConsoleClient
@@ -34,7 +35,7 @@ def _log_in(client: ConsoleClient) -> str:
 
 
 def _ended(engine: Engine) -> list[AuditEntry]:
-    with Session(engine) as session:
+    with make_session_factory(engine)() as session:
         statement = select(AuditEntry).where(AuditEntry.action == AuditAction.LOGOUT).order_by(AuditEntry.id)
         return list(session.scalars(statement))
 

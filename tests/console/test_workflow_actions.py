@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from starlette.requests import Request
 
 from console.authorization import CasbinAuthorization
+from console.database import make_session_factory
 from console.settings import Settings
 from console.workflow import perform
 from models import AuditAction, AuditEntry, Proposal, ProposalHistory, ProposalKind, ProposalStatus, Role, User
@@ -136,7 +137,7 @@ def test_two_officials_acting_at_once_exactly_one_wins_each_time(
     settings: Settings, engine: object, db_session: Session
 ) -> None:
     """Threads race the same transition on the same version; repeated trials, one winner in each."""
-    factory = sessionmaker(bind=engine, expire_on_commit=False)  # type: ignore[call-overload]
+    factory = make_session_factory(engine)  # type: ignore[arg-type]
     store = PolicyStore()
     with factory() as session:
         store.refresh(session)

@@ -9,6 +9,7 @@ from lokal import wilayah
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from console.database import make_session_factory
 from models import Region
 from policies.scope import Scope
 
@@ -79,7 +80,5 @@ def test_the_sql_condition_and_the_python_check_agree_on_real_regions(
 
 @pytest.fixture(scope="module")
 def db_session_for_property(engine: object, regions: frozenset[str]) -> Session:
-    from sqlalchemy.orm import Session as OrmSession
-
-    with OrmSession(engine) as session:  # type: ignore[arg-type]
+    with make_session_factory(engine)() as session:  # type: ignore[arg-type]
         yield session  # type: ignore[misc]

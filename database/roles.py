@@ -9,8 +9,9 @@ and UPDATE/DELETE on the trail are privileges it is never given.
 Why grants recomputed after every upgrade, not `ALTER DEFAULT PRIVILEGES`: default privileges can only say
 "every new table gets X", so an append-only table added by a later migration would silently get UPDATE and
 DELETE. Here one list says which tables are append-only or read-only; everything is revoked and granted
-again from it after each `alembic upgrade` (alembic/env.py), so a table that moves into the list loses what
-it had. `python -m console grant-app-role ROLE` does the same by hand.
+again from it after each `alembic upgrade` (alembic/env.py, in the migration's own transaction), so a table
+that moves into the list loses what it had. `python -m console grant-app-role ROLE` does the same by hand.
+Outside console/ (package database/), so the migrations grant without importing the web layer.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from collections.abc import Iterable
 
 from sqlalchemy import Connection, make_url, text
 
-from console.settings import Settings
+from database.settings import DatabaseSettings
 
 # Written, never rewritten (the triggers refuse it too): the app may only add rows. The trail, and a signed
 # SK's kept annex (models/decree_annex.py: copied in the signing transaction, final with its decree).
@@ -33,7 +34,7 @@ class AppRoleProblem(Exception):
     """The role named for the app cannot be given the app's grants (the message says why, in Indonesian)."""
 
 
-def app_role_of(settings: Settings) -> str | None:
+def app_role_of(settings: DatabaseSettings) -> str | None:
     """The app's role when migrations run as another one on PostgreSQL (two URLs, two users), else None."""
     if not settings.migration_database_url:
         return None

@@ -1,0 +1,36 @@
+"""A bare engine for a database URL: the connection settings every user of the database shares.
+
+The console (console/database.py), the migrations (alembic/env.py) and the command line build their engine
+here. Nothing connects before the first statement. An engine carries no session hooks: the write path's
+guards and audit trail sit on the session factory (chain/write_path.py), so a migration runs without them.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event, make_url
+
+
+def _configure_sqlite(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    # Foreign keys are off by default in SQLite; WAL lets readers work while one writer writes.
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute("PRAGMA busy_timeout=10000")
+    cursor.close()
+
+
+def make_engine(url: str, *, echo: bool = False) -> Engine:
+    """An engine on `url`; an SQLite file's folder is created when missing."""
+    is_sqlite = make_url(url).get_backend_name() == "sqlite"
+    if is_sqlite and ":memory:" not in url and url != "sqlite://":
+        Path(url.split("///", 1)[1]).parent.mkdir(parents=True, exist_ok=True)
+    # hide_parameters: a database error's text (logged by whoever catches it) and SQL echo never carry the
+    # statement's values, which are NIKs and No. KKs on every register write (console/log_privacy.py).
+    engine = create_engine(url, echo=echo, pool_pre_ping=not is_sqlite, hide_parameters=True)
+    if is_sqlite:
+        event.listen(engine, "connect", _configure_sqlite)
+    return engine
