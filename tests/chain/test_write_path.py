@@ -7,6 +7,7 @@ the process, a migration's included); a session from `make_session_factory` is g
 from __future__ import annotations
 
 import gc
+import re
 import subprocess
 import sys
 from collections.abc import Callable
@@ -131,3 +132,17 @@ def test_a_session_from_the_factory_writes_the_audit_row_of_its_change(db_sessio
     assert [(entry.action, entry.object_id, entry.request_id) for entry in trail] == [
         (AuditAction.CREATE, str(household.id), "uji-jejak")
     ]
+
+
+def test_no_project_module_builds_a_session_past_the_factory() -> None:
+    """A `Session(...)` or `sessionmaker(...)` written by hand would write with no guards and no trail."""
+    project = Path(__file__).resolve().parents[2]
+    hand_built = re.compile(r"(?<![\w.])(Session|sessionmaker)\(")
+    found = [
+        f"{path.relative_to(project)}:{number}"
+        for folder in ("chain", "console", "database", "models", "policies", "reports", "bench", "alembic")
+        for path in sorted((project / folder).rglob("*.py"))
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1)
+        if hand_built.search(line.split("#", 1)[0]) and "`" not in line
+    ]
+    assert found == ["console/database.py:23"]
