@@ -26,5 +26,8 @@ PARAF_CHAIN: tuple[FlowStep[CertificateStep], ...] = (
     _step("paraf_sekretaris", S.PARAF_KABID, S.PARAF_SEKRETARIS, Role.SEKRETARIS, "Paraf sekretaris"),
     _step("sign", S.PARAF_SEKRETARIS, S.SIGNED, Role.KEPALA_DINAS, "Tanda tangan kepala dinas"),
 )
-CERTIFICATE_FLOW = Flow("Surat keterangan terdaftar DTKS (rantai paraf)", RESOURCE, S, PARAF_CHAIN, LOOKUP)
-FINAL_STEPS = frozenset({S.SIGNED, S.CLOSED})  # nothing leaves these
+FINAL_STEPS = frozenset({S.SIGNED, S.CLOSED})
+# The lookup opens a registered request at `diajukan` and closes one not registered at once.
+CERTIFICATE_FLOW = Flow(
+    "The certificate paraf chain", RESOURCE, S, PARAF_CHAIN, (S.REQUESTED, S.CLOSED), FINAL_STEPS, LOOKUP
+)

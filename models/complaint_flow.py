@@ -31,5 +31,5 @@ COMPLAINT_STEPS: tuple[FlowStep[ComplaintStatus], ...] = (
     _step("reject", S.NEW, S.REJECTED, _HANDLERS, "Tolak", "Alasan penolakan"),
     _step("reject", S.IN_PROGRESS, S.REJECTED, _HANDLERS, "Tolak", "Alasan penolakan"),
 )
-COMPLAINT_FLOW = Flow("Pengaduan", RESOURCE, S, COMPLAINT_STEPS)
 CLOSED = frozenset({S.RESOLVED, S.REJECTED})  # a step into these writes the response and the time
+COMPLAINT_FLOW = Flow("The complaint flow", RESOURCE, S, COMPLAINT_STEPS, (S.NEW,), CLOSED)

@@ -59,6 +59,8 @@ class Flow(Generic[Status]):
     resource: str
     statuses: type[Status]
     steps: tuple[FlowStep[Status], ...]
+    opens_in: tuple[Status, ...]  # the statuses a new record starts in
+    final: frozenset[Status]  # nothing leaves these
     opening: Opening | None = None  # None: records come from the ordinary create form
 
     def actions(self) -> list[str]:
