@@ -7,6 +7,7 @@ casbin rules, at the demo timeline's moments: the demo shows what the desk and t
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from functools import cache
 from typing import TYPE_CHECKING
 
 from chain.actor import Actor
@@ -26,9 +27,15 @@ if TYPE_CHECKING:
 PARAF_MINUTES = 3  # between two initials of a demo request
 
 
+@cache
+def shipped_rules() -> Decisions:
+    """The casbin seed as shipped: the demo database may hold no rules yet when the demo is seeded."""
+    return Decisions(read_seed())
+
+
 def actor_of(run: DemoRun, role: Role) -> Actor:
-    """The demo official of `role`, deciding by the shipped casbin seed (the demo database may hold none yet)."""
-    return Actor.of(run.users[role], Decisions(read_seed()).allows)
+    """The demo official of `role`, deciding by the shipped casbin seed."""
+    return Actor.of(run.users[role], shipped_rules().allows)
 
 
 def create_certificates(run: DemoRun) -> None:
