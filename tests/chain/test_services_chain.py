@@ -58,6 +58,10 @@ def _ask(session: Session, desk: Actor, nik: str, name: str = "Pemohon Uji") -> 
     )
 
 
+def _give(session: Session, actor: Actor, pk: int, action: str) -> certificates.ParafStep:
+    return _in_a_write(session, lambda: certificates.paraf(session, actor, pk, action))
+
+
 def _trail(session: Session, object_type: str, object_id: int) -> list[AuditEntry]:
     """The explicit events of a record (the desk's lookup, the steps), not its row changes."""
     statement = select(AuditEntry).where(
@@ -82,13 +86,10 @@ def test_a_registered_nik_goes_up_the_whole_paraf_chain_to_a_printable_letter(db
     assert certificates.signed_letter(db_session, desk, certificate.id) is None  # nothing to print yet
 
     for step, role in zip(PARAF_CHAIN, PARAF_ROLES, strict=True):
-        action = step.action
         loaded = certificates.load_certificate(db_session, desk, certificate.id)
         offered = {other: certificates.offered_step(actor, loaded) for other, actor in officials.items()}
         assert offered == {other: step if other == role else None for other in officials}
-        paraf = certificates.paraf
-        given = _in_a_write(db_session, lambda: paraf(db_session, officials[role], certificate.id, action))  # noqa: B023 - called at once
-        assert given == step  # noqa: E501
+        assert _give(db_session, officials[role], certificate.id, step.action) == step
 
     signed = certificates.signed_letter(db_session, desk, certificate.id)
     assert signed is not None
