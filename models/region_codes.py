@@ -31,6 +31,10 @@ class RegionLevel(enum.IntEnum):
         return {1: "Provinsi", 2: "Kabupaten/Kota", 3: "Kecamatan", 4: "Desa/Kelurahan"}[self.value]
 
 
+# The length of each level's dotted code, for the database CHECKs, which cannot ask `level_of` ("35" = 2).
+CODE_LENGTH = {RegionLevel.PROVINCE: 2, RegionLevel.REGENCY: 5, RegionLevel.KECAMATAN: 8, RegionLevel.VILLAGE: 13}
+
+
 def is_region_code(code: str) -> bool:
     return bool(_CODE_SHAPE.fullmatch(code or ""))
 

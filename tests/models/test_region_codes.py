@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from models.region_codes import (
+    CODE_LENGTH,
     RegionLevel,
     ancestor_at,
     is_code_of_level,
@@ -25,7 +26,7 @@ LEVELS = [
 
 @pytest.mark.parametrize(("code", "level"), LEVELS, ids=[level.name for _, level in LEVELS])
 def test_a_code_is_of_exactly_its_own_level(code: str, level: RegionLevel) -> None:
-    assert level_of(code) == level
+    assert level_of(code) == level and len(code) == CODE_LENGTH[level]
     assert [other for other in RegionLevel if is_code_of_level(code, other)] == [level]
 
 
