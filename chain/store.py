@@ -6,7 +6,7 @@ the same as absent: NotFound) and leave the commit to the caller, who ends with 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
 
 from sqlalchemy import ColumnElement, select
@@ -19,6 +19,7 @@ from chain.actor import Actor
 from models.refusals import Conflict, NotFound
 
 Row = TypeVar("Row")
+Result = TypeVar("Result")
 
 CHANGED_UNDER_YOU = (
     "Data ini sudah diubah oleh petugas lain sejak halaman Anda dibuka. Tindakan Anda tidak "
@@ -76,3 +77,31 @@ def commit_or_conflict(session: Session, *, changed: str = CHANGED_UNDER_YOU, ta
     except BaseException:
         session.rollback()
         raise
+
+
+def write_transaction(
+    session_factory: Callable[[], Session],
+    work: Callable[[Session], Result],
+    *,
+    attempts: int = 1,
+    changed: str = CHANGED_UNDER_YOU,
+    taken: str | None = None,
+) -> Result:
+    """A caller's whole write in one call: a session, `begin_write`, `work(session)`, `commit_or_conflict`.
+
+    A Conflict at the commit (a version moved, or with `taken` a unique value used) is tried again in a fresh
+    transaction, up to `attempts` times in all: the certificate desk's backstop when two officers take the same
+    letter number. A refusal raised by `work` itself is never retried.
+    """
+    for attempt in range(1, attempts + 1):
+        with session_factory() as session:
+            begin_write(session)
+            result = work(session)
+            try:
+                commit_or_conflict(session, changed=changed, taken=taken)
+            except Conflict:
+                if attempt == attempts:
+                    raise
+                continue
+            return result
+    raise ValueError("write_transaction needs at least one attempt")

@@ -265,7 +265,7 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
     elif args.command == "create-user":
         return create_user_command(settings, args)
     elif args.command == "workflow-doc":
-        from console.workflow_doc import write
+        from chain.workflow_doc import write
 
         print(f"Ditulis: {write()}")
     return 0

@@ -45,6 +45,7 @@ from models.finality_rows import Facts
 from models.household import apply_requested_changes
 from models.identity import check_nik
 from models.pmt_scoring import ScoringModel, choose_model, desil_of, rank, score_answers, visit_answers
+from models.region_codes import RegionLevel, ancestor_at
 from models.workflow import TransitionRefused
 
 INVALID_NIK = "NIK tidak valid"
@@ -175,7 +176,7 @@ def run_pmt(session_factory: sessionmaker[Session], request: Request, period: st
             if not household.visits:
                 outcome.without_visit.append(household.id)
                 continue
-            model = choose_model(models, household.region_code[:5], period)
+            model = choose_model(models, ancestor_at(household.region_code, RegionLevel.REGENCY), period)
             if model is None:
                 outcome.without_model.append(household.id)
                 continue

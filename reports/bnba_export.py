@@ -24,7 +24,7 @@ from models.meeting import Meeting, MeetingDecision
 from models.member import FamilyRelation, Member
 from models.proposal import Proposal, ProposalKind
 from models.region import within_region
-from models.region_codes import ancestors_of, region_name
+from models.region_codes import RegionLevel, ancestor_at, ancestors_of, region_name
 from policies.scope import Scope
 from reports.bnba import BNBA_COLUMNS, BNBA_KEYS, CellKind
 from reports.xlsx import Column, ExportFile, Kind, safe_file_name, write_table
@@ -215,7 +215,9 @@ def build_sk_annex(
         .where(decree_proposal.c.decree_id == decree.id)
         .order_by(Proposal.id, _head_first(), Member.id)
     )
-    regency, head_title = regency_title(decree.region_code[:5]) if decree.region_code else ("", "BUPATI/WALIKOTA")
+    regency, head_title = ("", "BUPATI/WALIKOTA")
+    if decree.region_code:
+        regency, head_title = regency_title(ancestor_at(decree.region_code, RegionLevel.REGENCY))
     number = decree.number or "(draf)"
     title = [
         f"DINAS SOSIAL {regency.upper()}".strip(),

@@ -18,7 +18,7 @@ from models.household import Household
 from models.identity import check_nik, check_no_kk
 from models.member import FamilyRelation, Member, Sex
 from models.proposal import Proposal, ProposalKind, RemovalReason
-from models.region_codes import RegionLevel, is_region_code, level_of
+from models.region_codes import RegionLevel, is_code_of_level, village_code_from_digits
 from models.text import control_problem, text_problems
 from policies.scope import Scope
 from reports.bnba import (
@@ -206,10 +206,9 @@ def removal_reason(row: SheetRow) -> RemovalReason | None:
 
 def _check_region(parsed: ParsedSheet, row: SheetRow, scope: Scope) -> None:
     code = str(row.get("region_code"))
-    if code.isdigit() and len(code) == 10:
-        code = f"{code[:2]}.{code[2:4]}.{code[4:6]}.{code[6:]}"  # written without dots
-        row.values["region_code"] = code
-    if not is_region_code(code) or level_of(code) != RegionLevel.VILLAGE:
+    if (dotted := village_code_from_digits(code)) is not None:  # written without dots
+        code = row.values["region_code"] = dotted
+    if not is_code_of_level(code, RegionLevel.VILLAGE):
         parsed.add(row.number, "region_code", "KODE WILAYAH harus kode desa/kelurahan Kemendagri, mis. 52.72.01.1001.")
     elif not scope.holds(code):
         parsed.add(row.number, "region_code", f"KODE WILAYAH {code} berada di luar wilayah tugas Anda ({scope.code}).")

@@ -20,7 +20,7 @@ from console.demo.timeline import DecreeNumbers, Timeline
 from models.household import Household
 from models.member import Member
 from models.region import Region
-from models.region_codes import RegionLevel, is_within
+from models.region_codes import RegionLevel, ancestor_at, is_within
 from models.user import Role, User
 
 
@@ -51,7 +51,8 @@ class DemoRun:
         user = self.users[role]
         if user.scope_region_code is None or is_within(village_code, user.scope_region_code):
             return Actor(user.id, user.full_name)
-        key = (role, village_code if role.scope_level == RegionLevel.VILLAGE else village_code[:8])
+        level = RegionLevel.VILLAGE if role.scope_level == RegionLevel.VILLAGE else RegionLevel.KECAMATAN
+        key = (role, ancestor_at(village_code, level))
         if key not in self.local_officials:
             self.local_officials[key] = Actor(None, self.people.full_name(female=self.rng.random() < 0.4))
         return self.local_officials[key]

@@ -33,6 +33,7 @@ from models import (
 )
 from models.identity import check_nik, check_no_kk
 from models.member import ensure_head_remains, ensure_member_deletable
+from models.region_codes import RegionLevel, is_code_of_level
 
 REQUIRED = validators.InputRequired(message="Kolom ini wajib diisi.")
 INPUT = {"class": "form-control"}  # the look sqladmin gives the fields it builds itself
@@ -233,7 +234,7 @@ class HouseholdView(DtksModelView, model=Household):
 
     async def on_model_change(self, data: dict[str, Any], model: Any, is_created: bool, request: Request) -> None:
         region_code = str(data.get("region") or "")
-        if region_code and len(region_code) != 13:
+        if region_code and not is_code_of_level(region_code, RegionLevel.VILLAGE):
             raise ValueError("Pilih sebuah desa/kelurahan (bukan kecamatan atau kabupaten).")
         warnings = check_no_kk(str(data.get("no_kk") or "")).warnings
         if is_created:

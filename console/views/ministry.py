@@ -20,7 +20,7 @@ from console.views.base import DtksModelView
 from console.views.households import REQUIRED
 from console.views.menu_links import MINISTRY_DESK_ACCESS
 from models import PmtModel, PmtWeight
-from models.region_codes import is_region_code
+from models.region_codes import RegionLevel, is_code_of_level
 
 ILLUSTRATIVE_NOTE = "Bobot ilustratif, bukan koefisien resmi."
 
@@ -93,7 +93,7 @@ class PmtModelView(DtksModelView, model=PmtModel):
     async def on_model_change(self, data: dict[str, Any], model: Any, is_created: bool, request: Request) -> None:
         data["desil_cutoffs"] = check_cutoffs(data.get("desil_cutoffs"))
         region_code = (data.get("region_code") or "").strip()
-        if region_code and not (is_region_code(region_code) and len(region_code) == 5):
+        if region_code and not is_code_of_level(region_code, RegionLevel.REGENCY):
             raise ValueError("Wilayah model PMT: kosong (nasional) atau kode kabupaten/kota, misalnya 52.72.")
         data["region_code"] = region_code
         # Every model entered here is a simulation: never presented as official coefficients.

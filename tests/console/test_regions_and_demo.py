@@ -16,6 +16,7 @@ import pytest
 from sqlalchemy import Engine, func, select, text, update
 from sqlalchemy.orm import Session
 
+from chain.certificates import letter_number
 from console.database import make_engine, make_session_factory
 from console.demo import DEMO_PASSWORD, DemoLogin, seed_demo, status_path
 from console.regions import RegionLoadCounts, load_regions, regions_loaded
@@ -40,6 +41,9 @@ from models import (
     Visit,
     VisitResult,
 )
+from models.certificate import Certificate, CertificateResult, CertificateStep
+from models.certificate_flow import PARAF_CHAIN
+from models.complaint import Complaint, ComplaintStatus
 from models.identity import check_nik
 from models.region_codes import is_within, level_of
 
@@ -253,6 +257,36 @@ def test_the_pmt_model_is_national_and_illustrative(session: Session) -> None:
     model = session.scalars(select(PmtModel)).one()
     assert (model.version, model.region_code, model.is_illustrative) == ("ilustratif-2026.1", "", True)
     assert len(model.desil_cutoffs) == 9 and model.desil_cutoffs == sorted(model.desil_cutoffs)
+
+
+# --- demo: the district desk, through the core -----------------------------------------------------------
+
+
+def test_the_demo_certificates_climb_the_paraf_chain_in_order_with_consecutive_numbers(session: Session) -> None:
+    certificates = session.scalars(select(Certificate).order_by(Certificate.id)).all()
+    steps = [certificate.step for certificate in certificates]
+    assert steps == [CertificateStep.SIGNED] * 3 + [CertificateStep.PARAF_KABID] + [CertificateStep.CLOSED] * 2
+    found = [c for c in certificates if c.result == CertificateResult.REGISTERED]
+    by_year = Counter(c.year for c in found)  # numbered per year: the demo's fortnight may span a new year
+    assert sorted((c.year, c.sequence) for c in found) == [
+        (y, n) for y in sorted(by_year) for n in range(1, by_year[y] + 1)
+    ]
+    assert all(c.letter_number == letter_number(c.sequence, c.year) for c in found)
+    chain = [step.target for step in PARAF_CHAIN]
+    for certificate in found:
+        approvals = [approval.step for approval in certificate.approvals]
+        assert approvals == chain[: len(approvals)]
+        assert all(certificate.requested_at < approval.at for approval in certificate.approvals)
+    assert all(c.household_id is None and c.letter_number is None for c in certificates if c not in found)
+
+
+def test_the_demo_complaints_cover_every_status_each_handled_but_the_new_ones(session: Session) -> None:
+    complaints = session.scalars(select(Complaint)).all()
+    assert {complaint.status for complaint in complaints} == set(ComplaintStatus)
+    for complaint in complaints:
+        assert (complaint.assigned_to_id is None) == (complaint.status == ComplaintStatus.NEW)
+        closed = complaint.status in (ComplaintStatus.RESOLVED, ComplaintStatus.REJECTED)
+        assert bool(complaint.response) == closed and (complaint.resolved_at is not None) == closed
 
 
 # --- demo: users and idempotence ------------------------------------------------------------------------
