@@ -10,9 +10,9 @@ from pathlib import Path
 from console.cli_errors import CommandRefused
 from console.database import make_engine, make_session_factory
 from console.exports import audit_export, empty_message, rows_text
-from console.ministry import PERIOD_PATTERN
 from console.settings import Settings
 from models import Region
+from models.periods import is_period
 from models.region_codes import is_region_code
 from policies.scope import Scope
 from reports.bnba_export import build_roster
@@ -56,7 +56,7 @@ def _export_arguments(args: argparse.Namespace) -> tuple[str, str | None, Path]:
     region, period, folder = args.region.strip(), args.period.strip() or None, Path(args.out)
     if region and not is_region_code(region):
         raise CommandRefused(f"Kode wilayah {region} tidak valid (bertitik, misalnya 52.72).")
-    if period and not PERIOD_PATTERN.match(period):
+    if period and not is_period(period):
         raise CommandRefused("Periode ditulis TTTT-BB dengan bulan 01, 04, 07 atau 10.")
     if not folder.is_dir():
         raise CommandRefused(f"Folder tujuan {folder} tidak ada; buat dulu (mkdir -p {folder}) atau pilih --out lain.")

@@ -27,9 +27,9 @@ from console.exports import (
     refuse_empty,
     scope_of,
 )
-from console.ministry import PERIOD_PATTERN
 from models.decree import Decree
 from models.meeting import Meeting
+from models.periods import is_period
 from models.region import Region
 from models.region_codes import is_region_code
 from policies.scope import Scope
@@ -103,7 +103,7 @@ def _region_and_period(request: Request) -> tuple[str | None, str | None]:
     period = request.query_params.get("period", "").strip() or None
     if region is not None and not is_region_code(region):
         raise HTTPException(status_code=400, detail="Kode wilayah tidak valid (bertitik, misalnya 52.72).")
-    if period is not None and not PERIOD_PATTERN.match(period):
+    if period is not None and not is_period(period):
         raise HTTPException(status_code=400, detail="Periode ditulis TTTT-BB dengan bulan 01, 04, 07 atau 10.")
     if region is not None and not scope_of(request).holds(region):
         raise HTTPException(status_code=404)
