@@ -24,7 +24,7 @@ NOT_QUARTERS = [
 
 
 def _stored(session: Session, table: str, row_id: int, period: str) -> bool:
-    """Whether the database accepts `period` in `table`'s row (its CHECK or column type), in a savepoint undone after."""
+    """Whether the database accepts `period` in `table`'s row (CHECK or column type); undone after."""
     savepoint = session.begin_nested()
     try:
         session.execute(text(f"UPDATE {table} SET period = :period WHERE id = :id"), {"period": period, "id": row_id})
