@@ -22,14 +22,9 @@ from models.refusals import Invalid, NotFound
 from models.region_codes import is_region_code, region_name
 from reports.xlsx import ExportFile
 
-EXPORT = ("bnba", "export")
+EXPORT = ("bnba", "export")  # with the permission to read what is exported (the console's download pages)
 REGION_INVALID = "Kode wilayah tidak valid (bertitik, misalnya 52.72)."
 PERIOD_INVALID = "Periode ditulis TTTT-BB dengan bulan 01, 04, 07 atau 10."
-
-
-def require_export(actor: Actor, reads: tuple[str, str]) -> None:
-    """NotAllowed unless the actor's role may export spreadsheets and read what `reads` names."""
-    actor.require(EXPORT, reads)
 
 
 def region_and_period(actor: Actor, region: str | None, period: str | None) -> tuple[str | None, str | None]:
