@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
-from wtforms import Field, Form, ValidationError, validators
+from wtforms import validators
 
 from chain.determination import NUMBER_TAKEN, DeterminationOutcome, Letter, determine
 from chain.nik_matching import forwarded, match_nik
@@ -22,13 +22,12 @@ from chain.pmt import RunOutcome, run_pmt
 from chain.store import begin_write, commit_or_conflict
 from chain.transitions import PROPOSAL_CHANGED
 from console.authorization import actor_of
-from console.forms import NumberListField
+from console.forms import NumberListField, period_validator
 from console.refusals import in_core
 from console.views.base import DtksModelView
 from console.views.households import REQUIRED
 from console.views.menu_links import MINISTRY_DESK_ACCESS
 from models import PmtModel, PmtWeight
-from models.periods import is_period
 from models.refusals import Refusal
 from models.region_codes import is_region_code
 
@@ -46,12 +45,6 @@ PMT_LABELS = {
     "weights": "Bobot",
     "created_at": "Dibuat",
 }
-
-
-def quarter_period(_form: Form, field: Field) -> None:
-    """The model's first period is a determination period (models/periods.py)."""
-    if not is_period(str(field.data or "")):
-        raise ValidationError("Periode TTTT-BB: bulan 01, 04, 07 atau 10.")
 
 
 def check_cutoffs(cutoffs: Any) -> list[float]:
@@ -101,7 +94,7 @@ class PmtModelView(DtksModelView, model=PmtModel):
             "label": "Berlaku mulai periode",
             "validators": [
                 REQUIRED,
-                quarter_period,
+                period_validator("Periode TTTT-BB: bulan 01, 04, 07 atau 10."),
             ],
         },
     }
