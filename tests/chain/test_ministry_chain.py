@@ -227,32 +227,27 @@ def test_a_role_outside_the_ministry_is_not_allowed_and_nothing_changes(
     assert _status(db_session, forwarded) == ProposalStatus.FORWARDED
 
 
-PERIOD_STEPS: dict[str, Step] = {
-    "pmt run": lambda session, actor: run_pmt(session, actor, PERIOD),
-    "determination": lambda session, actor: _determine(session, actor, PERIOD),
+# The two steps that take a period: (session, actor, period) -> outcome.
+PERIOD_STEPS: dict[str, Callable[[Session, Actor, str], Any]] = {
+    "pmt run": run_pmt,
+    "determination": lambda session, actor, period: _determine(session, actor, period),
 }
-PERIOD = ""  # set by the test below before each step runs
 
 
 @pytest.mark.parametrize("name", PERIOD_STEPS.keys())
 @pytest.mark.parametrize("period", ["2026-03", "2026-13", "2026-1", "", "٢٠٢٦-10"])
-def test_a_period_outside_the_quarters_is_invalid(
-    db_session: Session, monkeypatch: pytest.MonkeyPatch, name: str, period: str
-) -> None:
-    monkeypatch.setattr(f"{__name__}.PERIOD", period)
-    user = _user(db_session)
+def test_a_period_outside_the_quarters_is_invalid(db_session: Session, name: str, period: str) -> None:
+    user, step = _user(db_session), PERIOD_STEPS[name]
 
     with pytest.raises(Invalid) as refused:
-        _run(db_session, user, PERIOD_STEPS[name])
+        _run(db_session, user, lambda session, actor: step(session, actor, period))
 
     assert str(refused.value) == PERIOD_MESSAGE and refused.value.fields == {"period": PERIOD_MESSAGE}
     assert db_session.scalar(select(Decree)) is None
 
 
 @pytest.mark.parametrize("name", PERIOD_STEPS.keys())
-def test_a_determined_period_is_a_conflict_for_every_later_step(
-    db_session: Session, monkeypatch: pytest.MonkeyPatch, name: str
-) -> None:
+def test_a_determined_period_is_a_conflict_for_every_later_step(db_session: Session, name: str) -> None:
     model = _model(db_session)
     db_session.flush()
     _scored(db_session, model, ProposalKind.NEW, 2)
@@ -260,10 +255,10 @@ def test_a_determined_period_is_a_conflict_for_every_later_step(
     _run(db_session, user, _determine)
     _proposal(db_session, ProposalStatus.RECEIVED)  # received after the SK: its period is closed all the same
     db_session.commit()
-    monkeypatch.setattr(f"{__name__}.PERIOD", "2026-10")
+    step = PERIOD_STEPS[name]
 
     with pytest.raises(Conflict, match="2026-10"):
-        _run(db_session, user, PERIOD_STEPS[name])
+        _run(db_session, user, lambda session, actor: step(session, actor, "2026-10"))
 
 
 def test_a_second_sk_penetapan_with_a_used_number_is_a_conflict(db_session: Session) -> None:
