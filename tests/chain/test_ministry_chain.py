@@ -20,6 +20,7 @@ from chain.determination import ABOVE_CUTOFF, NUMBER_TAKEN, Letter, determine
 from chain.nik_matching import ALREADY_REGISTERED, INVALID_NIK, match_nik
 from chain.pmt import run_pmt
 from chain.store import begin_write, commit_or_conflict
+from console.database import make_session_factory
 from models import (
     AuditAction,
     AuditEntry,
@@ -100,10 +101,10 @@ def _user(session: Session, role: Role = Role.PUSDATIN, scope: str | None = None
 def _run(db_session: Session, user: User, step: Step, *, taken: str | None = None) -> Any:
     """The core step as the CLI runs it: its own session and transaction, as `user`, committed or refused."""
     actor = actor_for(db_session, user)
-    factory = db_session.get_bind()
+    sessions = make_session_factory(db_session.get_bind())  # the app's and the CLI's factory, with its hooks
 
     def work() -> Any:
-        with Session(factory, expire_on_commit=False) as session:
+        with sessions() as session:
             begin_write(session)
             result = step(session, actor)
             commit_or_conflict(session, taken=taken)
