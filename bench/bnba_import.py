@@ -28,9 +28,9 @@ from sqlalchemy import create_engine, insert, make_url, text
 from sqlalchemy.orm import Session
 
 from alembic import command
+from chain.imports import record_import
 from chain.store import begin_write
 from console.database import make_engine, make_session_factory
-from console.imports import record_import
 from console.settings import Settings
 from models import Region, Role
 from models.identity import make_nik, make_no_kk

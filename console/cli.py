@@ -18,9 +18,10 @@ from pydantic import ValidationError
 from sqlalchemy.exc import OperationalError
 
 from alembic import command
-from console.cli_errors import CommandRefused, database_problem, settings_problem
+from console.cli_errors import CommandRefused, database_problem, refused, settings_problem
 from console.serving import DEMO_REFUSED, demo_allowed
 from console.settings import PROJECT_DIR, Settings, ensure_env_file
+from models.refusals import Refusal
 from models.user import Role
 
 __all__ = ["CommandRefused", "main"]
@@ -194,6 +195,9 @@ def _parser() -> argparse.ArgumentParser:
     import_bnba.add_argument("--user", required=True, help="nama pengguna yang mengimpor (hak dan wilayahnya berlaku)")
     import_bnba.add_argument("--confirm", action="store_true", help="tulis ke basis data (tanpa ini: pratinjau saja)")
     import_bnba.add_argument("--json", action="store_true", help="cetak satu objek JSON (jumlah dan kesalahan)")
+    from console.cli_ministry import add_commands
+
+    add_commands(commands)
     create_user = commands.add_parser("create-user", help="buat akun pengguna")
     create_user.add_argument("--username", required=True)
     create_user.add_argument("--full-name", required=True)
@@ -223,9 +227,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     try:
         return _run(args, settings)
-    except CommandRefused as refusal:
-        print(refusal, file=sys.stderr)
-        return 2
+    except (CommandRefused, Refusal) as refusal:  # a user's mistake, or the core saying no: exit 2
+        return refused(refusal, as_json=getattr(args, "json", False))
     except OperationalError as error:
         print(database_problem(error, settings.database_url), file=sys.stderr)
         return 1
@@ -262,6 +265,10 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
         return export_command(settings, args)
     elif args.command == "import-bnba":
         return import_bnba_command(settings, args)
+    elif args.command in ("pmt-run", "determine"):
+        from console.cli_ministry import determine_command, pmt_run_command
+
+        return (pmt_run_command if args.command == "pmt-run" else determine_command)(settings, args)
     elif args.command == "create-user":
         return create_user_command(settings, args)
     elif args.command == "workflow-doc":

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+import sys
+
 from pydantic import ValidationError
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
@@ -9,6 +12,18 @@ from sqlalchemy.exc import OperationalError
 
 class CommandRefused(Exception):
     """A user's mistake (a missing folder, an unknown region, nothing to export): its message, exit 2."""
+
+
+def refused(refusal: Exception, *, as_json: bool = False) -> int:
+    """The one answer to a refusal (CommandRefused, or the core's NotAllowed / Conflict / Invalid): exit 2.
+
+    Its Indonesian message on stderr, or with `--json` one object `{"error": message}` on stdout.
+    """
+    if as_json:
+        print(json.dumps({"error": str(refusal)}, ensure_ascii=False))
+    else:
+        print(refusal, file=sys.stderr)
+    return 2
 
 
 def settings_problem(error: ValidationError) -> str:

@@ -7,12 +7,13 @@ import os
 import shutil
 from pathlib import Path
 
+from chain.exports import PERIOD_INVALID, audit_export, empty_message, refuse_empty, rows_text
+from chain.store import begin_write, commit_or_conflict
 from console.cli_errors import CommandRefused
 from console.database import make_engine, make_session_factory
-from console.exports import audit_export, empty_message, rows_text
-from console.ministry import PERIOD_PATTERN
 from console.settings import Settings
 from models import Region
+from models.periods import is_period
 from models.region_codes import is_region_code
 from policies.scope import Scope
 from reports.bnba_export import build_roster
@@ -37,11 +38,13 @@ def export_command(settings: Settings, args: argparse.Namespace) -> int:
             build = build_roster if args.kind == "roster" else build_recap
             export = build(session, Scope(region or None), period=period)
         try:
-            if export.rows == 0:
-                counted = "keluarga terdaftar DTKS" if args.kind == "roster" else "keluarga"
-                raise CommandRefused(empty_message(what, region, period, counted=counted))
-            where = {"object_id": region, "region": region}
-            audit_export(sessions, export, what=f"{what} (CLI)", object_type="household", **where)
+            counted = "keluarga terdaftar DTKS" if args.kind == "roster" else "keluarga"
+            refuse_empty(export, empty_message(what, region, period, counted=counted))  # NotFound: exit 2
+            with sessions() as session:
+                begin_write(session)
+                where = {"object_id": region, "region": region}
+                audit_export(session, export, what=f"{what} (CLI)", object_type="household", **where)
+                commit_or_conflict(session)
             target = _deliver(export, folder)
         finally:
             export.discard()  # after a refusal or a failure: no file left in the temporary folder either
@@ -56,8 +59,8 @@ def _export_arguments(args: argparse.Namespace) -> tuple[str, str | None, Path]:
     region, period, folder = args.region.strip(), args.period.strip() or None, Path(args.out)
     if region and not is_region_code(region):
         raise CommandRefused(f"Kode wilayah {region} tidak valid (bertitik, misalnya 52.72).")
-    if period and not PERIOD_PATTERN.match(period):
-        raise CommandRefused("Periode ditulis TTTT-BB dengan bulan 01, 04, 07 atau 10.")
+    if period and not is_period(period):
+        raise CommandRefused(PERIOD_INVALID)
     if not folder.is_dir():
         raise CommandRefused(f"Folder tujuan {folder} tidak ada; buat dulu (mkdir -p {folder}) atau pilih --out lain.")
     if not os.access(folder, os.W_OK | os.X_OK):

@@ -21,11 +21,22 @@ from models.base import LabelledEnum
 from models.dates import bounds_for
 from models.identity import check_nik, check_no_kk
 from models.member import Sex
+from models.periods import is_period
 from models.text import rule_for
 
 
 def _enum_value(value: Any) -> str:
     return value.value if isinstance(value, enum.Enum) else str(value)
+
+
+def period_validator(message: str) -> Callable[[Form, Any], None]:
+    """A determination period field (models/periods.py: the rule the database CHECKs hold too), else `message`."""
+
+    def validate(_form: Form, field: Any) -> None:
+        if not is_period(str(field.data or "")):
+            raise ValidationError(message)
+
+    return validate
 
 
 def enum_coercer(enum_class: type[LabelledEnum]) -> Callable[[Any], LabelledEnum | None]:

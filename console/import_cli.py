@@ -1,11 +1,12 @@
 """`python -m console import-bnba FILE --user USERNAME [--confirm] [--json]`: the BNBA import for batch work.
 
-District IT staff who receive sheets by the dozen run the very same import as the page (console/imports.py:
-`plan_as`, `apply_as`), as a named user: the user must exist, be active and hold casbin's `bnba, import`
-in the rules the console reads from the database; their region is the scope of every row. Without
+District IT staff who receive sheets by the dozen run the very same import as the page (chain/imports.py,
+through console/imports.py's `preview_in` and `confirm_in`), as a named user: the user must exist, be active
+and hold casbin's `bnba, import` in the rules the console reads from the database (`chain.actor.actor_for`);
+their region is the scope of every row. Without
 `--confirm` the sheet is checked and nothing is written. With it, households, members, draft proposals, the
 row audit trail and one IMPORT entry are written in one transaction, or nothing is; the audit rows name the
-user as actor (console/request_context.run_as), as on the page.
+user as actor (chain/acting.run_as), as on the page.
 
 Exit codes: 0 the sheet is accepted (and, with `--confirm`, written); 2 refused (rows with errors, a file that
 is no readable BNBA sheet, an unknown or inactive user, a user without the right or without a region); 1 any
@@ -27,13 +28,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from chain.acting import run_as
+from chain.actor import Actor, actor_for
+from chain.imports import IMPORTING
 from console.database import make_engine, make_session_factory
-from console.imports import ImportConflict, apply_as, limits_of, plan_as
+from console.imports import ImportConflict, confirm_in, limits_of, preview_in
 from console.settings import Settings
 from models.audit_trail import mask_text
 from models.user import User
-from policies.rules import PolicyStore
-from policies.scope import Scope
 from reports.bnba_import import ImportPlan, ImportRefused
 from reports.xlsx_upload import SheetRefused, UploadLimits, size_text
 
@@ -83,13 +84,13 @@ def run(settings: Settings, path: Path, username: str, *, confirm: bool) -> Outc
     try:
         engine = make_engine(settings)
         sessions = make_session_factory(engine)
-        user, problem = importing_user(sessions, username)
+        user, actor, problem = importing_user(sessions, username)
         if user is None:
             return Outcome(REFUSED, problem=problem)
         work: Callable[[], ImportPlan] = (
-            (lambda: apply_as(sessions, user, data, limits, channel=CHANNEL))
+            (lambda: confirm_in(sessions, actor, data, limits, channel=CHANNEL))
             if confirm
-            else (lambda: plan_as(sessions, user, data, limits))
+            else (lambda: preview_in(sessions, actor, data, limits))
         )
         plan = run_as(user, work)
     except SheetRefused as refusal:
@@ -125,21 +126,22 @@ def read_sheet_file(path: Path, limits: UploadLimits) -> bytes:
     return data
 
 
-def importing_user(sessions: sessionmaker[Session], username: str) -> tuple[User | None, str]:
-    """The active user who may import (casbin `bnba, import`, a region), or None and why not."""
+def importing_user(sessions: sessionmaker[Session], username: str) -> tuple[User | None, Actor, str]:
+    """The active user who may import (casbin `bnba, import`, a region) and their actor, or None and why not."""
+    nobody = Actor.nobody()
     with sessions() as session:
         user = session.scalar(select(User).where(User.username == username))
         if user is None:
-            return None, f"Pengguna '{username}' tidak ditemukan."
+            return None, nobody, f"Pengguna '{username}' tidak ditemukan."
         if not user.is_active:
-            return None, f"Pengguna '{username}' tidak aktif; impor ditolak."
-        store = PolicyStore()
-        store.refresh(session)  # the rules the console enforces, read from the database as it reads them
-        if not store.allows(user.role.value, "bnba", "import"):
-            return None, f"Pengguna '{username}' ({user.role.label}) tidak berhak mengimpor BNBA (aturan bnba, import)."
-        if not Scope.of(user).valid:
-            return None, f"Pengguna '{username}' tidak memiliki wilayah tugas; impor ditolak."
-        return user, ""
+            return None, nobody, f"Pengguna '{username}' tidak aktif; impor ditolak."
+        actor = actor_for(session, user)  # the rules the console enforces, read from the database as it reads them
+        if not actor.allows(*IMPORTING):
+            refused = f"Pengguna '{username}' ({user.role.label}) tidak berhak mengimpor BNBA (aturan bnba, import)."
+            return None, nobody, refused
+        if not actor.scope.valid:
+            return None, nobody, f"Pengguna '{username}' tidak memiliki wilayah tugas; impor ditolak."
+        return user, actor, ""
 
 
 def _unexpected(error: Exception) -> str:

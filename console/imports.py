@@ -1,15 +1,16 @@
 """The BNBA import for a request: the capped upload, the sheet kept between preview and confirm, one transaction.
 
-The rules are reports/bnba_import.py; this module adds what only the request knows. The upload is refused
+The rules are reports/bnba_import.py and the actor's steps chain/imports.py; this module adds what only the
+request and the upload folder know. The upload is refused
 while the body is still arriving once it passes the cap (never buffered whole first). Between the preview and
 the confirmation the sheet is kept under the upload folder, per user and named by its SHA-256
 (`imports/<user id>/<sha256>.xlsx`): the confirmation names the hash, reads the same bytes and checks them
 again. The kept sheet is deleted once applied, and any kept sheet older than a day is deleted at the next
 upload, so none stays forever. Nothing is written to the system's temporary folder.
 
-`plan_as` and `apply_as` are the preview and the confirmation for a named user; the page calls them with the
-logged-in user, `import-bnba` (console/import_cli.py) with the user it was given, so both check and write
-through the very same code.
+`preview_in` and `confirm_in` run the core's preview and confirmation for an actor in a transaction of their
+own; the page calls them with the request's actor, `import-bnba` (console/import_cli.py) with the actor of the
+user it was given, so both check and write through the very same code.
 """
 
 from __future__ import annotations
@@ -20,19 +21,19 @@ import re
 import time
 from pathlib import Path
 
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 from starlette.datastructures import UploadFile
 from starlette.requests import Request
 from starlette.types import Message
 
-from chain.audit import record
-from chain.store import begin_write
-from console.authorization import current_user
+from chain import imports
+from chain.actor import Actor
+from chain.imports import CHANGED_SINCE_PREVIEW, ImportConflict
+from chain.store import begin_write, commit_or_conflict
 from console.settings import Settings
-from models import AuditAction, User
-from policies.scope import Scope
-from reports.bnba_import import ImportPlan, apply_import, plan_import
+from models import User
+from models.refusals import Conflict
+from reports.bnba_import import ImportPlan
 from reports.xlsx_upload import SheetRefused, UploadLimits, size_text
 
 FILE_FIELD = "sheet"
@@ -41,15 +42,9 @@ PENDING_FOLDER = "imports"
 PENDING_MAX_AGE_SECONDS = 24 * 3600
 _DIGEST = re.compile(r"[0-9a-f]{64}")
 
-CHANGED_SINCE_PREVIEW = (
-    "Sejak pratinjau, data di konsol berubah (mis. NIK atau No. KK yang sama baru saja didaftarkan petugas lain). "
-    "Tidak ada data yang diimpor; unggah ulang berkas untuk melihat pemeriksaan terbaru."
-)
 NOT_KEPT = "Berkas pratinjau tidak ditemukan lagi (sudah diimpor atau kedaluwarsa). Unggah ulang berkasnya."
 
-
-class ImportConflict(ValueError):
-    """The database changed under the confirmation; nothing was applied. The message is in Bahasa Indonesia."""
+__all__ = ["ImportConflict", "confirm_in", "preview_in"]
 
 
 def limits_of(settings: Settings) -> UploadLimits:
@@ -139,60 +134,24 @@ def purge_stale(settings: Settings, max_age: float = PENDING_MAX_AGE_SECONDS) ->
     return removed
 
 
-# --- preview and confirmation ---
+# --- preview and confirmation: the core's two steps (chain/imports.py) in a transaction of their own ---
 
 
-def plan_as(session_factory: sessionmaker[Session], user: User | None, data: bytes, limits: UploadLimits) -> ImportPlan:
-    """What the import would do for `user` (within their scope); reads only."""
-    scope = Scope.of(user) if user is not None else Scope(None, valid=False)
-    with session_factory() as session:
-        return plan_import(session, data, scope, limits)
+def preview_in(sessions: sessionmaker[Session], actor: Actor, data: bytes, limits: UploadLimits) -> ImportPlan:
+    """What the import would do for `actor`; reads only."""
+    with sessions() as session:
+        return imports.preview(session, actor, data, limits)
 
 
-def apply_as(
-    session_factory: sessionmaker[Session], user: User, data: bytes, limits: UploadLimits, *, channel: str = ""
+def confirm_in(
+    sessions: sessionmaker[Session], actor: Actor, data: bytes, limits: UploadLimits, *, channel: str = ""
 ) -> ImportPlan:
-    """Check again and apply in one transaction with the audit entry; ImportRefused / ImportConflict otherwise."""
-    with session_factory() as session:
+    """Check again and apply in one transaction; ImportRefused, or ImportConflict when the data moved meanwhile."""
+    with sessions() as session:
         begin_write(session)
+        plan = imports.confirm(session, actor, data, limits, channel=channel)
         try:
-            plan = apply_import(session, data, Scope.of(user), user, limits)
-            record_import(session, plan, user, hashlib.sha256(data).hexdigest(), channel=channel)
-            session.commit()
-        except IntegrityError as error:
-            # A NIK or No. KK registered by someone else between our check and our insert (unique indexes).
-            session.rollback()
-            raise ImportConflict(CHANGED_SINCE_PREVIEW) from error
+            commit_or_conflict(session, taken=CHANGED_SINCE_PREVIEW)
+        except Conflict as conflict:  # the commit met a NIK or No. KK registered by someone else meanwhile
+            raise ImportConflict(str(conflict)) from conflict
         return plan
-
-
-def preview(session_factory: sessionmaker[Session], request: Request, data: bytes) -> ImportPlan:
-    """What the import would do for the logged-in user; reads only."""
-    settings: Settings = request.app.state.settings
-    return plan_as(session_factory, current_user(request), data, limits_of(settings))
-
-
-def confirm(session_factory: sessionmaker[Session], request: Request, data: bytes) -> ImportPlan:
-    """The logged-in user's confirmation (see `apply_as`)."""
-    settings: Settings = request.app.state.settings
-    user = current_user(request)
-    assert user is not None  # the route requires a login
-    return apply_as(session_factory, user, data, limits_of(settings))
-
-
-def record_import(session: Session, plan: ImportPlan, user: User, digest: str, *, channel: str = "") -> None:
-    """The IMPORT audit entry; `channel` names where the import came from when it was not the page ("CLI")."""
-    counts = plan.counts()
-    source = f" ({channel})" if channel else ""
-    record(
-        session,
-        AuditAction.IMPORT,
-        object_type="bnba",
-        object_id=digest[:40],
-        region_code=user.scope_region_code,
-        message=(
-            f"Impor BNBA{source}: {counts['households']} keluarga, {counts['members']} anggota, "
-            f"{counts['proposals']} usulan draf; {counts['skipped_households']} KK yang sudah diimpor dilewati."
-        ),
-        after=counts,
-    )

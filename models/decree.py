@@ -9,7 +9,7 @@ from sqlalchemy import CheckConstraint, Column, Date, DateTime, ForeignKey, Stri
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from models.base import Base, LabelledEnum, TimestampMixin, enum_column, region_code_column
-from models.household import PERIOD_PATTERN_SQL
+from models.periods import period_check
 
 if TYPE_CHECKING:
     from models.proposal import Proposal
@@ -37,7 +37,7 @@ class Decree(TimestampMixin, Base):
     __tablename__ = "decree"
     __table_args__ = (
         UniqueConstraint("kind", "region_code", "number"),
-        CheckConstraint(PERIOD_PATTERN_SQL, name="period_shape"),
+        CheckConstraint(period_check("period"), name="period_shape"),  # a quarter (models/periods.py)
         CheckConstraint("kind <> 'penetapan_kementerian' OR period IS NOT NULL", name="determination_needs_period"),
     )
 

@@ -10,6 +10,7 @@ from sqlalchemy import CheckConstraint, ForeignKey, Index, SmallInteger, String,
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from models.base import Base, LabelledEnum, TimestampMixin, digits_check, enum_column, region_code_column
+from models.periods import period_check
 from models.text import checked_text
 
 if TYPE_CHECKING:
@@ -18,8 +19,6 @@ if TYPE_CHECKING:
     from models.proposal import Proposal
     from models.region import Region
     from models.visit import Visit
-
-PERIOD_PATTERN_SQL = "period IS NULL OR (length(period) = 7 AND substr(period, 5, 1) = '-')"
 
 
 class DtksStatus(LabelledEnum):
@@ -38,7 +37,7 @@ class Household(TimestampMixin, Base):
     __table_args__ = (
         digits_check("no_kk", 16),
         CheckConstraint("desil IS NULL OR desil BETWEEN 1 AND 10", name="desil_range"),
-        CheckConstraint(PERIOD_PATTERN_SQL, name="period_shape"),
+        CheckConstraint(period_check("period"), name="period_shape"),  # a quarter (models/periods.py)
         CheckConstraint("length(region_code) = 13", name="village_level"),
         Index("ix_household_region_code_id", "region_code", "id"),
         Index("ix_household_dtks_status_region_code", "dtks_status", "region_code"),

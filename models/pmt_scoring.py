@@ -1,6 +1,6 @@
 """Pure PMT scoring: a household's answers and a model's weights -> score, contributions, desil, ranking.
 
-No database and no request: the callers (console/ministry.py) load the rows and store the results. The
+No database and no request: the callers (chain/pmt.py) load the rows and store the results. The
 weights are a simulation ("Bobot ilustratif, bukan koefisien resmi"); higher score = better off,
 desil 1 = poorest.
 """

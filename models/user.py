@@ -57,7 +57,6 @@ ROLE_SCOPE_LEVEL: dict[Role, RegionLevel | None] = {
 }
 
 
-
 def _role_scope_check() -> str:
     clauses = []
     for role, level in ROLE_SCOPE_LEVEL.items():

@@ -18,6 +18,7 @@ from wtforms import validators
 
 from console import decrees, uploads
 from console.authorization import may
+from console.forms import period_validator
 from console.views.base import DtksModelView
 from console.views.filters import ChoiceFilter, RegionFilter
 from console.views.households import REQUIRED
@@ -28,9 +29,7 @@ from models.workflow import TransitionRefused
 
 PERIOD_RULE = (
     validators.Optional(),
-    validators.Regexp(
-        r"^\d{4}-(01|04|07|10)$", message="Periode ditulis TTTT-BB, bulan Januari, April, Juli atau Oktober."
-    ),
+    period_validator("Periode ditulis TTTT-BB, bulan Januari, April, Juli atau Oktober."),  # models/periods.py
 )
 
 DECREE_LABELS = {

@@ -1,7 +1,8 @@
 """One-click spreadsheet downloads: SK annex, Musdes BA annex, DTKS roster, recap, certificate and complaint registers.
 
 Each download is a small hidden page (its own identity, so its own route name) allowed by ("bnba", "export")
-plus the permission to read what it exports; the work happens in reports/ through console/exports.py.
+plus the permission to read what it exports; the workbooks are reports/, the rules chain/exports.py, the
+download console/exports.py.
 The buttons sit on the decree, Musdes, household list, dashboard, certificate and complaint pages.
 """
 
@@ -16,22 +17,14 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
 
-from console.authorization import may
-from console.exports import (
-    EXPORT,
-    empty_message,
-    export_response,
-    full_identity,
-    load_in_scope,
-    paper_of,
-    refuse_empty,
-    scope_of,
-)
-from console.ministry import PERIOD_PATTERN
+from chain.exports import EXPORT, empty_message, refuse_empty, region_and_period
+from chain.store import load_scoped
+from console.authorization import actor_of, may
+from console.exports import export_response, full_identity, paper_of, scope_of
 from models.decree import Decree
 from models.meeting import Meeting
+from models.refusals import Invalid, NotFound
 from models.region import Region
-from models.region_codes import is_region_code
 from policies.scope import Scope
 from reports.bnba_export import build_musdes_annex, build_roster, build_sk_annex
 from reports.recap import build_recap
@@ -65,10 +58,10 @@ class SkAnnexExport(ExportPage):
 
     @expose("/export/sk-annex/{pk:int}", methods=["GET"], identity="export-sk-annex")
     async def sk_annex(self, request: Request) -> Response:
-        full = full_identity(request)
+        full, actor = full_identity(request), actor_of(request)
 
         def build(session: Session) -> Any:
-            decree = load_in_scope(session, request, Decree, request.path_params["pk"])
+            decree = load_scoped(session, actor, Decree, request.path_params["pk"])
             export = build_sk_annex(session, decree, full_identity=full, paper=paper_of(request))
             return export, {
                 "what": "Lampiran SK",
@@ -86,10 +79,10 @@ class MusdesAnnexExport(ExportPage):
 
     @expose("/export/musdes-annex/{pk:int}", methods=["GET"], identity="export-musdes-annex")
     async def musdes_annex(self, request: Request) -> Response:
-        full = full_identity(request)
+        full, actor = full_identity(request), actor_of(request)
 
         def build(session: Session) -> Any:
-            meeting = load_in_scope(session, request, Meeting, request.path_params["pk"])
+            meeting = load_scoped(session, actor, Meeting, request.path_params["pk"])
             export = build_musdes_annex(session, meeting, full_identity=full, paper=paper_of(request))
             fields = {"what": "Lampiran BA Musdes", "object_type": "meeting", "object_id": meeting.id}
             return export, {**fields, "region": meeting.region_code}
@@ -98,16 +91,15 @@ class MusdesAnnexExport(ExportPage):
 
 
 def _region_and_period(request: Request) -> tuple[str | None, str | None]:
-    """?region=<code>&period=<TTTT-BB>: malformed answers 400 (Indonesian), a region outside the scope 404."""
-    region = request.query_params.get("region", "").strip() or None
-    period = request.query_params.get("period", "").strip() or None
-    if region is not None and not is_region_code(region):
-        raise HTTPException(status_code=400, detail="Kode wilayah tidak valid (bertitik, misalnya 52.72).")
-    if period is not None and not PERIOD_PATTERN.match(period):
-        raise HTTPException(status_code=400, detail="Periode ditulis TTTT-BB dengan bulan 01, 04, 07 atau 10.")
-    if region is not None and not scope_of(request).holds(region):
-        raise HTTPException(status_code=404)
-    return region, period
+    """?region=<code>&period=<TTTT-BB> (chain/exports.py): malformed answers 400 with its reason, outside 404."""
+    try:
+        return region_and_period(
+            actor_of(request), request.query_params.get("region"), request.query_params.get("period")
+        )
+    except Invalid as refusal:
+        raise HTTPException(status_code=400, detail=str(refusal)) from refusal
+    except NotFound as refusal:
+        raise HTTPException(status_code=404) from refusal
 
 
 # (session, scope, region, period, full identity) -> the workbook
@@ -120,7 +112,7 @@ async def _region_period_download(
     """A roster or recap of the user's scope, narrowed by ?region= and taken as of ?period=, audited.
 
     A region the region table does not know answers 404 like one outside the scope; an export with no row is
-    no file but a 404 saying so (console.exports.refuse_empty), as the CLI refuses it with exit 2.
+    no file but a 404 saying so (chain.exports.refuse_empty), as the CLI refuses it with exit 2.
     """
     region, period = _region_and_period(request)
     scope, full = scope_of(request), full_identity(request)

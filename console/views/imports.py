@@ -17,7 +17,8 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from console import imports
-from console.authorization import current_user, may
+from console.authorization import actor_of, current_user, may
+from console.refusals import in_core
 from console.settings import Settings
 from reports.bnba import BNBA_COLUMNS, coded_columns
 from reports.bnba_errors import error_report
@@ -58,13 +59,15 @@ class BnbaImportView(BaseView):
         settings, user = self._settings(request), self._user(request)
         digest = request.path_params["digest"]
 
+        actor, limits = actor_of(request), imports.limits_of(settings)
+
         def build() -> bytes:
             data = imports.load_pending(settings, user, digest)
-            plan = imports.preview(self._admin_ref.session_maker, request, data)
-            return error_report(data, plan.sheet_name, plan.header_row, plan.errors, imports.limits_of(settings))
+            plan = imports.preview_in(self._admin_ref.session_maker, actor, data, limits)
+            return error_report(data, plan.sheet_name, plan.header_row, plan.errors, limits)
 
         try:
-            content = await anyio.to_thread.run_sync(build)
+            content = await in_core(build)
         except SheetRefused as refusal:
             return await self._page(request, error=str(refusal), status_code=404)
         headers = {**NO_STORE, "Content-Disposition": f'attachment; filename="Kesalahan_BNBA_{digest[:8]}.xlsx"'}
@@ -74,9 +77,10 @@ class BnbaImportView(BaseView):
 
     async def _preview(self, request: Request) -> Response:
         settings, user = self._settings(request), self._user(request)
+        actor, limits = actor_of(request), imports.limits_of(settings)
         try:
             data = await imports.read_sheet_upload(request, settings)
-            plan = await anyio.to_thread.run_sync(lambda: imports.preview(self._admin_ref.session_maker, request, data))
+            plan = await in_core(lambda: imports.preview_in(self._admin_ref.session_maker, actor, data, limits))
         except SheetRefused as refusal:
             return await self._page(request, error=str(refusal), status_code=400)
         # Kept for the confirmation and the error report; deleted once applied, or after a day.
@@ -85,11 +89,12 @@ class BnbaImportView(BaseView):
 
     async def _confirm(self, request: Request) -> Response:
         settings, user = self._settings(request), self._user(request)
+        actor, limits = actor_of(request), imports.limits_of(settings)
         form = await request.form()
         digest = str(form.get("digest") or "")
         try:
             data = imports.load_pending(settings, user, digest)
-            plan = await anyio.to_thread.run_sync(lambda: imports.confirm(self._admin_ref.session_maker, request, data))
+            plan = await in_core(lambda: imports.confirm_in(self._admin_ref.session_maker, actor, data, limits))
         except SheetRefused as refusal:
             return await self._page(request, error=str(refusal), status_code=400)
         except ImportRefused as refusal:

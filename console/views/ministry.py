@@ -3,23 +3,32 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from datetime import date
 from typing import Any, ClassVar
 
 import anyio
 from sqladmin import expose
 from sqladmin.flash import Flash
+from sqlalchemy.orm import Session
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from wtforms import validators
 
-from console import ministry
-from console.forms import NumberListField
+from chain.determination import NUMBER_TAKEN, DeterminationOutcome, Letter, determine
+from chain.nik_matching import forwarded, match_nik
+from chain.pmt import RunOutcome, run_pmt
+from chain.store import begin_write, commit_or_conflict
+from chain.transitions import PROPOSAL_CHANGED
+from console.authorization import actor_of
+from console.forms import NumberListField, period_validator
+from console.refusals import in_core
 from console.views.base import DtksModelView
 from console.views.households import REQUIRED
 from console.views.menu_links import MINISTRY_DESK_ACCESS
 from models import PmtModel, PmtWeight
+from models.refusals import Refusal
 from models.region_codes import RegionLevel, is_code_of_level
 
 ILLUSTRATIVE_NOTE = "Bobot ilustratif, bukan koefisien resmi."
@@ -85,7 +94,7 @@ class PmtModelView(DtksModelView, model=PmtModel):
             "label": "Berlaku mulai periode",
             "validators": [
                 REQUIRED,
-                validators.Regexp(r"^\d{4}-(01|04|07|10)$", message="Periode TTTT-BB: bulan 01, 04, 07 atau 10."),
+                period_validator("Periode TTTT-BB: bulan 01, 04, 07 atau 10."),
             ],
         },
     }
@@ -99,7 +108,7 @@ class PmtModelView(DtksModelView, model=PmtModel):
         # Every model entered here is a simulation: never presented as official coefficients.
         data["is_illustrative"] = True
 
-    # --- the ministry desk: NIK matching and the PMT run for a period (Pusdatin) ---
+    # --- the ministry desk: NIK matching, the PMT run and the SK Penetapan (Pusdatin); the rules are chain/ ---
 
     @expose("/desk", methods=["GET"])
     async def ministry_desk(self, request: Request) -> Response:
@@ -110,9 +119,10 @@ class PmtModelView(DtksModelView, model=PmtModel):
         form = await request.form()
         chosen = [int(value) for value in form.getlist("proposal") if str(value).isdigit()]
         ids = None if form.get("all") else chosen
+        actor = actor_of(request)
 
-        def step() -> str:
-            outcome = ministry.match_nik(self.session_maker, request, ids)
+        def step(session: Session) -> str:
+            outcome = match_nik(session, actor, ids)
             return f"Padan NIK: {len(outcome.received)} diterima, {len(outcome.rejected)} ditolak."
 
         return await self._desk_step(request, step)
@@ -120,45 +130,38 @@ class PmtModelView(DtksModelView, model=PmtModel):
     @expose("/desk/run", methods=["POST"])
     async def ministry_run(self, request: Request) -> Response:
         form = await request.form()
-        period = str(form.get("period") or "")
-
-        def step() -> str:
-            outcome = ministry.run_pmt(self.session_maker, request, period)
-            message = f"PMT {period}: {outcome.scored} rumah tangga dinilai."
-            if outcome.without_visit:
-                message += f" Tanpa kunjungan verval (tidak dinilai): {len(outcome.without_visit)}."
-            if outcome.without_model:
-                message += f" Tanpa model PMT yang berlaku: {len(outcome.without_model)}."
-            return message
-
-        return await self._desk_step(request, step)
+        period, actor = str(form.get("period") or ""), actor_of(request)
+        return await self._desk_step(request, lambda session: run_message(run_pmt(session, actor, period)))
 
     @expose("/desk/determine", methods=["POST"])
     async def ministry_determine(self, request: Request) -> Response:
         form = await request.form()
-        fields = {name: str(form.get(name) or "") for name in ("period", "number", "signer_name", "signer_title")}
+        typed = {name: str(form.get(name) or "") for name in ("number", "signer_name", "signer_title")}
         try:
             decree_date: date | None = date.fromisoformat(str(form.get("decree_date") or "").strip())
         except ValueError:
             decree_date = None
-        max_desil = request.app.state.settings.determination_max_desil
+        period, letter = str(form.get("period") or ""), Letter(decree_date=decree_date, **typed)
+        max_desil, actor = request.app.state.settings.determination_max_desil, actor_of(request)
 
-        def step() -> str:
-            outcome = ministry.determine(self.session_maker, request, max_desil, decree_date=decree_date, **fields)
-            message = (
-                f"SK Penetapan {fields['number']}: {len(outcome.determined)} ditetapkan, "
-                f"{len(outcome.not_determined)} tidak ditetapkan."
-            )
-            if outcome.unscored:
-                message += f" Belum dinilai PMT (tetap diterima): {len(outcome.unscored)}."
-            return message
+        def step(session: Session) -> str:
+            return determination_message(determine(session, actor, period, letter, max_desil=max_desil), letter)
 
-        return await self._desk_step(request, step)
+        return await self._desk_step(request, step, taken=NUMBER_TAKEN)
 
-    async def _desk_step(self, request: Request, step: Any) -> Response:
+    async def _desk_step(self, request: Request, step: Callable[[Session], str], taken: str | None = None) -> Response:
+        """One desk step in one transaction; a refused step is shown on the desk (409, as it always was)."""
+
+        def run() -> str:
+            with self.session_maker() as session:
+                begin_write(session)
+                message = step(session)
+                commit_or_conflict(session, changed=PROPOSAL_CHANGED, taken=taken)
+                return message
+
         try:
-            message = await anyio.to_thread.run_sync(step)
-        except ValueError as refusal:  # TransitionRefused
+            message = await in_core(run)
+        except Refusal as refusal:  # Conflict or Invalid (a period outside the quarters): the desk's own page
             return await self._desk_response(request, error=str(refusal), status_code=409)
         Flash.success(request, message)
         return RedirectResponse(request.url_for("admin:view-pmt-model-ministry_desk"), status_code=303)
@@ -166,10 +169,11 @@ class PmtModelView(DtksModelView, model=PmtModel):
     async def _desk_response(self, request: Request, error: str = "", status_code: int = 200) -> Response:
         if not MINISTRY_DESK_ACCESS.allows(request):
             raise HTTPException(status_code=403)
+        actor = actor_of(request)
 
         def load() -> list[Any]:
             with self.session_maker() as session:
-                return ministry.forwarded(session)
+                return forwarded(session, actor)
 
         proposals = await anyio.to_thread.run_sync(load)
         context = {
@@ -179,6 +183,27 @@ class PmtModelView(DtksModelView, model=PmtModel):
             "max_desil": request.app.state.settings.determination_max_desil,
         }
         return await self.templates.TemplateResponse(request, "ministry_desk.html", context, status_code=status_code)
+
+
+def run_message(outcome: RunOutcome) -> str:
+    """What the desk says after a PMT run."""
+    message = f"PMT {outcome.period}: {outcome.scored} rumah tangga dinilai."
+    if outcome.without_visit:
+        message += f" Tanpa kunjungan verval (tidak dinilai): {len(outcome.without_visit)}."
+    if outcome.without_model:
+        message += f" Tanpa model PMT yang berlaku: {len(outcome.without_model)}."
+    return message
+
+
+def determination_message(outcome: DeterminationOutcome, letter: Letter) -> str:
+    """What the desk says after the SK Penetapan."""
+    message = (
+        f"SK Penetapan {letter.number}: {len(outcome.determined)} ditetapkan, "
+        f"{len(outcome.not_determined)} tidak ditetapkan."
+    )
+    if outcome.unscored:
+        message += f" Belum dinilai PMT (tetap diterima): {len(outcome.unscored)}."
+    return message
 
 
 class PmtWeightView(DtksModelView, model=PmtWeight):
