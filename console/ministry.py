@@ -22,10 +22,10 @@ from sqlalchemy.orm.exc import StaleDataError
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 
+from chain.decrees import check_letter
+from chain.proposals import CHANGED_UNDER_YOU, apply_recorded
 from chain.store import begin_write
-from console.authorization import may
-from console.decrees import check_letter
-from console.workflow import CHANGED_UNDER_YOU, apply_recorded
+from console.authorization import actor_of, may
 from models import (
     Decree,
     DecreeKind,
@@ -133,10 +133,10 @@ def match_nik(
             for proposal in proposals:
                 reason = nik_reason(session, proposal.household)
                 if reason is None:
-                    apply_recorded(session, request, proposal, "match_nik", note="")
+                    apply_recorded(session, actor_of(request), proposal, "match_nik", note="")
                     outcome.received.append(proposal.id)
                 else:
-                    apply_recorded(session, request, proposal, "reject_nik", note=reason)
+                    apply_recorded(session, actor_of(request), proposal, "reject_nik", note=reason)
                     outcome.rejected[proposal.id] = reason
             session.commit()
         except StaleDataError as error:
@@ -287,16 +287,16 @@ def determine(
             for proposal in decided:
                 household = proposal.household
                 if proposal.kind == ProposalKind.REMOVE:
-                    apply_recorded(session, request, proposal, "determine", note=f"SK {number}")
+                    apply_recorded(session, actor_of(request), proposal, "determine", note=f"SK {number}")
                     household.dtks_status, household.desil, household.period = DtksStatus.REMOVED, None, period
                 elif results[household.id].desil <= max_desil:
-                    apply_recorded(session, request, proposal, "determine", note=f"SK {number}")
+                    apply_recorded(session, actor_of(request), proposal, "determine", note=f"SK {number}")
                     if proposal.kind == ProposalKind.UPDATE:
                         _apply_changes(household, proposal)
                     household.dtks_status = DtksStatus.REGISTERED
                     household.desil, household.period = results[household.id].desil, period
                 else:
-                    apply_recorded(session, request, proposal, "not_determine", note=ABOVE_CUTOFF)
+                    apply_recorded(session, actor_of(request), proposal, "not_determine", note=ABOVE_CUTOFF)
                     outcome.not_determined.append(proposal.id)
                     continue
                 outcome.determined.append(proposal.id)
