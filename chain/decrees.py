@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import inspect, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
@@ -36,7 +36,7 @@ DETAILS = (RESOURCE, "details")
 COMPOSE = (RESOURCE, "action:compose")
 SIGN = (RESOURCE, "action:sign")
 FORWARD = (RESOURCE, "action:forward")
-DECREE = Decree.__table__.c
+DECREE = inspect(Decree).columns
 SIGNED_IS_FINAL = DECREE_SIGNED  # the finality rule's own message (models/finality.py)
 NUMBER_TAKEN = "Nomor tersebut sudah dipakai oleh surat keputusan lain di wilayah ini."
 CANDIDATE_LIMIT = 500
@@ -84,7 +84,7 @@ def candidates(session: Session, actor: Actor, decree: Decree) -> list[Proposal]
         .where(
             Proposal.status == ProposalStatus.ACCEPTED,
             actor.scope.condition(Proposal.region_code),
-            within_region(Proposal.region_code, decree.region_code),
+            within_region(inspect(Proposal).columns.region_code, decree.region_code),
         )
         .order_by(Proposal.id)
         .limit(CANDIDATE_LIMIT)

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy import select
+from sqlalchemy import inspect, select
 from sqlalchemy.orm import Session, selectinload
 
 from chain.actor import Actor
@@ -37,6 +37,7 @@ FINALISE = "action:finalise"
 STEPS = (AGENDA, DECIDE, UPLOAD_BA, FINALISE)
 ADD_PARTICIPANT = ("meeting-participant", "create")
 ALREADY_FINAL = MEETING_FINAL  # the finality rule's own message (models/finality.py)
+_DECISIONS = {decision.value: decision for decision in Decision}  # as the agenda form sends them
 
 _AGENDA_READS = (
     selectinload(Meeting.participants),
@@ -146,12 +147,11 @@ def record_decisions(session: Session, actor: Actor, meeting_id: int, decisions:
         if item.id not in decisions:
             continue
         value, note = decisions[item.id]
-        try:
-            item.decision = Decision(value) if value else None
-        except ValueError as error:
-            raise TransitionRefused(f"Keputusan untuk usulan #{item.proposal_id} tidak dikenal.") from error
+        if value and value not in _DECISIONS:
+            raise TransitionRefused(f"Keputusan untuk usulan #{item.proposal_id} tidak dikenal.")
+        item.decision = _DECISIONS[value] if value else None
         label = f"Catatan usulan #{item.proposal_id}"
-        item.note = checked_text(MeetingDecision.__table__.c.note, note.strip(), label, TransitionRefused)
+        item.note = checked_text(inspect(MeetingDecision).columns.note, note.strip(), label, TransitionRefused)
 
 
 def attach_ba(
@@ -163,7 +163,7 @@ def attach_ba(
     number = ba_number.strip()
     if not number:
         raise TransitionRefused("Nomor Berita Acara wajib diisi.")
-    checked_text(Meeting.__table__.c.ba_number, number, "Nomor Berita Acara", TransitionRefused)
+    checked_text(inspect(Meeting).columns.ba_number, number, "Nomor Berita Acara", TransitionRefused)
     meeting = _open_meeting(session, actor, meeting_id)
     meeting.ba_number = number
     meeting.ba_file_path = stored.path

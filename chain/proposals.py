@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from sqlalchemy import inspect
 from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -87,7 +88,7 @@ def apply_recorded(session: Session, actor: Actor, proposal: Proposal, action: s
         raise NotAllowed()
     user = actor.user
     # The note becomes the history row's note (and a return's reason): that column's text rule, never cut.
-    checked_text(ProposalHistory.__table__.c.note, note.strip(), "Catatan", TransitionRefused)
+    checked_text(inspect(ProposalHistory).columns.note, note.strip(), "Catatan", TransitionRefused)
     source, version = proposal.status, proposal.version
     given = TransitionInput(note)
     apply_transition(proposal, action, role=user.role, actor_id=user.id, actor_name=user.full_name, given=given)

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from typing import Any, ClassVar, TypeVar
 
 from sqladmin.flash import Flash
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
@@ -50,7 +50,7 @@ class WorkflowSteps:
     step_route: ClassVar[str]  # the page's named route, e.g. "admin:view-meeting-musdes_page"
     step_changed: ClassVar[str] = CHANGED_UNDER_YOU  # what a lost race says (the proposal's own words)
     step_taken: ClassVar[str | None] = None  # what a unique value already used says, if the steps set one
-    session_maker: sessionmaker[Session]
+    session_maker: Any  # ModelView's (typed there as sync or async): the app's sync sessionmaker
 
     async def step_page(self, request: Request, pk: int, error: str = "", status_code: int = 200) -> Response:
         """The workflow page of record `pk`, with a refusal's message and status when a step was refused."""
