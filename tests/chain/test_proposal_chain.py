@@ -82,9 +82,13 @@ def test_new_families_go_from_draft_to_forwarded_through_the_core_alone(run: Cha
             names = [run.actors[role].name for role in WHO]
             assert [step.actor_name for step in steps] == names
             audited = session.scalars(
-                select(AuditEntry).where(
-                    AuditEntry.action == AuditAction.TRANSITION, AuditEntry.object_id == str(proposal_id)
+                select(AuditEntry)
+                .where(
+                    AuditEntry.action == AuditAction.TRANSITION,
+                    AuditEntry.object_type == "proposal",
+                    AuditEntry.object_id == str(proposal_id),
                 )
+                .order_by(AuditEntry.id)
             ).all()
             assert [entry.after["status"] for entry in audited] == [target.value for _, target in PATH]
             assert [entry.actor_name for entry in audited] == [run.actors[role].user.username for role in WHO]
