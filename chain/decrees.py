@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session, selectinload
 from chain.actor import Actor
 from chain.proposals import apply_recorded, permission
 from chain.store import load_scoped
-from chain.uploads import FileStore, StoredFile, UploadRefused
+from chain.uploads import FileStore, StoredFile, UploadRefused, download_name
 from models import Decree, DecreeKind, Proposal, ProposalStatus, Region
 from models.dates import checked_date
 from models.decree_annex import snapshot_annex
@@ -262,8 +262,7 @@ def signed_scan(session: Session, actor: Actor, decree_id: int) -> tuple[str, st
     decree = load_decree(session, actor, decree_id)
     if not decree.signed_file_path:
         raise NotFound()
-    extension = decree.signed_file_path.rsplit(".", 1)[-1]
-    return decree.signed_file_path, f"sk-{decree.id}.{extension}"
+    return decree.signed_file_path, download_name(decree.signed_file_path, f"sk-{decree.id}")
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session, selectinload
 from chain.actor import Actor
 from chain.proposals import apply_recorded, load_proposal, permission
 from chain.store import load_scoped
-from chain.uploads import FileStore, StoredFile
+from chain.uploads import FileStore, StoredFile, download_name
 from models import Meeting, MeetingDecision, Proposal, ProposalStatus
 from models.finality import MEETING_FINAL
 from models.meeting import Decision
@@ -193,5 +193,4 @@ def signed_ba(session: Session, actor: Actor, meeting_id: int) -> tuple[str, str
     meeting = load_meeting(session, actor, meeting_id)
     if not meeting.ba_file_path:
         raise NotFound()
-    extension = meeting.ba_file_path.rsplit(".", 1)[-1]
-    return meeting.ba_file_path, f"berita-acara-{meeting.id}.{extension}"
+    return meeting.ba_file_path, download_name(meeting.ba_file_path, f"berita-acara-{meeting.id}")

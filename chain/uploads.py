@@ -56,6 +56,11 @@ def content_type_of(relative_path: str) -> str:
     return CONTENT_TYPES.get(relative_path.rsplit(".", 1)[-1], "application/octet-stream")
 
 
+def download_name(relative_path: str, stem: str) -> str:
+    """The name a stored file is downloaded under: `stem` and the extension this module gave it."""
+    return f"{stem}.{relative_path.rsplit('.', 1)[-1]}"
+
+
 def _limit_text(limit: int) -> str:
     return f"{limit / (1024 * 1024):.1f} MiB".replace(".0 MiB", " MiB")
 

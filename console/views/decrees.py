@@ -162,10 +162,7 @@ class DecreeView(WorkflowSteps, DtksModelView, model=Decree):
     @expose("/annex/{pk:int}/scan", methods=["GET"])
     async def annex_scan(self, request: Request) -> Response:
         """The stored signed scan, after the same permission and scope checks as the details page."""
-        path, name = await self.core_read(
-            request, lambda session, actor: decrees.signed_scan(session, actor, request.path_params["pk"])
-        )
-        return uploads.download(request.app.state.settings, path, name)
+        return await self.stored_file(request, decrees.signed_scan)
 
     async def step_page(self, request: Request, pk: int, error: str = "", status_code: int = 200) -> Response:
         page = await self.core_read(request, lambda session, actor: decrees.annex_page(session, actor, pk))

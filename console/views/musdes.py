@@ -143,10 +143,7 @@ class MeetingView(WorkflowSteps, DtksModelView, model=Meeting):
     @expose("/musdes/{pk:int}/ba-file", methods=["GET"])
     async def musdes_ba_file(self, request: Request) -> Response:
         """The stored signed BA, after the same permission and scope checks as the details page."""
-        path, name = await self.core_read(
-            request, lambda session, actor: musdes.signed_ba(session, actor, request.path_params["pk"])
-        )
-        return uploads.download(request.app.state.settings, path, name)
+        return await self.stored_file(request, musdes.signed_ba)
 
     async def step_page(self, request: Request, pk: int, error: str = "", status_code: int = 200) -> Response:
         page = await self.core_read(request, lambda session, actor: musdes.agenda_page(session, actor, pk))

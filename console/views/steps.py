@@ -22,6 +22,7 @@ from starlette.responses import RedirectResponse, Response
 from chain.actor import Actor
 from chain.proposals import CHANGED_UNDER_YOU
 from chain.store import begin_write, commit_or_conflict
+from console import uploads
 from console.authorization import actor_of
 from console.refusals import in_core, status_of
 from models.refusals import Refusal
@@ -78,6 +79,13 @@ class WorkflowSteps:
                 return result
 
         return await in_core(write)
+
+    async def stored_file(self, request: Request, find: Callable[[Session, Actor, int], tuple[str, str]]) -> Response:
+        """A stored scan of the page's record: `find` gives its path and download name once the core answered
+        for the actor (permission and scope, as the details page), then the file goes out as an attachment."""
+        pk: int = request.path_params["pk"]
+        path, name = await self.core_read(request, lambda session, actor: find(session, actor, pk))
+        return uploads.download(request.app.state.settings, path, name)
 
     async def take_step(self, request: Request, step: Callable[[Session, Actor, int], str]) -> Response:
         """Run `step` on the page's record; it returns the message flashed once it is committed."""

@@ -23,8 +23,6 @@ from chain.actor import Actor, actor_for
 from chain.store import begin_write, commit_or_conflict
 from chain.uploads import FileStore
 from models import (
-    Decree,
-    DecreeKind,
     Meeting,
     MeetingKind,
     MeetingParticipant,
@@ -34,6 +32,7 @@ from models import (
     Role,
     Visit,
 )
+from tests.console.test_decrees import _draft
 from tests.factories import make_household, make_user
 
 Result = TypeVar("Result")
@@ -176,16 +175,7 @@ def through_verval(run: ChainRun, proposal_ids: list[int]) -> None:
 def new_district_draft(run: ChainRun) -> int:
     """An unsigned SK Pengesahan of the regency (the decree's create form)."""
     with run.sessions() as session:
-        decree = Decree(
-            kind=DecreeKind.DISTRICT_RATIFICATION,
-            region_code=REGENCY,
-            decree_date=date(2026, 11, 20),
-            signer_name="H. Muhammad Lutfi",
-            signer_title="Walikota Bima",
-        )
-        session.add(decree)
-        session.commit()
-        return decree.id
+        return _draft(session, REGENCY).id
 
 
 def ratified_decree(run: ChainRun, proposal_ids: list[int], number: str = "188.45/40/2026") -> int:
