@@ -1,4 +1,4 @@
-"""SK steps for an actor: the annex of a district draft, recording its signature, province forwarding.
+"""SK steps for an actor: the annex of a district draft and recording its signature (forwarding: forwarding.py).
 
 Each step is one transaction of the caller's (`begin_write` ... `commit_or_conflict(changed=CHANGED_UNDER_YOU,
 taken=NUMBER_TAKEN)`): the decree rows, every proposal's transition (models/workflow.py), its history row
@@ -27,7 +27,7 @@ from models.decree_annex import snapshot_annex
 from models.finality import DECREE_SIGNED
 from models.refusals import Invalid, NotFound
 from models.region import within_region
-from models.region_codes import RegionLevel, is_within, level_of
+from models.region_codes import is_within
 from models.text import checked_text
 from models.workflow import TransitionRefused
 
@@ -35,7 +35,6 @@ RESOURCE = "decree"
 DETAILS = (RESOURCE, "details")
 COMPOSE = (RESOURCE, "action:compose")
 SIGN = (RESOURCE, "action:sign")
-FORWARD = (RESOURCE, "action:forward")
 DECREE = inspect(Decree).columns
 SIGNED_IS_FINAL = DECREE_SIGNED  # the finality rule's own message (models/finality.py)
 NUMBER_TAKEN = "Nomor tersebut sudah dipakai oleh surat keputusan lain di wilayah ini."
@@ -103,32 +102,6 @@ def annex_page(session: Session, actor: Actor, decree_id: int) -> AnnexPage:
         may_compose=draft and actor.allows(*COMPOSE),
         may_sign=draft and actor.allows(*SIGN),
     )
-
-
-def is_forwardable(decree: Decree) -> bool:
-    """A signed district decree whose proposals are all ratified (not yet forwarded): the province sends it on."""
-    return (
-        decree.kind == DecreeKind.DISTRICT_RATIFICATION
-        and decree.is_signed
-        and bool(decree.proposals)
-        and all(proposal.status == ProposalStatus.RATIFIED for proposal in decree.proposals)
-    )
-
-
-def forwardable(session: Session, actor: Actor) -> list[Decree]:
-    """The decrees in the actor's scope the province may forward (the forwarding page, for those who may)."""
-    actor.require(FORWARD)
-    statement = (
-        select(Decree)
-        .where(
-            Decree.kind == DecreeKind.DISTRICT_RATIFICATION,
-            Decree.signed_at.is_not(None),
-            actor.scope.condition(Decree.region_code),
-        )
-        .options(selectinload(Decree.proposals))
-        .order_by(Decree.decree_date, Decree.id)
-    )
-    return [decree for decree in session.scalars(statement) if is_forwardable(decree)]
 
 
 def _editable_draft(decree: Decree) -> None:
@@ -208,7 +181,7 @@ def _check_signature(decree: Decree, number: str, signed_on: date | None) -> dat
     return signed_on
 
 
-def _flush_numbered(session: Session) -> None:
+def flush_numbered(session: Session) -> None:
     """Flush a decree that took a number: a number its region already used is said as such."""
     try:
         session.flush()
@@ -240,7 +213,7 @@ def sign(
     decree.signed_at = datetime.combine(signed_on, time(), tzinfo=UTC)
     decree.signed_file_path = stored.path
     decree.signed_file_sha256 = stored.sha256
-    _flush_numbered(session)
+    flush_numbered(session)
     for proposal in decree.proposals:
         apply_recorded(session, actor, proposal, "ratify", note=f"SK No. {number}")
     snapshot_annex(session, decree)  # the annex as signed: a later edit of a member no longer changes it
@@ -263,59 +236,3 @@ def signed_scan(session: Session, actor: Actor, decree_id: int) -> tuple[str, st
     if not decree.signed_file_path:
         raise NotFound()
     return decree.signed_file_path, download_name(decree.signed_file_path, f"sk-{decree.id}")
-
-
-@dataclass(frozen=True)
-class CoverLetter:
-    """The province's cover letter as typed on the forwarding page."""
-
-    number: str
-    letter_date: date | None
-    signer_name: str
-    signer_title: str = ""
-
-    def checked(self) -> CoverLetter:
-        """The letter trimmed, when it has what a letter needs and its columns take it; else refused."""
-        letter = CoverLetter(self.number.strip(), self.letter_date, self.signer_name.strip(), self.signer_title.strip())
-        present = (("nomor", letter.number), ("tanggal", letter.letter_date), ("penandatangan", letter.signer_name))
-        missing = [label for label, value in present if not value]
-        if missing:
-            raise TransitionRefused(f"Surat pengantar wajib memiliki {', '.join(missing)}.")
-        check_letter(letter.number, letter.letter_date, letter.signer_name, letter.signer_title)
-        return letter
-
-
-def _province_of(actor: Actor) -> str:
-    """The province the actor forwards for: their scope must be a province code."""
-    province = (actor.user.scope_region_code if actor.user is not None else None) or ""
-    if not province or level_of(province) != RegionLevel.PROVINCE:
-        raise TransitionRefused("Penerusan dilakukan oleh petugas dengan wilayah tugas provinsi.")
-    return province
-
-
-def forward(session: Session, actor: Actor, decree_id: int, letter: CoverLetter) -> Decree:
-    """Forward a signed district decree: a province cover letter for the same proposals, each `forwarded`."""
-    actor.require(FORWARD, permission("forward"))
-    decree = load_decree(session, actor, decree_id)
-    if decree.kind != DecreeKind.DISTRICT_RATIFICATION or not decree.is_signed:
-        raise TransitionRefused("Hanya SK Pengesahan Bupati/Walikota yang sudah ditandatangani yang dapat diteruskan.")
-    if not is_forwardable(decree):
-        raise TransitionRefused("Tidak semua usulan dalam SK ini berstatus disahkan; SK ini tidak dapat diteruskan.")
-    province = _province_of(actor)
-    letter = letter.checked()
-    cover = Decree(
-        kind=DecreeKind.PROVINCE_FORWARDING,
-        region_code=province,
-        number=letter.number,
-        decree_date=letter.letter_date,
-        signer_name=letter.signer_name,
-        signer_title=letter.signer_title or "Kepala Dinas Sosial Provinsi",
-        signed_at=datetime.now(UTC),
-    )
-    cover.proposals = list(decree.proposals)
-    session.add(cover)
-    _flush_numbered(session)
-    for proposal in decree.proposals:
-        apply_recorded(session, actor, proposal, "forward", note=f"Surat pengantar No. {letter.number}")
-    snapshot_annex(session, cover)
-    return cover

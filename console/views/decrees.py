@@ -13,7 +13,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from wtforms import validators
 
-from chain import decrees
+from chain import decrees, forwarding
 from chain.actor import Actor
 from console import uploads
 from console.views.base import DtksModelView
@@ -188,10 +188,10 @@ class DecreeView(WorkflowSteps, DtksModelView, model=Decree):
         form = await request.form()
         pk = request.path_params["pk"]
         fields = {name: str(form.get(name) or "") for name in ("number", "signer_name", "signer_title")}
-        letter = decrees.CoverLetter(letter_date=_parse_date(str(form.get("letter_date") or "")), **fields)
+        letter = forwarding.CoverLetter(letter_date=_parse_date(str(form.get("letter_date") or "")), **fields)
         try:
             letter_id = await self.core_write(
-                request, lambda session, actor: decrees.forward(session, actor, pk, letter).id
+                request, lambda session, actor: forwarding.forward(session, actor, pk, letter).id
             )
         except (Refusal, OutOfScope) as refusal:  # a Conflict (or an Invalid) is said on the forwarding page
             return await self._forwarding_response(request, error=str(refusal), status_code=409)
@@ -199,7 +199,7 @@ class DecreeView(WorkflowSteps, DtksModelView, model=Decree):
         return RedirectResponse(request.url_for("admin:view-decree-annex_page", pk=letter_id), status_code=303)
 
     async def _forwarding_response(self, request: Request, error: str = "", status_code: int = 200) -> Response:
-        found = await self.core_read(request, decrees.forwardable)
+        found = await self.core_read(request, forwarding.forwardable)
         context = {"decrees": found, "error": error}
         return await self.templates.TemplateResponse(
             request, "decree_forwarding.html", context, status_code=status_code

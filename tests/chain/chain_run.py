@@ -17,7 +17,7 @@ from typing import TypeVar
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from chain import decrees, musdes, proposals
+from chain import decrees, forwarding, musdes, proposals
 from chain.acting import run_as
 from chain.actor import Actor, actor_for
 from chain.store import begin_write, commit_or_conflict
@@ -196,8 +196,8 @@ def ratified_decree(run: ChainRun, proposal_ids: list[int], number: str = "188.4
 
 def forward(run: ChainRun, decree_id: int, number: str = "400/12/2026") -> int:
     """The province's cover letter for a signed district decree; its id."""
-    letter = decrees.CoverLetter(number, datetime.now(UTC).date(), "Kepala Dinas Sosial Provinsi NTB")
-    return run.act(Role.OPERATOR_PROVINSI, lambda session, actor: decrees.forward(session, actor, decree_id, letter).id)
+    letter = forwarding.CoverLetter(number, datetime.now(UTC).date(), "Kepala Dinas Sosial Provinsi NTB")
+    return run.act(Role.OPERATOR_PROVINSI, lambda s, actor: forwarding.forward(s, actor, decree_id, letter).id)
 
 
 def forwarded_decree(run: ChainRun, count: int = 2) -> tuple[int, list[int]]:

@@ -14,7 +14,7 @@ import pytest
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
-from chain import decrees, musdes, proposals
+from chain import decrees, forwarding, musdes, proposals
 from chain.actor import Actor
 from console.database import make_session_factory
 from models import (
@@ -145,8 +145,8 @@ def _compose_by(role: Role, region: str | None = None) -> Step:
 
 def _forward_by(role: Role, region: str | None = None) -> Step:
     def step(run: ChainRun, _proposal_id: int, _meeting_id: int, decree_id: int) -> None:
-        letter = decrees.CoverLetter("400/1/2026", None, "Kadis")
-        run.act(_who(run, role, region), lambda s, a: decrees.forward(s, a, decree_id, letter))
+        letter = forwarding.CoverLetter("400/1/2026", None, "Kadis")
+        run.act(_who(run, role, region), lambda s, a: forwarding.forward(s, a, decree_id, letter))
 
     return step
 
