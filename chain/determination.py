@@ -19,7 +19,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from chain.actor import Actor
 from chain.letters import check_letter
 from chain.periods import open_period
-from chain.transitions import PROPOSAL_CHANGED, record_transition
+from chain.proposals import CHANGED_UNDER_YOU, apply_recorded
 from models import (
     Decree,
     DecreeKind,
@@ -85,7 +85,7 @@ def determine(session: Session, actor: Actor, period: str, letter: Letter, *, ma
             _decide(session, actor, proposal, decree, results.get(proposal.household_id), max_desil, outcome)
         snapshot_annex(session, decree)  # as determined: the requested changes are applied by now
     except StaleDataError as error:  # a proposal another official moved first
-        raise Conflict(PROPOSAL_CHANGED) from error
+        raise Conflict(CHANGED_UNDER_YOU) from error
     except IntegrityError as error:  # the decree's (kind, region, number) is unique
         raise Conflict(NUMBER_TAKEN) from error
     outcome.decree_id = decree.id
@@ -136,15 +136,15 @@ def _decide(
     """One proposal by the SK: its transition, the household's standing and its row for the period."""
     household, note, period = proposal.household, f"SK {decree.number}", decree.period or ""
     if proposal.kind == ProposalKind.REMOVE:
-        record_transition(session, actor, proposal, "determine", note=note)
+        apply_recorded(session, actor, proposal, "determine", note=note)
         household.dtks_status, household.desil, household.period = DtksStatus.REMOVED, None, period
     elif result is not None and result.desil <= max_desil:
-        record_transition(session, actor, proposal, "determine", note=note)
+        apply_recorded(session, actor, proposal, "determine", note=note)
         if proposal.kind == ProposalKind.UPDATE:
             _apply_changes(household, proposal)
         household.dtks_status, household.desil, household.period = DtksStatus.REGISTERED, result.desil, period
     else:
-        record_transition(session, actor, proposal, "not_determine", note=ABOVE_CUTOFF)
+        apply_recorded(session, actor, proposal, "not_determine", note=ABOVE_CUTOFF)
         outcome.not_determined.append(proposal.id)
         return
     outcome.determined.append(proposal.id)

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
 from chain.actor import Actor
-from chain.transitions import PROPOSAL_CHANGED, record_transition
+from chain.proposals import CHANGED_UNDER_YOU, apply_recorded
 from models import DtksStatus, Household, Member, Proposal, ProposalStatus
 from models.identity import check_nik
 from models.refusals import Conflict
@@ -83,11 +83,11 @@ def match_nik(session: Session, actor: Actor, proposal_ids: Iterable[int] | None
         for proposal in proposals:
             reason = nik_reason(session, proposal.household)
             if reason is None:
-                record_transition(session, actor, proposal, "match_nik", note="")
+                apply_recorded(session, actor, proposal, "match_nik", note="")
                 outcome.received.append(proposal.id)
             else:
-                record_transition(session, actor, proposal, "reject_nik", note=reason)
+                apply_recorded(session, actor, proposal, "reject_nik", note=reason)
                 outcome.rejected[proposal.id] = reason
     except StaleDataError as error:  # the audit insert flushed a proposal another official moved first
-        raise Conflict(PROPOSAL_CHANGED) from error
+        raise Conflict(CHANGED_UNDER_YOU) from error
     return outcome

@@ -23,8 +23,8 @@ from chain.acting import run_as
 from chain.actor import Actor, actor_for
 from chain.determination import NUMBER_TAKEN, DeterminationOutcome, Letter, determine
 from chain.pmt import run_pmt
+from chain.proposals import CHANGED_UNDER_YOU
 from chain.store import begin_write, commit_or_conflict
-from chain.transitions import PROPOSAL_CHANGED
 from console.cli_errors import CommandRefused
 from console.database import make_engine, make_session_factory
 from console.settings import Settings
@@ -111,7 +111,7 @@ def as_user(
             with sessions() as session:
                 begin_write(session)
                 result = work(session, actor)
-                commit_or_conflict(session, changed=PROPOSAL_CHANGED, taken=taken)
+                commit_or_conflict(session, changed=CHANGED_UNDER_YOU, taken=taken)
                 return result
 
         return run_as(user, step)

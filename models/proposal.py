@@ -122,6 +122,24 @@ class Proposal(TimestampMixin, Base):
         return f"Usulan #{self.id} {self.kind.label if self.kind else ''}".strip()
 
 
+REMOVAL_NEEDS_REASON = "Usulan dikeluarkan wajib memilih alasan dikeluarkan."
+
+
+def fields_of_kind(values: dict[str, Any]) -> None:
+    """Fit a proposal's entered values to its kind, in place: what each kind carries and nothing else.
+
+    A removal names its reason (the `removal_needs_reason` check, said before the database refuses it);
+    only a removal keeps one, and only an update carries requested changes (applied at the SK Penetapan).
+    Raises ValueError with the official's message when a removal has no reason.
+    """
+    if values.get("kind") == ProposalKind.REMOVE and not values.get("removal_reason"):
+        raise ValueError(REMOVAL_NEEDS_REASON)
+    if values.get("kind") != ProposalKind.REMOVE:
+        values["removal_reason"] = None
+    if values.get("kind") != ProposalKind.UPDATE:
+        values["requested_changes"] = {}
+
+
 class ProposalHistory(Base):
     """One recorded status change of a proposal: who, when, from, to, and the note."""
 

@@ -19,8 +19,8 @@ from wtforms import validators
 from chain.determination import NUMBER_TAKEN, DeterminationOutcome, Letter, determine
 from chain.nik_matching import forwarded, match_nik
 from chain.pmt import RunOutcome, run_pmt
+from chain.proposals import CHANGED_UNDER_YOU
 from chain.store import begin_write, commit_or_conflict
-from chain.transitions import PROPOSAL_CHANGED
 from console.authorization import actor_of
 from console.forms import NumberListField, period_validator
 from console.refusals import in_core
@@ -156,7 +156,7 @@ class PmtModelView(DtksModelView, model=PmtModel):
             with self.session_maker() as session:
                 begin_write(session)
                 message = step(session)
-                commit_or_conflict(session, changed=PROPOSAL_CHANGED, taken=taken)
+                commit_or_conflict(session, changed=CHANGED_UNDER_YOU, taken=taken)
                 return message
 
         try:

@@ -7,25 +7,25 @@ from typing import Any, ClassVar
 import anyio
 from markupsafe import Markup
 from sqladmin import expose
-from sqladmin.flash import Flash
 from sqlalchemy import Select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import Session, selectinload
 from starlette.requests import Request
-from starlette.responses import RedirectResponse, Response
+from starlette.responses import Response
 
-from console import workflow
+from chain import proposals
+from chain.actor import Actor
 from console.dashboard import step_targets
 from console.json_fields import RequestedChangesField
 from console.views.base import DtksModelView
 from console.views.filters import ChoiceFilter, OverdueFilter, RegionFilter
 from console.views.households import HOUSEHOLD_LOOKUP
+from console.views.steps import WorkflowSteps
 from models import Proposal, ProposalHistory, ProposalKind, ProposalStatus
 from models.base import utc_now
 from models.deadlines import OVERDUE_LABEL, due_date, is_overdue
 from models.household import changes_text
-from models.identity import mask_identity_number
+from models.proposal import fields_of_kind
 from models.region_codes import is_region_code
-from models.workflow import TransitionRefused
 
 PROPOSAL_LABELS = {
     "id": "No.",
@@ -63,7 +63,7 @@ def _deadline_cell(proposal: Proposal, _attribute: Any, request: Request) -> Mar
     return Markup('{} <span class="badge bg-red-lt">{}</span>').format(f"{due:%d-%m-%Y}", OVERDUE_LABEL)
 
 
-class ProposalView(DtksModelView, model=Proposal):
+class ProposalView(WorkflowSteps, DtksModelView, model=Proposal):
     name = "Usulan"
     name_plural = "Usulan"
     icon = "fa-solid fa-file-signature"
@@ -135,6 +135,7 @@ class ProposalView(DtksModelView, model=Proposal):
     }
 
     details_template = "proposal_details.html"
+    step_route = "admin:view-proposal-workflow_page"
 
     async def list(self, request: Request) -> Any:
         # The step targets (a dozen rows) once per page, so the Tenggat column costs no query per row.
@@ -150,49 +151,36 @@ class ProposalView(DtksModelView, model=Proposal):
 
         return [within_region(Proposal.region_code, term)] if is_region_code(term) else []
 
+    # --- the workflow page: the transitions this user may take, each confirmed by a POST (chain/proposals.py) ---
+
     @expose("/workflow/{pk:int}", methods=["GET"])
     async def workflow_page(self, request: Request) -> Response:
         """The chain actions this user may take on this proposal, each confirmed by a POST."""
-        return await self._workflow_response(request, request.path_params["pk"])
+        return await self.step_page(request, request.path_params["pk"])
 
     @expose("/workflow/{pk:int}/{action:str}", methods=["POST"], identity="proposal-perform")
     async def perform(self, request: Request) -> Response:
-        pk, action = request.path_params["pk"], request.path_params["action"]
+        action = request.path_params["action"]
         form = await request.form()
-        version = str(form.get("version") or "")
-        try:
-            outcome = await anyio.to_thread.run_sync(
-                lambda: workflow.perform(
-                    self.session_maker,
-                    request,
-                    pk,
-                    action,
-                    note=str(form.get("note") or ""),
-                    seen_version=int(version) if version.isdigit() else -1,
-                )
-            )
-        except TransitionRefused as refusal:
-            return await self._workflow_response(request, pk, error=str(refusal), status_code=409)
-        Flash.success(request, f"Usulan #{pk}: {outcome.source.label} -> {outcome.target.label}.")
-        return RedirectResponse(request.url_for("admin:view-proposal-workflow_page", pk=pk), status_code=303)
+        note, version = str(form.get("note") or ""), str(form.get("version") or "")
+        seen_version = int(version) if version.isdigit() else -1
 
-    async def _workflow_response(self, request: Request, pk: int, error: str = "", status_code: int = 200) -> Response:
-        def load() -> tuple[Any, list[Any], str, bool]:
-            with self.session_maker() as session:
-                proposal = workflow.load_proposal(session, request, pk)
-                number = proposal.household.no_kk if proposal.household else ""
-                label = number if self.shows_full_identity(request) else mask_identity_number(number)
-                late = is_overdue(proposal.status, proposal.status_changed_at, step_targets(session), utc_now().date())
-                return proposal, workflow.offered_transitions(request, proposal), label, late
+        def step(session: Session, actor: Actor, pk: int) -> str:
+            done = proposals.perform(session, actor, pk, action, note=note, seen_version=seen_version)
+            return f"Usulan #{pk}: {done.source.label} -> {done.target.label}."
 
-        proposal, transitions, household_label, overdue = await anyio.to_thread.run_sync(load)
-        context = {
-            "proposal": proposal,
-            "transitions": transitions,
-            "household_label": household_label,
-            "error": error,
-            "overdue": overdue,
-        }
+        return await self.take_step(request, step)
+
+    async def step_page(self, request: Request, pk: int, error: str = "", status_code: int = 200) -> Response:
+        def load(session: Session, actor: Actor) -> dict[str, Any]:
+            proposal = proposals.load_proposal(session, actor, pk)
+            late = is_overdue(proposal.status, proposal.status_changed_at, step_targets(session), utc_now().date())
+            offered = proposals.offered_transitions(actor, proposal)
+            return {"proposal": proposal, "transitions": offered, "overdue": late}
+
+        context = await self.core_read(request, load)
+        household = context["proposal"].household
+        context.update(error=error, household_label=self.identity_text(request, household.no_kk if household else ""))
         return await self.templates.TemplateResponse(
             request, "proposal_workflow.html", context, status_code=status_code
         )
@@ -201,12 +189,7 @@ class ProposalView(DtksModelView, model=Proposal):
         return super().details_query(request).options(selectinload(Proposal.history), selectinload(Proposal.visits))
 
     async def on_model_change(self, data: dict[str, Any], model: Any, is_created: bool, request: Request) -> None:
-        if data.get("kind") == ProposalKind.REMOVE and not data.get("removal_reason"):
-            raise ValueError("Usulan dikeluarkan wajib memilih alasan dikeluarkan.")
-        if data.get("kind") != ProposalKind.REMOVE:
-            data["removal_reason"] = None
-        if data.get("kind") != ProposalKind.UPDATE:  # only an update proposal carries changes to apply
-            data["requested_changes"] = {}
+        fields_of_kind(data)
 
 
 class ProposalHistoryView(DtksModelView, model=ProposalHistory):

@@ -10,8 +10,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from starlette.applications import Starlette
 
+from chain.uploads import UploadRefused
 from console.settings import Settings
-from console.uploads import UploadRefused, open_stored, store_upload
+from console.uploads import file_store
 from models import (
     AuditAction,
     AuditEntry,
@@ -234,17 +235,18 @@ def test_uploads_that_are_not_a_small_pdf_jpeg_or_png_are_refused(
 
 
 def test_the_store_names_files_by_their_hash_and_accepts_images(settings: Settings) -> None:
-    png = store_upload(b"\x89PNG\r\n\x1a\n" + b"\x00" * 32, settings)
-    jpeg = store_upload(b"\xff\xd8\xff\xe0" + b"\x00" * 32, settings)
+    files = file_store(settings)
+    png = files.store(b"\x89PNG\r\n\x1a\n" + b"\x00" * 32)
+    jpeg = files.store(b"\xff\xd8\xff\xe0" + b"\x00" * 32)
     assert png.path == f"{png.sha256[:2]}/{png.sha256}.png" and png.content_type == "image/png"
     assert jpeg.content_type == "image/jpeg"
-    handle, content_type = open_stored(png.path, settings)
+    handle, content_type = files.open(png.path)
     with handle:
         assert handle.read().startswith(b"\x89PNG") and content_type == "image/png"
     with pytest.raises(FileNotFoundError):
-        open_stored("../../etc/passwd", settings)
+        files.open("../../etc/passwd")
     with pytest.raises(UploadRefused):
-        store_upload(b"GIF89a", settings)
+        files.store(b"GIF89a")
 
 
 def test_another_villages_meeting_is_not_found_and_roles_without_permission_are_refused(

@@ -6,13 +6,13 @@ import threading
 
 import pytest
 from sqlalchemy import select
-from sqlalchemy.orm import Session, sessionmaker
-from starlette.requests import Request
+from sqlalchemy.orm import Session
 
-from console.authorization import CasbinAuthorization
+from chain.actor import Actor
+from chain.proposals import CHANGED_UNDER_YOU, perform
+from chain.store import begin_write, commit_or_conflict
 from console.database import make_session_factory
 from console.settings import Settings
-from console.workflow import perform
 from models import AuditAction, AuditEntry, Proposal, ProposalHistory, ProposalKind, ProposalStatus, Role, User
 from models.workflow import TransitionRefused
 from policies.rules import PolicyStore
@@ -126,13 +126,6 @@ def test_only_the_right_role_in_the_right_region_may_act(
     client.__exit__(None, None, None)
 
 
-def _request_as(user: User, store: PolicyStore, factory: sessionmaker[Session]) -> Request:
-    request = Request({"type": "http", "method": "POST", "path": "/", "headers": [], "state": {}})
-    request.state.user = user
-    request.state.authorization = CasbinAuthorization(store, factory)
-    return request
-
-
 def test_two_officials_acting_at_once_exactly_one_wins_each_time(
     settings: Settings, engine: object, db_session: Session
 ) -> None:
@@ -160,10 +153,13 @@ def test_two_officials_acting_at_once_exactly_one_wins_each_time(
             barrier: threading.Barrier = barrier,
             results: list[str] = results,
         ) -> None:
-            request = _request_as(user, store, factory)
+            actor = Actor.of(user, store.allows)
             barrier.wait()
             try:
-                perform(factory, request, proposal_id, "accept", note="", seen_version=version)
+                with factory() as session:  # as the console's step does (console/views/steps.py)
+                    begin_write(session)
+                    perform(session, actor, proposal_id, "accept", note="", seen_version=version)
+                    commit_or_conflict(session, changed=CHANGED_UNDER_YOU)
                 results.append("won")
             except TransitionRefused:
                 results.append("told")

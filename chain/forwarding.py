@@ -1,0 +1,107 @@
+"""Province forwarding for an actor: a signed district decree goes on to the ministry with a cover letter.
+
+One step of the caller's transaction (`begin_write` ... `commit_or_conflict(changed=CHANGED_UNDER_YOU,
+taken=NUMBER_TAKEN)`): the cover letter (a `Decree` of its own, kept annex and all) and every proposal's
+`forward` transition with its history and audit rows, together or not at all.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from chain.actor import Actor
+from chain.decrees import RESOURCE, flush_numbered, load_decree
+from chain.letters import check_letter
+from chain.proposals import apply_recorded, permission
+from models import Decree, DecreeKind, ProposalStatus
+from models.decree_annex import snapshot_annex
+from models.region_codes import RegionLevel, level_of
+from models.workflow import TransitionRefused
+
+FORWARD = (RESOURCE, "action:forward")
+
+
+def is_forwardable(decree: Decree) -> bool:
+    """A signed district decree whose proposals are all ratified (not yet forwarded): the province sends it on."""
+    return (
+        decree.kind == DecreeKind.DISTRICT_RATIFICATION
+        and decree.is_signed
+        and bool(decree.proposals)
+        and all(proposal.status == ProposalStatus.RATIFIED for proposal in decree.proposals)
+    )
+
+
+def forwardable(session: Session, actor: Actor) -> list[Decree]:
+    """The decrees in the actor's scope the province may forward (the forwarding page, for those who may)."""
+    actor.require(FORWARD)
+    statement = (
+        select(Decree)
+        .where(
+            Decree.kind == DecreeKind.DISTRICT_RATIFICATION,
+            Decree.signed_at.is_not(None),
+            actor.scope.condition(Decree.region_code),
+        )
+        .options(selectinload(Decree.proposals))
+        .order_by(Decree.decree_date, Decree.id)
+    )
+    return [decree for decree in session.scalars(statement) if is_forwardable(decree)]
+
+
+@dataclass(frozen=True)
+class CoverLetter:
+    """The province's cover letter as typed on the forwarding page."""
+
+    number: str
+    letter_date: date | None
+    signer_name: str
+    signer_title: str = ""
+
+    def checked(self) -> CoverLetter:
+        """The letter trimmed, when it has what a letter needs and its columns take it; else refused."""
+        letter = CoverLetter(self.number.strip(), self.letter_date, self.signer_name.strip(), self.signer_title.strip())
+        present = (("nomor", letter.number), ("tanggal", letter.letter_date), ("penandatangan", letter.signer_name))
+        missing = [label for label, value in present if not value]
+        if missing:
+            raise TransitionRefused(f"Surat pengantar wajib memiliki {', '.join(missing)}.")
+        check_letter(letter.number, letter.letter_date, letter.signer_name, letter.signer_title)
+        return letter
+
+
+def _province_of(actor: Actor) -> str:
+    """The province the actor forwards for: their scope must be a province code."""
+    province = (actor.user.scope_region_code if actor.user is not None else None) or ""
+    if not province or level_of(province) != RegionLevel.PROVINCE:
+        raise TransitionRefused("Penerusan dilakukan oleh petugas dengan wilayah tugas provinsi.")
+    return province
+
+
+def forward(session: Session, actor: Actor, decree_id: int, letter: CoverLetter) -> Decree:
+    """Forward a signed district decree: a province cover letter for the same proposals, each `forwarded`."""
+    actor.require(FORWARD, permission("forward"))
+    decree = load_decree(session, actor, decree_id)
+    if decree.kind != DecreeKind.DISTRICT_RATIFICATION or not decree.is_signed:
+        raise TransitionRefused("Hanya SK Pengesahan Bupati/Walikota yang sudah ditandatangani yang dapat diteruskan.")
+    if not is_forwardable(decree):
+        raise TransitionRefused("Tidak semua usulan dalam SK ini berstatus disahkan; SK ini tidak dapat diteruskan.")
+    province = _province_of(actor)
+    letter = letter.checked()
+    cover = Decree(
+        kind=DecreeKind.PROVINCE_FORWARDING,
+        region_code=province,
+        number=letter.number,
+        decree_date=letter.letter_date,
+        signer_name=letter.signer_name,
+        signer_title=letter.signer_title or "Kepala Dinas Sosial Provinsi",
+        signed_at=datetime.now(UTC),
+    )
+    cover.proposals = list(decree.proposals)
+    session.add(cover)
+    flush_numbered(session)
+    for proposal in decree.proposals:
+        apply_recorded(session, actor, proposal, "forward", note=f"Surat pengantar No. {letter.number}")
+    snapshot_annex(session, cover)
+    return cover
