@@ -27,6 +27,7 @@ from console.log_privacy import install_log_masking
 from console.request_context import RequestContextMiddleware
 from console.security_headers import SecurityHeadersMiddleware
 from console.settings import Settings
+from console.sqladmin_door import sub_application
 from console.views import register_views
 from console.views.imports import BnbaImportView
 from policies.rules import PolicyStore
@@ -88,5 +89,5 @@ def create_app(settings: Settings | None = None) -> Starlette:
     install_on(admin)
     audit_events.install_on(admin, session_factory)  # refusals and opened records into the audit trail
     app.state.admin = admin
-    admin.admin.state.settings = settings  # views see the admin sub-application as request.app
+    sub_application(admin).state.settings = settings  # views see the admin sub-application as request.app
     return app

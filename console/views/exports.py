@@ -28,6 +28,7 @@ from console.exports import (
     scope_of,
 )
 from console.ministry import PERIOD_PATTERN
+from console.sqladmin_door import add_template_global, admin_of, exposed_identities
 from models.decree import Decree
 from models.meeting import Meeting
 from models.region import Region
@@ -56,7 +57,7 @@ class ExportPage(BaseView):
         return may(request, *EXPORT) and may(request, *cls.reads)
 
     def sessions(self) -> Any:
-        return self._admin_ref.session_maker
+        return admin_of(self).session_maker
 
 
 class SkAnnexExport(ExportPage):
@@ -251,8 +252,8 @@ def install_on(admin: Any) -> None:
     """Register the download pages and the `may_download` template global the buttons use."""
     for page in EXPORT_VIEWS:
         admin.add_view(page)
-    admin.templates.env.globals["may_download"] = may_download
+    add_template_global(admin, "may_download", may_download)
 
 
 def _identities(page: type[ExportPage]) -> list[str]:
-    return [func._identity for func in vars(page).values() if hasattr(func, "_exposed")]
+    return exposed_identities(page)

@@ -19,6 +19,7 @@ from starlette.responses import RedirectResponse, Response
 from console import imports
 from console.authorization import current_user, may
 from console.settings import Settings
+from console.sqladmin_door import admin_of
 from reports.bnba import BNBA_COLUMNS, coded_columns
 from reports.bnba_errors import error_report
 from reports.bnba_import import ImportPlan, ImportRefused
@@ -60,7 +61,7 @@ class BnbaImportView(BaseView):
 
         def build() -> bytes:
             data = imports.load_pending(settings, user, digest)
-            plan = imports.preview(self._admin_ref.session_maker, request, data)
+            plan = imports.preview(admin_of(self).session_maker, request, data)
             return error_report(data, plan.sheet_name, plan.header_row, plan.errors, imports.limits_of(settings))
 
         try:
@@ -76,7 +77,7 @@ class BnbaImportView(BaseView):
         settings, user = self._settings(request), self._user(request)
         try:
             data = await imports.read_sheet_upload(request, settings)
-            plan = await anyio.to_thread.run_sync(lambda: imports.preview(self._admin_ref.session_maker, request, data))
+            plan = await anyio.to_thread.run_sync(lambda: imports.preview(admin_of(self).session_maker, request, data))
         except SheetRefused as refusal:
             return await self._page(request, error=str(refusal), status_code=400)
         # Kept for the confirmation and the error report; deleted once applied, or after a day.
@@ -89,7 +90,7 @@ class BnbaImportView(BaseView):
         digest = str(form.get("digest") or "")
         try:
             data = imports.load_pending(settings, user, digest)
-            plan = await anyio.to_thread.run_sync(lambda: imports.confirm(self._admin_ref.session_maker, request, data))
+            plan = await anyio.to_thread.run_sync(lambda: imports.confirm(admin_of(self).session_maker, request, data))
         except SheetRefused as refusal:
             return await self._page(request, error=str(refusal), status_code=400)
         except ImportRefused as refusal:
