@@ -10,13 +10,16 @@ one of these internals. Upgrading sqladmin: README.md, "Upgrading sqladmin".
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, cast
 
 import sqladmin
 import sqladmin.i18n
 from babel.support import Translations
+from jinja2 import BaseLoader, ChoiceLoader, Environment, PrefixLoader, TemplateNotFound
 from sqladmin import Admin, BaseView, ModelView
 from sqladmin._menu import CategoryMenu, ItemMenu
 from sqladmin._types import OperationColumnFilter, SimpleColumnFilter
@@ -213,3 +216,123 @@ async def run_view_query(view: ModelView, stmt: Select) -> list[Any]:
 def original_templates(names: Iterable[str]) -> list[Path]:
     """Paths of sqladmin's own templates `names` (e.g. "flash.html"), for reading what they render."""
     return [SQLADMIN_TEMPLATES / name for name in names]
+
+
+# --- sqladmin's templates, with named blocks where sqladmin has none ------------------------------------------
+
+CARVED_PREFIX = "sqladmin_carved"
+"""Our templates extend "sqladmin_carved/<name>": sqladmin's original, plus the blocks of CARVES."""
+
+
+@dataclass(frozen=True)
+class Carve:
+    """Lines of sqladmin's `template`, wrapped in `{% block <block> scoped %}` so one of ours can override them.
+
+    sqladmin's list, details and layout put what we change in the middle of a large block (`content`, `body`);
+    a finer block lets our template replace the few lines that differ instead of copying the whole page.
+    The `size` lines start at the one line reading `first` (once in the template, spaces aside), and
+    their SHA-256 starts with `digest`: when an upgrade changes them, the page refuses to render (and the
+    contract test fails) instead of our override silently replacing markup that is no longer what we copied.
+    """
+
+    template: str
+    block: str
+    first: str
+    size: int
+    digest: str
+
+
+CARVES = (
+    Carve(
+        "layout.html",
+        "dtks_menu",
+        "{{ display_menu(admin._menu, request) }}",
+        1,
+        "55de4b5e6637d5ee",
+    ),
+    Carve(
+        "layout.html",
+        "dtks_logout",
+        '<a href="{{ request.url_for(\'admin:logout\') }}" class="btn btn-secondary btn-icon m-2 px-2">',
+        4,
+        "cfa20df207704a05",
+    ),
+    Carve(
+        "list.html",
+        "dtks_export",
+        "{% if model_view.can_export and model_view.check_can_export(request) %}",
+        24,
+        "0cfca2423f301593",
+    ),
+    Carve("list.html", "dtks_search", "{% if model_view.column_searchable_list %}", 13, "8c5550f6ed4bd42a"),
+    Carve(
+        "list.html",
+        "dtks_row_edit_delete",
+        "{% if model_view.check_can_edit(request, row) %}",
+        15,
+        "bab67eb333038ce9",
+    ),
+    Carve(
+        "details.html",
+        "dtks_details_top",
+        '<div class="card-body border-bottom py-3">',
+        1,
+        "d9ffbafaecaaebd7",
+    ),
+    Carve(
+        "details.html",
+        "dtks_edit_delete",
+        "{% if model_view.check_can_delete(request, model) %}",
+        16,
+        "3ac89817cf972870",
+    ),
+)
+
+
+class CarvingLoader(BaseLoader):
+    """sqladmin's own templates with the CARVES wrapped in blocks (the rest as shipped)."""
+
+    def get_source(self, environment: Environment, template: str) -> tuple[str, str, Callable[[], bool]]:
+        path = SQLADMIN_TEMPLATES / template
+        if not path.is_file():
+            raise TemplateNotFound(template)
+        return carved_source(template), str(path), lambda: True
+
+
+def carved_source(template: str) -> str:
+    """sqladmin's `template` with each of its CARVES wrapped in a scoped block; ValueError when one moved."""
+    lines = (SQLADMIN_TEMPLATES / template).read_text(encoding="utf-8").split("\n")
+    for carve in (carve for carve in CARVES if carve.template == template):
+        stripped = [line.strip() for line in lines]
+        starts = [index for index, line in enumerate(stripped) if line == carve.first]
+        fragment = "\n".join(lines[starts[0] : starts[0] + carve.size]) if len(starts) == 1 else ""
+        if not fragment or not hashlib.sha256(fragment.encode()).hexdigest().startswith(carve.digest):
+            raise ValueError(
+                f"sqladmin's {template} changed the lines of block {carve.block!r} "
+                "(console/sqladmin_door.py: CARVES); see README.md, Upgrading sqladmin"
+            )
+        carved = [f"{{% block {carve.block} scoped %}}", *lines[starts[0] : starts[0] + carve.size], "{% endblock %}"]
+        lines[starts[0] : starts[0] + carve.size] = carved
+    return "\n".join(lines)
+
+
+def install_templates(admin: Admin) -> None:
+    """Serve the carved originals under CARVED_PREFIX, and give templates the door's helpers.
+
+    sqladmin's environment already has a ChoiceLoader (ours first, then its own); ours goes in front of it.
+    """
+    env = admin.templates.env
+    env.loader = ChoiceLoader([PrefixLoader({CARVED_PREFIX: CarvingLoader()}), cast(BaseLoader, env.loader)])
+    env.globals["menu_of"] = menu_of
+    env.globals["row_url"] = row_url
+    env.globals["delete_url"] = delete_url
+
+
+def menu_of(admin: Admin) -> Any:
+    """sqladmin's menu of an Admin (`admin._menu`), for our menu macro (console/templates/dtks_menu.html)."""
+    return admin._menu
+
+
+def delete_url(view: ModelView, request: Request, row: Any) -> str:
+    """The URL the delete modal sends a row's DELETE to (`view._url_for_delete`)."""
+    return str(view._url_for_delete(request, row))

@@ -67,6 +67,16 @@ def test_no_module_but_the_door_reaches_into_sqladmin(pattern: str, door_functio
     assert not found, f"use console.sqladmin_door ({door_function}) instead of:\n" + "\n".join(found)
 
 
+def test_no_template_of_ours_reaches_a_private_attribute() -> None:
+    found = [
+        f"{path.relative_to(CONSOLE.parent)}:{number}: {line.strip()}"
+        for path in sorted(TEMPLATES.rglob("*.html"))
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1)
+        if re.search(r"\b\w+\._[a-z]\w*", line)
+    ]
+    assert not found, "use the door's template globals (menu_of, row_url, delete_url) instead of:\n" + "\n".join(found)
+
+
 def test_the_door_is_what_the_console_imports_sqladmin_internals_from() -> None:
     assert "sqladmin._" in DOOR.read_text(encoding="utf-8")  # the scan above would be vacuous otherwise
 
@@ -289,3 +299,24 @@ def test_sqladmin_serves_its_originals_under_the_prefix_our_templates_extend(bar
 def test_the_inline_script_templates_exist() -> None:
     for path in sqladmin_door.original_templates(["flash.html"]):
         assert "<script>" in path.read_text(encoding="utf-8"), "original_templates: flash.html has no inline script"
+
+
+@pytest.mark.parametrize("carve", sqladmin_door.CARVES, ids=lambda carve: f"{carve.template}:{carve.block}")
+def test_every_carved_block_finds_the_lines_it_was_cut_from(carve: sqladmin_door.Carve) -> None:
+    source = sqladmin_door.carved_source(carve.template)  # raises, naming the block, when the lines changed
+    assert f"{{% block {carve.block} scoped %}}" in source
+    Environment().parse(source)  # still a well-formed template
+
+
+@pytest.mark.parametrize("carve", sqladmin_door.CARVES, ids=lambda carve: f"{carve.template}:{carve.block}")
+def test_every_carved_block_is_overridden_by_our_template_of_that_name(carve: sqladmin_door.Carve) -> None:
+    ours = (TEMPLATES / "sqladmin" / carve.template).read_text(encoding="utf-8")
+    assert f'{{% extends "{sqladmin_door.CARVED_PREFIX}/{carve.template}" %}}' in ours
+    assert carve.block in _blocks(ours), f"CARVES: {carve.block} is carved but nothing overrides it"
+
+
+def test_a_changed_fragment_is_refused_with_the_blocks_name(monkeypatch: pytest.MonkeyPatch) -> None:
+    moved = sqladmin_door.Carve("list.html", "dtks_search", "{% if model_view.column_searchable_list %}", 13, "0" * 16)
+    monkeypatch.setattr(sqladmin_door, "CARVES", (moved,))
+    with pytest.raises(ValueError, match="dtks_search"):
+        sqladmin_door.carved_source("list.html")
