@@ -30,7 +30,7 @@ from starlette.datastructures import URL
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.routing import Route
-from wtforms import Form
+from wtforms import Form  # type: ignore[import-untyped]  # WTForms ships no stubs
 
 Endpoint = Callable[[Request], Any]
 ExceptionHandler = Callable[[Request, Exception], Any]
@@ -157,7 +157,7 @@ def list_formatted(view: ModelView, row: Any, prop: str, request: Request) -> tu
     return True, view._call_formatter(formatter, row, prop, request, accepts_request)
 
 
-async def apply_list_filters(view: ModelView, stmt: Select, request: Request) -> Select:
+async def apply_list_filters(view: ModelView, stmt: Select[Any], request: Request) -> Select[Any]:
     """`stmt` narrowed by the view's filters as the list's query string sets them (the loop of `ModelView.list`).
 
     Filters with operators take `<name>_op`; the two filter kinds are typed in the private `sqladmin._types`.
@@ -185,9 +185,9 @@ class IdentifierCheck:
     def check_identifier(self, identifier: str) -> None:
         """Raise (e.g. HTTPException 404) for an identifier that can name no row."""
 
-    def _stmt_by_identifier(self, identifier: str) -> Select:
+    def _stmt_by_identifier(self, identifier: str) -> Select[Any]:
         self.check_identifier(identifier)
-        return cast(Select, super()._stmt_by_identifier(identifier))  # type: ignore[misc]
+        return cast(Select[Any], super()._stmt_by_identifier(identifier))  # type: ignore[misc]
 
 
 # --- an ajax picker's private attributes ------------------------------------------------------------------
@@ -208,7 +208,7 @@ async def lookup_where(loader: QueryAjaxModelLoader, request: Request, term: str
     return list(await loader._prepare_where_clauses(request, term))
 
 
-async def run_view_query(view: ModelView, stmt: Select) -> list[Any]:
+async def run_view_query(view: ModelView, stmt: Select[Any]) -> list[Any]:
     """Run `stmt` through the view's session, sync or async (`view._run_query`), as sqladmin's lookups do."""
     return cast(list[Any], await view._run_query(stmt))
 
