@@ -32,7 +32,6 @@ from starlette.requests import Request
 from starlette.routing import Route
 from wtforms import Form  # type: ignore[import-untyped]  # WTForms ships no stubs
 
-Endpoint = Callable[[Request], Any]
 ExceptionHandler = Callable[[Request, Exception], Any]
 
 MenuEntry = ItemMenu

@@ -218,6 +218,7 @@ def test_the_list_attributes_the_export_reads_exist(household_view: HouseholdVie
         ("_stmt_by_identifier", ["identifier"]),
         ("_run_query", ["stmt"]),
         ("_validate_form_class", ["ruleset", "form_class"]),
+        ("_url_for_delete", ["request", "obj"]),
     ],
 )
 def test_the_private_model_view_methods_keep_their_signatures(method: str, parameters: list[str]) -> None:
@@ -320,3 +321,12 @@ def test_a_changed_fragment_is_refused_with_the_blocks_name(monkeypatch: pytest.
     monkeypatch.setattr(sqladmin_door, "CARVES", (moved,))
     with pytest.raises(ValueError, match="dtks_search"):
         sqladmin_door.carved_source("list.html")
+
+
+def test_install_templates_serves_the_carved_originals_and_the_door_helpers(bare_admin: Admin) -> None:
+    sqladmin_door.install_templates(bare_admin)
+    env = bare_admin.templates.env
+    assert "dtks_search" in env.get_template(f"{sqladmin_door.CARVED_PREFIX}/list.html").blocks
+    assert env.get_template("sqladmin_original/list.html").filename == env.get_template("sqladmin/list.html").filename
+    assert {"menu_of", "row_url", "delete_url"} <= set(env.globals)
+    assert sqladmin_door.menu_of(bare_admin) is bare_admin._menu, "menu_of: Admin._menu"
