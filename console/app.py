@@ -27,6 +27,7 @@ from console.log_privacy import install_log_masking
 from console.request_context import RequestContextMiddleware
 from console.security_headers import SecurityHeadersMiddleware
 from console.settings import Settings
+from console.sqladmin_door import install_templates, sub_application
 from console.views import register_views
 from console.views.imports import BnbaImportView
 from policies.rules import PolicyStore
@@ -83,10 +84,11 @@ def create_app(settings: Settings | None = None) -> Starlette:
             default_locale=settings.default_locale, language_header_name=None, language_switcher=LANGUAGES
         ),
     )
+    install_templates(admin)  # sqladmin's templates with the finer blocks ours override (console/sqladmin_door.py)
     register_views(admin)
     admin.add_view(BnbaImportView)  # Impor BNBA (console/views/imports.py), in the Alur Usulan menu
     install_on(admin)
     audit_events.install_on(admin, session_factory)  # refusals and opened records into the audit trail
     app.state.admin = admin
-    admin.admin.state.settings = settings  # views see the admin sub-application as request.app
+    sub_application(admin).state.settings = settings  # views see the admin sub-application as request.app
     return app

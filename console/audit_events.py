@@ -31,6 +31,7 @@ from chain.acting import current_context, identify
 from chain.audit import record, record_rows, session_end_message
 from console.identifiers import identifier_values
 from console.search import searched_term
+from console.sqladmin_door import ExceptionHandler, replace_route, wrap_http_exception_handler
 from models.audit import AuditAction
 from models.audit_trail import describe
 from models.identity import mask_identity_number
@@ -191,22 +192,25 @@ async def _record_refusal(
 def install_on(admin: Admin, session_factory: sessionmaker[Session]) -> None:
     """Record refusals (403, and 404 hiding a row) and opened details pages of an Admin (call once, at build)."""
     views = {view.identity: view for view in admin.views if isinstance(view, ModelView)}
-    handler = admin.admin.exception_handlers[HTTPException]
 
-    async def audited_refusal(request: Request, exc: Exception) -> Any:
-        context = current_context()
-        if isinstance(exc, HTTPException) and exc.status_code in DENIED_STATUSES and context and context.actor_id:
-            view = views.get(str(request.path_params.get("identity", "")))
-            await _record_refusal(session_factory, view, request, exc.status_code)
-        return await handler(request, exc)
+    def audited(handler: ExceptionHandler) -> ExceptionHandler:
+        async def audited_refusal(request: Request, exc: Exception) -> Any:
+            context = current_context()
+            if isinstance(exc, HTTPException) and exc.status_code in DENIED_STATUSES and context and context.actor_id:
+                view = views.get(str(request.path_params.get("identity", "")))
+                await _record_refusal(session_factory, view, request, exc.status_code)
+            return await handler(request, exc)
 
-    admin.admin.exception_handlers[HTTPException] = audited_refusal
-    routes = admin.admin.router.routes
-    for index, route in enumerate(routes):
-        if isinstance(route, Route) and route.name == "details":
-            routes[index] = Route(
-                route.path, endpoint=_audited_details(route.endpoint, views, session_factory), name="details"
-            )
+        return audited_refusal
+
+    wrap_http_exception_handler(admin, audited)
+    replace_route(
+        admin,
+        "details",
+        lambda route: Route(
+            route.path, endpoint=_audited_details(route.endpoint, views, session_factory), name="details"
+        ),
+    )
 
 
 def _audited_details(

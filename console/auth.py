@@ -37,6 +37,7 @@ from console.sessions import (
     utc_now,
 )
 from console.settings import Settings
+from console.sqladmin_door import add_template_global, replace_route
 from console.throttle import LoginThrottle, wait_message
 from models.passwords import MAX_LENGTH as MAX_PASSWORD_LENGTH
 from models.text import length_problem
@@ -167,7 +168,7 @@ def install_on(admin: Admin) -> None:
     backend = admin.authentication_backend
     if isinstance(backend, LoginBackend):
         backend.templates = admin.templates
-    admin.templates.env.globals["csrf_token"] = csrf_token
+    add_template_global(admin, "csrf_token", csrf_token)
 
     async def logout(request: Request) -> Response:
         # sqladmin registers GET /logout; a link (or an <img> on another site) must not end a session.
@@ -175,7 +176,4 @@ def install_on(admin: Admin) -> None:
             return await admin.logout(request)
         return await admin.templates.TemplateResponse(request, "logout.html")
 
-    routes = admin.admin.router.routes
-    for index, route in enumerate(routes):
-        if isinstance(route, Route) and route.name == "logout":
-            routes[index] = Route("/logout", endpoint=logout, name="logout", methods=["GET", "POST"])
+    replace_route(admin, "logout", lambda _: Route("/logout", endpoint=logout, name="logout", methods=["GET", "POST"]))

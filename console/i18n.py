@@ -4,8 +4,8 @@ Neither library ships an Indonesian catalogue (sqladmin 0.32 has en, de, az, ru,
 tr and ja; WTForms 3.2 has no ``id``). Rather than fork them, we keep our own
 ``.po`` files under ``console/locale/id/LC_MESSAGES`` and:
 
-* register the sqladmin catalogue in ``sqladmin.i18n.translations`` and
-  ``sqladmin.i18n.SUPPORTED_LOCALES`` (`install_indonesian`), which is all that
+* register the sqladmin catalogue in sqladmin's locale tables (`install_indonesian`,
+  through ``console.sqladmin_door.register_locale``), which is all that
   sqladmin's ``set_locale`` and ``LocaleMiddleware`` consult;
 * give WTForms the Indonesian catalogue through `LocalisedForm`, meant to be
   used as ``ModelView.form_base_class``, whenever sqladmin's active locale is
@@ -22,7 +22,6 @@ from functools import lru_cache
 from io import BytesIO
 from pathlib import Path
 
-import sqladmin.i18n
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.support import Translations
@@ -31,6 +30,7 @@ from wtforms import Form
 
 from console.csrf import csrf_hidden_input
 from console.request_context import current_request
+from console.sqladmin_door import active_locale, register_locale
 
 __all__ = [
     "INDONESIAN",
@@ -82,11 +82,7 @@ def install_indonesian() -> None:
     codes in ``SUPPORTED_LOCALES`` and ``set_locale`` silently falls back to
     English for codes missing from ``translations``.
     """
-    sqladmin.i18n.translations[INDONESIAN] = load_catalogue("admin")
-    # A list, not a set, in sqladmin: guard against duplicates on repeated calls
-    # (tests, app factories invoked twice).
-    if INDONESIAN not in sqladmin.i18n.SUPPORTED_LOCALES:
-        sqladmin.i18n.SUPPORTED_LOCALES.append(INDONESIAN)
+    register_locale(INDONESIAN, load_catalogue("admin"))
 
 
 def wtforms_translations() -> Translations | None:
@@ -95,7 +91,7 @@ def wtforms_translations() -> Translations | None:
     None makes WTForms fall back to its built-in English messages, which is
     what every non-Indonesian locale should see.
     """
-    if sqladmin.i18n.get_locale() == INDONESIAN:
+    if active_locale() == INDONESIAN:
         return load_catalogue("wtforms")
     return None
 

@@ -39,12 +39,13 @@ from starlette.exceptions import HTTPException
 from chain.acting import current_context
 from console.errors import RefusedChange
 from console.request_context import current_request
+from console.sqladmin_door import APPLICATION_LOGGER
 from models.identity import mask_identity_number
 
 # 16 digits or more, wherever they sit (\d also matches other scripts' digits: masked as well).
 IDENTITY_RUN = re.compile(r"\d{16,}")
 SMALLEST_IDENTITY_INTEGER = 10**15  # an int with 16 digits or more
-REFUSAL_LOGGERS = frozenset({"sqladmin.application"})
+REFUSAL_LOGGERS = frozenset({APPLICATION_LOGGER})
 _HANDLED_ERRORS = (RefusedChange, ValueError)
 
 

@@ -27,6 +27,8 @@ from starlette.exceptions import HTTPException
 from starlette.requests import HTTPConnection, Request
 from starlette.responses import RedirectResponse, Response
 
+from console.sqladmin_door import lookup_fields, lookup_order, lookup_where, run_view_query
+
 SESSION_KEY = "searches"
 QUERY_PARAMETER = "search"
 FORM_FIELD = "term"
@@ -58,12 +60,13 @@ class LiteralLookup(QueryAjaxModelLoader):
         return cls(loader.name, loader.model, loader.model_admin, **options)
 
     async def get_list(self, request: Request, term: str) -> list[Any]:
-        stmt = select(self.model).where(or_(*(contains(cast(field, String), term) for field in self._cached_fields)))
+        stmt = select(self.model).where(or_(*(contains(cast(field, String), term) for field in lookup_fields(self))))
         if self.where is not None:
-            stmt = stmt.where(*await self._prepare_where_clauses(request, term))
-        if self._cached_fields_order_by:
-            stmt = stmt.order_by(*self._cached_fields_order_by)
-        return await self.model_admin._run_query(stmt.limit(self.limit))
+            stmt = stmt.where(*await lookup_where(self, request, term))
+        order = lookup_order(self)
+        if order:
+            stmt = stmt.order_by(*order)
+        return await run_view_query(self.model_admin, stmt.limit(self.limit))
 
 
 def remember_search(connection: HTTPConnection, identity: str, term: str) -> str:

@@ -7,6 +7,7 @@ from typing import Any, ClassVar
 
 import anyio
 from sqladmin import ModelView
+from sqladmin.ajax import QueryAjaxModelLoader
 from sqladmin.authorization import Action
 from sqladmin.flash import Flash
 from sqladmin.formatters import BASE_FORMATTERS
@@ -23,6 +24,7 @@ from console.forms import DtksModelConverter, localise_pickers, prefill_from_que
 from console.i18n import LocalisedForm
 from console.identifiers import identifier_values
 from console.search import LiteralLookup, SearchByPost, contains
+from console.sqladmin_door import IdentifierCheck, replace_ajax_lookups, row_url
 from console.views.exports import list_page_downloads
 from console.views.list_export import StreamedXlsxExport
 from models import Household
@@ -43,7 +45,7 @@ def digit_prefix_range(column: Any, digits: str) -> ColumnElement[bool]:
     return (column >= digits) & (column < upper)
 
 
-class DtksModelView(AuditedLookups, SearchByPost, StreamedXlsxExport, ModelView):
+class DtksModelView(AuditedLookups, SearchByPost, StreamedXlsxExport, IdentifierCheck, ModelView):
     """Configuration shared by every view; subclasses stay declarations."""
 
     form_base_class = LocalisedForm
@@ -76,9 +78,7 @@ class DtksModelView(AuditedLookups, SearchByPost, StreamedXlsxExport, ModelView)
         super().__init__()
         if self.scope_column is None:
             self.scope_column = getattr(self.model, "region_code", None)
-        for name, loader in self._form_ajax_refs.items():
-            loader.where = _scoped_lookup(loader.model, loader.where)
-            self._form_ajax_refs[name] = LiteralLookup.replacing(loader)
+        replace_ajax_lookups(self, _scoped_literal_lookup)
 
     # --- region scope on every path: list and count, details, edit, delete, ajax lookups ---
 
@@ -100,11 +100,10 @@ class DtksModelView(AuditedLookups, SearchByPost, StreamedXlsxExport, ModelView)
     def form_edit_query(self, request: Request) -> Select:
         return self._scoped(super().form_edit_query(request), request)
 
-    def _stmt_by_identifier(self, identifier: str) -> Select:
+    def check_identifier(self, identifier: str) -> None:
         # Every details, edit and delete lookup comes here: "abc", "1.5", "%00" or 30 digits name no row (404).
         if identifier_values(self.model, identifier) is None:
             raise HTTPException(status_code=404)
-        return super()._stmt_by_identifier(identifier)
 
     def _row_in_scope(self, request: Request, model: Any) -> None:
         """Out of scope, or not found through the scoped query: 404 (never 403, no existence oracle)."""
@@ -155,7 +154,7 @@ class DtksModelView(AuditedLookups, SearchByPost, StreamedXlsxExport, ModelView)
     def _refuse_if_fixed(self, request: Request, reason: str | None, model: Any) -> None:
         """409 with the rule's message (console/templates/sqladmin/error.html shows it with the way on)."""
         if reason:
-            request.state.finality_back = str(self._build_url_for("admin:details", request, model))
+            request.state.finality_back = str(row_url(self, "admin:details", request, model))
             raise HTTPException(status_code=409, detail=reason)
 
     def offers(self, request: Request, action: str) -> bool:
@@ -265,6 +264,12 @@ class DtksModelView(AuditedLookups, SearchByPost, StreamedXlsxExport, ModelView)
             # A link to a household names it by its No. KK: masked like the number itself.
             return value, f"KK {mask_identity_number(formatted.no_kk)}"
         return value, _label(formatted)
+
+
+def _scoped_literal_lookup(loader: QueryAjaxModelLoader) -> LiteralLookup:
+    """An ajax picker of a view: narrowed to the user's scope, the typed term matched literally."""
+    loader.where = _scoped_lookup(loader.model, loader.where)
+    return LiteralLookup.replacing(loader)
 
 
 def _scoped_lookup(model: type, where: Any) -> Any:

@@ -13,6 +13,7 @@ from starlette.responses import Response
 
 from console import dashboard
 from console.authorization import current_user
+from console.sqladmin_door import admin_of
 from console.views.base import DtksModelView
 from models.deadline import StepTarget
 from models.proposal import ProposalStatus
@@ -70,7 +71,7 @@ class DashboardView(BaseView):
         scope = _scope(request)
 
         def load() -> dashboard.Dashboard:
-            with self._admin_ref.session_maker() as session:
+            with admin_of(self).session_maker() as session:
                 board = dashboard.build(session, scope, datetime.now(UTC).date())
                 session.expunge_all()
                 return board
@@ -93,7 +94,7 @@ class DashboardChartView(BaseView):
         kind = request.path_params["kind"]
 
         def render() -> bytes | None:
-            with self._admin_ref.session_maker() as session:
+            with admin_of(self).session_maker() as session:
                 return dashboard.chart_svg(kind, session, scope)
 
         svg = await anyio.to_thread.run_sync(render)

@@ -21,6 +21,7 @@ from chain.exports import EXPORT, empty_message, refuse_empty, region_and_period
 from chain.store import load_scoped
 from console.authorization import actor_of, may
 from console.exports import export_response, full_identity, paper_of, scope_of
+from console.sqladmin_door import add_template_global, admin_of, exposed_identities
 from models.decree import Decree
 from models.meeting import Meeting
 from models.refusals import Invalid, NotFound
@@ -49,7 +50,7 @@ class ExportPage(BaseView):
         return may(request, *EXPORT) and may(request, *cls.reads)
 
     def sessions(self) -> Any:
-        return self._admin_ref.session_maker
+        return admin_of(self).session_maker
 
 
 class SkAnnexExport(ExportPage):
@@ -243,8 +244,8 @@ def install_on(admin: Any) -> None:
     """Register the download pages and the `may_download` template global the buttons use."""
     for page in EXPORT_VIEWS:
         admin.add_view(page)
-    admin.templates.env.globals["may_download"] = may_download
+    add_template_global(admin, "may_download", may_download)
 
 
 def _identities(page: type[ExportPage]) -> list[str]:
-    return [func._identity for func in vars(page).values() if hasattr(func, "_exposed")]
+    return exposed_identities(page)

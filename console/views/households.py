@@ -18,6 +18,7 @@ from console.forms import (
     text_validator,
 )
 from console.search import contains
+from console.sqladmin_door import drop_fields_outside_rules, is_create_rules
 from console.views.base import DtksModelView, flash_warnings
 from console.views.filters import ChoiceFilter, RegionFilter
 from models import (
@@ -206,14 +207,14 @@ class HouseholdView(DtksModelView, model=Household):
         return conditions
 
     async def scaffold_form(self, rules: list[Any] | None = None) -> type[Form]:
-        if rules is not self._form_create_rules:
+        if not is_create_rules(self, rules):
             return await super().scaffold_form(rules)
         base = await super().scaffold_form(None)
         # "notes" is declared again after the head's fields so the form reads top to bottom.
         notes = TextAreaField("Catatan", render_kw=INPUT, validators=[text_validator(Household.__table__.c.notes)])
         fields = {**_head_fields(), "notes": notes}
         form = type("HouseholdCreateForm", (base,), fields)
-        self._validate_form_class(rules, form)
+        drop_fields_outside_rules(self, rules, form)
         return form
 
     def list_query(self, request: Request) -> Select:

@@ -14,7 +14,6 @@ from datetime import date
 from typing import Any, ClassVar, cast
 
 from markupsafe import Markup
-from sqladmin._types import OperationColumnFilter, SimpleColumnFilter
 from sqlalchemy import Select
 from sqlalchemy.orm import Session, selectinload
 from starlette.requests import Request
@@ -23,6 +22,7 @@ from starlette.responses import Response
 from console.authorization import may
 from console.exports import EXPORT, export_response, scope_of
 from console.search import QUERY_PARAMETER, _with_search, searched_term
+from console.sqladmin_door import apply_list_filters, column_label, export_columns, list_formatted, list_relations
 from models.base import LabelledEnum
 from reports.xlsx import Column, ExportFile, Kind, safe_file_name, write_table
 
@@ -52,21 +52,9 @@ class StreamedXlsxExport:
         view = cast(Any, self)
         request = _with_search(request, searched_term(request, view.identity))
         stmt = view.list_query(request)
-        for relation in view._list_relations:
+        for relation in list_relations(view):
             stmt = stmt.options(selectinload(relation))
-        for column_filter in view.get_filters():
-            value = request.query_params.get(column_filter.parameter_name)
-            if not value:
-                continue
-            if getattr(column_filter, "has_operator", False):
-                operation = request.query_params.get(f"{column_filter.parameter_name}_op")
-                if operation:
-                    stmt = await cast(OperationColumnFilter, column_filter).get_filtered_query(
-                        stmt, operation, value, view.model
-                    )
-            else:
-                stmt = await cast(SimpleColumnFilter, column_filter).get_filtered_query(stmt, value, view.model)
-        stmt = view.sort_query(stmt, request)
+        stmt = view.sort_query(await apply_list_filters(view, stmt, request), request)
         term = request.query_params.get(QUERY_PARAMETER)
         return view.search_query(stmt=stmt, term=term) if term else stmt
 
@@ -74,7 +62,7 @@ class StreamedXlsxExport:
         assert request is not None
         view = cast(Any, self)
         stmt = await self.export_statement(request)
-        props = list(view._export_prop_names)
+        props = export_columns(view)
         columns = [self._export_column(prop) for prop in props]
         filename = self.get_export_name("xlsx")
         filters = {k: v for k, v in request.query_params.items() if k != QUERY_PARAMETER}
@@ -91,7 +79,7 @@ class StreamedXlsxExport:
 
     def _export_column(self, prop: str) -> Column:
         view = cast(Any, self)
-        label = str(view._column_labels.get(prop, prop))
+        label = column_label(view, prop)
         identifier = prop in view.identity_columns or prop in IDENTIFIER_PROPS
         return Column(label, Kind.DIGITS if identifier else Kind.AUTO, 20 if identifier else 18)
 
@@ -101,13 +89,10 @@ class StreamedXlsxExport:
         value = obj
         for part in prop.split("."):
             value = getattr(value, part, None) if value is not None else None
-        formatter = view._list_formatters.get(prop)
-        if formatter:
-            accepts = view._list_formatter_accepts_request.get(prop, False)
-            formatted = view._call_formatter(formatter, obj, prop, request, accepts)
-        elif isinstance(value, (bool, int, float, date)) and prop not in view.identity_columns:
-            return value  # a real number or date cell, not the list's display string
-        else:
+        has_formatter, formatted = list_formatted(view, obj, prop, request)
+        if not has_formatter:
+            if isinstance(value, (bool, int, float, date)) and prop not in view.identity_columns:
+                return value  # a real number or date cell, not the list's display string
             formatted = value
         _, shown = view._shown(request, prop, value, formatted)
         return _plain(shown)

@@ -10,11 +10,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sqladmin import Admin
-from sqladmin._menu import CategoryMenu, ItemMenu
 from starlette.datastructures import URL
 from starlette.requests import Request
 
 from console.authorization import may
+from console.sqladmin_door import MenuEntry, add_to_menu
 
 
 @dataclass(frozen=True)
@@ -31,7 +31,7 @@ FORWARDING_ACCESS = PageAccess((("decree", "action:forward"),))
 MINISTRY_DESK_ACCESS = PageAccess((("proposal", "action:match_nik"), ("proposal", "action:determine")))
 
 
-class PageLink(ItemMenu):
+class PageLink(MenuEntry):
     """A menu entry pointing at a named route, visible to those `access` allows."""
 
     def __init__(self, name: str, icon: str, route: str, access: PageAccess) -> None:
@@ -75,6 +75,4 @@ PAGE_LINKS = (
 def add_page_links(admin: Admin) -> None:
     """Append each link to its category (after the views registered there; sqladmin merges by name)."""
     for category, link in PAGE_LINKS:
-        menu = CategoryMenu(name=category)
-        menu.add_child(link)
-        admin._menu.add(menu)
+        add_to_menu(admin, category, link)

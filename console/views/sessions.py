@@ -10,6 +10,7 @@ from starlette.requests import Request
 
 from chain.audit import USER_TABLE, record, session_end_message
 from console.sessions import SessionStore
+from console.sqladmin_door import admin_of
 from console.views.base import DtksModelView
 from models import AuditAction, UserSession
 
@@ -60,4 +61,4 @@ class UserSessionView(DtksModelView, model=UserSession):
         )
 
     def _store(self) -> SessionStore:
-        return self._admin_ref.authentication_backend.sessions  # type: ignore[union-attr]
+        return admin_of(self).authentication_backend.sessions  # type: ignore[union-attr]

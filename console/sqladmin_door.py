@@ -1,0 +1,337 @@
+"""The one doorway into sqladmin's internals: every use of a private name, route or global goes through here.
+
+sqladmin (pinned in pyproject.toml) gives no public hook for a few things the console needs: the views'
+admin, the menu, the routes and the exception handler of its sub-application, its locale tables, and some
+private attributes of `ModelView` and `QueryAjaxModelLoader`. Each use is one small function below whose
+docstring names the internal it reaches and why; tests/console/test_sqladmin_door.py holds a contract test
+per function against the installed sqladmin, and a scan that fails when any other module of console/ uses
+one of these internals. Upgrading sqladmin: README.md, "Upgrading sqladmin".
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, cast
+
+import sqladmin
+import sqladmin.i18n
+from babel.support import Translations
+from jinja2 import BaseLoader, ChoiceLoader, Environment, PrefixLoader, TemplateNotFound
+from sqladmin import Admin, BaseView, ModelView
+from sqladmin._menu import CategoryMenu, ItemMenu
+from sqladmin._types import OperationColumnFilter, SimpleColumnFilter
+from sqladmin.ajax import QueryAjaxModelLoader
+from sqlalchemy import Select
+from starlette.applications import Starlette
+from starlette.datastructures import URL
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.routing import Route
+from wtforms import Form  # type: ignore[import-untyped]  # WTForms ships no stubs
+
+ExceptionHandler = Callable[[Request, Exception], Any]
+
+MenuEntry = ItemMenu
+"""sqladmin's menu entry class (private module `sqladmin._menu`), the base of our `PageLink`s."""
+
+SQLADMIN_TEMPLATES = Path(sqladmin.__file__).parent / "templates" / "sqladmin"
+"""Where sqladmin's own templates lie (our templates extend them as "sqladmin_original/<name>")."""
+
+APPLICATION_LOGGER = "sqladmin.application"
+"""The logger sqladmin writes `logger.exception(...)` to for every create/edit/delete it refuses on the form."""
+
+
+# --- the Admin --------------------------------------------------------------------------------------
+
+
+def admin_of(view: BaseView | ModelView) -> Admin:
+    """The Admin a view was added to: `view._admin_ref`, set by `Admin.add_view` (no public accessor)."""
+    return cast(Admin, view._admin_ref)
+
+
+def sub_application(admin: Admin) -> Starlette:
+    """The Starlette app sqladmin mounts at its base URL (`admin.admin`): its state is what views see as request.app."""
+    return admin.admin
+
+
+def add_to_menu(admin: Admin, category: str, entry: ItemMenu) -> None:
+    """Append `entry` under `category` in `admin._menu` (sqladmin's menu lists views only; it merges by name)."""
+    menu = CategoryMenu(name=category)
+    menu.add_child(entry)
+    admin._menu.add(menu)
+
+
+def replace_route(admin: Admin, name: str, replacement: Callable[[Route], Route]) -> None:
+    """Swap the route `name` of sqladmin's router (`admin.admin.router.routes`) for `replacement(old)`.
+
+    Raises LookupError when sqladmin has no such route: a silent miss would leave e.g. GET /logout in place.
+    """
+    routes = admin.admin.router.routes
+    for index, route in enumerate(routes):
+        if isinstance(route, Route) and route.name == name:
+            routes[index] = replacement(route)
+            return
+    raise LookupError(f"sqladmin has no route named {name!r} (console/sqladmin_door.py: replace_route)")
+
+
+def wrap_http_exception_handler(admin: Admin, wrapper: Callable[[ExceptionHandler], ExceptionHandler]) -> None:
+    """Wrap the HTTPException handler sqladmin sets on its sub-application (`admin.admin.exception_handlers`)."""
+    handlers = admin.admin.exception_handlers
+    handlers[HTTPException] = wrapper(handlers[HTTPException])
+
+
+def add_template_global(admin: Admin, name: str, value: Any) -> None:
+    """Make `value` a global of every template (`admin.templates.env`, sqladmin's Jinja2 environment)."""
+    admin.templates.env.globals[name] = value
+
+
+def register_locale(code: str, catalogue: Translations) -> None:
+    """Make `code` a locale sqladmin can activate: its module tables `translations` and `SUPPORTED_LOCALES`.
+
+    Must run before the Admin is built. `SUPPORTED_LOCALES` is a list in sqladmin: no duplicates on a second call.
+    """
+    sqladmin.i18n.translations[code] = catalogue
+    if code not in sqladmin.i18n.SUPPORTED_LOCALES:
+        sqladmin.i18n.SUPPORTED_LOCALES.append(code)
+
+
+def active_locale() -> str:
+    """The locale of this request, as sqladmin's LocaleMiddleware set it (`sqladmin.i18n.get_locale`)."""
+    return sqladmin.i18n.get_locale()
+
+
+def exposed_identities(view_class: type[BaseView]) -> list[str]:
+    """The identities of a view class's `@expose` routes (the decorator's `_exposed` / `_identity` marks)."""
+    return [func._identity for func in vars(view_class).values() if hasattr(func, "_exposed")]
+
+
+# --- a ModelView's private attributes -------------------------------------------------------------------
+
+
+def replace_ajax_lookups(view: ModelView, replacing: Callable[[QueryAjaxModelLoader], QueryAjaxModelLoader]) -> None:
+    """Swap each ajax picker loader of a view (`view._form_ajax_refs`, built from `form_ajax_refs` at init)."""
+    for name, loader in view._form_ajax_refs.items():
+        view._form_ajax_refs[name] = replacing(loader)
+
+
+def is_create_rules(view: ModelView, rules: Any) -> bool:
+    """Whether `scaffold_form(rules)` is building the create form: sqladmin passes `view._form_create_rules`."""
+    return rules is view._form_create_rules
+
+
+def drop_fields_outside_rules(view: ModelView, rules: list[Any] | None, form: type[Form]) -> None:
+    """Remove from `form` the fields `rules` does not name (`view._validate_form_class`, as scaffold_form does)."""
+    view._validate_form_class(rules or [], form)
+
+
+def row_url(view: ModelView, route: str, request: Request, row: Any) -> URL:
+    """The URL of `route` ("admin:details", "admin:edit") for `row` (`view._build_url_for`)."""
+    return view._build_url_for(route, request, row)
+
+
+def list_relations(view: ModelView) -> list[Any]:
+    """The relationships the list loads with selectinload (`view._list_relations`)."""
+    return list(view._list_relations)
+
+
+def export_columns(view: ModelView) -> list[str]:
+    """The property names sqladmin's export writes (`view._export_prop_names`, from `column_export_list`)."""
+    return list(view._export_prop_names)
+
+
+def column_label(view: ModelView, prop: str) -> str:
+    """The label of `prop` (`view._column_labels`, `column_labels` keyed by property name)."""
+    return str(view._column_labels.get(prop, prop))
+
+
+def list_formatted(view: ModelView, row: Any, prop: str, request: Request) -> tuple[bool, Any]:
+    """(whether the list has a formatter for `prop`, its output): `_list_formatters` and `_call_formatter`."""
+    formatter = view._list_formatters.get(prop)
+    if formatter is None:
+        return False, None
+    accepts_request = view._list_formatter_accepts_request.get(prop, False)
+    return True, view._call_formatter(formatter, row, prop, request, accepts_request)
+
+
+async def apply_list_filters(view: ModelView, stmt: Select[Any], request: Request) -> Select[Any]:
+    """`stmt` narrowed by the view's filters as the list's query string sets them (the loop of `ModelView.list`).
+
+    Filters with operators take `<name>_op`; the two filter kinds are typed in the private `sqladmin._types`.
+    """
+    for column_filter in view.get_filters():
+        value = request.query_params.get(column_filter.parameter_name)
+        if not value:
+            continue
+        if getattr(column_filter, "has_operator", False):
+            operation = request.query_params.get(f"{column_filter.parameter_name}_op")
+            if operation:
+                operation_filter = cast(OperationColumnFilter, column_filter)
+                stmt = await operation_filter.get_filtered_query(stmt, operation, value, view.model)
+        else:
+            stmt = await cast(SimpleColumnFilter, column_filter).get_filtered_query(stmt, value, view.model)
+    return stmt
+
+
+class IdentifierCheck:
+    """ModelView mixin: `check_identifier` runs before every details, edit and delete lookup.
+
+    sqladmin builds each of them in the private `ModelView._stmt_by_identifier`; this is its only override.
+    """
+
+    def check_identifier(self, identifier: str) -> None:
+        """Raise (e.g. HTTPException 404) for an identifier that can name no row."""
+
+    def _stmt_by_identifier(self, identifier: str) -> Select[Any]:
+        self.check_identifier(identifier)
+        return cast(Select[Any], super()._stmt_by_identifier(identifier))  # type: ignore[misc]
+
+
+# --- an ajax picker's private attributes ------------------------------------------------------------------
+
+
+def lookup_fields(loader: QueryAjaxModelLoader) -> list[Any]:
+    """The columns an ajax picker searches (`loader._cached_fields`, resolved from `fields` at init)."""
+    return list(loader._cached_fields)
+
+
+def lookup_order(loader: QueryAjaxModelLoader) -> list[Any]:
+    """The picker's ORDER BY columns (`loader._cached_fields_order_by`), empty for none."""
+    return list(loader._cached_fields_order_by or [])
+
+
+async def lookup_where(loader: QueryAjaxModelLoader, request: Request, term: str) -> list[Any]:
+    """The picker's `where` clauses for this request and term (`loader._prepare_where_clauses`)."""
+    return list(await loader._prepare_where_clauses(request, term))
+
+
+async def run_view_query(view: ModelView, stmt: Select[Any]) -> list[Any]:
+    """Run `stmt` through the view's session, sync or async (`view._run_query`), as sqladmin's lookups do."""
+    return cast(list[Any], await view._run_query(stmt))
+
+
+def original_templates(names: Iterable[str]) -> list[Path]:
+    """Paths of sqladmin's own templates `names` (e.g. "flash.html"), for reading what they render."""
+    return [SQLADMIN_TEMPLATES / name for name in names]
+
+
+# --- sqladmin's templates, with named blocks where sqladmin has none ------------------------------------------
+
+CARVED_PREFIX = "sqladmin_carved"
+"""Our templates extend "sqladmin_carved/<name>": sqladmin's original, plus the blocks of CARVES."""
+
+
+@dataclass(frozen=True)
+class Carve:
+    """Lines of sqladmin's `template`, wrapped in `{% block <block> scoped %}` so one of ours can override them.
+
+    sqladmin's list, details and layout put what we change in the middle of a large block (`content`, `body`);
+    a finer block lets our template replace the few lines that differ instead of copying the whole page.
+    The `size` lines start at the one line reading `first` (once in the template, spaces aside), and
+    their SHA-256 starts with `digest`: when an upgrade changes them, the page refuses to render (and the
+    contract test fails) instead of our override silently replacing markup that is no longer what we copied.
+    """
+
+    template: str
+    block: str
+    first: str
+    size: int
+    digest: str
+
+
+CARVES = (
+    Carve(
+        "layout.html",
+        "dtks_menu",
+        "{{ display_menu(admin._menu, request) }}",
+        1,
+        "55de4b5e6637d5ee",
+    ),
+    Carve(
+        "layout.html",
+        "dtks_logout",
+        '<a href="{{ request.url_for(\'admin:logout\') }}" class="btn btn-secondary btn-icon m-2 px-2">',
+        4,
+        "cfa20df207704a05",
+    ),
+    Carve(
+        "list.html",
+        "dtks_export",
+        "{% if model_view.can_export and model_view.check_can_export(request) %}",
+        24,
+        "0cfca2423f301593",
+    ),
+    Carve("list.html", "dtks_search", "{% if model_view.column_searchable_list %}", 13, "8c5550f6ed4bd42a"),
+    Carve(
+        "list.html",
+        "dtks_row_edit_delete",
+        "{% if model_view.check_can_edit(request, row) %}",
+        15,
+        "bab67eb333038ce9",
+    ),
+    Carve(
+        "details.html",
+        "dtks_details_top",
+        '<div class="card-body border-bottom py-3">',
+        1,
+        "d9ffbafaecaaebd7",
+    ),
+    Carve(
+        "details.html",
+        "dtks_edit_delete",
+        "{% if model_view.check_can_delete(request, model) %}",
+        16,
+        "3ac89817cf972870",
+    ),
+)
+
+
+class CarvingLoader(BaseLoader):
+    """sqladmin's own templates with the CARVES wrapped in blocks (the rest as shipped)."""
+
+    def get_source(self, environment: Environment, template: str) -> tuple[str, str, Callable[[], bool]]:
+        path = SQLADMIN_TEMPLATES / template
+        if not path.is_file():
+            raise TemplateNotFound(template)
+        return carved_source(template), str(path), lambda: True
+
+
+def carved_source(template: str) -> str:
+    """sqladmin's `template` with each of its CARVES wrapped in a scoped block; ValueError when one moved."""
+    lines = (SQLADMIN_TEMPLATES / template).read_text(encoding="utf-8").split("\n")
+    for carve in (carve for carve in CARVES if carve.template == template):
+        stripped = [line.strip() for line in lines]
+        starts = [index for index, line in enumerate(stripped) if line == carve.first]
+        fragment = "\n".join(lines[starts[0] : starts[0] + carve.size]) if len(starts) == 1 else ""
+        if not fragment or not hashlib.sha256(fragment.encode()).hexdigest().startswith(carve.digest):
+            raise ValueError(
+                f"sqladmin's {template} changed the lines of block {carve.block!r} "
+                "(console/sqladmin_door.py: CARVES); see README.md, Upgrading sqladmin"
+            )
+        carved = [f"{{% block {carve.block} scoped %}}", *lines[starts[0] : starts[0] + carve.size], "{% endblock %}"]
+        lines[starts[0] : starts[0] + carve.size] = carved
+    return "\n".join(lines)
+
+
+def install_templates(admin: Admin) -> None:
+    """Serve the carved originals under CARVED_PREFIX, and give templates the door's helpers.
+
+    sqladmin's environment already has a ChoiceLoader (ours first, then its own); ours goes in front of it.
+    """
+    env = admin.templates.env
+    env.loader = ChoiceLoader([PrefixLoader({CARVED_PREFIX: CarvingLoader()}), cast(BaseLoader, env.loader)])
+    env.globals["menu_of"] = menu_of
+    env.globals["row_url"] = row_url
+    env.globals["delete_url"] = delete_url
+
+
+def menu_of(admin: Admin) -> Any:
+    """sqladmin's menu of an Admin (`admin._menu`), for our menu macro (console/templates/dtks_menu.html)."""
+    return admin._menu
+
+
+def delete_url(view: ModelView, request: Request, row: Any) -> str:
+    """The URL the delete modal sends a row's DELETE to (`view._url_for_delete`)."""
+    return str(view._url_for_delete(request, row))
