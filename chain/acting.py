@@ -68,6 +68,12 @@ def identify(user: User) -> None:
         context.identify(user)
 
 
+def act_as(user: User) -> None:
+    """Name `user` as the actor of the current context and hold its writes to their region (the flush guard)."""
+    identify(user)
+    act_within(Scope.of(user))
+
+
 def run_as(user: User, work: Callable[[], Result]) -> Result:
     """Run `work` outside a request (the CLI) as `user` would inside one: audited as them, in their scope.
 
@@ -77,9 +83,8 @@ def run_as(user: User, work: Callable[[], Result]) -> Result:
     """
 
     def as_user() -> Result:
-        with serving(new_context()) as context:
-            context.identify(user)
-            act_within(Scope.of(user))
+        with serving(new_context()):
+            act_as(user)
             return work()
 
     return contextvars.copy_context().run(as_user)

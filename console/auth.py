@@ -21,7 +21,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
-from chain.acting import identify
+from chain.acting import act_as
 from console.audit_events import record_login, record_logout, record_throttled_login
 from console.csrf import SESSION_KEY, CsrfMiddleware, csrf_token
 from console.input_guard import ControlCharacterMiddleware
@@ -42,7 +42,6 @@ from console.throttle import LoginThrottle, wait_message
 from models.passwords import MAX_LENGTH as MAX_PASSWORD_LENGTH
 from models.text import length_problem
 from models.user import User, hash_password, verify_password
-from policies.scope import Scope, act_within
 
 SESSION_COOKIE = COOKIE_NAME
 ABSOLUTE_LIFETIME_SECONDS = int(ABSOLUTE_TIMEOUT.total_seconds())
@@ -158,8 +157,7 @@ class LoginBackend(AuthenticationBackend):
             end_session(request)
             return False
         request.state.user = user
-        identify(user)  # the actor of this request's audit rows
-        act_within(Scope.of(user))
+        act_as(user)  # the actor of this request's audit rows, held to their region by the flush guard
         return True
 
 

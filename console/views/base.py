@@ -18,7 +18,7 @@ from starlette.requests import Request
 from wtforms import Form
 
 from console.audit_events import AuditedLookups
-from console.authorization import current_user, may
+from console.authorization import actor_of, may
 from console.errors import RefusedChange, database_error_message
 from console.forms import DtksModelConverter, localise_pickers, prefill_from_query
 from console.i18n import LocalisedForm
@@ -83,8 +83,7 @@ class DtksModelView(AuditedLookups, SearchByPost, StreamedXlsxExport, Identifier
     # --- region scope on every path: list and count, details, edit, delete, ajax lookups ---
 
     def scope_for(self, request: Request) -> Scope:
-        user = current_user(request)
-        return Scope.of(user) if user is not None else Scope(None, valid=False)
+        return actor_of(request).scope
 
     def _scoped(self, stmt: Select, request: Request) -> Select:
         if self.scope_column is None:
@@ -278,8 +277,7 @@ def _scoped_lookup(model: type, where: Any) -> Any:
 
     def scoped(request: Request, term: str) -> list[ColumnElement[bool]]:
         clauses = list(where(request, term) if callable(where) else ([where] if where is not None else []))
-        user = current_user(request)
-        scope = Scope.of(user) if user is not None else Scope(None, valid=False)
+        scope = actor_of(request).scope
         return clauses + ([scope.condition(column)] if column is not None else [])
 
     return scoped

@@ -12,12 +12,11 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from console import dashboard
-from console.authorization import current_user
+from console.authorization import actor_of
 from console.sqladmin_door import admin_of
 from console.views.base import DtksModelView
 from models.deadline import StepTarget
 from models.proposal import ProposalStatus
-from policies.scope import Scope
 
 STEP_TARGET_LABELS = {
     "status": "Status",
@@ -55,11 +54,6 @@ class StepTargetView(DtksModelView, model=StepTarget):
     form_args: ClassVar = {name: {"label": label} for name, label in STEP_TARGET_LABELS.items()}
 
 
-def _scope(request: Request) -> Scope:
-    user = current_user(request)
-    return Scope.of(user) if user is not None else Scope(None, valid=False)
-
-
 class DashboardView(BaseView):
     """Dasbor: the user's own tier, everything counted in SQL within the user's scope."""
 
@@ -68,7 +62,7 @@ class DashboardView(BaseView):
 
     @expose("/dashboard", methods=["GET"], identity="dashboard")
     async def dashboard_page(self, request: Request) -> Response:
-        scope = _scope(request)
+        scope = actor_of(request).scope
 
         def load() -> dashboard.Dashboard:
             with admin_of(self).session_maker() as session:
@@ -90,7 +84,7 @@ class DashboardChartView(BaseView):
 
     @expose("/dashboard/chart/{kind:str}.svg", methods=["GET"], identity="dashboard")
     async def chart(self, request: Request) -> Response:
-        scope = _scope(request)
+        scope = actor_of(request).scope
         kind = request.path_params["kind"]
 
         def render() -> bytes | None:
