@@ -48,9 +48,12 @@ class CasbinAuthorization(AuthorizationBackend):
 
 
 def actor_of(request: Request) -> Actor:
-    """The request's actor for the domain core (chain/): built once per request by `load`, else nobody."""
+    """The request's actor for the domain core (chain/): built once per request by `load`."""
     actor = getattr(request.state, "actor", None)
-    return actor if isinstance(actor, Actor) else Actor.nobody()
+    if isinstance(actor, Actor):
+        return actor
+    # Before `load` ran (code that holds only the authenticated user): their scope, and no permission at all.
+    return Actor.of(current_user(request), Actor.nobody().decide)
 
 
 def may(request: Request, resource: str, action: str) -> bool:
