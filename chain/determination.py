@@ -9,7 +9,7 @@ The decree, every transition, the standings per period and the annex go in the c
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
 from chain.actor import Actor
-from chain.letters import check_letter
+from chain.letters import Letter, check_letter
 from chain.periods import open_period
 from chain.proposals import CHANGED_UNDER_YOU, apply_recorded
 from models import (
@@ -43,16 +43,6 @@ LETTER_REQUIRED = "Nomor, tanggal dan penandatangan SK Penetapan wajib diisi."
 NOTHING_SCORED = "Tidak ada usulan diterima yang sudah dinilai PMT untuk periode ini."
 DEFAULT_SIGNER_TITLE = "Menteri Sosial"
 DETERMINING = (("proposal", "action:determine"), ("proposal", "action:not_determine"))
-
-
-@dataclass(frozen=True)
-class Letter:
-    """The SK Penetapan as typed: its number, date and signer."""
-
-    number: str
-    decree_date: date | None
-    signer_name: str
-    signer_title: str = ""
 
 
 @dataclass
@@ -93,11 +83,11 @@ def determine(session: Session, actor: Actor, period: str, letter: Letter, *, ma
 
 
 def _checked(letter: Letter) -> Letter:
-    number, signer_name = letter.number.strip(), letter.signer_name.strip()
-    if not number or letter.decree_date is None or not signer_name:
+    letter = letter.trimmed()
+    if letter.missing():
         raise TransitionRefused(LETTER_REQUIRED)
-    check_letter(number, letter.decree_date, signer_name, letter.signer_title.strip())
-    return Letter(number, letter.decree_date, signer_name, letter.signer_title.strip() or DEFAULT_SIGNER_TITLE)
+    check_letter(letter)
+    return Letter(letter.number, letter.dated, letter.signer_name, letter.signer_title or DEFAULT_SIGNER_TITLE)
 
 
 def _received(session: Session, actor: Actor) -> list[Proposal]:
@@ -115,7 +105,7 @@ def _decree(letter: Letter, period: str, decided: list[Proposal]) -> Decree:
         kind=DecreeKind.MINISTRY_DETERMINATION,
         region_code="",
         number=letter.number,
-        decree_date=letter.decree_date,
+        decree_date=letter.dated,
         signer_name=letter.signer_name,
         signer_title=letter.signer_title,
         period=period,

@@ -7,15 +7,14 @@ taken=NUMBER_TAKEN)`): the cover letter (a `Decree` of its own, kept annex and a
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from chain.actor import Actor
 from chain.decrees import RESOURCE, flush_numbered, load_decree
-from chain.letters import check_letter
+from chain.letters import Letter, check_letter
 from chain.proposals import apply_recorded, permission
 from models import Decree, DecreeKind, ProposalStatus
 from models.decree_annex import snapshot_annex
@@ -51,24 +50,14 @@ def forwardable(session: Session, actor: Actor) -> list[Decree]:
     return [decree for decree in session.scalars(statement) if is_forwardable(decree)]
 
 
-@dataclass(frozen=True)
-class CoverLetter:
-    """The province's cover letter as typed on the forwarding page."""
-
-    number: str
-    letter_date: date | None
-    signer_name: str
-    signer_title: str = ""
-
-    def checked(self) -> CoverLetter:
-        """The letter trimmed, when it has what a letter needs and its columns take it; else refused."""
-        letter = CoverLetter(self.number.strip(), self.letter_date, self.signer_name.strip(), self.signer_title.strip())
-        present = (("nomor", letter.number), ("tanggal", letter.letter_date), ("penandatangan", letter.signer_name))
-        missing = [label for label, value in present if not value]
-        if missing:
-            raise TransitionRefused(f"Surat pengantar wajib memiliki {', '.join(missing)}.")
-        check_letter(letter.number, letter.letter_date, letter.signer_name, letter.signer_title)
-        return letter
+def _checked(letter: Letter) -> Letter:
+    """The cover letter trimmed, when it has what a letter needs and its columns take it; else refused."""
+    letter = letter.trimmed()
+    missing = letter.missing()
+    if missing:
+        raise TransitionRefused(f"Surat pengantar wajib memiliki {', '.join(missing)}.")
+    check_letter(letter)
+    return letter
 
 
 def _province_of(actor: Actor) -> str:
@@ -79,7 +68,7 @@ def _province_of(actor: Actor) -> str:
     return province
 
 
-def forward(session: Session, actor: Actor, decree_id: int, letter: CoverLetter) -> Decree:
+def forward(session: Session, actor: Actor, decree_id: int, letter: Letter) -> Decree:
     """Forward a signed district decree: a province cover letter for the same proposals, each `forwarded`."""
     actor.require(FORWARD, permission("forward"))
     decree = load_decree(session, actor, decree_id)
@@ -88,12 +77,12 @@ def forward(session: Session, actor: Actor, decree_id: int, letter: CoverLetter)
     if not is_forwardable(decree):
         raise TransitionRefused("Tidak semua usulan dalam SK ini berstatus disahkan; SK ini tidak dapat diteruskan.")
     province = _province_of(actor)
-    letter = letter.checked()
+    letter = _checked(letter)
     cover = Decree(
         kind=DecreeKind.PROVINCE_FORWARDING,
         region_code=province,
         number=letter.number,
-        decree_date=letter.letter_date,
+        decree_date=letter.dated,
         signer_name=letter.signer_name,
         signer_title=letter.signer_title or "Kepala Dinas Sosial Provinsi",
         signed_at=datetime.now(UTC),

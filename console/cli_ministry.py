@@ -21,7 +21,8 @@ from sqlalchemy.orm import Session
 
 from chain.acting import run_as
 from chain.actor import Actor, actor_for
-from chain.determination import NUMBER_TAKEN, DeterminationOutcome, Letter, determine
+from chain.determination import NUMBER_TAKEN, DeterminationOutcome, determine
+from chain.letters import Letter
 from chain.pmt import run_pmt
 from chain.proposals import CHANGED_UNDER_YOU
 from chain.store import begin_write, commit_or_conflict

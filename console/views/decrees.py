@@ -15,6 +15,7 @@ from wtforms import validators
 
 from chain import decrees, forwarding
 from chain.actor import Actor
+from chain.letters import Letter
 from console import uploads
 from console.forms import period_validator
 from console.views.base import DtksModelView
@@ -187,7 +188,7 @@ class DecreeView(WorkflowSteps, DtksModelView, model=Decree):
         form = await request.form()
         pk = request.path_params["pk"]
         fields = {name: str(form.get(name) or "") for name in ("number", "signer_name", "signer_title")}
-        letter = forwarding.CoverLetter(letter_date=_parse_date(str(form.get("letter_date") or "")), **fields)
+        letter = Letter(dated=_parse_date(str(form.get("letter_date") or "")), **fields)
         try:
             letter_id = await self.core_write(
                 request, lambda session, actor: forwarding.forward(session, actor, pk, letter).id

@@ -16,7 +16,8 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from wtforms import validators
 
-from chain.determination import NUMBER_TAKEN, DeterminationOutcome, Letter, determine
+from chain.determination import NUMBER_TAKEN, DeterminationOutcome, determine
+from chain.letters import Letter
 from chain.nik_matching import forwarded, match_nik
 from chain.pmt import RunOutcome, run_pmt
 from chain.proposals import CHANGED_UNDER_YOU
@@ -141,7 +142,7 @@ class PmtModelView(DtksModelView, model=PmtModel):
             decree_date: date | None = date.fromisoformat(str(form.get("decree_date") or "").strip())
         except ValueError:
             decree_date = None
-        period, letter = str(form.get("period") or ""), Letter(decree_date=decree_date, **typed)
+        period, letter = str(form.get("period") or ""), Letter(dated=decree_date, **typed)
         max_desil, actor = request.app.state.settings.determination_max_desil, actor_of(request)
 
         def step(session: Session) -> str:

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from chain import decrees, forwarding, musdes, proposals
 from chain.acting import run_as
 from chain.actor import Actor, actor_for
+from chain.letters import Letter
 from chain.store import begin_write, commit_or_conflict
 from chain.uploads import FileStore
 from models import (
@@ -196,7 +197,7 @@ def ratified_decree(run: ChainRun, proposal_ids: list[int], number: str = "188.4
 
 def forward(run: ChainRun, decree_id: int, number: str = "400/12/2026") -> int:
     """The province's cover letter for a signed district decree; its id."""
-    letter = forwarding.CoverLetter(number, datetime.now(UTC).date(), "Kepala Dinas Sosial Provinsi NTB")
+    letter = Letter(number, datetime.now(UTC).date(), "Kepala Dinas Sosial Provinsi NTB")
     return run.act(Role.OPERATOR_PROVINSI, lambda s, actor: forwarding.forward(s, actor, decree_id, letter).id)
 
 

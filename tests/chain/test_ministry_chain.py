@@ -16,7 +16,8 @@ from sqlalchemy.orm import Session
 
 from chain.acting import run_as
 from chain.actor import Actor, actor_for
-from chain.determination import ABOVE_CUTOFF, NUMBER_TAKEN, Letter, determine
+from chain.determination import ABOVE_CUTOFF, NUMBER_TAKEN, determine
+from chain.letters import Letter
 from chain.nik_matching import ALREADY_REGISTERED, INVALID_NIK, match_nik
 from chain.pmt import run_pmt
 from chain.store import begin_write, commit_or_conflict

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from chain import decrees, forwarding, musdes, proposals
 from chain.actor import Actor
+from chain.letters import Letter
 from console.database import make_session_factory
 from models import (
     AuditAction,
@@ -145,7 +146,7 @@ def _compose_by(role: Role, region: str | None = None) -> Step:
 
 def _forward_by(role: Role, region: str | None = None) -> Step:
     def step(run: ChainRun, _proposal_id: int, _meeting_id: int, decree_id: int) -> None:
-        letter = forwarding.CoverLetter("400/1/2026", None, "Kadis")
+        letter = Letter("400/1/2026", None, "Kadis")
         run.act(_who(run, role, region), lambda s, a: forwarding.forward(s, a, decree_id, letter))
 
     return step

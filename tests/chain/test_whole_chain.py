@@ -15,7 +15,8 @@ import pytest
 from sqlalchemy import Engine, select
 
 from chain import certificates
-from chain.determination import Letter, determine
+from chain.determination import determine
+from chain.letters import Letter
 from chain.nik_matching import match_nik
 from chain.pmt import run_pmt
 from console.database import make_session_factory
