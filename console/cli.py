@@ -71,7 +71,7 @@ def _session(settings: Settings):  # noqa: ANN202 - a context manager of Session
 
 
 def load_regions_command(settings: Settings) -> None:
-    from console.regions import load_regions
+    from chain.regions import load_regions
 
     with _session(settings) as session:
         counts = load_regions(session, progress=True)
@@ -80,7 +80,7 @@ def load_regions_command(settings: Settings) -> None:
 
 
 def seed_demo_command(settings: Settings) -> int:
-    from console.demo import seed_demo
+    from demo import seed_demo
 
     if not demo_allowed(settings):
         print(DEMO_REFUSED.format(environment=settings.environment), file=sys.stderr)
@@ -138,7 +138,7 @@ def create_user_command(settings: Settings, args: argparse.Namespace) -> int:
 
 def prepare_to_serve(settings: Settings) -> None:
     """Schema and regions; in development the demo and its logins, elsewhere no demo and how to make an admin."""
-    from console.regions import regions_loaded
+    from chain.regions import regions_loaded
     from console.serving import print_production_start
 
     migrate(settings)

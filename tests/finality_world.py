@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
-from console.demo.paths import status_path
+from demo.paths import status_path
 from models import (
     Decision,
     Decree,

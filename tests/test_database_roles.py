@@ -31,9 +31,9 @@ from sqlalchemy.orm import Session
 from console.app import create_app
 from console.cli import main, prepare_to_serve
 from console.database import make_session_factory
-from console.demo import DEMO_USER_NAMES
 from console.settings import Settings
 from database.roles import APPEND_ONLY_TABLES, READ_ONLY_TABLES
+from demo import DEMO_USER_NAMES
 from models import AuditAction, AuditEntry, Household, Region, Role
 from tests.conftest import log_in
 from tests.console.form_posts import create

@@ -16,7 +16,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from console.demo import DEMO_PASSWORD, DEMO_USER_NAMES, seed_demo
+from demo import DEMO_PASSWORD, DEMO_USER_NAMES, seed_demo
 from models import Household, Member, Proposal, Role
 from models.certificate import Certificate, CertificateStep
 from models.decree import Decree, DecreeKind
@@ -130,7 +130,7 @@ def status_of(session: Session, proposal_id: int) -> ProposalStatus:
 def demo(db_session: Session, monkeypatch: pytest.MonkeyPatch) -> Session:
     """The demo data for Kota Bima on the test database (the harness has loaded the regions it needs)."""
     # The harness loads NTB and Sulawesi Selatan only; seed_demo would otherwise load the whole country.
-    monkeypatch.setattr("console.demo.seeding.regions_loaded", lambda session: True)
+    monkeypatch.setattr("demo.seeding.regions_loaded", lambda session: True)
     seed_demo(db_session, regency_code=REGENCY, households=DEMO_HOUSEHOLDS)
     db_session.commit()
     return db_session

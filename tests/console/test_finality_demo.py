@@ -17,7 +17,7 @@ from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 from starlette.applications import Starlette
 
-from console.demo import DEMO_PASSWORD, seed_demo
+from demo import DEMO_PASSWORD, seed_demo
 from models import Base, Decree, DecreeAnnexRow, Household, Proposal, ProposalStatus, Role, Visit, finality
 from tests.conftest import log_in
 from tests.console.form_posts import SAVE, fixed_refusal
@@ -34,7 +34,7 @@ BOOKKEEPING = {"audit_entry", "user_session", "login_attempt"}
 @pytest.fixture
 def demo(db_session: Session, monkeypatch: pytest.MonkeyPatch) -> Session:
     # The harness loads NTB and Sulawesi Selatan only; seed_demo would otherwise load the whole country.
-    monkeypatch.setattr("console.demo.seeding.regions_loaded", lambda session: True)
+    monkeypatch.setattr("demo.seeding.regions_loaded", lambda session: True)
     seed_demo(db_session, regency_code=REGENCY, households=HOUSEHOLDS)
     db_session.commit()
     return db_session

@@ -15,9 +15,9 @@ from sqlalchemy.orm import Session
 
 from console.cli import main, prepare_to_serve
 from console.database import make_session_factory
-from console.demo import DEMO_USER_NAMES
 from console.serving import FIRST_ADMIN
 from console.settings import Settings
+from demo import DEMO_USER_NAMES
 from models import Household, PolicyRule, Region, User
 from policies.rules import read_seed
 

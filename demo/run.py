@@ -13,10 +13,10 @@ from datetime import UTC, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from console.demo.geography import Geography
-from console.demo.paths import ProposalPlan
-from console.demo.people import PeopleFactory
-from console.demo.timeline import DecreeNumbers, Timeline
+from demo.geography import Geography
+from demo.paths import ProposalPlan
+from demo.people import PeopleFactory
+from demo.timeline import DecreeNumbers, Timeline
 from models.household import Household
 from models.member import Member
 from models.region import Region

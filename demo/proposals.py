@@ -7,10 +7,10 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import bindparam, update
 
-from console.demo.meetings import meeting_decision, new_meeting
-from console.demo.paths import ACTOR_ROLE, STATUS_WEIGHTS, ProposalPlan, S, cohort_of, status_path
-from console.demo.people import DEMO_PERIOD
-from console.demo.texts import (
+from demo.meetings import meeting_decision, new_meeting
+from demo.paths import ACTOR_ROLE, STATUS_WEIGHTS, ProposalPlan, S, cohort_of, status_path
+from demo.people import DEMO_PERIOD
+from demo.texts import (
     HISTORY_NOTES,
     MINISTRY_REJECTION_NOTES,
     MUSDES_REJECTION_NOTES,
@@ -25,7 +25,7 @@ from models.proposal import Proposal, ProposalHistory, ProposalKind, ProposalSta
 from models.user import Role
 
 if TYPE_CHECKING:
-    from console.demo.run import DemoRun
+    from demo.run import DemoRun
 
 PROPOSAL_SHARE = 0.10
 

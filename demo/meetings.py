@@ -5,14 +5,14 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
-from console.demo.geography import is_desa
-from console.demo.paths import ProposalPlan, S
+from demo.geography import is_desa
+from demo.paths import ProposalPlan, S
 from models.meeting import Decision, Meeting, MeetingDecision, MeetingKind, MeetingParticipant, ParticipantPosition
 from models.region import Region
 from models.user import Role
 
 if TYPE_CHECKING:
-    from console.demo.run import Actor, DemoRun
+    from demo.run import Actor, DemoRun
 
 ROMAN_MONTHS = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII")
 

@@ -6,7 +6,7 @@ import random
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 
-from console.demo.paths import ProposalPlan, S
+from demo.paths import ProposalPlan, S
 from models.proposal import ProposalStatus
 
 # Days before today. Cohorts: (draft, put on the agenda, meeting held); negative is ahead of today.

@@ -8,13 +8,13 @@ from typing import TYPE_CHECKING
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from console.demo.geography import region_label
-from console.demo.names import DEMO_USER_NAMES
+from demo.geography import region_label
+from demo.names import DEMO_USER_NAMES
 from models.region_codes import RegionLevel
 from models.user import Role, User
 
 if TYPE_CHECKING:
-    from console.demo.run import DemoRun
+    from demo.run import DemoRun
 
 DEMO_PASSWORD = "demo-dtks-2026"
 

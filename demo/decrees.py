@@ -5,16 +5,16 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from console.demo.geography import short_name
-from console.demo.paths import S
-from console.demo.people import DEMO_PERIOD
+from demo.geography import short_name
+from demo.paths import S
+from demo.people import DEMO_PERIOD
 from models.decree import Decree, DecreeKind
 from models.decree_annex import snapshot_annex
 from models.household import DtksStatus, apply_requested_changes
 from models.proposal import ProposalKind
 
 if TYPE_CHECKING:
-    from console.demo.run import DemoRun
+    from demo.run import DemoRun
 
 
 def create_decrees(run: DemoRun) -> None:

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from console.demo.people import DEMO_PERIOD
+from demo.people import DEMO_PERIOD
 from models.pmt import PmtModel, PmtWeight
 
 if TYPE_CHECKING:
-    from console.demo.run import DemoRun
+    from demo.run import DemoRun
 
 PMT_VERSION = "ilustratif-2026.1"
 # Illustrative only (domain-notes section 5): the score reads as predicted log per-capita consumption, so a

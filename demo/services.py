@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from chain.actor import Actor
 from chain.certificates import paraf, request_certificate
 from chain.complaints import perform
-from console.demo.texts import CERTIFICATE_PURPOSES, COMPLAINT_RESPONSES, COMPLAINT_TEXTS
+from demo.texts import CERTIFICATE_PURPOSES, COMPLAINT_RESPONSES, COMPLAINT_TEXTS
 from models.certificate import CertificateStep
 from models.certificate_flow import PARAF_CHAIN
 from models.complaint import Complaint, ComplaintCategory, ComplaintChannel, ComplaintStatus
@@ -22,7 +22,7 @@ from models.user import Role
 from policies.rules import Decisions, read_seed
 
 if TYPE_CHECKING:
-    from console.demo.run import DemoRun
+    from demo.run import DemoRun
 
 PARAF_MINUTES = 3  # between two initials of a demo request
 

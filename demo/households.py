@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from console.demo.run import DemoRun
+    from demo.run import DemoRun
 
 FLUSH_EVERY = 500  # households per flush
 

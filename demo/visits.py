@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from console.demo.instrument import instrument_answers
-from console.demo.paths import S
+from demo.instrument import instrument_answers
+from demo.paths import S
 from models.proposal import ProposalKind
 from models.user import Role
 from models.visit import Visit, VisitResult
 
 if TYPE_CHECKING:
-    from console.demo.run import DemoRun
+    from demo.run import DemoRun
 
 
 def create_visits(run: DemoRun) -> None:

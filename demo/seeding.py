@@ -5,16 +5,16 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from console.demo.decrees import apply_outcomes, create_decrees
-from console.demo.geography import Geography
-from console.demo.households import create_households
-from console.demo.pmt import create_pmt_model
-from console.demo.proposals import create_proposals
-from console.demo.run import DemoRun
-from console.demo.services import create_certificates, create_complaints
-from console.demo.users import DemoLogin, create_users, demo_logins
-from console.demo.visits import create_visits
-from console.regions import load_regions, regions_loaded
+from chain.regions import load_regions, regions_loaded
+from demo.decrees import apply_outcomes, create_decrees
+from demo.geography import Geography
+from demo.households import create_households
+from demo.pmt import create_pmt_model
+from demo.proposals import create_proposals
+from demo.run import DemoRun
+from demo.services import create_certificates, create_complaints
+from demo.users import DemoLogin, create_users, demo_logins
+from demo.visits import create_visits
 from models.user import Role, User
 
 

@@ -7,8 +7,8 @@ from collections import defaultdict
 from collections.abc import Callable
 from datetime import date, timedelta
 
-from console.demo.geography import is_desa
-from console.demo.names import (
+from demo.geography import is_desa
+from demo.names import (
     FEMALE_GIVEN_NAMES,
     FEMALE_SECOND_NAMES,
     HAMLET_NAMES,
