@@ -9,6 +9,7 @@ a laptop: the chart is drawn 600 units wide, about the width a half-width dashbo
 
 from __future__ import annotations
 
+import io
 from collections.abc import Sequence
 from dataclasses import dataclass
 from xml.etree import ElementTree
@@ -71,7 +72,9 @@ def bar_chart_svg(title: str, bars: Sequence[Bar]) -> bytes:
         _text(root, MARGIN, TITLE_HEIGHT + ROW_HEIGHT / 2, EMPTY_TEXT, fill="#667382")
     else:
         _draw_bars(root, bars, label_width)
-    return ElementTree.tostring(root, encoding="utf-8", xml_declaration=True)
+    document = io.BytesIO()
+    ElementTree.ElementTree(root).write(document, encoding="utf-8", xml_declaration=True)
+    return document.getvalue()
 
 
 def _draw_bars(root: ElementTree.Element, bars: Sequence[Bar], label_width: float) -> None:

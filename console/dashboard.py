@@ -58,7 +58,7 @@ def child_regions(session: Session, scope: Scope) -> tuple[str, list[tuple[str, 
     """The label of the scope, its child regions (code, name) and the code length of those children."""
     if scope.code is None:
         rows = session.execute(select(Region.code, Region.name).where(Region.level == 1).order_by(Region.code))
-        return "Nasional", [tuple(row) for row in rows], CODE_LENGTH[1]
+        return "Nasional", [(code, name) for code, name in rows], CODE_LENGTH[1]
     own = session.get(Region, scope.code)
     label = str(own) if own else scope.code
     level = own.level if own else 4
@@ -67,7 +67,7 @@ def child_regions(session: Session, scope: Scope) -> tuple[str, list[tuple[str, 
     rows = session.execute(
         select(Region.code, Region.name).where(Region.parent_code == scope.code).order_by(Region.code)
     )
-    return label, [tuple(row) for row in rows], CODE_LENGTH[level + 1]
+    return label, [(code, name) for code, name in rows], CODE_LENGTH[level + 1]
 
 
 def status_counts(session: Session, scope: Scope) -> list[tuple[ProposalStatus, int]]:
@@ -84,7 +84,7 @@ def region_counts(session: Session, scope: Scope) -> tuple[str, list[tuple[str, 
     rows = session.execute(
         select(prefix, func.count()).where(scope.condition(Proposal.region_code)).group_by(prefix)
     ).all()
-    counted = dict(rows)
+    counted: dict[str, int] = dict(rows)
     return label, [(code, name, counted.get(code, 0)) for code, name in children]
 
 
