@@ -4,24 +4,29 @@ The dashboard serves them as <img> sources from its own route, so the strict CSP
 <style> element, no inline style attribute, only SVG presentation attributes. The document is built with
 ElementTree, which escapes every label and title (a region or status name is data, never markup).
 Each row is its label on a line of its own, then its bar with the count at the bar's end: the dashboard
-gives a chart a narrow column (about 260 px on a 1366 px laptop screen), so the chart is drawn 320 units
-wide with 15-unit text, which stays about 12 px when the column shrinks it and never runs into a bar.
+gives a chart a narrow column (170 to 260 px on a 1366 px laptop screen), and an image shrinks to its column
+but never grows: so a chart is drawn only as wide as its longest label needs (200 to 320 units), with
+15-unit text that stays 12 px or more when the column shrinks it, and never runs into a bar.
 """
 
 from __future__ import annotations
 
 import io
+import textwrap
 from collections.abc import Sequence
 from dataclasses import dataclass
 from xml.etree import ElementTree
 
 SVG_NAMESPACE = "http://www.w3.org/2000/svg"
-WIDTH = 320
+WIDTH = 320  # the widest chart: a label of LONGEST_LABEL characters
+NARROWEST = 200  # room for a bar and its count beside short labels ("Desil 10")
+CHARACTER_WIDTH = 8.2  # a generous average advance of FONT at FONT_SIZE
 FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif"
 FONT_SIZE = 15
 TITLE_SIZE = 16
 MARGIN = 8
-TITLE_HEIGHT = 32
+TITLE_LINE_HEIGHT = 22
+TITLE_CHARACTER_WIDTH = 9.4  # bold, at TITLE_SIZE
 LABEL_HEIGHT = 20  # the label's line above its bar
 BAR_HEIGHT = 16
 ROW_GAP = 8
@@ -51,13 +56,18 @@ def shown_label(label: str) -> str:
 
 def bar_chart_svg(title: str, bars: Sequence[Bar]) -> bytes:
     """The SVG document of a horizontal bar chart: `title` above, one labelled bar per entry of `bars`."""
-    height = TITLE_HEIGHT + ROW_HEIGHT * max(len(bars), 1)
+    width = chart_width(bars)
+    title_lines = textwrap.wrap(title, int((width - 2 * MARGIN) / TITLE_CHARACTER_WIDTH), break_long_words=False) or [
+        ""
+    ]
+    top = TITLE_LINE_HEIGHT * len(title_lines) + ROW_GAP
+    height = top + ROW_HEIGHT * max(len(bars), 1)
     root = ElementTree.Element(
         "svg",
         {
             "xmlns": SVG_NAMESPACE,
-            "viewBox": f"0 0 {WIDTH} {height}",
-            "width": str(WIDTH),
+            "viewBox": f"0 0 {width} {height}",
+            "width": str(width),
             "height": str(height),
             "role": "img",
             "font-family": FONT,
@@ -66,24 +76,31 @@ def bar_chart_svg(title: str, bars: Sequence[Bar]) -> bytes:
         },
     )
     ElementTree.SubElement(root, "title").text = title
-    heading = _text(root, MARGIN, TITLE_HEIGHT / 2, title)
-    heading.set("font-size", str(TITLE_SIZE))
-    heading.set("font-weight", "600")
+    for index, line in enumerate(title_lines):
+        heading = _text(root, MARGIN, TITLE_LINE_HEIGHT * (index + 0.5), line)
+        heading.set("font-size", str(TITLE_SIZE))
+        heading.set("font-weight", "600")
     if not bars:
-        _text(root, MARGIN, TITLE_HEIGHT + LABEL_HEIGHT / 2, EMPTY_TEXT, fill=MUTED_COLOUR)
+        _text(root, MARGIN, top + LABEL_HEIGHT / 2, EMPTY_TEXT, fill=MUTED_COLOUR)
     else:
-        _draw_bars(root, bars)
+        _draw_bars(root, bars, width, top)
     document = io.BytesIO()
     ElementTree.ElementTree(root).write(document, encoding="utf-8", xml_declaration=True)
     return document.getvalue()
 
 
-def _draw_bars(root: ElementTree.Element, bars: Sequence[Bar]) -> None:
+def chart_width(bars: Sequence[Bar]) -> int:
+    """As wide as the longest shown label needs, within NARROWEST..WIDTH (a longer title wraps instead)."""
+    longest = max([len(shown_label(bar.label)) for bar in bars] or [0])
+    return max(NARROWEST, min(WIDTH, round(2 * MARGIN + CHARACTER_WIDTH * longest)))
+
+
+def _draw_bars(root: ElementTree.Element, bars: Sequence[Bar], width: int, first_top: float) -> None:
     """Each row: its label, then under it its bar from the left margin and its count just past the bar's end."""
-    plot_width = WIDTH - 2 * MARGIN - NUMBER_ROOM
+    plot_width = width - 2 * MARGIN - NUMBER_ROOM
     largest = max(bar.value for bar in bars) or 1
     for index, bar in enumerate(bars):
-        top = TITLE_HEIGHT + ROW_HEIGHT * index
+        top = first_top + ROW_HEIGHT * index
         _text(root, MARGIN, top + LABEL_HEIGHT / 2, shown_label(bar.label))
         bar_top = top + LABEL_HEIGHT
         length = max(plot_width * bar.value / largest, 3 if bar.value else 0)  # a count of 1 still shows

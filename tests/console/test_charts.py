@@ -6,7 +6,7 @@ from xml.etree import ElementTree
 
 import pytest
 
-from console.charts import LONGEST_LABEL, Bar, bar_chart_svg, number_text
+from console.charts import LONGEST_LABEL, NARROWEST, WIDTH, Bar, bar_chart_svg, number_text, shown_label
 
 SVG = "{http://www.w3.org/2000/svg}"
 
@@ -16,7 +16,10 @@ def _parse(svg: bytes) -> ElementTree.Element:
 
 
 def _texts(root: ElementTree.Element) -> list[str]:
-    return [element.text or "" for element in root.iter(f"{SVG}text")]
+    """The visible text: the title's lines (joined into one), then each bar's label and count."""
+    heading = [element.text or "" for element in root.iter(f"{SVG}text") if element.get("font-size") is not None]
+    rows = [element.text or "" for element in root.iter(f"{SVG}text") if element.get("font-size") is None]
+    return [" ".join(heading), *rows]
 
 
 def _bar_widths(root: ElementTree.Element) -> list[float]:
@@ -73,7 +76,8 @@ def test_a_hostile_label_stays_text_and_adds_no_element(hostile: str) -> None:
     assert {element.tag for element in root.iter()} <= {
         f"{SVG}{tag}" for tag in ("svg", "title", "text", "line", "rect")
     }
-    assert hostile[:LONGEST_LABEL] in "".join(_texts(root))
+    assert _texts(root)[0] == hostile
+    assert _texts(root)[1] == shown_label(hostile)
 
 
 def test_the_chart_carries_no_script_style_or_link_that_the_csp_would_refuse() -> None:
@@ -97,3 +101,14 @@ def test_a_long_label_is_cut_with_an_ellipsis() -> None:
 @pytest.mark.parametrize(("value", "text"), [(0, "0"), (7, "7"), (999, "999"), (1000, "1.000"), (1234567, "1.234.567")])
 def test_counts_are_written_with_dots_between_thousands(value: int, text: str) -> None:
     assert number_text(value) == text
+
+
+def test_a_chart_is_as_wide_as_its_longest_label_and_a_longer_title_wraps() -> None:
+    short = _parse(bar_chart_svg("Keluarga terdaftar per desil", [Bar("Desil 10", 2), Bar("Belum ada", 1)]))
+    long = _parse(bar_chart_svg("Usulan per status", [Bar("Disahkan SK Bupati/Walikota", 2)]))
+
+    assert int(short.get("width", "0")) == NARROWEST
+    assert NARROWEST < int(long.get("width", "0")) <= WIDTH
+    title_lines = [element.text for element in short.iter(f"{SVG}text") if element.get("font-size") is not None]
+    assert title_lines == ["Keluarga terdaftar", "per desil"]
+    assert _texts(short)[0] == "Keluarga terdaftar per desil"
