@@ -4,9 +4,9 @@ The dashboard serves them as <img> sources from its own route, so the strict CSP
 <style> element, no inline style attribute, only SVG presentation attributes. The document is built with
 ElementTree, which escapes every label and title (a region or status name is data, never markup).
 Each row is its label on a line of its own, then its bar with the count at the bar's end: the dashboard
-gives a chart a narrow column (170 to 260 px on a 1366 px laptop screen), and an image shrinks to its column
-but never grows: so a chart is drawn only as wide as its longest label needs (200 to 320 units), with
-15-unit text that stays 12 px or more when the column shrinks it, and never runs into a bar.
+gives a chart a narrow column (about 150 to 290 px on a 1366 px laptop screen), and an image shrinks to its
+column but never grows, so a chart is drawn only as wide as its longest label needs (200 to 320 units),
+and its 15-unit text shows at full size in any column at least that wide.
 """
 
 from __future__ import annotations
