@@ -29,7 +29,7 @@ from sqlalchemy.orm.unitofwork import UOWTransaction
 from chain.acting import current_context
 from models.audit import AuditAction, AuditEntry
 from models.audit_trail import FlushMemo, RowChange, describe, flushed_changes, mask_text, prepare_flush
-from models.base import utc_now
+from models.base import cursor_of, table_of, utc_now
 from models.session import ENDED_SESSIONS, EndedSessions
 
 # `session.info[AUDIT_ROWS] = False` marks a bulk/system session (the demo seeder) whose row changes are not
@@ -81,7 +81,9 @@ def record(
         message=mask_text(message)[:500],
     )
     values = {"at": utc_now(), **actor_columns(), **change.columns()}
-    return session.execute(insert(AuditEntry.__table__).values(**values)).inserted_primary_key[0]
+    inserted = cursor_of(session.execute(insert(table_of(AuditEntry)).values(**values))).inserted_primary_key
+    assert inserted is not None  # one row inserted: its key
+    return int(inserted[0])
 
 
 def record_rows(session: Session, action: AuditAction, rows: Iterable[Any], *, message: str) -> int:
@@ -134,7 +136,7 @@ def write_flushed_rows(session: Session, flush_context: UOWTransaction) -> None:
     ended: list[EndedSessions] = flush_context.attributes.get(ENDED_SESSIONS, [])
     if ended:
         # Whatever the session's AUDIT_ROWS flag says: an ended session is a security event, not a row change.
-        session.connection().execute(insert(AuditEntry.__table__), _ended_session_rows(ended))
+        session.connection().execute(insert(table_of(AuditEntry)), _ended_session_rows(ended))
     memo: FlushMemo | None = flush_context.attributes.get(_MEMO)
     if memo is None:
         return
@@ -149,4 +151,4 @@ def write_flushed_rows(session: Session, flush_context: UOWTransaction) -> None:
         by_shape.setdefault(tuple(row), []).append(row)
     connection = session.connection()
     for rows in by_shape.values():
-        connection.execute(insert(AuditEntry.__table__), rows)
+        connection.execute(insert(table_of(AuditEntry)), rows)

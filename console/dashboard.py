@@ -1,14 +1,11 @@
 """The dashboard per tier: counts per status and child region, overdue proposals, desil distribution.
 
 Every query is filtered by the user's Scope (policies.scope) and grouped in SQL on indexed columns.
-Charts are drawn server-side by pygal as standalone SVG documents served as <img> sources: pygal's SVG
-carries a <style> element, which the CSP (style-src 'self') would block inline but not inside an image.
+Charts are standalone SVG documents (console/charts.py) served as <img> sources, so the CSP stays strict.
 """
 
 from __future__ import annotations
 
-import sys
-import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
@@ -17,6 +14,7 @@ from typing import Any
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 
+from console.charts import Bar, bar_chart_svg
 from models import Household
 from models.deadline import StepTarget
 from models.deadlines import overdue_since
@@ -60,7 +58,7 @@ def child_regions(session: Session, scope: Scope) -> tuple[str, list[tuple[str, 
     """The label of the scope, its child regions (code, name) and the code length of those children."""
     if scope.code is None:
         rows = session.execute(select(Region.code, Region.name).where(Region.level == 1).order_by(Region.code))
-        return "Nasional", [tuple(row) for row in rows], CODE_LENGTH[1]
+        return "Nasional", [(code, name) for code, name in rows], CODE_LENGTH[1]
     own = session.get(Region, scope.code)
     label = str(own) if own else scope.code
     level = own.level if own else 4
@@ -69,7 +67,7 @@ def child_regions(session: Session, scope: Scope) -> tuple[str, list[tuple[str, 
     rows = session.execute(
         select(Region.code, Region.name).where(Region.parent_code == scope.code).order_by(Region.code)
     )
-    return label, [tuple(row) for row in rows], CODE_LENGTH[level + 1]
+    return label, [(code, name) for code, name in rows], CODE_LENGTH[level + 1]
 
 
 def status_counts(session: Session, scope: Scope) -> list[tuple[ProposalStatus, int]]:
@@ -86,7 +84,7 @@ def region_counts(session: Session, scope: Scope) -> tuple[str, list[tuple[str, 
     rows = session.execute(
         select(prefix, func.count()).where(scope.condition(Proposal.region_code)).group_by(prefix)
     ).all()
-    counted = dict(rows)
+    counted: dict[str, int] = dict(rows)
     return label, [(code, name, counted.get(code, 0)) for code, name in children]
 
 
@@ -130,61 +128,16 @@ def build(session: Session, scope: Scope, today: date) -> Dashboard:
 # --- charts -------------------------------------------------------------------------------------
 
 
-def _without_scripts(root: Any) -> Any:
-    for parent in list(root.iter()):
-        for child in list(parent):
-            if isinstance(child.tag, str) and child.tag.rsplit("}", 1)[-1] == "script":
-                parent.remove(child)
-    return root
-
-
-def _drop_pygal_import_hook() -> None:
-    """Remove the `sys.meta_path` finder pygal installs on import (for its map plugins, which we do not use).
-
-    It has no `find_spec`, so from then on every import that misses (uvicorn probing for uvloop, say) raises
-    an ImportWarning in Python 3.11 - an error under the test suite's `filterwarnings = error`.
-    """
-    sys.meta_path[:] = [finder for finder in sys.meta_path if type(finder).__name__ != "PluginImportFixer"]
-
-
-def _bar_svg(title: str, labels: list[str], values: list[int], series: str, horizontal: bool = False) -> bytes:
-    with warnings.catch_warnings():
-        # pygal's import/render paths may raise deprecation warnings of its own; they are not ours to fix.
-        warnings.simplefilter("ignore", DeprecationWarning)
-        import pygal
-
-        _drop_pygal_import_hook()
-        from pygal.etree import etree
-        from pygal.style import DefaultStyle
-
-        config = pygal.Config()
-        config.js = []  # no <script>: the CSP forbids scripts and the console works offline
-        config.disable_xml_declaration = False
-        config.show_legend = False
-        config.width = 800
-        config.height = 400
-        config.title = title
-        config.x_labels = labels
-        config.x_label_rotation = 0 if horizontal else 30
-        config.style = DefaultStyle
-        chart = (pygal.HorizontalBar if horizontal else pygal.Bar)(config)
-        chart.add(series, values)
-        # pygal always writes a small config <script> into <defs> (even with js=[]): strip every script.
-        tree = _without_scripts(chart.render_tree())
-        return b"<?xml version='1.0' encoding='utf-8'?>\n" + etree.tostring(tree, encoding="utf-8")
-
-
 def chart_svg(kind: str, session: Session, scope: Scope) -> bytes | None:
+    """The SVG of one dashboard chart (`status`, `region` or `desil`), or None for an unknown kind."""
     if kind == "status":
-        counts = status_counts(session, scope)
-        return _bar_svg(
-            "Usulan per status", [s.label for s, _ in counts], [c for _, c in counts], "Usulan", horizontal=True
-        )
+        bars = [Bar(status.label, count) for status, count in status_counts(session, scope)]
+        return bar_chart_svg("Usulan per status", bars)
     if kind == "region":
-        _label, counts = region_counts(session, scope)
-        return _bar_svg("Usulan per wilayah", [name for _, name, _ in counts], [c for _, _, c in counts], "Usulan")
+        _label, regions = region_counts(session, scope)
+        return bar_chart_svg("Usulan per wilayah", [Bar(name, count) for _code, name, count in regions])
     if kind == "desil":
-        counts = desil_counts(session, scope)
-        labels = [f"Desil {d}" if d is not None else "Belum ada" for d, _ in counts]
-        return _bar_svg("Keluarga terdaftar per desil", labels, [c for _, c in counts], "Keluarga")
+        desils = desil_counts(session, scope)
+        bars = [Bar(f"Desil {desil}" if desil is not None else "Belum ada", count) for desil, count in desils]
+        return bar_chart_svg("Keluarga terdaftar per desil", bars)
     return None

@@ -124,8 +124,16 @@ class RowChange:
         return values
 
 
+def table_name(mapper: Mapper[Any]) -> str:
+    """The name of the table a model is mapped to (every model here maps one Table, never a join)."""
+    table = mapper.local_table
+    if not isinstance(table, Table):
+        raise TypeError(f"{mapper} is not mapped to one table")
+    return table.name
+
+
 def is_audited(mapper: Mapper[Any]) -> bool:
-    return mapper.local_table.name not in SKIPPED_TABLES
+    return table_name(mapper) not in SKIPPED_TABLES
 
 
 def object_id(mapper: Mapper[Any], values: dict[str, Any]) -> str:
@@ -134,18 +142,18 @@ def object_id(mapper: Mapper[Any], values: dict[str, Any]) -> str:
 
 
 def region_of(mapper: Mapper[Any], values: dict[str, Any]) -> str:
-    value = values.get(REGION_ATTRIBUTES.get(mapper.local_table.name, "region_code"))
+    value = values.get(REGION_ATTRIBUTES.get(table_name(mapper), "region_code"))
     return value if isinstance(value, str) else ""
 
 
 def describe(row: Any) -> tuple[str, str, str]:
     """(object type, object id, region code) of a mapped row, from what is loaded (no SQL)."""
     state = inspect(row)
-    return state.mapper.local_table.name, object_id(state.mapper, state.dict), region_of(state.mapper, state.dict)
+    return table_name(state.mapper), object_id(state.mapper, state.dict), region_of(state.mapper, state.dict)
 
 
 def _change(action: AuditAction, mapper: Mapper[Any], values: dict[str, Any], **fields: Any) -> RowChange:
-    return RowChange(action, mapper.local_table.name, object_id(mapper, values), region_of(mapper, values), **fields)
+    return RowChange(action, table_name(mapper), object_id(mapper, values), region_of(mapper, values), **fields)
 
 
 @cache
@@ -231,11 +239,10 @@ def _cascaded_deletes(session: Session) -> Iterator[RowChange]:
     for _depth in range(_CASCADE_DEPTH):
         children: dict[Table, list[dict[str, Any]]] = {}
         for table, rows in parents.items():
-            for child, foreign_key in _cascading_children(table):
-                mapper = _mapper_of(child)
+            for child, foreign_key, mapper in _cascading_children(table):
                 for row in _rows_referring(session, child, foreign_key, rows):
                     values = {mapper.get_property_by_column(column).key: row[column.name] for column in child.columns}
-                    key = mapper.identity_key_from_primary_key([row[column.name] for column in mapper.primary_key])
+                    key = mapper.identity_key_from_primary_key(tuple(row[column.name] for column in mapper.primary_key))
                     if key not in deleted:
                         deleted.add(key)
                         children.setdefault(child, []).append(dict(row))
@@ -261,8 +268,8 @@ def _rows_referring(
 
 
 @cache
-def _cascading_children(table: Table) -> tuple[tuple[Table, ForeignKey], ...]:
-    """Audited mapped tables whose single-column foreign key to `table` says ON DELETE CASCADE."""
+def _cascading_children(table: Table) -> tuple[tuple[Table, ForeignKey, Mapper[Any]], ...]:
+    """Audited mapped tables (with their mapper) whose single-column foreign key to `table` says ON DELETE CASCADE."""
     found = []
     for child in Base.metadata.tables.values():
         mapper = _mapper_of(child)
@@ -270,7 +277,7 @@ def _cascading_children(table: Table) -> tuple[tuple[Table, ForeignKey], ...]:
             continue
         for foreign_key in child.foreign_keys:
             if foreign_key.column.table is table and (foreign_key.ondelete or "").upper() == "CASCADE":
-                found.append((child, foreign_key))
+                found.append((child, foreign_key, mapper))
     return tuple(found)
 
 
@@ -300,7 +307,8 @@ def flushed_changes(session: Session, flush_context: UOWTransaction, memo: Flush
         state = inspect(obj)
         if not is_audited(state.mapper):
             continue
-        if flush_context.is_deleted(state):  # an orphan removed from its collection (delete-orphan)
+        # An orphan removed from its collection (delete-orphan); SQLAlchemy leaves is_deleted unannotated.
+        if flush_context.is_deleted(state):  # type: ignore[no-untyped-call]
             changes.append(_change(AuditAction.DELETE, state.mapper, state.dict, before=_loaded_row(state)))
             continue
         before, after = _changed_columns(state, memo.old_values.get(state, {}))

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import enum
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any, Self
 
-from sqlalchemy import CheckConstraint, DateTime, Enum, MetaData, String, func
+from sqlalchemy import CheckConstraint, CursorResult, DateTime, Enum, MetaData, Result, String, Table, func
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 # Named constraints, so migrations are stable and a violated constraint can be turned into a message.
@@ -27,16 +27,39 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 
+def table_of(model: type[Base]) -> Table:
+    """The model's Table: SQLAlchemy types `__table__` as any FromClause, a declarative model's is a Table."""
+    table = model.__table__
+    if not isinstance(table, Table):
+        raise TypeError(f"{model.__name__} is not mapped to a table")
+    return table
+
+
+def cursor_of(result: Result[*tuple[Any, ...]]) -> CursorResult[*tuple[Any, ...]]:
+    """The CursorResult (rowcount, inserted primary key) of a Core INSERT, UPDATE or DELETE run through
+    Session.execute, which is typed as returning any Result."""
+    if not isinstance(result, CursorResult):
+        raise TypeError(f"{type(result).__name__} is not the result of a Core DML statement")
+    return result
+
+
 class LabelledEnum(enum.StrEnum):
     """A StrEnum whose members carry their Indonesian label: `Sex.MALE.label == "Laki-laki"`."""
 
     label: str
 
-    def __new__(cls, value: str, label: str) -> LabelledEnum:
-        member = str.__new__(cls, value)
-        member._value_ = value
-        member.label = label
-        return member
+    if TYPE_CHECKING:
+        # Looking a member up by its stored value (`Sex("L")`) takes one argument; only the class body's
+        # member definitions pass the label, and mypy reads calls, not definitions, against __new__.
+        def __new__(cls, value: str) -> Self: ...
+
+    else:
+
+        def __new__(cls, value: str, label: str) -> LabelledEnum:
+            member = str.__new__(cls, value)
+            member._value_ = value
+            member.label = label
+            return member
 
     @classmethod
     def choices(cls) -> list[tuple[str, str]]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
+from typing import Any
 
 from sqlalchemy import Column
 
@@ -55,18 +56,18 @@ DATE_BOUNDS: dict[str, DateBounds] = {
 }
 
 
-def bounds_for(column: Column) -> DateBounds | None:
+def bounds_for(column: Column[Any]) -> DateBounds | None:
     return DATE_BOUNDS.get(f"{column.table.name}.{column.name}")
 
 
-def date_problem(column: Column, value: date | None, today: date | None = None) -> str | None:
+def date_problem(column: Column[Any], value: date | None, today: date | None = None) -> str | None:
     bounds = bounds_for(column)
     if bounds is None or value is None:
         return None
     return bounds.problem(value, today)
 
 
-def checked_date(column: Column, value: date, label: str, refused: type[ValueError] = DateRefused) -> date:
+def checked_date(column: Column[Any], value: date, label: str, refused: type[ValueError] = DateRefused) -> date:
     """`value` when its column's bounds take it; else `refused` naming the field by `label`."""
     problem = date_problem(column, value)
     if problem is not None:

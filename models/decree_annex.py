@@ -9,6 +9,7 @@ final with their decree (models/finality.py): written once, never updated or del
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from sqlalchemy import (
     Date,
@@ -26,7 +27,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from models.base import Base, enum_column, region_code_column
+from models.base import Base, cursor_of, enum_column, region_code_column, table_of
 from models.decree import Decree, decree_proposal
 from models.household import Household
 from models.member import FamilyRelation, MaritalStatus, Member, Sex
@@ -102,14 +103,14 @@ def snapshot_annex(session: Session, decree: Decree) -> int:
         .where(decree_proposal.c.decree_id == decree.id)
     )
     names = ["decree_id", "position", "proposal_id", *MEMBER_COLUMNS, "proposal_kind", "reason", "removal_reason"]
-    result = session.execute(insert(DecreeAnnexRow.__table__).from_select(names, source))
-    return result.rowcount or 0
+    result = session.execute(insert(table_of(DecreeAnnexRow)).from_select(names, source))
+    return cursor_of(result).rowcount or 0
 
 
-def annex_snapshot(decree_id: int) -> Select:
+def annex_snapshot(decree_id: int) -> Select[*tuple[Any, ...]]:
     """The stored annex rows of a decree as the BNBA export's query reads them (member columns, then the
     proposal's kind, reason, removal reason and an empty remark), in their order."""
-    table = DecreeAnnexRow.__table__
+    table = table_of(DecreeAnnexRow)
     kept = [table.c[name] for name in MEMBER_COLUMNS]
     return (
         select(*kept, table.c.proposal_kind, table.c.reason, table.c.removal_reason, literal(""))

@@ -23,7 +23,7 @@ from sqlalchemy import (
     or_,
     select,
 )
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, QueryableAttribute, mapped_column, relationship
 
 from models.base import Base, enum_column, region_code_column, utc_now
 from models.household import DtksStatus, Household
@@ -104,11 +104,11 @@ class StandingAsOf:
         ).where(HouseholdPeriod.period <= period)
         if region_condition is not None:
             ranked = ranked.where(region_condition)
-        ranked = ranked.subquery("ranked_standing")
-        latest = select(ranked.c.household_id, ranked.c.dtks_status, ranked.c.desil).where(ranked.c.rank == 1)
+        table = ranked.subquery("ranked_standing")
+        latest = select(table.c.household_id, table.c.dtks_status, table.c.desil).where(table.c.rank == 1)
         return cls(period, latest.subquery("standing"))
 
-    def joined_on(self, household_id: ColumnElement[Any]) -> ColumnElement[bool]:
+    def joined_on(self, household_id: ColumnElement[Any] | QueryableAttribute[Any]) -> ColumnElement[bool]:
         return self.latest.c.household_id == household_id
 
     @property

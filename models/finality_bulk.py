@@ -10,10 +10,12 @@ connection are the database triggers' business.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from typing import Any
 
-from sqlalchemy import ColumnElement, Table, exists, or_, select
+from sqlalchemy import ColumnElement, Delete, FromClause, Table, Update, exists, or_, select
 from sqlalchemy.orm import ORMExecuteState, Session
+from sqlalchemy.sql.elements import ClauseElement
 
 from models import finality
 from models.decree import Decree, DecreeKind, decree_proposal
@@ -63,7 +65,7 @@ def fixed_condition(session: Session, table: Table) -> ColumnElement[bool] | Non
     closed = select(Proposal.id).where(
         Proposal.status.not_in(finality.VISIT_OPEN), Proposal.id.not_in(_fresh_ids(session, Proposal))
     )
-    conditions = {
+    conditions: dict[FromClause, Callable[[], ColumnElement[bool]]] = {
         Proposal.__table__: lambda: columns.status.not_in(finality.OPEN),
         Visit.__table__: lambda: or_(
             columns.result != VisitResult.PENDING, columns.confirmed_at.is_not(None), columns.proposal_id.in_(closed)
@@ -105,11 +107,13 @@ def _inserted_refusal(session: Session, table: Table, row: dict[str, Any]) -> st
 
 def _rows(state: ORMExecuteState) -> list[dict[str, Any]]:
     parameters = state.parameters
-    if isinstance(parameters, list):
+    if parameters is not None and not isinstance(parameters, Mapping):  # executemany: one mapping per row
         return [dict(row) for row in parameters]
     if parameters:
         return [dict(parameters)]
-    return [dict(state.statement.compile().params)]
+    statement = state.statement
+    assert isinstance(statement, ClauseElement)  # an INSERT: its values are in the statement
+    return [dict(statement.compile().params)]
 
 
 def _table_of(state: ORMExecuteState) -> Table | None:
@@ -132,7 +136,9 @@ def refuse_fixed_bulk_writes(state: ORMExecuteState) -> None:
                     raise RecordFixed(reason)
             return
         condition = fixed_condition(session, table)
-        where = state.statement.whereclause
+        statement = state.statement
+        assert isinstance(statement, Update | Delete)  # is_update or is_delete, checked above
+        where = statement.whereclause
         conditions = [c for c in (where, condition) if c is not None]
         if session.scalar(select(exists().where(*conditions))):
             period = session.scalar(select(table.c.period).where(*conditions)) if "period" in table.c else None

@@ -51,7 +51,8 @@ CHILDREN = {MeetingParticipant: "meeting", MeetingDecision: "meeting", Visit: "p
 
 def fresh_rows(session: Session) -> set[InstanceState[Any]]:
     """Rows the session's current transaction created or fixed (their children may still be written)."""
-    return session.info.setdefault(FRESH, set())
+    fresh: set[InstanceState[Any]] = session.info.setdefault(FRESH, set())
+    return fresh
 
 
 def stored_reader(session: Session) -> Reader:
@@ -76,6 +77,7 @@ def stored_reader(session: Session) -> Reader:
 def _from_row(session: Session, state: InstanceState[Any], key: str) -> Any:
     mapper = state.mapper
     column = mapper.get_property(key).columns[0]
+    assert state.identity is not None  # a stored row: pending and transient ones were read from the object
     where = [pk == value for pk, value in zip(mapper.primary_key, state.identity, strict=True)]
     return session.execute(select(column).where(*where)).scalar_one_or_none()
 

@@ -59,7 +59,8 @@ class Facts:
         proposal = self._parent(Proposal, proposal_id)
         if proposal is None or self._is_fresh(proposal) or inspect(proposal).pending:
             return None
-        return self.read(proposal, "status")
+        status: ProposalStatus | None = self.read(proposal, "status")
+        return status
 
     def meeting_final(self, meeting_id: int | None) -> bool:
         meeting = self._parent(Meeting, meeting_id)

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import CheckConstraint, ForeignKey, Index, SmallInteger, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from models.base import Base, LabelledEnum, TimestampMixin, digits_check, enum_column, region_code_column
+from models.base import Base, LabelledEnum, TimestampMixin, digits_check, enum_column, region_code_column, table_of
 from models.periods import period_check
 from models.text import checked_text
 
@@ -98,7 +98,7 @@ def requested_household_changes(changes: Mapping[str, Any]) -> dict[str, str]:
         raise ValueError(f"Perubahan tidak dapat diminta untuk: {', '.join(unknown)} (hanya alamat, RT dan RW).")
     cleaned = {name: str(value).strip() for name, value in changes.items() if str(value or "").strip()}
     if "address" in cleaned:
-        checked_text(Household.__table__.c.address, cleaned["address"], "Alamat")
+        checked_text(table_of(Household).c.address, cleaned["address"], "Alamat")
     for name in ("rt", "rw"):
         if name in cleaned and not _RT_RW.match(cleaned[name]):
             raise ValueError(f"{UPDATABLE_FIELDS[name]} berupa angka, paling banyak 3 digit.")

@@ -215,7 +215,7 @@ def livestock_counts(counts: Mapping[str, int | None]) -> dict[str, int]:
     for kind, count in counts.items():
         if count is not None and not 0 <= count <= LIVESTOCK_MAXIMUM:
             raise ValueError(f"Jumlah {Livestock(kind).label.lower()} harus 0 sampai {LIVESTOCK_MAXIMUM_TEXT}.")
-    return {member.value: counts[member.value] for member in Livestock if counts.get(member.value)}
+    return {member.value: count for member in Livestock if (count := counts.get(member.value))}
 
 
 def labels_of(enum_class: type[LabelledEnum], values: Iterable[str]) -> list[str]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from sqlalchemy import CheckConstraint, ColumnElement, ForeignKey, Integer, String, or_
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, QueryableAttribute, mapped_column, relationship
 
 from models.base import REGION_CODE_LENGTH, Base
 from models.region_codes import SEPARATOR, RegionLevel
@@ -30,7 +30,7 @@ class Region(Base):
         return f"{self.code} {self.name}"
 
 
-def within_region(column: ColumnElement[str], code: str) -> ColumnElement[bool]:
+def within_region(column: ColumnElement[str] | QueryableAttribute[str], code: str) -> ColumnElement[bool]:
     """SQL condition: `column` is the region `code` or lies under it, on whole dotted segments.
 
     Written as equality OR a range on the indexed column (`code.` <= x < `code/`; '/' follows '.'),

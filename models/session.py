@@ -10,7 +10,7 @@ from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Index, Integer, Stri
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 from sqlalchemy.orm.unitofwork import UOWTransaction
 
-from models.base import Base, LabelledEnum, utc_now
+from models.base import Base, LabelledEnum, cursor_of, table_of, utc_now
 from models.user import User
 
 
@@ -69,8 +69,8 @@ def end_sessions_of_changed_users(session: Session, context: UOWTransaction, _in
         state = inspect(user)
         deactivated = state.attrs.is_active.history.has_changes() and not user.is_active
         if deactivated or state.attrs.password_hash.history.has_changes():
-            table = UserSession.__table__
-            ended = session.execute(delete(table).where(table.c.user_id == user.id)).rowcount or 0
+            table = table_of(UserSession)
+            ended = cursor_of(session.execute(delete(table).where(table.c.user_id == user.id))).rowcount or 0
             if ended:
                 reason = SessionEndReason.DEACTIVATED if deactivated else SessionEndReason.PASSWORD_CHANGED
                 found = EndedSessions(user.id, user.username, user.scope_region_code or "", reason, ended)

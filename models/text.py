@@ -22,6 +22,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import Column, Enum, String, Text
 
@@ -109,11 +110,11 @@ class TextRule:
         return [problem for problem in found if problem is not None]
 
 
-def column_key(column: Column) -> str:
+def column_key(column: Column[Any]) -> str:
     return f"{column.table.name}.{column.name}"
 
 
-def rule_for(column: Column) -> TextRule | None:
+def rule_for(column: Column[Any]) -> TextRule | None:
     """The rule of a String(n) or Text column; None for other columns (enums, numbers, dates, JSON)."""
     column_type = column.type
     if isinstance(column_type, Enum) or not isinstance(column_type, String):
@@ -124,12 +125,12 @@ def rule_for(column: Column) -> TextRule | None:
     return TextRule(column_type.length, person_text=person_text)
 
 
-def text_problems(column: Column, text: str) -> list[str]:
+def text_problems(column: Column[Any], text: str) -> list[str]:
     rule = rule_for(column)
     return rule.problems(text) if rule is not None else []
 
 
-def checked_text(column: Column, text: str, label: str, refused: type[ValueError] = TextRefused) -> str:
+def checked_text(column: Column[Any], text: str, label: str, refused: type[ValueError] = TextRefused) -> str:
     """`text` when its column accepts it; else `refused` (the caller's own refusal, if it has one) naming the
     field by `label`."""
     problems = text_problems(column, text)

@@ -104,7 +104,7 @@ class PolicyStore:
             if version is not None and version == self.version:
                 return
             rules = session.execute(select(PolicyRule.subject, PolicyRule.resource, PolicyRule.action)).all()
-            decisions = Decisions(tuple(rule) for rule in rules)
+            decisions = Decisions((subject, resource, action) for subject, resource, action in rules)
         except Exception:
             logger.exception("casbin policy could not be loaded; denying every request until it can")
             with self._lock:

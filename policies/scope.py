@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from contextvars import ContextVar
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 from sqlalchemy import ColumnElement, false, true
 from sqlalchemy.orm import Session
@@ -65,13 +65,14 @@ def acting_scope() -> Scope | None:
     return _acting.get()
 
 
-def _region_of(obj: Any) -> str | None | bool:
+def _region_of(obj: Any) -> str | None | Literal[False]:
     """The region code a row is placed in, or False for rows that carry none (users, policies...)."""
     if isinstance(obj, User):
         return False
     if not hasattr(obj, "region_code"):
         return False
-    return obj.region_code
+    code: str | None = obj.region_code
+    return code
 
 
 def guard_writes(session: Session, _context: Any, _instances: Any) -> None:

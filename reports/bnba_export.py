@@ -77,8 +77,8 @@ class RegionNames:
     def __call__(self, code: str) -> tuple[str, str, str, str]:
         found = self._names.get(code)
         if found is None:
-            names = [region_name(part) or "" for part in ancestors_of(code)]
-            found = self._names[code] = tuple((names + ["", "", "", ""])[:4])  # type: ignore[assignment]
+            names = [region_name(part) or "" for part in ancestors_of(code)] + ["", "", "", ""]
+            found = self._names[code] = (names[0], names[1], names[2], names[3])
         return found
 
 
@@ -95,7 +95,7 @@ def _head_first() -> Any:
     return case((Member.family_relation == FamilyRelation.HEAD, 0), else_=1)
 
 
-def _member_select(*extra: Any) -> Select:
+def _member_select(*extra: Any) -> Select[*tuple[Any, ...]]:
     return select(
         Household.region_code,
         Household.address,
@@ -115,7 +115,7 @@ def _member_select(*extra: Any) -> Select:
     )
 
 
-def streamed(session: Session, stmt: Select) -> Iterator[Any]:
+def streamed(session: Session, stmt: Select[*tuple[Any, ...]]) -> Iterator[Any]:
     """Rows of `stmt` in batches (a server-side cursor on PostgreSQL): never the whole result in memory."""
     if session.get_bind().dialect.name == "postgresql":
         # A cursor is planned for its first 10% of rows by default (fast-start nested loops); an export reads
@@ -236,7 +236,7 @@ def build_sk_annex(
     )
 
 
-def signed_annex_source(session: Session, decree: Decree, live: Select) -> Select:
+def signed_annex_source(session: Session, decree: Decree, live: Select[*tuple[Any, ...]]) -> Select[*tuple[Any, ...]]:
     """A signed decree's annex rows as kept at signing (models/decree_annex.py), else `live` (a draft, or a
     decree signed before the rows were kept): a member edited after signing no longer changes a signed SK."""
     if decree.is_signed and session.scalar(select(exists().where(DecreeAnnexRow.decree_id == decree.id))):
@@ -282,7 +282,7 @@ def build_musdes_annex(
     return write_table(filename, SHEET_NAME, BNBA_SHEET_COLUMNS, rows, title=title, paper=paper, sheet_rows=sheet_rows)
 
 
-def roster_statement(scope: Scope, region_code: str | None, period: str | None) -> Select:
+def roster_statement(scope: Scope, region_code: str | None, period: str | None) -> Select[*tuple[Any, ...]]:
     """Members of the households in the DTKS within `scope` (and `region_code`): now, or as of `period`.
 
     As of a period, a household's standing is its latest per-period row at or before it (a household

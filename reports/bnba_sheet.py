@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from models.base import table_of
 from models.dates import date_problem
 from models.household import Household
 from models.identity import check_nik, check_no_kk
@@ -37,12 +38,12 @@ WHOLE_ROW = ""  # the column of an error about the row as a whole
 HOUSEHOLD_KEYS = ("region_code", "address", "rt", "rw", "proposal_kind")
 # The column each stored text cell lands in: its text rule (models/text.py) applies here as on the forms.
 STORED_TEXT = {
-    "name": Member.__table__.c.name,
-    "address": Household.__table__.c.address,
-    "birth_place": Member.__table__.c.birth_place,
-    "mother_name": Member.__table__.c.mother_name,
-    "occupation": Member.__table__.c.occupation,
-    "reason": Proposal.__table__.c.reason,
+    "name": table_of(Member).c.name,
+    "address": table_of(Household).c.address,
+    "birth_place": table_of(Member).c.birth_place,
+    "mother_name": table_of(Member).c.mother_name,
+    "occupation": table_of(Member).c.occupation,
+    "reason": table_of(Proposal).c.reason,
 }
 
 
@@ -172,7 +173,7 @@ def _check_row(parsed: ParsedSheet, row: SheetRow, scope: Scope) -> None:
         elif text:
             row.values[key] = text.zfill(3)
     _check_text(parsed, row)
-    problem = date_problem(Member.__table__.c.birth_date, birth_date) if isinstance(birth_date, date) else None
+    problem = date_problem(table_of(Member).c.birth_date, birth_date) if isinstance(birth_date, date) else None
     if problem:
         add(row.number, "birth_date", f"{COLUMN_BY_KEY['birth_date'].header}: {problem}")
     if "proposal_kind" in row.values and row.get("proposal_kind") is None:

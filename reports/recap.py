@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import date
+from typing import Any
 
 from sqlalchemy import ColumnElement, Select, and_, func, select
 from sqlalchemy.orm import Session
@@ -63,7 +64,9 @@ def count_by_region(
     return counts
 
 
-def _standing_counts(region: ColumnElement[str], area: ColumnElement[bool], scope: Scope, period: str | None) -> Select:
+def _standing_counts(
+    region: ColumnElement[str], area: ColumnElement[bool], scope: Scope, period: str | None
+) -> Select[*tuple[Any, ...]]:
     if not period:
         return (
             select(region, Household.dtks_status, Household.desil, func.count())

@@ -48,7 +48,7 @@ COMPLAINT_COLUMNS = (
 )
 
 
-def certificate_statement(scope: Scope) -> Select:
+def certificate_statement(scope: Scope) -> Select[*tuple[Any, ...]]:
     return (
         select(
             Certificate.requested_at,
@@ -85,7 +85,7 @@ def build_certificate_register(
     return write_table(filename, "Register", CERTIFICATE_COLUMNS, rows, title=title, sheet_rows=sheet_rows)
 
 
-def complaint_statement(scope: Scope) -> Select:
+def complaint_statement(scope: Scope) -> Select[*tuple[Any, ...]]:
     return (
         select(
             Complaint.created_at,

@@ -27,8 +27,6 @@ from reports.xlsx_cells import Column, cell_writer, is_dangerous
 if TYPE_CHECKING:
     from reports.xlsx import SafeWorkbook
 
-_END = object()
-
 
 class TableSheet:
     """Kop lines, a frozen filtered header, typed data rows over as many sheets as they need, closing lines."""
@@ -75,8 +73,8 @@ class TableSheet:
             written += count
             if count < room:
                 return written
-            following = next(source, _END)  # the sheet is full: a new one only if a row is left
-            if following is _END:
+            following = next(source, None)  # the sheet is full: a new one only if a row is left
+            if following is None:
                 return written
             self._continue()
             written += self._write(iter((following,)), 1)

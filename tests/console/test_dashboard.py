@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, datetime, timedelta
+from xml.etree import ElementTree
 
 import pytest
 from sqlalchemy import select
@@ -21,6 +22,7 @@ SIBLING_VILLAGE = "52.72.01.1002"
 OTHER_KECAMATAN = "52.72.02.1004"
 OTHER_REGENCY = "52.71.01.1004"
 OTHER_PROVINCE = "73.02.01.1001"
+SVG = "{http://www.w3.org/2000/svg}"
 LONG_AGO = datetime(2025, 1, 6, 8, tzinfo=UTC)
 
 # (village, status, changed long ago?) -> proposals placed across five regions.
@@ -141,6 +143,38 @@ def test_charts_are_scoped_svg_without_scripts(
     assert client.get("/admin/dashboard/chart/nothing.svg").status_code == 404
 
 
+def test_each_chart_writes_the_counts_of_the_table_under_it(
+    client: TestClient, db_session: Session, register: list[Proposal]
+) -> None:
+    user = make_user(db_session, Role.OPERATOR_DINSOS, "52.72")
+    db_session.commit()
+    log_in(client, user.username)
+    html = client.get("/admin/dashboard").text
+
+    status_chart = _chart_rows(client, "status")
+    assert {label: count for label, count in status_chart} == {
+        ProposalStatus(status).label: count for status, count in _table(html, "status-counts", "data-status").items()
+    }
+    assert [count for _label, count in _chart_rows(client, "region")] == list(
+        _table(html, "region-counts", "data-region").values()
+    )
+    assert [count for _label, count in _chart_rows(client, "desil")] == list(
+        _table(html, "desil-counts", "data-desil").values()
+    )
+
+
+def _chart_rows(client: TestClient, kind: str) -> list[tuple[str, int]]:
+    """(label, count) of each bar of a dashboard chart, read from its SVG text."""
+    response = client.get(f"/admin/dashboard/chart/{kind}.svg")
+    assert response.status_code == 200
+    texts = [  # the title's lines carry their own font size; labels and counts do not
+        element.text or ""
+        for element in ElementTree.fromstring(response.content).iter(f"{SVG}text")
+        if element.get("font-size") is None
+    ]
+    return [(label, int(count.replace(".", ""))) for label, count in zip(texts[::2], texts[1::2], strict=True)]
+
+
 def test_dashboard_needs_a_login(client: TestClient) -> None:
     response = client.get("/admin/dashboard/chart/status.svg", follow_redirects=False)
     assert response.status_code in (302, 303, 401, 403)
@@ -220,16 +254,18 @@ def test_proposal_list_filter_and_workflow_badge_mark_overdue(
     assert 'id="proposal-overdue"' not in determined.text
 
 
-def test_drawing_a_chart_leaves_no_pygal_import_hook_behind(client: TestClient, db_session: Session) -> None:
+def test_drawing_a_chart_leaves_no_import_hook_behind(client: TestClient, db_session: Session) -> None:
     import sys
     import warnings
 
     make_user(db_session, Role.OPERATOR_DINSOS, "52.72", username="dinsos_uji")
     db_session.commit()
     log_in(client, "dinsos_uji")
+    finders = list(sys.meta_path)
 
     assert client.get("/admin/dashboard/chart/desil.svg").status_code == 200
 
+    assert sys.meta_path == finders
     assert not [finder for finder in sys.meta_path if type(finder).__name__ == "PluginImportFixer"]
     with warnings.catch_warnings():
         warnings.simplefilter("error")
