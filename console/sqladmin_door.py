@@ -30,7 +30,7 @@ from starlette.datastructures import URL
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.routing import Route
-from wtforms import Form  # type: ignore[import-untyped]  # WTForms ships no stubs
+from wtforms import Form  # WTForms ships no stubs
 
 ExceptionHandler = Callable[[Request, Exception], Any]
 

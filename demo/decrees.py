@@ -3,10 +3,11 @@ the determination does to each household's DTKS standing."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from demo.geography import short_name
-from demo.paths import S
+from demo.paths import ProposalPlan, S
 from demo.people import DEMO_PERIOD
 from models.decree import Decree, DecreeKind
 from models.decree_annex import snapshot_annex
@@ -22,10 +23,16 @@ def create_decrees(run: DemoRun) -> None:
     regency, province, numbers = run.geography.regency, run.geography.province, run.numbers
     head_title = f"{'Wali Kota' if regency.name.startswith('Kota') else 'Bupati'} {short_name(regency.name)}"
     head_name = f"H. {run.people.full_name(False)}"
+
     # The first district SK and the forwarding hold every proposal forwarded since; the second district SK
     # (still to forward, the province's step of the tour), the draft SK and the ministry's determination
     # hold the proposals that stand there now.
-    forwarded, now_at = (lambda p: p.passed(S.FORWARDED)), (lambda status: lambda p: p.status == status)
+    def forwarded(plan: ProposalPlan) -> bool:
+        return plan.passed(S.FORWARDED)
+
+    def now_at(status: S) -> Callable[[ProposalPlan], bool]:
+        return lambda plan: plan.status == status
+
     specs = [
         (DecreeKind.DISTRICT_RATIFICATION, regency.code, numbers.district, S.RATIFIED, forwarded,
          head_title, head_name),

@@ -121,7 +121,7 @@ class PeopleFactory:
         if female and relation != FamilyRelation.HEAD and self.rng.random() < 0.6:
             return OCCUPATION_HOMEMAKER
         jobs, weights = zip(*OCCUPATIONS_WORKING, strict=True)
-        return self.rng.choices(jobs, weights=weights)[0]
+        return str(self.rng.choices(jobs, weights=weights)[0])
 
     def education(self, age: int, occupation: str) -> Education:
         if age < 19:

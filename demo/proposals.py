@@ -19,6 +19,7 @@ from demo.texts import (
     REMOVAL_NOTES,
     RETURN_REASONS,
 )
+from models.base import table_of
 from models.household import DtksStatus, Household
 from models.meeting import Meeting
 from models.proposal import Proposal, ProposalHistory, ProposalKind, ProposalStatus, RemovalReason
@@ -151,7 +152,7 @@ def district_number(run: DemoRun, proposal: Proposal) -> str:
 
 def set_versions(run: DemoRun) -> None:
     """Version = 1 + transitions, as if each step had passed the state machine (the ORM inserts 1)."""
-    table = Proposal.__table__
+    table = table_of(Proposal)
     rows = [{"row_id": plan.proposal.id, "new_version": len(plan.path)} for plan in run.plans]
     statement = update(table).where(table.c.id == bindparam("row_id")).values(version=bindparam("new_version"))
     run.session.connection().execute(statement, rows)
