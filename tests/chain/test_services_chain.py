@@ -19,11 +19,11 @@ from chain.store import begin_write, commit_or_conflict, write_transaction
 from console.database import make_session_factory
 from models import AuditAction, AuditEntry, Certificate, CertificateResult, CertificateStep, Complaint, Household
 from models.certificate_flow import PARAF_CHAIN
-from models.complaint import ComplaintCategory, ComplaintChannel, ComplaintStatus
+from models.complaint import ComplaintStatus
 from models.household import DtksStatus
 from models.refusals import Conflict, Invalid, NotAllowed, NotFound, Refusal
 from models.user import Role
-from tests.factories import make_household, make_user
+from tests.factories import make_household, make_user, new_complaint
 
 VILLAGE = "52.72.01.1001"  # Kota Bima
 REGENCY = "52.72"
@@ -229,13 +229,7 @@ def test_a_number_taken_at_the_commit_is_tried_once_more_in_a_fresh_transaction(
 
 
 def _complaint(session: Session, village: str = VILLAGE) -> int:
-    complaint = Complaint(
-        region_code=village,
-        channel=ComplaintChannel.WALK_IN,
-        complainant_name="Ibu Pengadu",
-        category=ComplaintCategory.WRONGLY_EXCLUDED,
-        description="Keluarga miskin belum terdaftar.",
-    )
+    complaint = new_complaint(village)
     session.add(complaint)
     session.commit()
     return complaint.id

@@ -27,8 +27,6 @@ from models import (
     Certificate,
     CertificateResult,
     Complaint,
-    ComplaintCategory,
-    ComplaintChannel,
     Decree,
     DecreeKind,
     Household,
@@ -47,7 +45,7 @@ from policies.rules import Decisions, read_seed
 from policies.scope import Scope
 from tests.conftest import log_in
 from tests.console_client import ConsoleClient
-from tests.factories import make_household, make_user, next_nik
+from tests.factories import make_household, make_user, new_complaint, next_nik
 
 TARGETS = {
     "own village": "52.72.01.1001",
@@ -107,13 +105,7 @@ def _seed_targets(session: Session) -> list[Target]:
         visit = Visit(household=household, enumerator_name="Petugas Uji", visited_on=date(2026, 9, 1))
         meeting = Meeting(region_code=village, held_on=date(2026, 9, 2), place="Aula kantor desa")
         meeting.participants.append(MeetingParticipant(name="Kepala Desa", position=ParticipantPosition.HEAD))
-        complaint = Complaint(
-            region_code=village,
-            channel=ComplaintChannel.WALK_IN,
-            complainant_name="Warga",
-            category=ComplaintCategory.WRONGLY_EXCLUDED,
-            description="Belum terdaftar.",
-        )
+        complaint = new_complaint(village, complainant_name="Warga", description="Belum terdaftar.")
         certificate = Certificate(
             region_code=village[:5],
             requested_nik=next_nik(village[:8], date(1980, 1, 1 + index), is_female=False),

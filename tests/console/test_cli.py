@@ -13,13 +13,6 @@ from console.cli import main
 from models import Role, User
 
 
-@pytest.fixture
-def cli_env(monkeypatch: pytest.MonkeyPatch, database_url: str, regions: frozenset[str]) -> None:
-    monkeypatch.setenv("DATABASE_URL", database_url)
-    monkeypatch.setenv("ENVIRONMENT", "test")
-    monkeypatch.setenv("SECRET_KEY", "x" * 48)
-
-
 def _create_user(monkeypatch: pytest.MonkeyPatch, password: str, *args: str) -> int:
     monkeypatch.setattr("sys.stdin", io.StringIO(password + "\n"))
     return main(["create-user", "--password-stdin", *args])

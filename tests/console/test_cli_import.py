@@ -26,13 +26,6 @@ KEYS = {"households", "members", "proposals", "skipped_households", "errors"}
 
 
 @pytest.fixture
-def cli_env(monkeypatch: pytest.MonkeyPatch, database_url: str, regions: frozenset[str]) -> None:
-    monkeypatch.setenv("DATABASE_URL", database_url)
-    monkeypatch.setenv("ENVIRONMENT", "test")
-    monkeypatch.setenv("SECRET_KEY", "x" * 48)
-
-
-@pytest.fixture
 def snapshot(count_rows: Callable[[str], int]) -> Callable[[], dict[str, int]]:
     return lambda: {table: count_rows(table) for table in TABLES}
 

@@ -36,13 +36,6 @@ DECREE_OPTIONS = ["--number", "7/HUK/2026", "--date", "2026-10-15", "--signer-na
 
 
 @pytest.fixture
-def cli_env(monkeypatch: pytest.MonkeyPatch, database_url: str, regions: frozenset[str]) -> None:
-    monkeypatch.setenv("DATABASE_URL", database_url)
-    monkeypatch.setenv("ENVIRONMENT", "test")
-    monkeypatch.setenv("SECRET_KEY", "x" * 48)
-
-
-@pytest.fixture
 def received(db_session: Session) -> Proposal:
     """One received proposal whose household was visited (earth floor: a poor household), a model in force."""
     db_session.add(

@@ -5,23 +5,17 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from models import AuditAction, AuditEntry, Complaint, ComplaintCategory, ComplaintChannel, ComplaintStatus, Role, User
+from models import AuditAction, AuditEntry, Complaint, ComplaintStatus, Role, User
 from tests.conftest import log_in
 from tests.console_client import ConsoleClient
-from tests.factories import make_user
+from tests.factories import make_user, new_complaint
 
 VILLAGE = "52.72.01.1001"
 REGENCY = "52.72"
 
 
 def _complaint(session: Session, village: str = VILLAGE) -> Complaint:
-    complaint = Complaint(
-        region_code=village,
-        channel=ComplaintChannel.WALK_IN,
-        complainant_name="Ibu Pengadu",
-        category=ComplaintCategory.WRONGLY_EXCLUDED,
-        description="Keluarga miskin belum terdaftar.",
-    )
+    complaint = new_complaint(village)
     session.add(complaint)
     session.commit()
     return complaint

@@ -19,9 +19,8 @@ from models import (
     ProposalStatus,
     Role,
 )
-from tests.conftest import log_in
-from tests.console_client import ConsoleClient
-from tests.factories import make_household, make_user
+from tests.console_client import ConsoleClient, client_logged_in_as
+from tests.factories import make_household
 
 VILLAGE = "52.72.01.1001"
 OTHER_REGENCY_VILLAGE = "52.71.01.1004"
@@ -54,15 +53,6 @@ def _draft(session: Session, region_code: str = "52.72", **fields: object) -> De
     return decree
 
 
-def _client_as(app: object, session: Session, role: Role, scope: str | None, name: str) -> ConsoleClient:
-    make_user(session, role, scope, username=name)
-    session.commit()
-    client = ConsoleClient(app)
-    client.__enter__()
-    log_in(client, name)
-    return client
-
-
 def _add(client: ConsoleClient, decree: Decree, proposals: list[Proposal]):  # noqa: ANN202
     data = {"proposal": [str(p.id) for p in proposals]}
     return client.post(f"/admin/decree/annex/{decree.id}/add", data=data, follow_redirects=False)
@@ -93,7 +83,7 @@ def test_a_draft_takes_three_proposals_at_once_and_the_signature_ratifies_them_a
 ) -> None:
     proposals = _proposals(db_session, ProposalStatus.ACCEPTED, 3)
     decree = _draft(db_session)
-    client = _client_as(app, db_session, Role.OPERATOR_DINSOS, "52.72", "dinsos_sk")
+    client = client_logged_in_as(app, db_session, Role.OPERATOR_DINSOS, "52.72", "dinsos_sk")
     page = client.get(f"/admin/decree/annex/{decree.id}")
     assert page.status_code == 200 and all(f'value="{p.id}"' in page.text for p in proposals)
 
@@ -129,7 +119,7 @@ def test_a_draft_takes_three_proposals_at_once_and_the_signature_ratifies_them_a
     assert _statuses(db_session, [*proposals, *late]) == [ProposalStatus.RATIFIED] * 3 + [ProposalStatus.ACCEPTED]
     assert db_session.get(Decree, decree.id).signed_file_sha256 == signed.signed_file_sha256
 
-    other = _client_as(app, db_session, Role.OPERATOR_DINSOS, "52.71", "dinsos_lain_unduh")
+    other = client_logged_in_as(app, db_session, Role.OPERATOR_DINSOS, "52.71", "dinsos_lain_unduh")
     assert other.get(f"/admin/decree/annex/{decree.id}/scan").status_code == 404
     client.__exit__(None, None, None)
     other.__exit__(None, None, None)
@@ -151,7 +141,7 @@ def test_a_signature_without_an_acceptable_scan_or_number_is_refused_and_changes
 ) -> None:
     proposals = _proposals(db_session, ProposalStatus.ACCEPTED, 2)
     decree = _draft(db_session)
-    client = _client_as(app, db_session, Role.OPERATOR_DINSOS, "52.72", "dinsos_tolak")
+    client = client_logged_in_as(app, db_session, Role.OPERATOR_DINSOS, "52.72", "dinsos_tolak")
     assert _add(client, decree, proposals).status_code == 303
 
     response = _sign(client, decree, scan, number=number)
@@ -167,7 +157,7 @@ def test_a_proposal_of_another_regency_cannot_be_added_and_nothing_changes(app: 
     own = _proposals(db_session, ProposalStatus.ACCEPTED, 1)
     foreign = _proposals(db_session, ProposalStatus.ACCEPTED, 1, village=OTHER_REGENCY_VILLAGE)
     decree = _draft(db_session)
-    client = _client_as(app, db_session, Role.OPERATOR_DINSOS, "52.72", "dinsos_asing")
+    client = client_logged_in_as(app, db_session, Role.OPERATOR_DINSOS, "52.72", "dinsos_asing")
 
     assert foreign[0].id and f'value="{foreign[0].id}"' not in client.get(f"/admin/decree/annex/{decree.id}").text
     assert _add(client, decree, [*own, *foreign]).status_code == 404
@@ -181,7 +171,7 @@ def test_a_proposal_of_another_regency_cannot_be_added_and_nothing_changes(app: 
 def test_a_proposal_taken_out_of_an_unsigned_draft_goes_back_to_accepted(app: object, db_session: Session) -> None:
     proposals = _proposals(db_session, ProposalStatus.ACCEPTED, 2)
     decree = _draft(db_session)
-    client = _client_as(app, db_session, Role.OPERATOR_DINSOS, "52.72", "dinsos_keluarkan")
+    client = client_logged_in_as(app, db_session, Role.OPERATOR_DINSOS, "52.72", "dinsos_keluarkan")
     assert _add(client, decree, proposals).status_code == 303
 
     response = client.post(
@@ -206,11 +196,11 @@ def test_the_province_forwards_a_ratified_decree_and_its_proposals_are_forwarded
 ) -> None:
     proposals = _proposals(db_session, ProposalStatus.RATIFIED, 3)
     decree = _signed_decree(db_session, proposals)
-    other_province = _client_as(app, db_session, Role.OPERATOR_PROVINSI, "73", "provinsi_lain")
+    other_province = client_logged_in_as(app, db_session, Role.OPERATOR_PROVINSI, "73", "provinsi_lain")
     assert "188.45/9/2026" not in other_province.get("/admin/decree/forwarding").text
     data = {"number": "400/77/2026", "letter_date": TODAY, "signer_name": "Kadis Provinsi", "signer_title": "Kadis"}
     assert other_province.post(f"/admin/decree/forwarding/{decree.id}", data=data).status_code == 404
-    province = _client_as(app, db_session, Role.OPERATOR_PROVINSI, "52", "provinsi_ntb")
+    province = client_logged_in_as(app, db_session, Role.OPERATOR_PROVINSI, "52", "provinsi_ntb")
     assert "188.45/9/2026" in province.get("/admin/decree/forwarding").text
 
     response = province.post(f"/admin/decree/forwarding/{decree.id}", data=data, follow_redirects=False)
@@ -236,7 +226,7 @@ def test_the_province_forwards_a_ratified_decree_and_its_proposals_are_forwarded
 def test_roles_without_the_permission_are_refused(role: Role, scope: str, app: object, db_session: Session) -> None:
     proposals = _proposals(db_session, ProposalStatus.ACCEPTED, 1)
     decree = _draft(db_session)
-    client = _client_as(app, db_session, role, scope, f"tanpa_izin_{role.value}")
+    client = client_logged_in_as(app, db_session, role, scope, f"tanpa_izin_{role.value}")
 
     assert _add(client, decree, proposals).status_code == 403
     assert _sign(client, decree, ("sk.pdf", PDF, "application/pdf")).status_code == 403
@@ -248,7 +238,7 @@ def test_roles_without_the_permission_are_refused(role: Role, scope: str, app: o
 
 def test_the_district_may_not_forward(app: object, db_session: Session) -> None:
     decree = _signed_decree(db_session, _proposals(db_session, ProposalStatus.RATIFIED, 1))
-    client = _client_as(app, db_session, Role.OPERATOR_DINSOS, "52.72", "dinsos_teruskan")
+    client = client_logged_in_as(app, db_session, Role.OPERATOR_DINSOS, "52.72", "dinsos_teruskan")
     assert client.get("/admin/decree/forwarding").status_code == 403
     data = {"number": "1", "letter_date": TODAY, "signer_name": "A"}
     assert client.post(f"/admin/decree/forwarding/{decree.id}", data=data).status_code == 403

@@ -22,13 +22,6 @@ from tests.reports.export_checks import (
 )
 
 
-@pytest.fixture
-def cli_env(monkeypatch: pytest.MonkeyPatch, database_url: str, regions: frozenset[str]) -> None:
-    monkeypatch.setenv("DATABASE_URL", database_url)
-    monkeypatch.setenv("ENVIRONMENT", "test")
-    monkeypatch.setenv("SECRET_KEY", "x" * 48)
-
-
 def test_cli_writes_the_roster_of_a_region_and_audits_it(cli_env: None, db_session: Session, tmp_path: Path) -> None:
     registered(db_session)
     registered(db_session, region_code=OTHER_REGENCY_VILLAGE)

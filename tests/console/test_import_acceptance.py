@@ -210,13 +210,6 @@ def test_one_unknown_code_is_refused_on_the_page_naming_the_excel_row(
 # --- through the CLI ------------------------------------------------------------------------------------
 
 
-@pytest.fixture
-def cli_env(monkeypatch: pytest.MonkeyPatch, database_url: str, regions: frozenset[str]) -> None:
-    monkeypatch.setenv("DATABASE_URL", database_url)
-    monkeypatch.setenv("ENVIRONMENT", "test")
-    monkeypatch.setenv("SECRET_KEY", "x" * 48)
-
-
 def _cli(tmp_path: Path, sheet: PeoplesSheet, capsys: pytest.CaptureFixture[str], *flags: str) -> tuple[int, Any]:
     path = tmp_path / "bnba-desa.xlsx"
     path.write_bytes(sheet.data)

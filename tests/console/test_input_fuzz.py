@@ -28,9 +28,7 @@ from console.app import create_app
 from console.settings import Settings
 from console.views import ALL_VIEWS
 from models import (
-    Complaint,
     ComplaintCategory,
-    ComplaintChannel,
     Decree,
     DecreeKind,
     MeetingParticipant,
@@ -49,7 +47,7 @@ from tests.console.form_pages import read_form
 from tests.console.form_posts import SQL_OR_DRIVER_TEXT, Seed, row_counts, seed_register
 from tests.console.test_form_refusals import FORM_SPECS
 from tests.console_client import ConsoleClient
-from tests.factories import DEFAULT_VILLAGE, make_user
+from tests.factories import DEFAULT_VILLAGE, make_user, new_complaint
 
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "20"))
 DECISIONS = Decisions(read_seed())
@@ -134,12 +132,8 @@ def _build_world(session: Session) -> World:
         signer_name="H. Muhammad Lutfi",
         signer_title="Wali Kota Bima",
     )
-    complaint = Complaint(
-        region_code=DEFAULT_VILLAGE,
-        channel=ComplaintChannel.WALK_IN,
-        complainant_name="Wa Ode",
-        category=ComplaintCategory.SERVICE,
-        description="Antrean lama",
+    complaint = new_complaint(
+        DEFAULT_VILLAGE, complainant_name="Wa Ode", category=ComplaintCategory.SERVICE, description="Antrean lama"
     )
     weight = PmtWeight(model_id=seed.pmt_model_id, variable="lighting", choice="listrik_pln", weight=1.0)
     colleague = make_user(session, Role.OPERATOR_DESA, DEFAULT_VILLAGE, username="rekan_desa")

@@ -16,8 +16,7 @@ from console.settings import Settings
 from models import AuditAction, AuditEntry, Proposal, ProposalHistory, ProposalKind, ProposalStatus, Role, User
 from models.workflow import TransitionRefused
 from policies.rules import PolicyStore
-from tests.conftest import log_in
-from tests.console_client import ConsoleClient
+from tests.console_client import ConsoleClient, client_logged_in_as
 from tests.factories import make_household, make_user
 
 VILLAGE = "52.72.01.1001"
@@ -31,15 +30,6 @@ def _proposal(session: Session, status: ProposalStatus, village: str = VILLAGE) 
     return proposal
 
 
-def _client_as(app: object, session: Session, role: Role, scope: str | None, name: str) -> ConsoleClient:
-    make_user(session, role, scope, username=name)
-    session.commit()
-    client = ConsoleClient(app)
-    client.__enter__()
-    log_in(client, name)
-    return client
-
-
 def _post(client: ConsoleClient, proposal: Proposal, action: str, note: str = "", version: int | None = None):  # noqa: ANN202
     data = {"note": note, "version": str(proposal.version if version is None else version)}
     return client.post(f"/admin/proposal/workflow/{proposal.id}/{action}", data=data, follow_redirects=False)
@@ -50,7 +40,7 @@ def test_the_district_accepts_a_submitted_proposal_in_one_recorded_transaction(
 ) -> None:
     proposal = _proposal(db_session, ProposalStatus.SUBMITTED)
     seen = proposal.version
-    client = _client_as(app, db_session, Role.OPERATOR_DINSOS, "52.72", "dinsos_terima")
+    client = client_logged_in_as(app, db_session, Role.OPERATOR_DINSOS, "52.72", "dinsos_terima")
     page = client.get(f"/admin/proposal/workflow/{proposal.id}")
     assert page.status_code == 200 and "Terima" in page.text and "Kembalikan ke desa" in page.text
 
@@ -74,11 +64,11 @@ def test_the_district_accepts_a_submitted_proposal_in_one_recorded_transaction(
 
 def test_a_returned_proposal_goes_round_the_loop_and_the_village_sees_why(app: object, db_session: Session) -> None:
     proposal = _proposal(db_session, ProposalStatus.SUBMITTED)
-    district = _client_as(app, db_session, Role.OPERATOR_DINSOS, "52.72", "dinsos_kembali")
+    district = client_logged_in_as(app, db_session, Role.OPERATOR_DINSOS, "52.72", "dinsos_kembali")
     assert _post(district, proposal, "return_to_village", note="").status_code == 409  # a reason is required
     assert _post(district, proposal, "return_to_village", note="Foto KK tidak terbaca.").status_code == 303
 
-    village = _client_as(app, db_session, Role.OPERATOR_DESA, VILLAGE, "desa_kembali")
+    village = client_logged_in_as(app, db_session, Role.OPERATOR_DESA, VILLAGE, "desa_kembali")
     db_session.expire_all()
     returned = db_session.get(Proposal, proposal.id)
     page = village.get(f"/admin/proposal/workflow/{proposal.id}")
@@ -93,7 +83,7 @@ def test_a_returned_proposal_goes_round_the_loop_and_the_village_sees_why(app: o
 
 def test_a_stale_page_is_told_the_data_changed_and_nothing_is_applied(app: object, db_session: Session) -> None:
     proposal = _proposal(db_session, ProposalStatus.SUBMITTED)
-    client = _client_as(app, db_session, Role.OPERATOR_DINSOS, "52.72", "dinsos_basi")
+    client = client_logged_in_as(app, db_session, Role.OPERATOR_DINSOS, "52.72", "dinsos_basi")
 
     response = _post(client, proposal, "accept", version=proposal.version - 1)
 
@@ -117,7 +107,7 @@ def test_only_the_right_role_in_the_right_region_may_act(
     role: Role, scope: str, status_code: int, app: object, db_session: Session
 ) -> None:
     proposal = _proposal(db_session, ProposalStatus.SUBMITTED)
-    client = _client_as(app, db_session, role, scope, f"coba_{role.value}")
+    client = client_logged_in_as(app, db_session, role, scope, f"coba_{role.value}")
 
     assert _post(client, proposal, "accept").status_code == status_code
 
