@@ -86,6 +86,22 @@ def record(
     return int(inserted[0])
 
 
+def record_transition(
+    session: Session, row: Any, message: str, *, before: dict[str, Any], after: dict[str, Any]
+) -> int:
+    """The TRANSITION event of one step of a state machine on `row` (a proposal, certificate, complaint)."""
+    return record(
+        session,
+        AuditAction.TRANSITION,
+        object_type=row.__tablename__,
+        object_id=row.id,
+        region_code=row.region_code,
+        message=message,
+        before=before,
+        after=after,
+    )
+
+
 def record_rows(session: Session, action: AuditAction, rows: Iterable[Any], *, message: str) -> int:
     """One event per mapped row, e.g. who saw or exported which households; returns how many were added."""
     count = 0

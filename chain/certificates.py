@@ -17,7 +17,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from chain.actor import Actor
-from chain.audit import record
+from chain.audit import record, record_transition
 from chain.store import load_scoped
 from models.audit import AuditAction
 from models.base import utc_now
@@ -177,16 +177,8 @@ def paraf(session: Session, actor: Actor, pk: int, action: str, *, at: datetime 
     certificate.approvals.append(approval)
     if step.target == Step.SIGNED:
         certificate.completed_at = now
-    record(
-        session,
-        AuditAction.TRANSITION,
-        object_type=Certificate.__tablename__,
-        object_id=certificate.id,
-        region_code=certificate.region_code,
-        message=f"{step.label}: {source.label} -> {step.target.label}",
-        before={"step": source.value},
-        after={"step": step.target.value},
-    )
+    message = f"{step.label}: {source.label} -> {step.target.label}"
+    record_transition(session, certificate, message, before={"step": source.value}, after={"step": step.target.value})
     return step
 
 

@@ -13,9 +13,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from chain.actor import Actor
-from chain.audit import record
+from chain.audit import record_transition
 from chain.store import load_scoped
-from models.audit import AuditAction
 from models.base import utc_now
 from models.complaint import Complaint, ComplaintStatus
 from models.complaint_flow import ASSIGN, CLOSED, COMPLAINT_FLOW
@@ -83,16 +82,8 @@ def perform(
         complaint.status = step.target
     if step.target in CLOSED:
         complaint.response, complaint.resolved_at = text, at or utc_now()
-    record(
-        session,
-        AuditAction.TRANSITION,
-        object_type=Complaint.__tablename__,
-        object_id=complaint.id,
-        region_code=complaint.region_code,
-        message=message + (f": {text}" if text else "."),
-        before=before,
-        after={"status": complaint.status.value, "assigned_to_id": complaint.assigned_to_id},
-    )
+    after = {"status": complaint.status.value, "assigned_to_id": complaint.assigned_to_id}
+    record_transition(session, complaint, message + (f": {text}" if text else "."), before=before, after=after)
     return step
 
 

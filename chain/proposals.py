@@ -16,9 +16,9 @@ from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
 from chain.actor import Actor
-from chain.audit import record
+from chain.audit import record_transition
 from chain.store import load_scoped
-from models import AuditAction, Household, MeetingDecision, Proposal, ProposalHistory, ProposalStatus
+from models import Household, MeetingDecision, Proposal, ProposalHistory, ProposalStatus
 from models.finality import RecordFixed
 from models.refusals import NotAllowed, NotFound
 from models.text import checked_text
@@ -92,13 +92,10 @@ def apply_recorded(session: Session, actor: Actor, proposal: Proposal, action: s
     source, version = proposal.status, proposal.version
     given = TransitionInput(note)
     apply_transition(proposal, action, role=user.role, actor_id=user.id, actor_name=user.full_name, given=given)
-    record(
+    record_transition(
         session,
-        AuditAction.TRANSITION,
-        object_type=RESOURCE,
-        object_id=proposal.id,
-        region_code=proposal.region_code,
-        message=f"{transition.label}: {source.label} -> {transition.target.label}",
+        proposal,
+        f"{transition.label}: {source.label} -> {transition.target.label}",
         before={"status": source.value, "version": version},
         after={"status": transition.target.value, "version": version + 1, "note": note.strip()},
     )
