@@ -11,7 +11,8 @@ from starlette.applications import Starlette
 from models import Decree, DecreeAnnexRow, Household, Member, ProposalStatus, Role
 from models.finality import DECREE_SIGNED, RecordFixed
 from reports.bnba_export import build_sk_annex
-from tests.console.test_decrees import PDF, _client_as, _sign
+from tests.console.test_decrees import PDF, _sign
+from tests.console_client import client_logged_in_as
 from tests.finality_world import place
 from tests.reports.export_checks import bnba_index
 from tests.reports.test_exports import NO_KK, read
@@ -32,7 +33,7 @@ def test_a_signed_decrees_annex_exports_as_it_stood_at_signing(app: Starlette, d
     placed = place(db_session, S.IN_DECREE)  # a draft SK holding a proposal of a family of two
     db_session.commit()
     decree = db_session.get(Decree, placed.decree_ids[0])
-    operator = _client_as(app, db_session, Role.OPERATOR_DINSOS, "52.72", "penanda_tangan")
+    operator = client_logged_in_as(app, db_session, Role.OPERATOR_DINSOS, "52.72", "penanda_tangan")
     try:
         draft_rows = _annex(db_session, decree)
         assert _sign(operator, decree, ("sk.pdf", PDF, "application/pdf")).status_code == 303
@@ -68,7 +69,7 @@ def test_a_drafts_annex_still_follows_the_families(db_session: Session) -> None:
 def test_the_kept_annex_rows_never_change(app: Starlette, db_session: Session) -> None:
     placed = place(db_session, S.IN_DECREE)
     db_session.commit()
-    operator = _client_as(app, db_session, Role.OPERATOR_DINSOS, "52.72", "penanda_tangan_2")
+    operator = client_logged_in_as(app, db_session, Role.OPERATOR_DINSOS, "52.72", "penanda_tangan_2")
     try:
         decree = db_session.get(Decree, placed.decree_ids[0])
         assert _sign(operator, decree, ("sk.pdf", PDF, "application/pdf")).status_code == 303
