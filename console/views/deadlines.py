@@ -11,8 +11,9 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
 
-from console import dashboard
+from chain import dashboard
 from console.authorization import actor_of
+from console.dashboard_charts import chart_svg
 from console.sqladmin_door import admin_of
 from console.views.base import DtksModelView
 from models.deadline import StepTarget
@@ -89,7 +90,7 @@ class DashboardChartView(BaseView):
 
         def render() -> bytes | None:
             with admin_of(self).session_maker() as session:
-                return dashboard.chart_svg(kind, session, scope)
+                return chart_svg(kind, session, scope)
 
         svg = await anyio.to_thread.run_sync(render)
         if svg is None:

@@ -90,7 +90,7 @@ def _user_scope(request: Request) -> str | None:
 
 
 class OverdueFilter:
-    """The "Tenggat" filter: proposals past the target of their status ("Terlambat"), by console.dashboard's SQL."""
+    """The "Tenggat" filter: proposals past the target of their status ("Terlambat"), by chain.deadlines' SQL."""
 
     has_operator = False
     template = "sqladmin/filters/lookup_filter.html"
@@ -108,7 +108,7 @@ class OverdueFilter:
     async def get_filtered_query(self, query: Select, value: Any, model: Any) -> Select:
         if value != "terlambat":
             return query
-        from console.dashboard import overdue_condition, step_targets
+        from chain.deadlines import overdue_condition, step_targets
 
         def load() -> dict[str, int]:
             with self.session_maker()() as session:

@@ -14,7 +14,7 @@ from starlette.responses import Response
 
 from chain import proposals
 from chain.actor import Actor
-from console.dashboard import step_targets
+from chain.deadlines import step_targets
 from console.json_fields import RequestedChangesField
 from console.views.base import DtksModelView
 from console.views.filters import ChoiceFilter, OverdueFilter, RegionFilter

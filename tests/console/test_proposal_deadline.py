@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy.orm import Session
 from starlette.testclient import TestClient
 
-from console.dashboard import step_targets
+from chain.deadlines import step_targets
 from models import Proposal, ProposalKind, ProposalStatus
 from models.base import utc_now
 from models.deadlines import due_date

@@ -1,47 +1,26 @@
 """The dashboard per tier: counts per status and child region, overdue proposals, desil distribution.
 
-Every query is filtered by the user's Scope (policies.scope) and grouped in SQL on indexed columns.
-Charts are standalone SVG documents (console/charts.py) served as <img> sources, so the CSP stays strict.
+Every query is filtered by the actor's Scope (policies.scope) and grouped in SQL on indexed columns. The
+console draws the counts as charts (console/dashboard_charts.py); the CLI and tests read them here.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
-from typing import Any
+from datetime import date
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from console.charts import Bar, bar_chart_svg
+from chain.deadlines import overdue_condition, step_targets
 from models import Household
-from models.deadline import StepTarget
-from models.deadlines import overdue_since
 from models.household import DtksStatus
 from models.proposal import Proposal, ProposalStatus
 from models.region import Region
+from models.region_codes import CODE_LENGTH, RegionLevel
 from policies.scope import Scope
 
 OVERDUE_LIMIT = 50
-# Length of a region code per level: province "35", regency "35.07", kecamatan "35.07.01", village 13.
-CODE_LENGTH = {1: 2, 2: 5, 3: 8, 4: 13}
-
-
-def step_targets(session: Session) -> dict[str, int]:
-    return {status: days for status, days in session.execute(select(StepTarget.status, StepTarget.working_days))}
-
-
-def overdue_condition(targets: Mapping[str, int], today: date) -> Any:
-    """SQL: the proposal has stayed in its (non-final) status longer than the status's target."""
-    clauses = [
-        and_(
-            Proposal.status == ProposalStatus(status),
-            Proposal.status_changed_at < datetime.combine(day + timedelta(days=1), datetime.min.time(), UTC),
-        )
-        for status, day in overdue_since(targets, today).items()
-    ]
-    return or_(*clauses) if clauses else and_(Proposal.id.is_(None), Proposal.id.is_not(None))
 
 
 @dataclass
@@ -58,16 +37,16 @@ def child_regions(session: Session, scope: Scope) -> tuple[str, list[tuple[str, 
     """The label of the scope, its child regions (code, name) and the code length of those children."""
     if scope.code is None:
         rows = session.execute(select(Region.code, Region.name).where(Region.level == 1).order_by(Region.code))
-        return "Nasional", [(code, name) for code, name in rows], CODE_LENGTH[1]
+        return "Nasional", [(code, name) for code, name in rows], CODE_LENGTH[RegionLevel.PROVINCE]
     own = session.get(Region, scope.code)
     label = str(own) if own else scope.code
     level = own.level if own else 4
     if level >= 4:
-        return label, [(scope.code, own.name if own else scope.code)], CODE_LENGTH[4]
+        return label, [(scope.code, own.name if own else scope.code)], CODE_LENGTH[RegionLevel.VILLAGE]
     rows = session.execute(
         select(Region.code, Region.name).where(Region.parent_code == scope.code).order_by(Region.code)
     )
-    return label, [(code, name) for code, name in rows], CODE_LENGTH[level + 1]
+    return label, [(code, name) for code, name in rows], CODE_LENGTH[RegionLevel(level + 1)]
 
 
 def status_counts(session: Session, scope: Scope) -> list[tuple[ProposalStatus, int]]:
@@ -123,21 +102,3 @@ def build(session: Session, scope: Scope, today: date) -> Dashboard:
         desil_counts=desil_counts(session, scope),
         total=sum(count for _status, count in statuses),
     )
-
-
-# --- charts -------------------------------------------------------------------------------------
-
-
-def chart_svg(kind: str, session: Session, scope: Scope) -> bytes | None:
-    """The SVG of one dashboard chart (`status`, `region` or `desil`), or None for an unknown kind."""
-    if kind == "status":
-        bars = [Bar(status.label, count) for status, count in status_counts(session, scope)]
-        return bar_chart_svg("Usulan per status", bars)
-    if kind == "region":
-        _label, regions = region_counts(session, scope)
-        return bar_chart_svg("Usulan per wilayah", [Bar(name, count) for _code, name, count in regions])
-    if kind == "desil":
-        desils = desil_counts(session, scope)
-        bars = [Bar(f"Desil {desil}" if desil is not None else "Belum ada", count) for desil, count in desils]
-        return bar_chart_svg("Keluarga terdaftar per desil", bars)
-    return None
