@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session, selectinload
 from chain.actor import Actor
 from chain.proposals import apply_recorded, permission
 from chain.store import load_scoped
-from chain.uploads import FileStore, StoredFile, UploadRefused, download_name
+from chain.uploads import FileStore, StoredFile, UploadRefused, stored_download
 from models import Decree, DecreeKind, Proposal, ProposalStatus, Region
 from models.dates import checked_date
 from models.decree_annex import snapshot_annex
@@ -224,6 +224,4 @@ def signed_scan(session: Session, actor: Actor, decree_id: int) -> tuple[str, st
     """The stored path of a decree's signed scan and a download name; NotFound out of scope or without a scan."""
     actor.require(DETAILS)
     decree = load_decree(session, actor, decree_id)
-    if not decree.signed_file_path:
-        raise NotFound()
-    return decree.signed_file_path, download_name(decree.signed_file_path, f"sk-{decree.id}")
+    return stored_download(decree.signed_file_path, f"sk-{decree.id}")

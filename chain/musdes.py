@@ -19,11 +19,10 @@ from sqlalchemy.orm import Session, selectinload
 from chain.actor import Actor
 from chain.proposals import apply_recorded, load_proposal, permission
 from chain.store import load_scoped
-from chain.uploads import FileStore, StoredFile, download_name
+from chain.uploads import FileStore, StoredFile, stored_download
 from models import Meeting, MeetingDecision, Proposal, ProposalStatus
 from models.finality import MEETING_FINAL
 from models.meeting import Decision
-from models.refusals import NotFound
 from models.text import checked_text
 from models.workflow import TransitionRefused
 
@@ -191,6 +190,4 @@ def signed_ba(session: Session, actor: Actor, meeting_id: int) -> tuple[str, str
     """The stored path of a meeting's signed BA and a download name; NotFound out of scope or without one."""
     actor.require(DETAILS)
     meeting = load_meeting(session, actor, meeting_id)
-    if not meeting.ba_file_path:
-        raise NotFound()
-    return meeting.ba_file_path, download_name(meeting.ba_file_path, f"berita-acara-{meeting.id}")
+    return stored_download(meeting.ba_file_path, f"berita-acara-{meeting.id}")

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
-from models.refusals import Invalid
+from models.refusals import Invalid, NotFound
 
 # magic bytes -> (extension, content type)
 _SIGNATURES: tuple[tuple[bytes, str, str], ...] = (
@@ -59,6 +59,13 @@ def content_type_of(relative_path: str) -> str:
 def download_name(relative_path: str, stem: str) -> str:
     """The name a stored file is downloaded under: `stem` and the extension this module gave it."""
     return f"{stem}.{relative_path.rsplit('.', 1)[-1]}"
+
+
+def stored_download(relative_path: str | None, stem: str) -> tuple[str, str]:
+    """A record's stored scan as (path, download name); NotFound when the record has none."""
+    if not relative_path:
+        raise NotFound()
+    return relative_path, download_name(relative_path, stem)
 
 
 def _limit_text(limit: int) -> str:
