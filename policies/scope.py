@@ -15,6 +15,7 @@ from typing import Any, Literal
 from sqlalchemy import ColumnElement, false, true
 from sqlalchemy.orm import Session
 
+from models.refusals import Conflict
 from models.region import within_region
 from models.region_codes import is_within
 from models.user import User
@@ -22,8 +23,8 @@ from models.user import User
 NATIONAL = None
 
 
-class OutOfScope(ValueError):
-    """A write that would place a row outside the user's region; the message is in Bahasa Indonesia."""
+class OutOfScope(Conflict):
+    """A write that would place a row outside the user's region (a Conflict: refused, nothing written)."""
 
 
 @dataclass(frozen=True)

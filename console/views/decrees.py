@@ -25,7 +25,6 @@ from console.views.steps import WorkflowSteps, chosen_ids, require_before_readin
 from models import Decree, DecreeKind
 from models.refusals import Refusal
 from models.region_codes import is_region_code
-from policies.scope import OutOfScope
 
 PERIOD_RULE = (
     validators.Optional(),
@@ -193,7 +192,7 @@ class DecreeView(WorkflowSteps, DtksModelView, model=Decree):
             letter_id = await self.core_write(
                 request, lambda session, actor: forwarding.forward(session, actor, pk, letter).id
             )
-        except (Refusal, OutOfScope) as refusal:  # a Conflict (or an Invalid) is said on the forwarding page
+        except Refusal as refusal:  # a Conflict (out of scope too) or an Invalid is said on the forwarding page
             return await self._forwarding_response(request, error=str(refusal), status_code=409)
         Flash.success(request, "SK diteruskan ke Kementerian Sosial dengan surat pengantar.")
         return RedirectResponse(request.url_for("admin:view-decree-annex_page", pk=letter_id), status_code=303)

@@ -26,7 +26,6 @@ from console import uploads
 from console.authorization import actor_of
 from console.refusals import in_core, status_of
 from models.refusals import Refusal
-from policies.scope import OutOfScope
 
 Result = TypeVar("Result")
 Work = Callable[[Session, Actor], Result]
@@ -94,7 +93,5 @@ class WorkflowSteps:
             message = await self.core_write(request, lambda session, actor: step(session, actor, pk))
         except Refusal as refusal:
             return await self.step_page(request, pk, str(refusal), status_of(refusal))
-        except OutOfScope as refusal:  # the scope guard of flushes (policies/scope.py): a row out of region
-            return await self.step_page(request, pk, str(refusal), 409)
         Flash.success(request, message)
         return RedirectResponse(request.url_for(self.step_route, pk=pk), status_code=303)
