@@ -16,7 +16,7 @@ from chain.actor import Actor
 from chain.decrees import RESOURCE, flush_numbered, load_decree
 from chain.letters import Letter, check_letter
 from chain.proposals import apply_recorded, permission
-from models import Decree, DecreeKind, ProposalStatus
+from models import Decree, DecreeKind, Proposal, ProposalStatus
 from models.decree_annex import snapshot_annex
 from models.region_codes import RegionLevel, level_of
 from models.workflow import TransitionRefused
@@ -68,6 +68,17 @@ def _province_of(actor: Actor) -> str:
     return province
 
 
+def _reload_decrees(session: Session, proposals: list[Proposal]) -> None:
+    """Read the decrees of `proposals` again (one query): `Proposal.decrees` is a view of the link table."""
+    statement = (
+        select(Proposal)
+        .where(Proposal.id.in_([proposal.id for proposal in proposals]))
+        .options(selectinload(Proposal.decrees))
+        .execution_options(populate_existing=True)
+    )
+    session.scalars(statement).all()
+
+
 def forward(session: Session, actor: Actor, decree_id: int, letter: Letter) -> Decree:
     """Forward a signed district decree: a province cover letter for the same proposals, each `forwarded`."""
     actor.require(FORWARD, permission("forward"))
@@ -90,6 +101,7 @@ def forward(session: Session, actor: Actor, decree_id: int, letter: Letter) -> D
     cover.proposals = list(decree.proposals)
     session.add(cover)
     flush_numbered(session)
+    _reload_decrees(session, cover.proposals)  # the transition's precondition reads the cover letter among them
     for proposal in decree.proposals:
         apply_recorded(session, actor, proposal, "forward", note=f"Surat pengantar No. {letter.number}")
     snapshot_annex(session, cover)

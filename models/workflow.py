@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
+from models.decree import DecreeKind
 from models.meeting import Decision
 from models.proposal import Proposal, ProposalHistory, ProposalKind, ProposalStatus
 from models.refusals import Conflict
@@ -135,6 +136,13 @@ def decree_signed(proposal: Proposal, _: TransitionInput) -> str | None:
     return None if any(decree.is_signed for decree in proposal.decrees) else "SK belum ditandatangani."
 
 
+def with_a_cover_letter(proposal: Proposal, _: TransitionInput) -> str | None:
+    """The province forwards a whole signed SK with its cover letter (chain/forwarding.py), never one proposal."""
+    if any(decree.kind == DecreeKind.PROVINCE_FORWARDING for decree in proposal.decrees):
+        return None
+    return "Usulan diteruskan bersama SK-nya dan surat pengantar, melalui halaman Penerusan SK."
+
+
 def removal_has_reason(proposal: Proposal, _: TransitionInput) -> str | None:
     if proposal.kind == ProposalKind.REMOVE and proposal.removal_reason is None:
         return "Usulan dikeluarkan wajib memiliki alasan dikeluarkan."
@@ -174,7 +182,7 @@ TRANSITIONS: tuple[Transition, ...] = (
     Transition("ratify", S.IN_DECREE, S.RATIFIED, _DISTRICT_OPERATOR, "Catat SK yang ditandatangani",
                (decree_signed,)),
     Transition("forward", S.RATIFIED, S.FORWARDED, frozenset({Role.OPERATOR_PROVINSI}),
-               "Teruskan ke Kementerian Sosial"),
+               "Teruskan ke Kementerian Sosial", (with_a_cover_letter,)),
     Transition("match_nik", S.FORWARDED, S.RECEIVED, _MINISTRY, "Padan NIK: diterima"),
     Transition("reject_nik", S.FORWARDED, S.REJECTED_MINISTRY, _MINISTRY, "Padan NIK: ditolak", needs_reason=True),
     Transition("determine", S.RECEIVED, S.DETERMINED, _MINISTRY, "Tetapkan (SK Penetapan)"),

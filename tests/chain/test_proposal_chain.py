@@ -180,6 +180,7 @@ def _who(run: ChainRun, role: Role, region: str | None) -> Actor | Role:
         (S.SUBMITTED, _compose_by(Role.OPERATOR_DINSOS), Conflict),
         (S.DRAFT, _finalise_by(Role.KEPALA_DESA), Conflict),
         (S.SUBMITTED, _forward_by(Role.OPERATOR_PROVINSI), Conflict),
+        (S.RATIFIED, _transition_by(Role.OPERATOR_PROVINSI, "forward", "52"), Conflict),
     ],
     ids=[
         "neighbouring-village-finds-no-meeting",
@@ -194,6 +195,7 @@ def _who(run: ChainRun, role: Role, region: str | None) -> Actor | Role:
         "a-submitted-proposal-is-not-yet-accepted-for-an-sk",
         "an-empty-meeting-is-not-finalised",
         "an-unsigned-draft-is-not-forwarded",
+        "one-proposal-is-not-forwarded-without-the-sk-and-its-cover-letter",
     ],
 )
 def test_the_core_refuses_out_of_scope_wrong_role_and_out_of_order_and_changes_nothing(

@@ -57,7 +57,8 @@ def ready_proposal(status: ProposalStatus, action: str) -> Proposal:
     household.visits = [visit]
     decree = Decree(kind=DecreeKind.DISTRICT_RATIFICATION, decree_date=TODAY, signer_name="B", signer_title="B")
     decree.signed_at = datetime(2026, 11, 2)
-    proposal.decrees = [] if action == "remove_from_decree" else [decree]
+    cover = Decree(kind=DecreeKind.PROVINCE_FORWARDING, decree_date=TODAY, signer_name="P", signer_title="P")
+    proposal.decrees = [] if action == "remove_from_decree" else [decree, cover] if action == "forward" else [decree]
     return proposal
 
 
