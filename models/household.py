@@ -55,6 +55,9 @@ class Household(TimestampMixin, Base):
     desil: Mapped[int | None] = mapped_column(SmallInteger, index=True)
     period: Mapped[str | None] = mapped_column(String(7))  # "2026-10": the SK Penetapan period
     notes: Mapped[str] = mapped_column(Text, default="")
+    # The head member's name, kept by triggers on `member` (migration b4d2e6f8a1c3): sortable and indexed for
+    # the list; '' while the household has no head. Read it after a flush with session.refresh if members changed.
+    head_name: Mapped[str] = mapped_column(String(120), default="", server_default="", index=True)
 
     region: Mapped[Region] = relationship(lazy="joined")
     members: Mapped[list[Member]] = relationship(
@@ -73,11 +76,6 @@ class Household(TimestampMixin, Base):
         from models.member import FamilyRelation
 
         return next((m for m in self.members if m.family_relation == FamilyRelation.HEAD), None)
-
-    @property
-    def head_name(self) -> str:
-        head = self.head
-        return head.name if head is not None else ""
 
     def __str__(self) -> str:
         # Only own columns: sqladmin renders this on detached objects (ajax pickers), where members cannot load.
