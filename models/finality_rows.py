@@ -8,11 +8,11 @@ guard). Parents in `fresh` were created or fixed by the current transaction and 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import exists, inspect, select
+from sqlalchemy import Select, inspect, select
 from sqlalchemy.orm import InstanceState, Session
 
 from models import finality
@@ -44,6 +44,36 @@ class Facts:
     session: Session
     read: Reader = loaded
     fresh: Collection[InstanceState[Any]] = field(default_factory=frozenset)
+    # Answers read ahead for a page of rows (`prefetch`): id -> answer; an id not in a dict is read as asked.
+    _known: dict[str, dict[Any, bool]] = field(default_factory=dict)
+
+    def prefetch(self, rows: Sequence[Any]) -> None:
+        """Read what the rules will ask about `rows` in a few set queries instead of a few per row (a list page).
+
+        Only for clean rows read as loaded (the console): the flush guard asks about single pending changes.
+        """
+        ids: dict[type, list[Any]] = {}
+        for row in rows:
+            ids.setdefault(type(row), []).append(inspect(row).identity[0])
+        with self.session.no_autoflush:
+            # The parents the rules read, into the identity map where `_parent` finds them.
+            self._load(Proposal, [row.proposal_id for row in rows if isinstance(row, Visit)])
+            self._load(
+                Meeting, [row.meeting_id for row in rows if isinstance(row, MeetingParticipant | MeetingDecision)]
+            )
+            if proposal_ids := ids.get(Proposal):
+                self._know("decided", proposal_ids, [_decided_by_final_meeting(proposal_ids)])
+                self._know("in_decree", proposal_ids, [_in_a_decree(proposal_ids)])
+            if household_ids := ids.get(Household):
+                self._know("household_fixed", household_ids, _households_with_fixed_rows(household_ids))
+
+    def _load(self, model: type[Proposal] | type[Meeting], keys: list[int | None]) -> None:
+        if wanted := [key for key in keys if key is not None]:
+            self.session.scalars(select(model).where(model.id.in_(wanted))).all()
+
+    def _know(self, fact: str, ids: list[Any], statements: list[Select[Any]]) -> None:
+        holding = {key for statement in statements for key in self.session.scalars(statement)}
+        self._known[fact] = {key: key in holding for key in ids}
 
     def _parent(self, model: type, pk: Any) -> Any:
         if pk is None:
@@ -86,38 +116,58 @@ class Facts:
         with self.session.no_autoflush:
             return any(decree_id not in fresh_ids for decree_id in self.session.scalars(statement))
 
-    def decided_by_final_meeting(self, proposal_id: int) -> bool:
-        statement = select(
-            exists().where(
-                MeetingDecision.proposal_id == proposal_id,
-                MeetingDecision.meeting_id == Meeting.id,
-                Meeting.finalised_at.is_not(None),
-            )
-        )
+    def _ask(self, fact: str, key: Any, statement: Select[Any]) -> bool:
+        known = self._known.get(fact, {})
+        if key in known:
+            return known[key]
         with self.session.no_autoflush:
-            return bool(self.session.scalar(statement))
+            return self.session.scalars(statement.limit(1)).first() is not None
+
+    def decided_by_final_meeting(self, proposal_id: int) -> bool:
+        return self._ask("decided", proposal_id, _decided_by_final_meeting([proposal_id]))
 
     def in_a_decree(self, proposal_id: int) -> bool:
-        statement = select(exists().where(decree_proposal.c.proposal_id == proposal_id))
-        with self.session.no_autoflush:
-            return bool(self.session.scalar(statement))
+        return self._ask("in_decree", proposal_id, _in_a_decree([proposal_id]))
 
     def household_holds_fixed_rows(self, household_id: int) -> bool:
         """Whether deleting the household would cascade away a fixed visit or a determined period's row."""
-        closed = select(Proposal.id).where(Proposal.status.not_in(finality.VISIT_OPEN))
-        fixed_visit = exists().where(
-            Visit.household_id == household_id,
-            (Visit.result != VisitResult.PENDING) | Visit.confirmed_at.is_not(None) | Visit.proposal_id.in_(closed),
+        return any(
+            self._ask("household_fixed", household_id, statement)
+            for statement in _households_with_fixed_rows([household_id])
         )
-        determined = select(Decree.period).where(
-            Decree.kind == DecreeKind.MINISTRY_DETERMINATION, Decree.signed_at.is_not(None)
-        )
-        fixed_period = [
-            exists().where(model.household_id == household_id, model.period.in_(determined))
-            for model in (PmtResult, HouseholdPeriod)
-        ]
-        with self.session.no_autoflush:
-            return any(self.session.scalar(select(condition)) for condition in (fixed_visit, *fixed_period))
+
+
+# The facts as set queries: each selects the ids of `ids` for which the fact holds.
+
+
+def _decided_by_final_meeting(ids: Sequence[int]) -> Select[Any]:
+    return (
+        select(MeetingDecision.proposal_id)
+        .join(Meeting, Meeting.id == MeetingDecision.meeting_id)
+        .where(MeetingDecision.proposal_id.in_(ids), Meeting.finalised_at.is_not(None))
+        .distinct()
+    )
+
+
+def _in_a_decree(ids: Sequence[int]) -> Select[Any]:
+    return select(decree_proposal.c.proposal_id).where(decree_proposal.c.proposal_id.in_(ids)).distinct()
+
+
+def _households_with_fixed_rows(ids: Sequence[int]) -> list[Select[Any]]:
+    """Households holding a fixed visit, and those holding a determined period's PMT result or standing."""
+    closed = select(Proposal.id).where(Proposal.status.not_in(finality.VISIT_OPEN))
+    fixed_visit = select(Visit.household_id).where(
+        Visit.household_id.in_(ids),
+        (Visit.result != VisitResult.PENDING) | Visit.confirmed_at.is_not(None) | Visit.proposal_id.in_(closed),
+    )
+    determined = select(Decree.period).where(
+        Decree.kind == DecreeKind.MINISTRY_DETERMINATION, Decree.signed_at.is_not(None)
+    )
+    fixed_period = [
+        select(model.household_id).where(model.household_id.in_(ids), model.period.in_(determined))
+        for model in (PmtResult, HouseholdPeriod)
+    ]
+    return [statement.distinct() for statement in (fixed_visit, *fixed_period)]
 
 
 def visit_confirmed(read: Reader, visit: Any) -> bool:
@@ -204,11 +254,18 @@ class Finality:
     correction_household_id: int | None = None
 
 
-def finality_of(session: Session, obj: Any) -> Finality:
-    """The rule's answers for a row loaded (clean) in `session`."""
-    facts = Facts(session)
+def finality_of(session: Session, obj: Any, facts: Facts | None = None) -> Finality:
+    """The rule's answers for a row loaded (clean) in `session` (`facts`: read ahead for its page)."""
+    facts = facts or Facts(session)
     edit, delete = edit_refusal(facts, obj), delete_refusal(facts, obj)
     if not isinstance(obj, Proposal):
         return Finality(edit, delete)
     correction = obj.household_id if finality.offers_correction(obj.status) else None
     return Finality(edit, delete, finality.proposal_note(obj.status), correction)
+
+
+def finality_of_rows(session: Session, rows: Sequence[Any]) -> list[Finality]:
+    """The rule's answers for a page of rows loaded (clean) in `session`, its facts read in a few set queries."""
+    facts = Facts(session)
+    facts.prefetch(rows)
+    return [finality_of(session, row, facts) for row in rows]
