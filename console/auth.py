@@ -34,6 +34,7 @@ from console.sessions import (
     begin_new_session,
     current_session_id,
     end_session,
+    session_user,
     utc_now,
 )
 from console.settings import Settings
@@ -152,7 +153,11 @@ class LoginBackend(AuthenticationBackend):
         user_id = request.session.get("user_id")
         if not isinstance(user_id, int):
             return False
-        user = await anyio.to_thread.run_sync(self._active_user, user_id)
+        user = session_user(request)  # read with the session row; a login in this request has none yet
+        if user is None or user.id != user_id:
+            user = await anyio.to_thread.run_sync(self._active_user, user_id)
+        elif not user.is_active:
+            user = None
         if user is None:
             end_session(request)
             return False

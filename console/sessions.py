@@ -36,6 +36,7 @@ from starlette.requests import HTTPConnection
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from models.session import UserSession
+from models.user import User
 
 COOKIE_NAME = "dtks_session"
 IDLE_TIMEOUT = timedelta(minutes=30)
@@ -48,6 +49,7 @@ _MAX_TOKEN_LENGTH = 128
 _SIGNER_SALT = "dtks.session-cookie"
 _NEW_SESSION = "dtks.session.renew"
 _SESSION_ID = "dtks.session.id"
+_SESSION_USER = "dtks.session.user"
 
 Clock = Callable[[], datetime]
 
@@ -80,6 +82,8 @@ class StoredSession:
     token_hash: str
     data: dict[str, Any]
     last_seen_at: datetime
+    # The session's user as read with the row (one statement for both): the login backend takes it from here.
+    user: User | None = None
 
 
 class SessionStore:
@@ -113,7 +117,7 @@ class SessionStore:
             if self.is_expired(row.created_at, row.last_seen_at, self.clock()):
                 session.delete(row)
                 return None
-            return StoredSession(hashed, dict(row.data or {}), as_utc(row.last_seen_at))
+            return StoredSession(hashed, dict(row.data or {}), as_utc(row.last_seen_at), row.user)
 
     def renew(self, old_hash: str | None, data: dict[str, Any], ip: str, user_agent: str) -> str | None:
         """Delete the old row and, when there is data, store it under a new signed token; returns that token."""
@@ -175,6 +179,12 @@ def current_session_id(connection: HTTPConnection) -> str | None:
     return connection.scope.get(_SESSION_ID)
 
 
+def session_user(connection: HTTPConnection) -> User | None:
+    """The user of this request's session row, read with it (not yet checked: active, same id as the data)."""
+    user = connection.scope.get(_SESSION_USER)
+    return user if isinstance(user, User) else None
+
+
 def _relative_path(scope: Scope) -> str:
     path, root = scope.get("path", ""), scope.get("root_path", "")
     return path[len(root) :] if root and path.startswith(root) else path
@@ -203,6 +213,7 @@ class ServerSessionMiddleware:
         stored = await anyio.to_thread.run_sync(self.store.load, token) if token else None
         scope["session"] = stored.data if stored else {}
         scope[_SESSION_ID] = stored.token_hash if stored else None
+        scope[_SESSION_USER] = stored.user if stored else None
         loaded = _snapshot(scope["session"])
 
         async def send_with_cookie(message: Message) -> None:
