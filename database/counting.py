@@ -47,5 +47,5 @@ def planner_estimate(session: Session, statement: Select[Any]) -> int:
     connection = session.connection()
     compiled = statement.compile(dialect=connection.dialect, compile_kwargs={"render_postcompile": True})
     plan = connection.exec_driver_sql(f"EXPLAIN (FORMAT JSON) {compiled}", compiled.params).scalar()
-    document = json.loads(plan) if isinstance(plan, str) else plan
+    document: list[dict[str, Any]] = json.loads(plan) if isinstance(plan, str) else plan
     return int(document[0]["Plan"]["Plan Rows"])
