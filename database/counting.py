@@ -46,6 +46,6 @@ def planner_estimate(session: Session, statement: Select[Any]) -> int:
     """PostgreSQL's estimate of the rows `statement` returns (EXPLAIN: planned, not run), its values bound."""
     connection = session.connection()
     compiled = statement.compile(dialect=connection.dialect, compile_kwargs={"render_postcompile": True})
-    plan = connection.exec_driver_sql(f"EXPLAIN (FORMAT JSON) {compiled}", compiled.params).scalar()
+    plan = connection.exec_driver_sql(f"EXPLAIN (FORMAT JSON) {compiled}", compiled.params).scalar_one()
     document: list[dict[str, Any]] = json.loads(plan) if isinstance(plan, str) else plan
     return int(document[0]["Plan"]["Plan Rows"])
