@@ -16,12 +16,12 @@ the console): a refusal or a failed login is recorded although the request itsel
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Any, ClassVar
 
 import anyio
 from sqladmin import Admin, ModelView
 from sqlalchemy import delete
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session, class_mapper, sessionmaker
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
@@ -33,7 +33,7 @@ from console.identifiers import identifier_values
 from console.search import searched_term
 from console.sqladmin_door import ExceptionHandler, replace_route, wrap_http_exception_handler
 from models.audit import AuditAction
-from models.audit_trail import describe
+from models.audit_trail import describe, table_name
 from models.identity import mask_identity_number
 from models.session import UserSession
 from models.user import User
@@ -105,9 +105,9 @@ def _about_user(user: User) -> dict[str, Any]:
 class AuditedLookups:
     """ModelView mixin: a search on a view with NIK / No. KK columns records each record it listed."""
 
-    identity: str
-    identity_columns: set[str]
-    session_maker: sessionmaker[Session]
+    identity: ClassVar[str]
+    identity_columns: ClassVar[set[str]]
+    session_maker: ClassVar[Any]  # ModelView's, typed there as sync or async; DtksModelView declares it sync
 
     async def list(self, request: Request) -> Any:
         pagination = await super().list(request)  # type: ignore[misc]
@@ -168,7 +168,9 @@ async def _record_refusal(
             return  # really not there: nothing was refused
         else:
             context = current_context()
-            object_type = view.model.__tablename__ if view is not None else str(request.path_params.get("identity"))
+            object_type = (
+                table_name(class_mapper(view.model)) if view is not None else str(request.path_params.get("identity"))
+            )
             object_id, region_code = pk or "", context.actor_region_code if context is not None else ""
         if status == 404:
             message_text = f"{message} (ada, tetapi di luar wilayah tugas)"

@@ -9,12 +9,13 @@ own Origin (console/csrf.py); logout is POST only.
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import anyio
 from sqladmin import Admin
 from sqladmin.authentication import AuthenticationBackend
 from sqladmin.templating import Jinja2Templates
-from sqlalchemy import select
+from sqlalchemy import Column, String, select
 from sqlalchemy.orm import Session, sessionmaker
 from starlette.middleware import Middleware
 from starlette.requests import Request
@@ -40,6 +41,7 @@ from console.sessions import (
 from console.settings import Settings
 from console.sqladmin_door import add_template_global, replace_route
 from console.throttle import LoginThrottle, wait_message
+from models.base import table_of
 from models.passwords import MAX_LENGTH as MAX_PASSWORD_LENGTH
 from models.text import length_problem
 from models.user import User, hash_password, verify_password
@@ -48,7 +50,16 @@ SESSION_COOKIE = COOKIE_NAME
 ABSOLUTE_LIFETIME_SECONDS = int(ABSOLUTE_TIMEOUT.total_seconds())
 # argon2id takes 64 MiB per check: at most this many run at once, however many logins arrive together.
 PASSWORD_CHECK_CONCURRENCY = 3
-USERNAME_LENGTH = User.__table__.c.username.type.length
+
+
+def _string_length(column: Column[Any]) -> int:
+    """The n of a String(n) column."""
+    if not isinstance(column.type, String) or column.type.length is None:
+        raise TypeError(f"{column} is not a String(n) column")
+    return column.type.length
+
+
+USERNAME_LENGTH = _string_length(table_of(User).c.username)
 # Verified against when the username is unknown, so both failures cost the same time.
 _DUMMY_HASH = hash_password("tidak-ada-pengguna-ini")
 

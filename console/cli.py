@@ -12,6 +12,7 @@ import getpass
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from alembic.config import Config
 from pydantic import ValidationError
@@ -23,6 +24,11 @@ from console.serving import DEMO_REFUSED, demo_allowed
 from console.settings import PROJECT_DIR, Settings, ensure_env_file
 from models.refusals import Refusal
 from models.user import Role
+
+if TYPE_CHECKING:  # imported where used: the CLI starts without the database and demo modules
+    from sqlalchemy.orm import Session
+
+    from demo import DemoLogin
 
 __all__ = ["CommandRefused", "main"]
 
@@ -64,7 +70,7 @@ def sync_policies_command(settings: Settings, *, dry_run: bool) -> None:
     print(f"{verb}: {len(rules)} aturan akses dari policies/policy.csv.")
 
 
-def _session(settings: Settings):  # noqa: ANN202 - a context manager of Session
+def _session(settings: Settings) -> Session:
     from console.database import make_engine, make_session_factory
 
     return make_session_factory(make_engine(settings))()
@@ -92,7 +98,7 @@ def seed_demo_command(settings: Settings) -> int:
     return 0
 
 
-def _print_logins(settings: Settings, logins: Sequence[object]) -> None:
+def _print_logins(settings: Settings, logins: Sequence[DemoLogin]) -> None:
     print(f"\nKonsol DTKS: http://{settings.host}:{settings.port}/admin/")
     print("Akun demo (kata sandi sama untuk semua):")
     for login in logins:
@@ -105,6 +111,7 @@ def create_user_command(settings: Settings, args: argparse.Namespace) -> int:
 
     from console.views.administration import scope_level_problem
     from models import Region, Role, User
+    from models.base import table_of
     from models.passwords import password_problems
     from models.text import text_problems
 
@@ -114,8 +121,8 @@ def create_user_command(settings: Settings, args: argparse.Namespace) -> int:
     password = sys.stdin.readline().rstrip("\n") if args.password_stdin else getpass.getpass("Kata sandi: ")
     problems = ([problem] if problem else []) + password_problems(password, username=args.username)
     typed = {
-        "Nama pengguna": (User.__table__.c.username, args.username),
-        "Nama lengkap": (User.__table__.c.full_name, args.full_name),
+        "Nama pengguna": (table_of(User).c.username, args.username),
+        "Nama lengkap": (table_of(User).c.full_name, args.full_name),
     }
     problems += [
         f"{label}: {text}" for label, (column, value) in typed.items() for text in text_problems(column, value)

@@ -50,7 +50,7 @@ def enum_coercer(enum_class: type[LabelledEnum]) -> Callable[[Any], LabelledEnum
     return coerce
 
 
-def text_validator(column: Column) -> Callable[[Form, Any], None]:
+def text_validator(column: Column[Any]) -> Callable[[Form, Any], None]:
     """WTForms validator: the column's text rule (models/text.py), the same one the flush and the import apply.
 
     Unlike WTForms' Length it puts no `maxlength` on the input: a browser would cut a pasted 17-digit NIK to
@@ -69,7 +69,7 @@ def text_validator(column: Column) -> Callable[[Form, Any], None]:
     return validate
 
 
-def date_bounds_validator(column: Column) -> Callable[[Form, Any], None]:
+def date_bounds_validator(column: Column[Any]) -> Callable[[Form, Any], None]:
     """WTForms validator: the column's plausible dates (models/dates.py), checked against today on each post."""
     bounds = bounds_for(column)
     if bounds is None:
@@ -83,30 +83,40 @@ def date_bounds_validator(column: Column) -> Callable[[Form, Any], None]:
     return validate
 
 
+def column_of(prop: ColumnProperty[Any]) -> Column[Any]:
+    """The table column a form field edits (SQLAlchemy types a property's columns as any named column element)."""
+    column = prop.columns[0]
+    if not isinstance(column, Column):
+        raise TypeError(f"{prop} is not mapped to a table column")
+    return column
+
+
 class DtksModelConverter(ModelConverter):
     """sqladmin's converter, with enum selects showing the Indonesian label and keeping the stored value, and
     every text and date field carrying its column's rule."""
 
     @converts("String", "CHAR")
-    def conv_string(self, model: type, prop: ColumnProperty, kwargs: dict[str, Any]) -> UnboundField:
+    def conv_string(self, model: type, prop: ColumnProperty[Any], kwargs: dict[str, Any]) -> UnboundField:
         # Not sqladmin's: its Length validator renders `maxlength`, which cuts what is typed or pasted.
-        kwargs["validators"] = [*kwargs.get("validators", []), text_validator(prop.columns[0])]
+        kwargs["validators"] = [*kwargs.get("validators", []), text_validator(column_of(prop))]
         return StringField(**kwargs)
 
     @converts("Text", "LargeBinary", "Binary")
-    def conv_text(self, model: type, prop: ColumnProperty, kwargs: dict[str, Any]) -> UnboundField:
-        if rule_for(prop.columns[0]) is not None:
-            kwargs["validators"] = [*kwargs.get("validators", []), text_validator(prop.columns[0])]
+    def conv_text(self, model: type, prop: ColumnProperty[Any], kwargs: dict[str, Any]) -> UnboundField:
+        column = column_of(prop)
+        if rule_for(column) is not None:
+            kwargs["validators"] = [*kwargs.get("validators", []), text_validator(column)]
         return TextAreaField(**kwargs)
 
     @converts("Date")
-    def conv_date(self, model: type, prop: ColumnProperty, kwargs: dict[str, Any]) -> UnboundField:
-        if bounds_for(prop.columns[0]) is not None:
-            kwargs["validators"] = [*kwargs.get("validators", []), date_bounds_validator(prop.columns[0])]
+    def conv_date(self, model: type, prop: ColumnProperty[Any], kwargs: dict[str, Any]) -> UnboundField:
+        column = column_of(prop)
+        if bounds_for(column) is not None:
+            kwargs["validators"] = [*kwargs.get("validators", []), date_bounds_validator(column)]
         return super().conv_date(model, prop, kwargs)
 
     @converts("Enum")
-    def conv_enum(self, model: type, prop: ColumnProperty, kwargs: dict[str, Any]) -> UnboundField:
+    def conv_enum(self, model: type, prop: ColumnProperty[Any], kwargs: dict[str, Any]) -> UnboundField:
         column_type = prop.columns[0].type
         enum_class = getattr(column_type, "enum_class", None)
         if enum_class is None or not issubclass(enum_class, LabelledEnum):
@@ -126,7 +136,7 @@ class DtksModelConverter(ModelConverter):
         return SelectField(**kwargs)
 
     @converts("Float", "Double")
-    def conv_float(self, model: type, prop: ColumnProperty, kwargs: dict[str, Any]) -> UnboundField:
+    def conv_float(self, model: type, prop: ColumnProperty[Any], kwargs: dict[str, Any]) -> UnboundField:
         # SQLAlchemy 2.1's Float no longer derives from Numeric, which sqladmin 0.32 converts.
         if prop.columns[0].nullable:
             kwargs["validators"] = [*kwargs.get("validators", []), validators.Optional()]
@@ -178,7 +188,7 @@ def prefill_from_query(form_class: type[Form], allowed: set[str]) -> type[Form]:
     Lets "Tambah anggota" on a household page open the member form with the household chosen.
     """
 
-    class PrefilledForm(form_class):  # type: ignore[valid-type, misc]
+    class PrefilledForm(form_class):
         def __init__(self, formdata: Any = None, obj: Any = None, **kwargs: Any) -> None:
             super().__init__(formdata, obj, **kwargs)
             request = current_request()

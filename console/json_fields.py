@@ -77,108 +77,106 @@ class CodedChoicesField(SelectMultipleField):
             raise ValidationError(str(refusal)) from refusal
 
 
-class CountsWidget:
-    """One number box per livestock kind, named `<field>-<code>`, in columns."""
+class BoxesWidget:
+    """One labelled input per key of a keyed field, named `<field>-<key>`, in columns (`boxes` says which)."""
 
-    def __call__(self, field: LivestockField, **kwargs: Any) -> Markup:
+    def __call__(self, field: KeyedField, **kwargs: Any) -> Markup:
         boxes = [
             Markup(
-                '<div class="col-sm-4 col-lg-2"><label class="form-label" for="{id}-{value}">{label}</label>'
-                '<input class="form-control" type="number" min="0" max="{maximum}" step="1" inputmode="numeric"'
-                ' name="{name}-{value}" id="{id}-{value}" value="{text}"></div>'
+                '<div class="{width}"><label class="form-label" for="{id}-{key}">{label}</label>'
+                '<input class="form-control" {attributes} name="{name}-{key}" id="{id}-{key}" value="{text}"></div>'
             ).format(
+                width=width,
                 id=field.id,
-                name=field.name,
-                value=value,
+                key=key,
                 label=label,
-                maximum=LIVESTOCK_MAXIMUM,
-                text=field.texts.get(value, ""),
+                attributes=attributes,
+                name=field.name,
+                text=field.texts.get(key, ""),
             )
-            for value, label in Livestock.choices()
+            for key, label, width, attributes in self.boxes()
         ]
         return Markup('<div class="{}" id="{}">{}</div>').format(
             _wrapper_class(field, "row g-2"), field.id, Markup("").join(boxes)
         )
 
-
-class LivestockField(Field):
-    """A whole number per livestock kind (empty = 0), stored as `models.instrument.livestock_counts` returns."""
-
-    widget = CountsWidget()
-
-    def process(self, formdata: Any, data: Any = unset_value, extra_filters: Any = None) -> None:
-        if not _process_keyed(self, formdata, data):
-            return
-        if not all(text.isdigit() for text in self.texts.values() if text):
-            self.process_errors.append(f"Jumlah ternak diisi bilangan bulat 0 sampai {LIVESTOCK_MAXIMUM_TEXT}.")
-            return
-        try:
-            self.data = livestock_counts({kind: int(text) if text else None for kind, text in self.texts.items()})
-        except ValueError as refusal:
-            self.process_errors.append(str(refusal))
-
-    def _value(self) -> str:
-        return ""
+    def boxes(self) -> list[tuple[str, str, str, Markup]]:
+        """(key, label, column classes, the input's type and limits) of each box."""
+        raise NotImplementedError
 
 
-def _process_keyed(field: Field, formdata: Any, data: Any) -> bool:
-    """Shared `process` of the keyed fields: the stored map as `data` and `texts`; True when a post came in.
+class KeyedField(Field):
+    """A map posted as one `<name>-<key>` box per key; `stored` turns the typed texts into what the model keeps.
 
     Every `<name>-<key>` posted is collected, known or not, so the rule in `models` refuses a key it does
     not know rather than the form dropping it silently.
     """
-    field.process_errors = []
-    field.object_data = data if data is not unset_value else None
-    stored: Mapping[str, Any] = field.object_data if isinstance(field.object_data, Mapping) else {}
-    field.data = dict(stored)
-    field.texts = {str(key): str(value) for key, value in stored.items()}
-    field.raw_data = []
-    if formdata is None:
-        return False
-    prefix = f"{field.name}-"
-    field.texts = {
-        key.removeprefix(prefix): str(formdata.get(key)).strip() for key in formdata if key.startswith(prefix)
-    }
-    field.raw_data = list(field.texts.values())
-    field.data = None
-    return True
+
+    texts: dict[str, str]  # the text of each box, by key
+    data: Any  # the stored map; after a post, what `stored` made of it (None when refused)
+
+    def process(self, formdata: Any, data: Any = unset_value, extra_filters: Any = None) -> None:
+        self.process_errors = []
+        self.object_data = data if data is not unset_value else None
+        stored: Mapping[str, Any] = self.object_data if isinstance(self.object_data, Mapping) else {}
+        self.data = dict(stored)
+        self.texts = {str(key): str(value) for key, value in stored.items()}
+        self.raw_data = []
+        if formdata is None:
+            return
+        prefix = f"{self.name}-"
+        self.texts = {
+            key.removeprefix(prefix): str(formdata.get(key)).strip() for key in formdata if key.startswith(prefix)
+        }
+        self.raw_data = list(self.texts.values())
+        self.data = None
+        try:
+            self.data = self.stored(self.texts)
+        except ValueError as refusal:
+            self.process_errors.append(str(refusal))
+
+    def stored(self, texts: dict[str, str]) -> Any:
+        """What the model keeps for the posted `texts` (by key); ValueError with the message for the form."""
+        raise NotImplementedError
+
+    def _value(self) -> str:
+        return ""
 
 
-class ChangesWidget:
-    """One text box per household field an update proposal may change."""
+class CountsWidget(BoxesWidget):
+    """One number box per livestock kind."""
 
-    def __call__(self, field: RequestedChangesField, **kwargs: Any) -> Markup:
-        boxes = [
-            Markup(
-                '<div class="{width}"><label class="form-label" for="{id}-{key}">{label} baru</label>'
-                '<input class="form-control" type="text" name="{name}-{key}" id="{id}-{key}" value="{text}"></div>'
-            ).format(
-                width="col-sm-8" if key == "address" else "col-sm-2",
-                id=field.id,
-                name=field.name,
-                key=key,
-                label=label,
-                text=field.texts.get(key, ""),
-            )
+    def boxes(self) -> list[tuple[str, str, str, Markup]]:
+        number = Markup('type="number" min="0" max="{}" step="1" inputmode="numeric"').format(LIVESTOCK_MAXIMUM)
+        return [(value, label, "col-sm-4 col-lg-2", number) for value, label in Livestock.choices()]
+
+
+class LivestockField(KeyedField):
+    """A whole number per livestock kind (empty = 0), stored as `models.instrument.livestock_counts` returns."""
+
+    widget = CountsWidget()
+
+    def stored(self, texts: dict[str, str]) -> Any:
+        if not all(text.isdigit() for text in texts.values() if text):
+            raise ValueError(f"Jumlah ternak diisi bilangan bulat 0 sampai {LIVESTOCK_MAXIMUM_TEXT}.")
+        return livestock_counts({kind: int(text) if text else None for kind, text in texts.items()})
+
+
+class ChangesWidget(BoxesWidget):
+    """One text box per household field an update proposal may change (the address a wide one)."""
+
+    def boxes(self) -> list[tuple[str, str, str, Markup]]:
+        text = Markup('type="text"')
+        return [
+            (key, f"{label} baru", "col-sm-8" if key == "address" else "col-sm-2", text)
             for key, label in UPDATABLE_FIELDS.items()
         ]
-        return Markup('<div class="{}" id="{}">{}</div>').format(
-            _wrapper_class(field, "row g-2"), field.id, Markup("").join(boxes)
-        )
 
 
-class RequestedChangesField(Field):
+class RequestedChangesField(KeyedField):
     """An update proposal's requested changes, stored as `models.household.requested_household_changes` returns."""
 
     widget = ChangesWidget()
 
-    def process(self, formdata: Any, data: Any = unset_value, extra_filters: Any = None) -> None:
-        if not _process_keyed(self, formdata, data):
-            return
-        try:
-            self.data = requested_household_changes(self.texts)
-        except ValueError as refusal:
-            self.process_errors.append(str(refusal))
-
-    def _value(self) -> str:
-        return ""
+    def stored(self, texts: dict[str, str]) -> Any:
+        return requested_household_changes(texts)

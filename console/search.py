@@ -15,13 +15,14 @@ MAX_TERM_LENGTH is refused with a message, never cut.
 from __future__ import annotations
 
 import secrets
+from collections.abc import Sequence
 from typing import Any, ClassVar
 from urllib.parse import urlencode
 
 from sqladmin import expose
 from sqladmin.ajax import QueryAjaxModelLoader
 from sqladmin.flash import Flash
-from sqlalchemy import ColumnElement, String, cast, or_, select
+from sqlalchemy import ColumnElement, Select, String, cast, or_, select
 from starlette.datastructures import URL
 from starlette.exceptions import HTTPException
 from starlette.requests import HTTPConnection, Request
@@ -60,7 +61,9 @@ class LiteralLookup(QueryAjaxModelLoader):
         return cls(loader.name, loader.model, loader.model_admin, **options)
 
     async def get_list(self, request: Request, term: str) -> list[Any]:
-        stmt = select(self.model).where(or_(*(contains(cast(field, String), term) for field in lookup_fields(self))))
+        stmt: Select[Any] = select(self.model).where(
+            or_(*(contains(cast(field, String), term) for field in lookup_fields(self)))
+        )
         if self.where is not None:
             stmt = stmt.where(*await lookup_where(self, request, term))
         order = lookup_order(self)
@@ -106,7 +109,7 @@ class SearchByPost:
     search_auto_submit: ClassVar[bool] = False  # sqladmin's type-ahead would send every keystroke
 
     identity: ClassVar[str]
-    column_searchable_list: ClassVar[list[Any]]
+    column_searchable_list: ClassVar[Sequence[Any]]
 
     @expose("/search", methods=["POST"])
     async def search_post(self, request: Request) -> Response:

@@ -35,6 +35,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from starlette.requests import HTTPConnection
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from models.base import cursor_of
 from models.session import UserSession
 from models.user import User
 
@@ -160,7 +161,7 @@ class SessionStore:
     def _purge(self, session: Session, now: datetime) -> int:
         self._last_purge = now
         stale = or_(UserSession.last_seen_at < now - IDLE_TIMEOUT, UserSession.created_at < now - ABSOLUTE_TIMEOUT)
-        return session.execute(delete(UserSession).where(stale)).rowcount or 0
+        return cursor_of(session.execute(delete(UserSession).where(stale))).rowcount or 0
 
 
 def begin_new_session(connection: HTTPConnection) -> None:

@@ -5,7 +5,9 @@ admin, the menu, the routes and the exception handler of its sub-application, it
 private attributes of `ModelView` and `QueryAjaxModelLoader`. Each use is one small function below whose
 docstring names the internal it reaches and why; tests/console/test_sqladmin_door.py holds a contract test
 per function against the installed sqladmin, and a scan that fails when any other module of console/ uses
-one of these internals. Upgrading sqladmin: README.md, "Upgrading sqladmin".
+one of these internals. The door also says once where sqladmin's types are narrower than what the console
+hands it or gets back (`ColumnLabels`, `NO_DEFAULT_VALUE`, `session_maker_of`), and holds the one change to its
+ModelView metaclass (`PluralIsName`). Upgrading sqladmin: README.md, "Upgrading sqladmin".
 """
 
 from __future__ import annotations
@@ -22,9 +24,11 @@ from babel.support import Translations
 from jinja2 import BaseLoader, ChoiceLoader, Environment, PrefixLoader, TemplateNotFound
 from sqladmin import Admin, BaseView, ModelView
 from sqladmin._menu import CategoryMenu, ItemMenu
-from sqladmin._types import OperationColumnFilter, SimpleColumnFilter
+from sqladmin._types import _UNSET, MODEL_ATTR, OperationColumnFilter, SimpleColumnFilter
 from sqladmin.ajax import QueryAjaxModelLoader
+from sqladmin.models import ModelViewMeta
 from sqlalchemy import Select
+from sqlalchemy.orm import Session, sessionmaker
 from starlette.applications import Starlette
 from starlette.datastructures import URL
 from starlette.exceptions import HTTPException
@@ -50,6 +54,14 @@ APPLICATION_LOGGER = "sqladmin.application"
 def admin_of(view: BaseView | ModelView) -> Admin:
     """The Admin a view was added to: `view._admin_ref`, set by `Admin.add_view` (no public accessor)."""
     return cast(Admin, view._admin_ref)
+
+
+def session_maker_of(view: BaseView | ModelView) -> sessionmaker[Session]:
+    """The sessionmaker of a view's Admin: sqladmin types it as sync or async, the console's is sync (app.py)."""
+    maker = admin_of(view).session_maker
+    if not isinstance(maker, sessionmaker):
+        raise TypeError("the console's Admin runs on a sync sessionmaker (console/app.py)")
+    return maker
 
 
 def sub_application(admin: Admin) -> Starlette:
@@ -108,7 +120,24 @@ def exposed_identities(view_class: type[BaseView]) -> list[str]:
     return [func._identity for func in vars(view_class).values() if hasattr(func, "_exposed")]
 
 
-# --- a ModelView's private attributes -------------------------------------------------------------------
+# --- a ModelView's class and private attributes ---------------------------------------------------------
+
+ColumnLabels = dict[MODEL_ATTR, str]
+"""A view's `column_labels` as sqladmin types it: keyed by property name or attribute (a dict[str, str] is not one)."""
+
+
+class PluralIsName(ModelViewMeta):
+    """sqladmin's ModelView metaclass, but a view that names no `name_plural` has its `name` as the plural.
+
+    `ModelViewMeta.__new__` sets `name_plural` to `name + "s"` when the class body gives none (English); an
+    Indonesian noun does not inflect ("Keluarga", "Pengguna"), so a view says its plural only when it differs.
+    """
+
+    def __new__(mcs, name: str, bases: tuple[type, ...], attrs: dict[str, Any], **kwargs: Any) -> PluralIsName:
+        view_class = super().__new__(mcs, name, bases, attrs, **kwargs)
+        if kwargs.get("model") is not None and "name_plural" not in attrs:
+            view_class.name_plural = view_class.name
+        return view_class
 
 
 def replace_ajax_lookups(view: ModelView, replacing: Callable[[QueryAjaxModelLoader], QueryAjaxModelLoader]) -> None:
@@ -154,6 +183,15 @@ def list_formatted(view: ModelView, row: Any, prop: str, request: Request) -> tu
         return False, None
     accepts_request = view._list_formatter_accepts_request.get(prop, False)
     return True, view._call_formatter(formatter, row, prop, request, accepts_request)
+
+
+NO_DEFAULT_VALUE: Any = _UNSET
+"""The `default_value` of a list filter that has none (`sqladmin._types._UNSET`).
+
+sqladmin's filter protocols declare `default_value` as a member, but `ModelView.list` reads it with
+`getattr(filter, "default_value", _UNSET)`: a filter without one is applied only when the query string sets it.
+Our filters declare it as this value, so they are what the protocol says and behave as they would without it.
+"""
 
 
 async def apply_list_filters(view: ModelView, stmt: Select[Any], request: Request) -> Select[Any]:

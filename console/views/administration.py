@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from typing import Any, ClassVar
+from typing import Any
 
 from sqlalchemy import ColumnElement, Select, String, cast, func, or_, select
 from starlette.requests import Request
@@ -11,10 +11,12 @@ from wtforms import Form, PasswordField, SelectField, validators
 
 from chain.audit import ANONYMOUS_ACTOR, SYSTEM_ACTOR
 from console.search import contains
-from console.views.base import DtksModelView
-from console.views.filters import ChoiceFilter, RegionFilter
+from console.sqladmin_door import ColumnLabels
+from console.views.base import DtksModelView, ReadOnly
+from console.views.filters import ChoiceFilter, RegionFilter, list_filters
 from console.views.households import REQUIRED
-from models import AuditAction, AuditEntry, PolicyRule, Region, Role, User
+from models import AuditEntry, PolicyRule, Region, Role, User
+from models.base import table_of
 from models.passwords import password_problems
 from models.region_codes import RegionLevel, level_of
 
@@ -22,7 +24,7 @@ RESOURCE_SHAPE = validators.Regexp(
     r"^(\*|[a-z_][a-z0-9_-]*(:[a-z0-9_-]+)?)$", message="Huruf kecil, angka, - dan _ saja (atau *)."
 )
 
-USER_LABELS = {
+USER_LABELS: ColumnLabels = {
     "username": "Nama pengguna",
     "full_name": "Nama lengkap",
     "role": "Peran",
@@ -46,11 +48,10 @@ def scope_level_problem(role: Role, scope_code: str | None) -> str | None:
 
 class UserView(DtksModelView, model=User):
     name = "Pengguna"
-    name_plural = "Pengguna"
     icon = "fa-solid fa-user-shield"
     category = "Administrasi"
 
-    column_list: ClassVar = [
+    column_list = [
         User.username,
         User.full_name,
         User.role,
@@ -58,19 +59,18 @@ class UserView(DtksModelView, model=User):
         User.is_active,
         User.last_login_at,
     ]
-    column_details_exclude_list: ClassVar = [User.password_hash, User.id, User.scope_region_code]
-    column_labels: ClassVar = USER_LABELS
-    column_searchable_list: ClassVar = [User.username]
-    search_name_columns: ClassVar = [User.username, User.full_name]
+    column_details_exclude_list = [User.password_hash, User.id, User.scope_region_code]
+    column_labels = USER_LABELS
+    column_searchable_list = [User.username]
+    search_name_columns = [User.username, User.full_name]
     search_hint = "Nama pengguna atau nama lengkap"
-    column_filters: ClassVar = [ChoiceFilter.for_enum(User.role, Role, "Peran")]
-    form_columns: ClassVar = [User.username, User.full_name, User.role, User.scope_region, User.is_active]
-    form_ajax_refs: ClassVar = {"scope_region": {"fields": ("code", "name"), "order_by": "code", "limit": 20}}
-    form_args: ClassVar = {
-        **{name: {"label": label} for name, label in USER_LABELS.items()},
-        "username": {"label": "Nama pengguna", "validators": [REQUIRED]},
-        "full_name": {"label": "Nama lengkap", "validators": [REQUIRED]},
-        "scope_region": {"label": "Wilayah tugas", "description": "Kosong untuk Pusdatin dan admin."},
+    column_filters = list_filters(column_labels, User.role)
+    form_columns = [User.username, User.full_name, User.role, User.scope_region, User.is_active]
+    form_ajax_refs = {"scope_region": {"fields": ("code", "name"), "order_by": "code", "limit": 20}}
+    form_args = {
+        "username": {"validators": [REQUIRED]},
+        "full_name": {"validators": [REQUIRED]},
+        "scope_region": {"description": "Kosong untuk Pusdatin dan admin."},
     }
 
     async def scaffold_form(self, rules: list[Any] | None = None) -> type[Form]:
@@ -96,45 +96,38 @@ class UserView(DtksModelView, model=User):
             model.set_password(password)
 
 
-class RegionView(DtksModelView, model=Region):
+class RegionView(ReadOnly, DtksModelView, model=Region):
     name = "Wilayah"
     name_plural = "Wilayah (Kemendagri)"
     icon = "fa-solid fa-map-location-dot"
     category = "Administrasi"
-    can_create = False
-    can_edit = False
-    can_delete = False
 
-    column_list: ClassVar = [Region.code, Region.name, Region.level, Region.parent]
-    column_labels: ClassVar = {
+    column_list = [Region.code, Region.name, Region.level, Region.parent]
+    column_labels = {
         "code": "Kode",
         "name": "Nama",
         "level": "Tingkat",
         "parent": "Induk",
         "parent_code": "Kode induk",
     }
-    column_formatters: ClassVar = {"level": lambda region, _: RegionLevel(region.level).label}
-    column_sortable_list: ClassVar = [Region.code, Region.name]
-    column_default_sort: ClassVar = [(Region.code, False)]
-    column_searchable_list: ClassVar = [Region.name]
-    search_name_columns: ClassVar = [Region.name, Region.code]
+    column_formatters = {"level": lambda region, _: RegionLevel(region.level).label}
+    column_sortable_list = [Region.code, Region.name]
+    column_default_sort = [(Region.code, False)]
+    column_searchable_list = [Region.name]
+    search_name_columns = [Region.name, Region.code]
     search_hint = "Nama atau kode wilayah"
-    column_filters: ClassVar = [
+    column_filters = [
         ChoiceFilter(Region.level, [(str(level.value), level.label) for level in RegionLevel], "Tingkat", "level"),
         RegionFilter(Region.code, title="Di dalam wilayah", parameter_name="di_dalam"),
     ]
 
 
-class AuditEntryView(DtksModelView, model=AuditEntry):
+class AuditEntryView(ReadOnly, DtksModelView, model=AuditEntry):
     name = "Jejak Audit"
-    name_plural = "Jejak Audit"
     icon = "fa-solid fa-list-check"
     category = "Administrasi"
-    can_create = False
-    can_edit = False
-    can_delete = False
 
-    column_list: ClassVar = [
+    column_list = [
         AuditEntry.at,
         AuditEntry.actor_name,
         AuditEntry.action,
@@ -144,7 +137,7 @@ class AuditEntryView(DtksModelView, model=AuditEntry):
         AuditEntry.ip,
         AuditEntry.message,
     ]
-    column_labels: ClassVar = {
+    column_labels = {
         "at": "Waktu (UTC)",
         "actor_name": "Pelaku",
         "actor_id": "ID pelaku",
@@ -158,20 +151,17 @@ class AuditEntryView(DtksModelView, model=AuditEntry):
         "after": "Sesudah",
         "message": "Keterangan",
     }
-    column_default_sort: ClassVar = [(AuditEntry.id, True)]
-    column_filters: ClassVar = [
-        RegionFilter(AuditEntry.region_code),
-        ChoiceFilter.for_enum(AuditEntry.action, AuditAction, "Tindakan"),
-    ]
+    column_default_sort = [(AuditEntry.id, True)]
+    column_filters = list_filters(column_labels, AuditEntry.region_code, AuditEntry.action)
     # A district head reads the entries of their regency (and below); admin, being national, reads all.
     # The Column, not the ORM attribute: a mapped attribute on a view class would act as a descriptor.
-    scope_column: ClassVar = AuditEntry.__table__.c.region_code
-    column_searchable_list: ClassVar = [AuditEntry.actor_name]
+    scope_column = table_of(AuditEntry).c.region_code
+    column_searchable_list = [AuditEntry.actor_name]
     search_hint = "Nama pengguna atau nama lengkap pelaku"
-    column_formatters: ClassVar = {"at": lambda entry, _: f"{entry.at:%d-%m-%Y %H:%M:%S}"}
-    column_formatters_detail: ClassVar = column_formatters
+    column_formatters = {"at": lambda entry, _: f"{entry.at:%d-%m-%Y %H:%M:%S}"}
+    column_formatters_detail = column_formatters
     # Before/after are shown by the template as a table of changes and as JSON (autoescaped, never Markup).
-    column_details_exclude_list: ClassVar = [AuditEntry.before, AuditEntry.after]
+    column_details_exclude_list = [AuditEntry.before, AuditEntry.after]
     details_template = "audit_entry_details.html"
 
     def search_conditions(self, term: str) -> list[ColumnElement[bool]]:
@@ -182,7 +172,7 @@ class AuditEntryView(DtksModelView, model=AuditEntry):
         without an account ("sistem", "anonim") are found by their exact name.
         """
         matching = or_(contains(User.username, term), contains(User.full_name, term))
-        conditions = [
+        conditions: list[ColumnElement[bool]] = [
             AuditEntry.actor_id.in_(select(User.id).where(matching)),
             (AuditEntry.object_type == User.__tablename__)
             & AuditEntry.object_id.in_(select(cast(User.id, String)).where(matching)),
@@ -200,14 +190,14 @@ class AuditEntryView(DtksModelView, model=AuditEntry):
     def pretty_json(self, snapshot: dict[str, Any] | None) -> str:
         return json.dumps(snapshot, ensure_ascii=False, indent=2) if snapshot is not None else ""
 
-    async def count(self, request: Request, stmt: Select | None = None) -> int:
+    async def count(self, request: Request, stmt: Select[Any] | None = None) -> int:
         # sqladmin counts `SELECT count(*) FROM (<list query> ORDER BY id DESC)`; with a region condition the
         # database sorts every matching row just to count them (2.2 s for a million entries on SQLite, 0.15 s
         # unordered: bench/audit_scale.py). The order changes no count.
         return await super().count(request, _unordered(stmt) if stmt is not None else None)
 
 
-def _unordered(count: Select) -> Select:
+def _unordered(count: Select[Any]) -> Select[Any]:
     """`SELECT count(*) FROM (<query>)` with the query's ORDER BY dropped."""
     [source] = count.get_final_froms()
     inner = getattr(source, "element", None)
@@ -218,7 +208,7 @@ def _json_text(snapshot: dict[str, Any], column: str) -> str:
     return json.dumps(snapshot[column], ensure_ascii=False) if column in snapshot else "—"
 
 
-POLICY_LABELS = {"subject": "Peran", "resource": "Sumber daya", "action": "Tindakan", "ptype": "Jenis"}
+POLICY_LABELS: ColumnLabels = {"subject": "Peran", "resource": "Sumber daya", "action": "Tindakan", "ptype": "Jenis"}
 
 
 class PolicyRuleView(DtksModelView, model=PolicyRule):
@@ -227,25 +217,23 @@ class PolicyRuleView(DtksModelView, model=PolicyRule):
     icon = "fa-solid fa-key"
     category = "Administrasi"
 
-    column_list: ClassVar = [PolicyRule.subject, PolicyRule.resource, PolicyRule.action]
-    column_labels: ClassVar = POLICY_LABELS
-    column_sortable_list: ClassVar = [PolicyRule.subject, PolicyRule.resource]
-    column_default_sort: ClassVar = [(PolicyRule.subject, False), (PolicyRule.resource, False)]
-    column_searchable_list: ClassVar = [PolicyRule.resource]
-    search_name_columns: ClassVar = [PolicyRule.resource, PolicyRule.action]
+    column_list = [PolicyRule.subject, PolicyRule.resource, PolicyRule.action]
+    column_labels = POLICY_LABELS
+    column_sortable_list = [PolicyRule.subject, PolicyRule.resource]
+    column_default_sort = [(PolicyRule.subject, False), (PolicyRule.resource, False)]
+    column_searchable_list = [PolicyRule.resource]
+    search_name_columns = [PolicyRule.resource, PolicyRule.action]
     search_hint = "Sumber daya atau tindakan"
-    column_filters: ClassVar = [ChoiceFilter.for_enum(PolicyRule.subject, Role, "Peran")]
-    form_columns: ClassVar = [PolicyRule.subject, PolicyRule.resource, PolicyRule.action]
-    form_overrides: ClassVar = {"subject": SelectField}
-    form_args: ClassVar = {
-        "subject": {"label": "Peran", "choices": Role.choices(), "validators": [REQUIRED]},
+    column_filters = [ChoiceFilter.for_enum(PolicyRule.subject, Role, "Peran")]
+    form_columns = [PolicyRule.subject, PolicyRule.resource, PolicyRule.action]
+    form_overrides = {"subject": SelectField}
+    form_args = {
+        "subject": {"choices": Role.choices(), "validators": [REQUIRED]},
         "resource": {
-            "label": "Sumber daya",
             "validators": [REQUIRED, RESOURCE_SHAPE],
             "description": "Identitas tampilan (mis. household), nik, bnba, atau *.",
         },
         "action": {
-            "label": "Tindakan",
             "validators": [REQUIRED, RESOURCE_SHAPE],
             "description": "list, details, create, edit, delete, export, import, view_full, action:<nama>, atau *.",
         },

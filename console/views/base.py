@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import builtins
 from datetime import date, datetime
 from typing import Any, ClassVar
 
@@ -13,6 +14,7 @@ from sqladmin.flash import Flash
 from sqladmin.formatters import BASE_FORMATTERS
 from sqlalchemy import ColumnElement, Select, false, inspect, or_
 from sqlalchemy.exc import DBAPIError
+from sqlalchemy.orm import Session, sessionmaker
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from wtforms import Form
@@ -24,7 +26,7 @@ from console.forms import DtksModelConverter, localise_pickers, prefill_from_que
 from console.i18n import LocalisedForm
 from console.identifiers import identifier_values
 from console.search import LiteralLookup, SearchByPost, contains
-from console.sqladmin_door import IdentifierCheck, replace_ajax_lookups, row_url
+from console.sqladmin_door import IdentifierCheck, PluralIsName, replace_ajax_lookups, row_url
 from console.views.exports import list_page_downloads
 from console.views.list_export import StreamedXlsxExport
 from models import Household
@@ -45,18 +47,22 @@ def digit_prefix_range(column: Any, digits: str) -> ColumnElement[bool]:
     return (column >= digits) & (column < upper)
 
 
-class DtksModelView(AuditedLookups, SearchByPost, StreamedXlsxExport, IdentifierCheck, ModelView):
-    """Configuration shared by every view; subclasses stay declarations."""
+class DtksModelView(
+    AuditedLookups, SearchByPost, StreamedXlsxExport, IdentifierCheck, ModelView, metaclass=PluralIsName
+):
+    """Configuration shared by every view; subclasses stay declarations (`name_plural` only where it is not `name`)."""
 
+    # sqladmin types it as sync or async; the console builds its Admin with a sync one (console/app.py).
+    session_maker: ClassVar[sessionmaker[Session]]
     form_base_class = LocalisedForm
     form_converter = DtksModelConverter
     # Dates as Indonesian offices write them (DD-MM-YYYY); times in UTC as stored.
-    column_type_formatters: ClassVar = {
+    column_type_formatters = {
         **BASE_FORMATTERS,
         datetime: lambda value: value.strftime("%d-%m-%Y %H:%M"),
         date: lambda value: value.strftime("%d-%m-%Y"),
     }
-    column_type_formatters_detail: ClassVar = column_type_formatters
+    column_type_formatters_detail = column_type_formatters
     page_size = 25
     edit_template = "dtks_edit.html"  # sqladmin's, with the finality note of a partly decided row
     page_size_options: ClassVar[list[int]] = [25, 50, 100]
@@ -70,7 +76,7 @@ class DtksModelView(AuditedLookups, SearchByPost, StreamedXlsxExport, Identifier
     prefill_fields: ClassVar[set[str]] = set()
     # The region column the scope filter applies to. Every model with a `region_code` is scoped by it
     # unless a view names another column; models without one (regions, users, rules) are national data.
-    scope_column: ClassVar[Any] = None
+    scope_column: Any = None
     # NIK / No. KK columns shown masked to roles without ("nik", "view_full").
     identity_columns: ClassVar[set[str]] = set()
 
@@ -85,18 +91,18 @@ class DtksModelView(AuditedLookups, SearchByPost, StreamedXlsxExport, Identifier
     def scope_for(self, request: Request) -> Scope:
         return actor_of(request).scope
 
-    def _scoped(self, stmt: Select, request: Request) -> Select:
+    def _scoped(self, stmt: Select[Any], request: Request) -> Select[Any]:
         if self.scope_column is None:
             return stmt
         return stmt.where(self.scope_for(request).condition(self.scope_column))
 
-    def list_query(self, request: Request) -> Select:
+    def list_query(self, request: Request) -> Select[Any]:
         return self._scoped(super().list_query(request), request)
 
-    def details_query(self, request: Request) -> Select:
+    def details_query(self, request: Request) -> Select[Any]:
         return self._scoped(super().details_query(request), request)
 
-    def form_edit_query(self, request: Request) -> Select:
+    def form_edit_query(self, request: Request) -> Select[Any]:
         return self._scoped(super().form_edit_query(request), request)
 
     def check_identifier(self, identifier: str) -> None:
@@ -118,18 +124,12 @@ class DtksModelView(AuditedLookups, SearchByPost, StreamedXlsxExport, Identifier
 
     async def check_can_edit(self, request: Request, model: Any) -> bool:
         self._row_in_scope(request, model)
-        if not await super().check_can_edit(request, model):
-            return False
-        self._refuse_if_fixed(request, (await self.row_finality(request, model)).edit, model)
-        return True
+        return await super().check_can_edit(request, model) and await self._not_fixed(request, model, Action.EDIT)
 
     async def check_can_delete(self, request: Request, model: Any) -> bool:
         # sqladmin asks this for every pk of a bulk delete before deleting any: one fixed row deletes nothing.
         self._row_in_scope(request, model)
-        if not await super().check_can_delete(request, model):
-            return False
-        self._refuse_if_fixed(request, (await self.row_finality(request, model)).delete, model)
-        return True
+        return await super().check_can_delete(request, model) and await self._not_fixed(request, model, Action.DELETE)
 
     # --- finality (models/finality.py): decided rows show no working Edit/Delete, and refuse both ---
 
@@ -150,11 +150,15 @@ class DtksModelView(AuditedLookups, SearchByPost, StreamedXlsxExport, Identifier
             cache[self.identity, identity] = await anyio.to_thread.run_sync(load)
         return cache[self.identity, identity]
 
-    def _refuse_if_fixed(self, request: Request, reason: str | None, model: Any) -> None:
-        """409 with the rule's message (console/templates/sqladmin/error.html shows it with the way on)."""
+    async def _not_fixed(self, request: Request, model: Any, action: str) -> bool:
+        """True, or a 409 with the rule's message when the row is decided for `action` (edit, delete); the error page
+        (console/templates/sqladmin/error.html) shows it with the way back to the row."""
+        finality = await self.row_finality(request, model)
+        reason = finality.edit if action == Action.EDIT else finality.delete
         if reason:
             request.state.finality_back = str(row_url(self, "admin:details", request, model))
             raise HTTPException(status_code=409, detail=reason)
+        return True
 
     def offers(self, request: Request, action: str) -> bool:
         """Whether this user would see the Edit / Delete button of a row (to show it disabled on a fixed one)."""
@@ -171,7 +175,7 @@ class DtksModelView(AuditedLookups, SearchByPost, StreamedXlsxExport, Identifier
             await self._remember_finality(request, pagination.rows)
         return pagination
 
-    async def _remember_finality(self, request: Request, rows: list[Any]) -> None:
+    async def _remember_finality(self, request: Request, rows: builtins.list[Any]) -> None:
         """The page's rows asked in one session (the list shows a lock on each decided row)."""
         identities = [inspect(row).identity for row in rows]
         cache = getattr(request.state, FINALITY_CACHE, None) or {}
@@ -200,25 +204,25 @@ class DtksModelView(AuditedLookups, SearchByPost, StreamedXlsxExport, Identifier
         """A NIK or No. KK as this user may see it (templates call this too)."""
         return (number or "") if self.shows_full_identity(request) else mask_identity_number(number)
 
-    def export_downloads(self, request: Request) -> list[tuple[str, str]]:
+    def export_downloads(self, request: Request) -> builtins.list[tuple[str, str]]:
         """(label, URL) of the one-click downloads shown on this list page (console/views/exports.py)."""
         return list_page_downloads(request, self.identity)
 
     def search_placeholder(self) -> str:
         return self.search_hint or "Cari"
 
-    def search_conditions(self, term: str) -> list[ColumnElement[bool]]:
+    def search_conditions(self, term: str) -> builtins.list[ColumnElement[bool]]:
         if term.isdigit():
             if len(term) == IDENTITY_LENGTH:
                 return [column == term for column in self.search_identity_columns]
             return [digit_prefix_range(column, term) for column in self.search_identity_columns]
         return [contains(column, term) for column in self.search_name_columns]
 
-    def search_query(self, stmt: Select, term: str) -> Select:
+    def search_query(self, stmt: Select[Any], term: str) -> Select[Any]:
         conditions = self.search_conditions(term.strip())
         return stmt.where(or_(*conditions)) if conditions else stmt.where(false())
 
-    async def scaffold_form(self, rules: list[Any] | None = None) -> type[Form]:
+    async def scaffold_form(self, rules: builtins.list[Any] | None = None) -> type[Form]:
         form = localise_pickers(await super().scaffold_form(rules))
         return prefill_from_query(form, self.prefill_fields) if self.prefill_fields else form
 
@@ -263,6 +267,14 @@ class DtksModelView(AuditedLookups, SearchByPost, StreamedXlsxExport, Identifier
             # A link to a household names it by its No. KK: masked like the number itself.
             return value, f"KK {mask_identity_number(formatted.no_kk)}"
         return value, _label(formatted)
+
+
+class ReadOnly:
+    """A view of rows that the desks, the workflow or the system write: listed and shown, never typed in or removed."""
+
+    can_create: ClassVar[bool] = False
+    can_edit: ClassVar[bool] = False
+    can_delete: ClassVar[bool] = False
 
 
 def _scoped_literal_lookup(loader: QueryAjaxModelLoader) -> LiteralLookup:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any, ClassVar
+from typing import Any
 
 import anyio
 from sqladmin import BaseView, expose
@@ -14,12 +14,12 @@ from starlette.responses import Response
 from chain import dashboard
 from console.authorization import actor_of
 from console.dashboard_charts import chart_svg
-from console.sqladmin_door import admin_of
+from console.sqladmin_door import ColumnLabels, session_maker_of
 from console.views.base import DtksModelView
 from models.deadline import StepTarget
 from models.proposal import ProposalStatus
 
-STEP_TARGET_LABELS = {
+STEP_TARGET_LABELS: ColumnLabels = {
     "status": "Status",
     "working_days": "Target (hari kerja)",
     "basis": "Dasar",
@@ -38,21 +38,18 @@ class StepTargetView(DtksModelView, model=StepTarget):
     """Target duration of each status; national reference data (no region), edited by admin only."""
 
     name = "Target Waktu"
-    name_plural = "Target Waktu"
-    identity = "step-target"
     icon = "fa-solid fa-stopwatch"
     category = "Administrasi"
     can_create = False
     can_delete = False
 
-    column_list: ClassVar = [StepTarget.status, StepTarget.working_days, StepTarget.basis, StepTarget.updated_at]
-    column_details_list: ClassVar = column_list
-    column_labels: ClassVar = STEP_TARGET_LABELS
-    column_formatters: ClassVar = {StepTarget.status: _status_label}
-    column_formatters_detail: ClassVar = column_formatters
-    column_default_sort: ClassVar = [(StepTarget.working_days, False)]
-    form_columns: ClassVar = [StepTarget.working_days, StepTarget.basis]
-    form_args: ClassVar = {name: {"label": label} for name, label in STEP_TARGET_LABELS.items()}
+    column_list = [StepTarget.status, StepTarget.working_days, StepTarget.basis, StepTarget.updated_at]
+    column_details_list = column_list
+    column_labels = STEP_TARGET_LABELS
+    column_formatters = {StepTarget.status: _status_label}
+    column_formatters_detail = column_formatters
+    column_default_sort = [(StepTarget.working_days, False)]
+    form_columns = [StepTarget.working_days, StepTarget.basis]
 
 
 class DashboardView(BaseView):
@@ -66,7 +63,7 @@ class DashboardView(BaseView):
         scope = actor_of(request).scope
 
         def load() -> dashboard.Dashboard:
-            with admin_of(self).session_maker() as session:
+            with session_maker_of(self)() as session:
                 board = dashboard.build(session, scope, datetime.now(UTC).date())
                 session.expunge_all()
                 return board
@@ -89,7 +86,7 @@ class DashboardChartView(BaseView):
         kind = request.path_params["kind"]
 
         def render() -> bytes | None:
-            with admin_of(self).session_maker() as session:
+            with session_maker_of(self)() as session:
                 return chart_svg(kind, session, scope)
 
         svg = await anyio.to_thread.run_sync(render)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any, ClassVar
+from typing import Any
 
 from sqladmin import expose
 from sqladmin.flash import Flash
@@ -18,11 +18,12 @@ from chain.actor import Actor
 from chain.letters import Letter
 from console import uploads
 from console.forms import period_validator
+from console.sqladmin_door import ColumnLabels
 from console.views.base import DtksModelView
-from console.views.filters import ChoiceFilter, RegionFilter
+from console.views.filters import list_filters
 from console.views.households import REQUIRED
 from console.views.steps import WorkflowSteps, chosen_ids, require_before_reading
-from models import Decree, DecreeKind
+from models import Decree
 from models.refusals import Refusal
 from models.region_codes import is_region_code
 
@@ -31,7 +32,7 @@ PERIOD_RULE = (
     period_validator("Periode ditulis TTTT-BB, bulan Januari, April, Juli atau Oktober."),  # models/periods.py
 )
 
-DECREE_LABELS = {
+DECREE_LABELS: ColumnLabels = {
     "kind": "Jenis keputusan",
     "region_code": "Kode wilayah",
     "number": "Nomor",
@@ -43,6 +44,18 @@ DECREE_LABELS = {
     "proposals": "Usulan dalam lampiran",
     "created_at": "Dibuat",
 }
+
+
+# What an SK says of itself: typed on its form, and first on its details page.
+DECREE_FIELDS = [
+    Decree.kind,
+    Decree.number,
+    Decree.decree_date,
+    Decree.region_code,
+    Decree.signer_name,
+    Decree.signer_title,
+    Decree.period,
+]
 
 
 def _region_code_or_empty(form: Any, field: Any) -> None:
@@ -57,7 +70,7 @@ class DecreeView(WorkflowSteps, DtksModelView, model=Decree):
     icon = "fa-solid fa-stamp"
     category = "Alur Usulan"
 
-    column_list: ClassVar = [
+    column_list = [
         Decree.kind,
         Decree.number,
         Decree.decree_date,
@@ -65,47 +78,25 @@ class DecreeView(WorkflowSteps, DtksModelView, model=Decree):
         Decree.period,
         Decree.signed_at,
     ]
-    column_details_list: ClassVar = [
-        Decree.kind,
-        Decree.number,
-        Decree.decree_date,
-        Decree.region_code,
-        Decree.signer_name,
-        Decree.signer_title,
-        Decree.period,
-        Decree.signed_at,
-        Decree.proposals,
-    ]
-    column_labels: ClassVar = DECREE_LABELS
-    column_default_sort: ClassVar = [(Decree.decree_date, True)]
-    column_searchable_list: ClassVar = [Decree.number]
-    search_name_columns: ClassVar = [Decree.number]
+    column_details_list = [*DECREE_FIELDS, Decree.signed_at, Decree.proposals]
+    column_labels = DECREE_LABELS
+    column_default_sort = [(Decree.decree_date, True)]
+    column_searchable_list = [Decree.number]
+    search_name_columns = [Decree.number]
     search_hint = "Nomor SK"
-    column_filters: ClassVar = [
-        RegionFilter(Decree.region_code),
-        ChoiceFilter.for_enum(Decree.kind, DecreeKind, "Jenis keputusan"),
-    ]
-    form_columns: ClassVar = [
-        Decree.kind,
-        Decree.number,
-        Decree.decree_date,
-        Decree.region_code,
-        Decree.signer_name,
-        Decree.signer_title,
-        Decree.period,
-    ]
-    form_args: ClassVar = {
-        **{name: {"label": label} for name, label in DECREE_LABELS.items()},
-        "number": {"label": "Nomor", "description": "Boleh kosong selama masih draf; wajib saat ditandatangani."},
-        "decree_date": {"label": "Tanggal", "validators": [REQUIRED]},
-        "region_code": {"label": "Kode wilayah", "validators": [_region_code_or_empty]},
-        "signer_name": {"label": "Penandatangan", "validators": [REQUIRED]},
-        "period": {"label": "Periode (TTTT-BB)", "validators": list(PERIOD_RULE)},
+    column_filters = list_filters(column_labels, Decree.region_code, Decree.kind)
+    form_columns = DECREE_FIELDS
+    form_args = {
+        "number": {"description": "Boleh kosong selama masih draf; wajib saat ditandatangani."},
+        "decree_date": {"validators": [REQUIRED]},
+        "region_code": {"validators": [_region_code_or_empty]},
+        "signer_name": {"validators": [REQUIRED]},
+        "period": {"validators": list(PERIOD_RULE)},
     }
 
     details_template = "decree_details.html"
 
-    def details_query(self, request: Request) -> Select:
+    def details_query(self, request: Request) -> Select[Any]:
         return super().details_query(request).options(selectinload(Decree.proposals))
 
     async def on_model_change(self, data: dict[str, Any], model: Any, is_created: bool, request: Request) -> None:

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from typing import Any, ClassVar
 
 from sqladmin import BaseView, expose
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
@@ -21,7 +21,7 @@ from chain.exports import EXPORT, empty_message, refuse_empty, region_and_period
 from chain.store import load_scoped
 from console.authorization import actor_of, may
 from console.exports import export_response, full_identity, paper_of, scope_of
-from console.sqladmin_door import add_template_global, admin_of, exposed_identities
+from console.sqladmin_door import add_template_global, exposed_identities, session_maker_of
 from models.decree import Decree
 from models.meeting import Meeting
 from models.refusals import Invalid, NotFound
@@ -49,8 +49,8 @@ class ExportPage(BaseView):
         """For templates: whether to show this download's button."""
         return may(request, *EXPORT) and may(request, *cls.reads)
 
-    def sessions(self) -> Any:
-        return admin_of(self).session_maker
+    def sessions(self) -> sessionmaker[Session]:
+        return session_maker_of(self)
 
 
 class SkAnnexExport(ExportPage):

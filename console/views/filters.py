@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from abc import ABC, abstractmethod
+from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from typing import Any
 
@@ -10,19 +11,36 @@ import anyio
 from sqlalchemy import Select, select
 from starlette.requests import Request
 
+from console.sqladmin_door import NO_DEFAULT_VALUE
 from models.base import LabelledEnum
 from models.region import Region, within_region
 from models.region_codes import is_region_code, is_within, parent_of
 
+RunQuery = Callable[[Select[*tuple[Any, ...]]], Any]  # what sqladmin hands a filter to run a statement with
 ALL = "__all"
 ALL_LABEL = "Semua"
 
 
-class ChoiceFilter:
-    """Filter on a column by a fixed list of (value, label) pairs."""
+class LookupFilter(ABC):
+    """What sqladmin's simple filter protocol asks of our filters: a title, a parameter, a list of links."""
 
     has_operator = False
+    default_value: Any = NO_DEFAULT_VALUE  # applied only when the query string names a value
     template = "sqladmin/filters/lookup_filter.html"
+    title: str
+    parameter_name: str
+
+    @abstractmethod
+    async def lookups(self, request: Request, model: Any, run_query: RunQuery) -> list[tuple[str, str]]:
+        """The (value, label) links of the filter, "Semua" first."""
+
+    @abstractmethod
+    async def get_filtered_query(self, query: Select[Any], value: Any, model: Any) -> Select[Any]:
+        """`query` narrowed to `value`, or `query` itself for a value the filter does not offer."""
+
+
+class ChoiceFilter(LookupFilter):
+    """Filter on a column by a fixed list of (value, label) pairs."""
 
     def __init__(self, column: Any, choices: list[tuple[str, str]], title: str, parameter_name: str) -> None:
         self.column = column
@@ -34,14 +52,28 @@ class ChoiceFilter:
     def for_enum(cls, column: Any, enum_class: type[LabelledEnum], title: str) -> ChoiceFilter:
         return cls(column, enum_class.choices(), title, column.key)
 
-    async def lookups(self, request: Request, model: Any, run_query: Callable[[Select], Any]) -> list[tuple[str, str]]:
+    async def lookups(self, request: Request, model: Any, run_query: RunQuery) -> list[tuple[str, str]]:
         return [(ALL, ALL_LABEL), *self.choices]
 
-    async def get_filtered_query(self, query: Select, value: Any, model: Any) -> Select:
+    async def get_filtered_query(self, query: Select[Any], value: Any, model: Any) -> Select[Any]:
         allowed = {choice for choice, _ in self.choices}
         if value in allowed:
             return query.where(self.column == _typed(self.column, value))
         return query
+
+
+def list_filters(labels: Mapping[Any, str], *columns: Any) -> list[LookupFilter]:
+    """A list's filters: the `region_code` column by region, an enum column by its members titled with the view's
+    label of it (`labels`, the view's column_labels); a filter given as such is taken as it is."""
+    return [_filter_of(labels, column) for column in columns]
+
+
+def _filter_of(labels: Mapping[Any, str], column: Any) -> LookupFilter:
+    if isinstance(column, LookupFilter):
+        return column
+    if column.key == "region_code":
+        return RegionFilter(column)
+    return ChoiceFilter.for_enum(column, column.type.enum_class, labels[column.key])
 
 
 def _typed(column: Any, value: str) -> Any:
@@ -49,21 +81,18 @@ def _typed(column: Any, value: str) -> Any:
     return int(value) if python_type is int else value
 
 
-class RegionFilter:
+class RegionFilter(LookupFilter):
     """Filter by region: offers the children of the user's scope (or of the region already chosen).
 
     The values come from the small `region` table by parent code, never from the filtered table.
     """
-
-    has_operator = False
-    template = "sqladmin/filters/lookup_filter.html"
 
     def __init__(self, column: Any, title: str = "Wilayah", parameter_name: str = "wilayah") -> None:
         self.column = column
         self.title = title
         self.parameter_name = parameter_name
 
-    async def lookups(self, request: Request, model: Any, run_query: Callable[[Select], Any]) -> list[tuple[str, str]]:
+    async def lookups(self, request: Request, model: Any, run_query: RunQuery) -> list[tuple[str, str]]:
         scope = _user_scope(request)
         chosen = request.query_params.get(self.parameter_name, "")
         base = chosen if is_region_code(chosen) and (scope is None or is_within(chosen, scope)) else scope
@@ -78,7 +107,7 @@ class RegionFilter:
             options.append((base, f"{base} (terpilih)"))
         return options + [(code, f"{code} {name}") for code, name in rows]
 
-    async def get_filtered_query(self, query: Select, value: Any, model: Any) -> Select:
+    async def get_filtered_query(self, query: Select[Any], value: Any, model: Any) -> Select[Any]:
         if isinstance(value, str) and is_region_code(value):
             return query.where(within_region(self.column, value))
         return query
@@ -89,11 +118,8 @@ def _user_scope(request: Request) -> str | None:
     return getattr(user, "scope_region_code", None)
 
 
-class OverdueFilter:
+class OverdueFilter(LookupFilter):
     """The "Tenggat" filter: proposals past the target of their status ("Terlambat"), by chain.deadlines' SQL."""
-
-    has_operator = False
-    template = "sqladmin/filters/lookup_filter.html"
 
     def __init__(
         self, session_maker: Callable[[], Any], title: str = "Tenggat", parameter_name: str = "tenggat"
@@ -102,10 +128,10 @@ class OverdueFilter:
         self.title = title
         self.parameter_name = parameter_name
 
-    async def lookups(self, request: Request, model: Any, run_query: Callable[[Select], Any]) -> list[tuple[str, str]]:
+    async def lookups(self, request: Request, model: Any, run_query: RunQuery) -> list[tuple[str, str]]:
         return [(ALL, ALL_LABEL), ("terlambat", "Terlambat")]
 
-    async def get_filtered_query(self, query: Select, value: Any, model: Any) -> Select:
+    async def get_filtered_query(self, query: Select[Any], value: Any, model: Any) -> Select[Any]:
         if value != "terlambat":
             return query
         from chain.deadlines import overdue_condition, step_targets

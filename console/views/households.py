@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import Any
 
-from sqlalchemy import Select, select
+from sqlalchemy import ColumnElement, Select, select
 from sqlalchemy.orm import selectinload
 from starlette.requests import Request
 from wtforms import DateField, Form, SelectField, StringField, TextAreaField, validators
@@ -18,11 +18,10 @@ from console.forms import (
     text_validator,
 )
 from console.search import contains
-from console.sqladmin_door import drop_fields_outside_rules, is_create_rules
+from console.sqladmin_door import ColumnLabels, drop_fields_outside_rules, is_create_rules
 from console.views.base import DtksModelView, flash_warnings
-from console.views.filters import ChoiceFilter, RegionFilter
+from console.views.filters import ChoiceFilter, list_filters
 from models import (
-    DtksStatus,
     Education,
     FamilyRelation,
     Household,
@@ -32,6 +31,7 @@ from models import (
     Region,
     Sex,
 )
+from models.base import table_of
 from models.identity import check_nik, check_no_kk
 from models.member import ensure_head_remains, ensure_member_deletable
 from models.region_codes import RegionLevel, is_code_of_level
@@ -45,9 +45,9 @@ HOUSEHOLD_LOOKUP = {"fields": ("no_kk",), "order_by": "no_kk", "limit": 20}
 # dtks.js checks these fields as they are typed (console/views/identity_check.py): warnings before saving.
 LIVE_NIK_CHECK = {"data-identity-check": "nik"}
 LIVE_NO_KK_CHECK = {"data-identity-check": "no_kk"}
-MEMBER = Member.__table__.c  # the head's fields on the household form follow the member columns' rules
+MEMBER = table_of(Member).c  # the head's fields on the household form follow the member columns' rules
 
-MEMBER_LABELS = {
+MEMBER_LABELS: ColumnLabels = {
     "household": "Keluarga (No. KK)",
     "nik": "NIK",
     "name": "Nama lengkap",
@@ -122,13 +122,12 @@ def _head_from(data: dict[str, Any]) -> Member:
 
 class HouseholdView(DtksModelView, model=Household):
     name = "Keluarga"
-    name_plural = "Keluarga"
     icon = "fa-solid fa-people-roof"
     category = "Register DTKS"
     details_template = "household_details.html"
-    identity_columns: ClassVar = {"no_kk"}
+    identity_columns = {"no_kk"}
 
-    column_list: ClassVar = [
+    column_list = [
         Household.no_kk,
         "head_name",
         Household.region,
@@ -137,7 +136,7 @@ class HouseholdView(DtksModelView, model=Household):
         Household.desil,
         Household.period,
     ]
-    column_details_list: ClassVar = [
+    column_details_list = [
         Household.no_kk,
         Household.region,
         Household.address,
@@ -150,7 +149,7 @@ class HouseholdView(DtksModelView, model=Household):
         Household.created_at,
         Household.updated_at,
     ]
-    column_labels: ClassVar = {
+    column_labels = {
         "no_kk": "No. KK",
         "head_name": "Kepala keluarga",
         "region": "Desa/Kelurahan",
@@ -164,17 +163,18 @@ class HouseholdView(DtksModelView, model=Household):
         "created_at": "Dibuat",
         "updated_at": "Diubah",
     }
-    column_sortable_list: ClassVar = [Household.id, Household.no_kk, Household.desil]
-    column_default_sort: ClassVar = [(Household.id, True)]
-    column_searchable_list: ClassVar = [Household.no_kk]
-    search_identity_columns: ClassVar = [Household.no_kk]
+    column_sortable_list = [Household.id, Household.no_kk, Household.desil]
+    column_default_sort = [(Household.id, True)]
+    column_searchable_list = [Household.no_kk]
+    search_identity_columns = [Household.no_kk]
     search_hint = "No. KK, NIK anggota, atau nama kepala keluarga"
-    column_filters: ClassVar = [
-        RegionFilter(Household.region_code),
-        ChoiceFilter.for_enum(Household.dtks_status, DtksStatus, "Status DTKS"),
+    column_filters = list_filters(
+        column_labels,
+        Household.region_code,
+        Household.dtks_status,
         ChoiceFilter(Household.desil, DESIL_CHOICES, "Desil", "desil"),
-    ]
-    form_columns: ClassVar = [
+    )
+    form_columns = [
         Household.region,
         Household.no_kk,
         Household.address,
@@ -182,20 +182,19 @@ class HouseholdView(DtksModelView, model=Household):
         Household.rw,
         Household.notes,
     ]
-    form_create_rules: ClassVar = ["region", "no_kk", "address", "rt", "rw", *HEAD_FIELD_NAMES, "notes"]
-    form_edit_rules: ClassVar = ["region", "no_kk", "address", "rt", "rw", "notes"]
-    form_ajax_refs: ClassVar = {"region": VILLAGES_ONLY}
-    form_widget_args: ClassVar = {"region": PICKER, "no_kk": LIVE_NO_KK_CHECK}
-    form_args: ClassVar = {
-        "region": {"label": "Desa/Kelurahan", "description": "Ketik nama atau kode desa/kelurahan."},
-        "no_kk": {"label": "No. KK", "validators": [no_kk_validator], "filters": [strip_filter]},
-        "address": {"label": "Alamat", "validators": [REQUIRED]},
-        "rt": {"label": "RT", "validators": [validators.Regexp(r"^\d{0,3}$", message="RT berupa angka.")]},
-        "rw": {"label": "RW", "validators": [validators.Regexp(r"^\d{0,3}$", message="RW berupa angka.")]},
-        "notes": {"label": "Catatan"},
+    form_create_rules = ["region", "no_kk", "address", "rt", "rw", *HEAD_FIELD_NAMES, "notes"]
+    form_edit_rules = ["region", "no_kk", "address", "rt", "rw", "notes"]
+    form_ajax_refs = {"region": VILLAGES_ONLY}
+    form_widget_args = {"region": PICKER, "no_kk": LIVE_NO_KK_CHECK}
+    form_args = {
+        "region": {"description": "Ketik nama atau kode desa/kelurahan."},
+        "no_kk": {"validators": [no_kk_validator], "filters": [strip_filter]},
+        "address": {"validators": [REQUIRED]},
+        "rt": {"validators": [validators.Regexp(r"^\d{0,3}$", message="RT berupa angka.")]},
+        "rw": {"validators": [validators.Regexp(r"^\d{0,3}$", message="RW berupa angka.")]},
     }
 
-    def search_conditions(self, term: str) -> list[Any]:
+    def search_conditions(self, term: str) -> list[ColumnElement[bool]]:
         conditions = super().search_conditions(term)
         if term.isdigit() and len(term) == 16:
             conditions.append(Household.id.in_(select(Member.household_id).where(Member.nik == term)))
@@ -211,17 +210,17 @@ class HouseholdView(DtksModelView, model=Household):
             return await super().scaffold_form(rules)
         base = await super().scaffold_form(None)
         # "notes" is declared again after the head's fields so the form reads top to bottom.
-        notes = TextAreaField("Catatan", render_kw=INPUT, validators=[text_validator(Household.__table__.c.notes)])
+        notes = TextAreaField("Catatan", render_kw=INPUT, validators=[text_validator(table_of(Household).c.notes)])
         fields = {**_head_fields(), "notes": notes}
         form = type("HouseholdCreateForm", (base,), fields)
         drop_fields_outside_rules(self, rules, form)
         return form
 
-    def list_query(self, request: Request) -> Select:
+    def list_query(self, request: Request) -> Select[Any]:
         # The head's name is shown on every row: load the page's members in one query, not one per row.
         return super().list_query(request).options(selectinload(Household.members))
 
-    def details_query(self, request: Request) -> Select:
+    def details_query(self, request: Request) -> Select[Any]:
         return (
             super()
             .details_query(request)
@@ -247,13 +246,12 @@ class HouseholdView(DtksModelView, model=Household):
 
 class MemberView(DtksModelView, model=Member):
     name = "Anggota Keluarga"
-    name_plural = "Anggota Keluarga"
     icon = "fa-solid fa-user"
     category = "Register DTKS"
-    prefill_fields: ClassVar = {"household"}
-    identity_columns: ClassVar = {"nik"}
+    prefill_fields = {"household"}
+    identity_columns = {"nik"}
 
-    column_list: ClassVar = [
+    column_list = [
         Member.nik,
         Member.name,
         Member.sex,
@@ -262,20 +260,16 @@ class MemberView(DtksModelView, model=Member):
         Member.household,
         Member.region_code,
     ]
-    column_details_exclude_list: ClassVar = [Member.id, Member.household_id]
-    column_labels: ClassVar = MEMBER_LABELS
-    column_sortable_list: ClassVar = [Member.id, Member.name, Member.birth_date]
-    column_default_sort: ClassVar = [(Member.id, True)]
-    column_searchable_list: ClassVar = [Member.nik]
-    search_identity_columns: ClassVar = [Member.nik]
-    search_name_columns: ClassVar = [Member.name]
+    column_details_exclude_list = [Member.id, Member.household_id]
+    column_labels = MEMBER_LABELS
+    column_sortable_list = [Member.id, Member.name, Member.birth_date]
+    column_default_sort = [(Member.id, True)]
+    column_searchable_list = [Member.nik]
+    search_identity_columns = [Member.nik]
+    search_name_columns = [Member.name]
     search_hint = "NIK atau nama"
-    column_filters: ClassVar = [
-        RegionFilter(Member.region_code),
-        ChoiceFilter.for_enum(Member.sex, Sex, "Jenis kelamin"),
-        ChoiceFilter.for_enum(Member.family_relation, FamilyRelation, "Hubungan keluarga"),
-    ]
-    form_columns: ClassVar = [
+    column_filters = list_filters(column_labels, Member.region_code, Member.sex, Member.family_relation)
+    form_columns = [
         Member.household,
         Member.nik,
         Member.name,
@@ -289,13 +283,12 @@ class MemberView(DtksModelView, model=Member):
         Member.education,
         Member.disability,
     ]
-    form_ajax_refs: ClassVar = {"household": {"fields": ("no_kk",), "order_by": "no_kk", "limit": 20}}
-    form_widget_args: ClassVar = {"household": {"placeholder": "Ketik No. KK untuk mencari"}, "nik": LIVE_NIK_CHECK}
-    form_args: ClassVar = {
-        **{name: {"label": label} for name, label in MEMBER_LABELS.items()},
-        "nik": {"label": "NIK", "validators": [nik_validator()], "filters": [strip_filter]},
-        "name": {"label": "Nama lengkap", "validators": [REQUIRED]},
-        "birth_date": {"label": "Tanggal lahir", "validators": [REQUIRED]},
+    form_ajax_refs = {"household": HOUSEHOLD_LOOKUP}
+    form_widget_args = {"household": {"placeholder": "Ketik No. KK untuk mencari"}, "nik": LIVE_NIK_CHECK}
+    form_args = {
+        "nik": {"validators": [nik_validator()], "filters": [strip_filter]},
+        "name": {"validators": [REQUIRED]},
+        "birth_date": {"validators": [REQUIRED]},
     }
 
     async def on_model_change(self, data: dict[str, Any], model: Any, is_created: bool, request: Request) -> None:

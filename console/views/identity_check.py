@@ -15,6 +15,7 @@ warning, not a refusal). The save checks again with the same validator and flash
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import ClassVar
 
 from sqladmin import BaseView, expose
@@ -24,7 +25,7 @@ from starlette.responses import JSONResponse, Response
 from console.authorization import may
 from models.identity import IdentityCheck, check_nik, check_no_kk
 
-CHECKS = {"nik": check_nik, "no_kk": check_no_kk}
+CHECKS: dict[str, Callable[[str], IdentityCheck]] = {"nik": check_nik, "no_kk": check_no_kk}
 
 
 class IdentityCheckView(BaseView):

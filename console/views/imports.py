@@ -20,7 +20,7 @@ from console import imports
 from console.authorization import actor_of, current_user, may
 from console.refusals import in_core
 from console.settings import Settings
-from console.sqladmin_door import admin_of
+from console.sqladmin_door import session_maker_of
 from reports.bnba import BNBA_COLUMNS, coded_columns
 from reports.bnba_errors import error_report
 from reports.bnba_import import ImportPlan, ImportRefused
@@ -64,7 +64,7 @@ class BnbaImportView(BaseView):
 
         def build() -> bytes:
             data = imports.load_pending(settings, user, digest)
-            plan = imports.preview_in(admin_of(self).session_maker, actor, data, limits)
+            plan = imports.preview_in(session_maker_of(self), actor, data, limits)
             return error_report(data, plan.sheet_name, plan.header_row, plan.errors, limits)
 
         try:
@@ -81,7 +81,7 @@ class BnbaImportView(BaseView):
         actor, limits = actor_of(request), imports.limits_of(settings)
         try:
             data = await imports.read_sheet_upload(request, settings)
-            plan = await in_core(lambda: imports.preview_in(admin_of(self).session_maker, actor, data, limits))
+            plan = await in_core(lambda: imports.preview_in(session_maker_of(self), actor, data, limits))
         except SheetRefused as refusal:
             return await self._page(request, error=str(refusal), status_code=400)
         # Kept for the confirmation and the error report; deleted once applied, or after a day.
@@ -95,7 +95,7 @@ class BnbaImportView(BaseView):
         digest = str(form.get("digest") or "")
         try:
             data = imports.load_pending(settings, user, digest)
-            plan = await in_core(lambda: imports.confirm_in(admin_of(self).session_maker, actor, data, limits))
+            plan = await in_core(lambda: imports.confirm_in(session_maker_of(self), actor, data, limits))
         except SheetRefused as refusal:
             return await self._page(request, error=str(refusal), status_code=400)
         except ImportRefused as refusal:

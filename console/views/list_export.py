@@ -17,7 +17,7 @@ from markupsafe import Markup
 from sqlalchemy import Select
 from sqlalchemy.orm import Session, selectinload
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import StreamingResponse
 
 from console.authorization import may
 from console.exports import EXPORT, export_response, scope_of
@@ -47,7 +47,7 @@ class StreamedXlsxExport:
         name = safe_file_name(cast(Any, self).name_plural.replace(" ", "_"), "Data")
         return f"{name}_{date.today():%d-%m-%Y}.{export_type}"
 
-    async def export_statement(self, request: Request) -> Select:
+    async def export_statement(self, request: Request) -> Select[Any]:
         """The list's statement for this request without paging: scope, search, filters, sorting."""
         view = cast(Any, self)
         request = _with_search(request, searched_term(request, view.identity))
@@ -58,7 +58,9 @@ class StreamedXlsxExport:
         term = request.query_params.get(QUERY_PARAMETER)
         return view.search_query(stmt=stmt, term=term) if term else stmt
 
-    async def export_data(self, data: list[Any], export_type: str = "xlsx", request: Request | None = None) -> Response:
+    async def export_data(
+        self, data: list[Any], export_type: str = "xlsx", request: Request | None = None
+    ) -> StreamingResponse:
         assert request is not None
         view = cast(Any, self)
         stmt = await self.export_statement(request)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from datetime import date
-from typing import Any, ClassVar
+from typing import Any
 
 import anyio
 from sqladmin import expose
@@ -20,21 +20,22 @@ from chain.determination import NUMBER_TAKEN, DeterminationOutcome, determine
 from chain.letters import Letter
 from chain.nik_matching import forwarded, match_nik
 from chain.pmt import RunOutcome, run_pmt
-from chain.proposals import CHANGED_UNDER_YOU
-from chain.store import begin_write, commit_or_conflict
+from chain.store import write_transaction
 from console.authorization import actor_of
 from console.forms import NumberListField, period_validator
 from console.refusals import in_core
+from console.sqladmin_door import ColumnLabels
 from console.views.base import DtksModelView
 from console.views.households import REQUIRED
 from console.views.menu_links import MINISTRY_DESK_ACCESS
+from console.views.steps import chosen_ids
 from models import PmtModel, PmtWeight
 from models.refusals import Refusal
 from models.region_codes import RegionLevel, is_code_of_level
 
 ILLUSTRATIVE_NOTE = "Bobot ilustratif, bukan koefisien resmi."
 
-PMT_LABELS = {
+PMT_LABELS: ColumnLabels = {
     "version": "Versi",
     "name": "Nama model",
     "region_code": "Wilayah (kosong = nasional)",
@@ -64,11 +65,10 @@ def check_cutoffs(cutoffs: Any) -> list[float]:
 
 class PmtModelView(DtksModelView, model=PmtModel):
     name = "Model PMT"
-    name_plural = "Model PMT"
     icon = "fa-solid fa-scale-balanced"
     category = "Kementerian"
 
-    column_list: ClassVar = [
+    column_list = [
         PmtModel.version,
         PmtModel.name,
         PmtModel.region_code,
@@ -76,9 +76,9 @@ class PmtModelView(DtksModelView, model=PmtModel):
         PmtModel.is_illustrative,
         PmtModel.is_active,
     ]
-    column_labels: ClassVar = PMT_LABELS
-    form_overrides: ClassVar = {"desil_cutoffs": NumberListField}
-    form_columns: ClassVar = [
+    column_labels = PMT_LABELS
+    form_overrides = {"desil_cutoffs": NumberListField}
+    form_columns = [
         PmtModel.version,
         PmtModel.name,
         PmtModel.region_code,
@@ -87,12 +87,10 @@ class PmtModelView(DtksModelView, model=PmtModel):
         PmtModel.effective_period,
         PmtModel.is_active,
     ]
-    form_args: ClassVar = {
-        **{name: {"label": label} for name, label in PMT_LABELS.items()},
-        "version": {"label": "Versi", "validators": [REQUIRED]},
-        "name": {"label": "Nama model", "validators": [REQUIRED], "description": ILLUSTRATIVE_NOTE},
+    form_args = {
+        "version": {"validators": [REQUIRED]},
+        "name": {"validators": [REQUIRED], "description": ILLUSTRATIVE_NOTE},
         "effective_period": {
-            "label": "Berlaku mulai periode",
             "validators": [
                 REQUIRED,
                 period_validator("Periode TTTT-BB: bulan 01, 04, 07 atau 10."),
@@ -118,8 +116,7 @@ class PmtModelView(DtksModelView, model=PmtModel):
     @expose("/desk/match", methods=["POST"])
     async def ministry_match(self, request: Request) -> Response:
         form = await request.form()
-        chosen = [int(value) for value in form.getlist("proposal") if str(value).isdigit()]
-        ids = None if form.get("all") else chosen
+        ids = None if form.get("all") else chosen_ids(form, "proposal")
         actor = actor_of(request)
 
         def step(session: Session) -> str:
@@ -153,15 +150,8 @@ class PmtModelView(DtksModelView, model=PmtModel):
     async def _desk_step(self, request: Request, step: Callable[[Session], str], taken: str | None = None) -> Response:
         """One desk step in one transaction; a refused step is shown on the desk (409, as it always was)."""
 
-        def run() -> str:
-            with self.session_maker() as session:
-                begin_write(session)
-                message = step(session)
-                commit_or_conflict(session, changed=CHANGED_UNDER_YOU, taken=taken)
-                return message
-
         try:
-            message = await in_core(run)
+            message = await in_core(lambda: write_transaction(self.session_maker, step, taken=taken))
         except Refusal as refusal:  # Conflict or Invalid (a period outside the quarters): the desk's own page
             return await self._desk_response(request, error=str(refusal), status_code=409)
         Flash.success(request, message)
@@ -209,22 +199,21 @@ def determination_message(outcome: DeterminationOutcome, letter: Letter) -> str:
 
 class PmtWeightView(DtksModelView, model=PmtWeight):
     name = "Bobot PMT"
-    name_plural = "Bobot PMT"
     icon = "fa-solid fa-weight-hanging"
     category = "Kementerian"
-    prefill_fields: ClassVar = {"model"}
+    prefill_fields = {"model"}
 
-    column_list: ClassVar = [PmtWeight.model, PmtWeight.variable, PmtWeight.choice, PmtWeight.weight]
-    column_labels: ClassVar = {
+    column_list = [PmtWeight.model, PmtWeight.variable, PmtWeight.choice, PmtWeight.weight]
+    column_labels = {
         "model": "Model",
         "variable": "Variabel",
         "choice": "Pilihan",
         "weight": "Bobot",
     }
-    form_columns: ClassVar = [PmtWeight.model, PmtWeight.variable, PmtWeight.choice, PmtWeight.weight]
-    form_args: ClassVar = {
-        "model": {"label": "Model", "validators": [REQUIRED]},
-        "variable": {"label": "Variabel", "validators": [REQUIRED]},
+    form_columns = [PmtWeight.model, PmtWeight.variable, PmtWeight.choice, PmtWeight.weight]
+    form_args = {
+        "model": {"validators": [REQUIRED]},
+        "variable": {"validators": [REQUIRED]},
         "choice": {"label": "Pilihan (kosong untuk variabel angka)"},
-        "weight": {"label": "Bobot", "validators": [validators.InputRequired(message="Bobot wajib diisi.")]},
+        "weight": {"validators": [validators.InputRequired(message="Bobot wajib diisi.")]},
     }

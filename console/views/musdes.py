@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import Any
 
 from sqladmin import expose
 from sqlalchemy import Select
@@ -13,6 +13,7 @@ from starlette.responses import Response
 from chain import musdes
 from chain.actor import Actor
 from console import uploads
+from console.sqladmin_door import ColumnLabels
 from console.views.base import DtksModelView
 from console.views.filters import RegionFilter
 from console.views.households import REQUIRED, VILLAGES_ONLY
@@ -20,7 +21,7 @@ from console.views.steps import WorkflowSteps, chosen_ids, require_before_readin
 from models import Meeting, MeetingParticipant
 from models.meeting import Decision
 
-MEETING_LABELS = {
+MEETING_LABELS: ColumnLabels = {
     "kind": "Jenis musyawarah",
     "region": "Desa/Kelurahan",
     "held_on": "Tanggal",
@@ -35,50 +36,44 @@ MEETING_LABELS = {
 }
 
 
+# What a meeting's minutes say of it: typed on its form, and first on its details page.
+MEETING_FIELDS = [
+    Meeting.kind,
+    Meeting.region,
+    Meeting.held_on,
+    Meeting.place,
+    Meeting.ba_number,
+    Meeting.notes,
+]
+
+
 class MeetingView(WorkflowSteps, DtksModelView, model=Meeting):
     name = "Musdes/Muskel"
-    name_plural = "Musdes/Muskel"
     icon = "fa-solid fa-people-group"
     category = "Alur Usulan"
 
-    column_list: ClassVar = [
+    column_list = [
         Meeting.held_on,
         Meeting.kind,
         Meeting.region,
         Meeting.ba_number,
         Meeting.finalised_at,
     ]
-    column_details_list: ClassVar = [
-        Meeting.kind,
-        Meeting.region,
-        Meeting.held_on,
-        Meeting.place,
-        Meeting.ba_number,
-        Meeting.notes,
+    column_details_list = [
+        *MEETING_FIELDS,
         Meeting.participants,
         Meeting.decisions,
         Meeting.finalised_at,
         Meeting.finalised_by,
     ]
-    column_labels: ClassVar = MEETING_LABELS
-    column_default_sort: ClassVar = [(Meeting.held_on, True)]
-    column_filters: ClassVar = [RegionFilter(Meeting.region_code)]
-    form_columns: ClassVar = [
-        Meeting.kind,
-        Meeting.region,
-        Meeting.held_on,
-        Meeting.place,
-        Meeting.ba_number,
-        Meeting.notes,
-    ]
-    form_ajax_refs: ClassVar = {"region": VILLAGES_ONLY}
-    form_args: ClassVar = {
-        **{name: {"label": label} for name, label in MEETING_LABELS.items()},
-        "held_on": {"label": "Tanggal", "validators": [REQUIRED]},
-        "place": {"label": "Tempat", "validators": [REQUIRED]},
-    }
+    column_labels = MEETING_LABELS
+    column_default_sort = [(Meeting.held_on, True)]
+    column_filters = [RegionFilter(Meeting.region_code)]
+    form_columns = MEETING_FIELDS
+    form_ajax_refs = {"region": VILLAGES_ONLY}
+    form_args = {"held_on": {"validators": [REQUIRED]}, "place": {"validators": [REQUIRED]}}
 
-    def details_query(self, request: Request) -> Select:
+    def details_query(self, request: Request) -> Select[Any]:
         return (
             super().details_query(request).options(selectinload(Meeting.participants), selectinload(Meeting.decisions))
         )
@@ -165,27 +160,22 @@ class MeetingView(WorkflowSteps, DtksModelView, model=Meeting):
 
 class MeetingParticipantView(DtksModelView, model=MeetingParticipant):
     name = "Peserta Musyawarah"
-    name_plural = "Peserta Musyawarah"
     icon = "fa-solid fa-user-tie"
     category = "Alur Usulan"
-    prefill_fields: ClassVar = {"meeting"}
+    prefill_fields = {"meeting"}
 
-    column_list: ClassVar = [MeetingParticipant.meeting, MeetingParticipant.name, MeetingParticipant.position]
-    column_labels: ClassVar = {
+    column_list = [MeetingParticipant.meeting, MeetingParticipant.name, MeetingParticipant.position]
+    column_labels = {
         "meeting": "Musyawarah",
         "name": "Nama",
         "position": "Jabatan",
         "region_code": "Kode wilayah",
     }
-    column_filters: ClassVar = [RegionFilter(MeetingParticipant.region_code)]
-    form_columns: ClassVar = [
+    column_filters = [RegionFilter(MeetingParticipant.region_code)]
+    form_columns = [
         MeetingParticipant.meeting,
         MeetingParticipant.name,
         MeetingParticipant.position,
     ]
-    form_args: ClassVar = {
-        "meeting": {"label": "Musyawarah"},
-        "name": {"label": "Nama", "validators": [REQUIRED]},
-        "position": {"label": "Jabatan"},
-    }
-    form_ajax_refs: ClassVar = {"meeting": {"fields": ("ba_number", "place"), "order_by": "id", "limit": 20}}
+    form_args = {"name": {"validators": [REQUIRED]}}
+    form_ajax_refs = {"meeting": {"fields": ("ba_number", "place"), "order_by": "id", "limit": 20}}

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+import builtins
+from typing import Any
 
 import anyio
 from markupsafe import Markup
 from sqladmin import expose
-from sqlalchemy import Select
+from sqlalchemy import ColumnElement, Select
 from sqlalchemy.orm import Session, selectinload
 from starlette.requests import Request
 from starlette.responses import Response
@@ -16,18 +17,19 @@ from chain import proposals
 from chain.actor import Actor
 from chain.deadlines import step_targets
 from console.json_fields import RequestedChangesField
-from console.views.base import DtksModelView
-from console.views.filters import ChoiceFilter, OverdueFilter, RegionFilter
+from console.sqladmin_door import ColumnLabels
+from console.views.base import DtksModelView, ReadOnly
+from console.views.filters import OverdueFilter, list_filters
 from console.views.households import HOUSEHOLD_LOOKUP
 from console.views.steps import WorkflowSteps
-from models import Proposal, ProposalHistory, ProposalKind, ProposalStatus
+from models import Proposal, ProposalHistory
 from models.base import utc_now
 from models.deadlines import OVERDUE_LABEL, due_date, is_overdue
 from models.household import changes_text
 from models.proposal import fields_of_kind
 from models.region_codes import is_region_code
 
-PROPOSAL_LABELS = {
+PROPOSAL_LABELS: ColumnLabels = {
     "id": "No.",
     "kind": "Jenis usulan",
     "household": "Keluarga",
@@ -49,6 +51,17 @@ PROPOSAL_LABELS = {
     "updated_at": "Diubah",
     "deadline": "Tenggat",
 }
+
+
+# The columns a proposal is known by, first in its list row and on its details page.
+PROPOSAL_HEADING = [
+    Proposal.id,
+    Proposal.kind,
+    Proposal.household,
+    Proposal.region_code,
+    Proposal.status,
+    Proposal.status_changed_at,
+]
 STEP_TARGETS = "dtks_step_targets"  # request.state key: the targets, read once per list page
 
 
@@ -65,29 +78,15 @@ def _deadline_cell(proposal: Proposal, _attribute: Any, request: Request) -> Mar
 
 class ProposalView(WorkflowSteps, DtksModelView, model=Proposal):
     name = "Usulan"
-    name_plural = "Usulan"
     icon = "fa-solid fa-file-signature"
     category = "Alur Usulan"
     # "Buat usulan perbaikan" on a decided proposal opens the form with its household and kind perbaikan.
-    prefill_fields: ClassVar = {"household", "kind"}
+    prefill_fields = {"household", "kind"}
 
-    column_list: ClassVar = [
-        Proposal.id,
-        Proposal.kind,
-        Proposal.household,
-        Proposal.region_code,
-        Proposal.status,
-        Proposal.status_changed_at,
-        "deadline",
-    ]
-    column_formatters: ClassVar[dict[str, Any]] = {"deadline": _deadline_cell}
-    column_details_list: ClassVar = [
-        Proposal.id,
-        Proposal.kind,
-        Proposal.household,
-        Proposal.region_code,
-        Proposal.status,
-        Proposal.status_changed_at,
+    column_list = [*PROPOSAL_HEADING, "deadline"]
+    column_formatters = {"deadline": _deadline_cell}
+    column_details_list = [
+        *PROPOSAL_HEADING,
         Proposal.reason,
         Proposal.removal_reason,
         Proposal.return_reason,
@@ -100,18 +99,19 @@ class ProposalView(WorkflowSteps, DtksModelView, model=Proposal):
         Proposal.visits,
         Proposal.created_at,
     ]
-    column_labels: ClassVar = PROPOSAL_LABELS
-    column_sortable_list: ClassVar = [Proposal.id, Proposal.status_changed_at]
-    column_default_sort: ClassVar = [(Proposal.id, True)]
-    column_searchable_list: ClassVar = [Proposal.region_code]
+    column_labels = PROPOSAL_LABELS
+    column_sortable_list = [Proposal.id, Proposal.status_changed_at]
+    column_default_sort = [(Proposal.id, True)]
+    column_searchable_list = [Proposal.region_code]
     search_hint = "Kode wilayah (awalan angka tanpa titik tidak berlaku) atau No. KK di halaman Keluarga"
-    column_filters: ClassVar = [
-        RegionFilter(Proposal.region_code),
-        ChoiceFilter.for_enum(Proposal.status, ProposalStatus, "Status"),
-        ChoiceFilter.for_enum(Proposal.kind, ProposalKind, "Jenis usulan"),
+    column_filters = list_filters(
+        column_labels,
+        Proposal.region_code,
+        Proposal.status,
+        Proposal.kind,
         OverdueFilter(lambda: ProposalView.session_maker),
-    ]
-    form_columns: ClassVar = [
+    )
+    form_columns = [
         Proposal.kind,
         Proposal.household,
         Proposal.reason,
@@ -121,16 +121,14 @@ class ProposalView(WorkflowSteps, DtksModelView, model=Proposal):
         Proposal.has_sktm,
         Proposal.requested_changes,
     ]
-    form_ajax_refs: ClassVar = {"household": HOUSEHOLD_LOOKUP}
-    form_args: ClassVar = {
-        **{name: {"label": label} for name, label in PROPOSAL_LABELS.items()},
+    form_ajax_refs = {"household": HOUSEHOLD_LOOKUP}
+    form_args = {
         "requested_changes": {
-            "label": "Perubahan yang diminta",
             "description": "Hanya untuk usulan perubahan; diterapkan pada keluarga saat SK Penetapan.",
         },
     }
-    form_overrides: ClassVar = {"requested_changes": RequestedChangesField}
-    column_formatters_detail: ClassVar[dict[str, Any]] = {
+    form_overrides = {"requested_changes": RequestedChangesField}
+    column_formatters_detail = {
         "requested_changes": lambda proposal, _: changes_text(proposal.requested_changes or {}),
     }
 
@@ -146,7 +144,7 @@ class ProposalView(WorkflowSteps, DtksModelView, model=Proposal):
         setattr(request.state, STEP_TARGETS, await anyio.to_thread.run_sync(load))
         return await super().list(request)
 
-    def search_conditions(self, term: str) -> list[Any]:
+    def search_conditions(self, term: str) -> builtins.list[ColumnElement[bool]]:
         from models.region import within_region
 
         return [within_region(Proposal.region_code, term)] if is_region_code(term) else []
@@ -185,23 +183,20 @@ class ProposalView(WorkflowSteps, DtksModelView, model=Proposal):
             request, "proposal_workflow.html", context, status_code=status_code
         )
 
-    def details_query(self, request: Request) -> Select:
+    def details_query(self, request: Request) -> Select[Any]:
         return super().details_query(request).options(selectinload(Proposal.history), selectinload(Proposal.visits))
 
     async def on_model_change(self, data: dict[str, Any], model: Any, is_created: bool, request: Request) -> None:
         fields_of_kind(data)
 
 
-class ProposalHistoryView(DtksModelView, model=ProposalHistory):
+class ProposalHistoryView(ReadOnly, DtksModelView, model=ProposalHistory):
     name = "Riwayat Status"
     name_plural = "Riwayat Status Usulan"
     icon = "fa-solid fa-clock-rotate-left"
     category = "Alur Usulan"
-    can_create = False
-    can_edit = False
-    can_delete = False
 
-    column_list: ClassVar = [
+    column_list = [
         ProposalHistory.at,
         ProposalHistory.proposal,
         ProposalHistory.from_status,
@@ -209,7 +204,7 @@ class ProposalHistoryView(DtksModelView, model=ProposalHistory):
         ProposalHistory.actor_name,
         ProposalHistory.note,
     ]
-    column_labels: ClassVar = {
+    column_labels = {
         "at": "Waktu",
         "proposal": "Usulan",
         "from_status": "Dari status",
@@ -218,8 +213,5 @@ class ProposalHistoryView(DtksModelView, model=ProposalHistory):
         "note": "Catatan",
         "region_code": "Kode wilayah",
     }
-    column_default_sort: ClassVar = [(ProposalHistory.id, True)]
-    column_filters: ClassVar = [
-        RegionFilter(ProposalHistory.region_code),
-        ChoiceFilter(ProposalHistory.to_status, ProposalStatus.choices(), "Ke status", "to_status"),
-    ]
+    column_default_sort = [(ProposalHistory.id, True)]
+    column_filters = list_filters(column_labels, ProposalHistory.region_code, ProposalHistory.to_status)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, ClassVar, NoReturn
+from typing import Any, NoReturn
 
 from sqladmin import expose
 from sqladmin.flash import Flash
@@ -16,16 +16,15 @@ from chain.store import write_transaction
 from console.authorization import actor_of
 from console.forms import optional_nik_validator, strip_filter
 from console.refusals import in_core, status_of
-from console.views.base import DtksModelView
-from console.views.filters import ChoiceFilter, RegionFilter
+from console.sqladmin_door import ColumnLabels
+from console.views.base import DtksModelView, ReadOnly
+from console.views.filters import list_filters
 from console.views.households import REQUIRED
 from models import (
     Certificate,
     CertificateResult,
     CertificateStep,
     Complaint,
-    ComplaintCategory,
-    ComplaintStatus,
     Region,
 )
 from models.certificate import SERVICE_TARGET_MINUTES
@@ -52,7 +51,7 @@ def _forbidden() -> NoReturn:
 REGENCIES_ONLY = {"fields": ("code", "name"), "order_by": "code", "where": Region.level == 2, "limit": 20}
 ANY_REGION = {"fields": ("code", "name"), "order_by": "code", "limit": 20}
 
-CERTIFICATE_LABELS = {
+CERTIFICATE_LABELS: ColumnLabels = {
     "region": "Kabupaten/Kota",
     "requested_nik": "NIK yang dicari",
     "applicant_name": "Nama pemohon",
@@ -69,18 +68,16 @@ CERTIFICATE_LABELS = {
 }
 
 
-class CertificateView(DtksModelView, model=Certificate):
+class CertificateView(ReadOnly, DtksModelView, model=Certificate):
+    """A request is recorded by the certificate desk (NIK lookup), never typed in by hand."""
+
     name = "Surat Keterangan"
     name_plural = "Register Surat Keterangan DTKS"
     icon = "fa-solid fa-envelope-open-text"
     category = "Layanan"
-    # A request is recorded by the certificate desk (NIK lookup), never typed in by hand.
-    can_create = False
-    can_edit = False
-    can_delete = False
-    identity_columns: ClassVar = {"requested_nik"}
+    identity_columns = {"requested_nik"}
 
-    column_list: ClassVar = [
+    column_list = [
         Certificate.requested_at,
         Certificate.applicant_name,
         Certificate.requested_nik,
@@ -88,7 +85,7 @@ class CertificateView(DtksModelView, model=Certificate):
         Certificate.letter_number,
         Certificate.step,
     ]
-    column_details_list: ClassVar = [
+    column_details_list = [
         Certificate.region,
         Certificate.requested_nik,
         Certificate.applicant_name,
@@ -102,16 +99,13 @@ class CertificateView(DtksModelView, model=Certificate):
         Certificate.completed_at,
         Certificate.notes,
     ]
-    column_labels: ClassVar = CERTIFICATE_LABELS
-    column_default_sort: ClassVar = [(Certificate.id, True)]
-    column_searchable_list: ClassVar = [Certificate.requested_nik]
-    search_identity_columns: ClassVar = [Certificate.requested_nik]
-    search_name_columns: ClassVar = [Certificate.applicant_name]
+    column_labels = CERTIFICATE_LABELS
+    column_default_sort = [(Certificate.id, True)]
+    column_searchable_list = [Certificate.requested_nik]
+    search_identity_columns = [Certificate.requested_nik]
+    search_name_columns = [Certificate.applicant_name]
     search_hint = "NIK atau nama pemohon"
-    column_filters: ClassVar = [
-        RegionFilter(Certificate.region_code),
-        ChoiceFilter.for_enum(Certificate.result, CertificateResult, "Hasil"),
-    ]
+    column_filters = list_filters(column_labels, Certificate.region_code, Certificate.result)
     details_template = "certificate_details.html"
     list_template = "certificate_list.html"
 
@@ -133,7 +127,8 @@ class CertificateView(DtksModelView, model=Certificate):
         actor = actor_of(request)
 
         def ask(session: Session) -> Certificate:
-            return certificates.request_certificate(session, actor, **values)
+            nik, name, purpose = values["nik"], values["applicant_name"], values["purpose"]
+            return certificates.request_certificate(session, actor, nik=nik, applicant_name=name, purpose=purpose)
 
         try:
             certificate = await in_core(
@@ -228,7 +223,7 @@ class CertificateView(DtksModelView, model=Certificate):
         return await self.templates.TemplateResponse(request, "certificate_letter.html", context)
 
 
-COMPLAINT_LABELS = {
+COMPLAINT_LABELS: ColumnLabels = {
     "region": "Wilayah",
     "channel": "Saluran",
     "complainant_name": "Nama pengadu",
@@ -247,12 +242,11 @@ COMPLAINT_LABELS = {
 
 class ComplaintView(DtksModelView, model=Complaint):
     name = "Pengaduan"
-    name_plural = "Pengaduan"
     icon = "fa-solid fa-comments"
     category = "Layanan"
-    identity_columns: ClassVar = {"nik"}
+    identity_columns = {"nik"}
 
-    column_list: ClassVar = [
+    column_list = [
         Complaint.created_at,
         Complaint.complainant_name,
         Complaint.category,
@@ -260,19 +254,15 @@ class ComplaintView(DtksModelView, model=Complaint):
         Complaint.region,
         Complaint.status,
     ]
-    column_details_exclude_list: ClassVar = [Complaint.id, Complaint.assigned_to_id]
-    column_labels: ClassVar = COMPLAINT_LABELS
-    column_default_sort: ClassVar = [(Complaint.id, True)]
-    column_searchable_list: ClassVar = [Complaint.complainant_name]
-    search_identity_columns: ClassVar = [Complaint.nik]
-    search_name_columns: ClassVar = [Complaint.complainant_name]
+    column_details_exclude_list = [Complaint.id, Complaint.assigned_to_id]
+    column_labels = COMPLAINT_LABELS
+    column_default_sort = [(Complaint.id, True)]
+    column_searchable_list = [Complaint.complainant_name]
+    search_identity_columns = [Complaint.nik]
+    search_name_columns = [Complaint.complainant_name]
     search_hint = "NIK atau nama pengadu"
-    column_filters: ClassVar = [
-        RegionFilter(Complaint.region_code),
-        ChoiceFilter.for_enum(Complaint.category, ComplaintCategory, "Kategori"),
-        ChoiceFilter.for_enum(Complaint.status, ComplaintStatus, "Status"),
-    ]
-    form_columns: ClassVar = [
+    column_filters = list_filters(column_labels, Complaint.region_code, Complaint.category, Complaint.status)
+    form_columns = [
         Complaint.channel,
         Complaint.complainant_name,
         Complaint.complainant_contact,
@@ -283,15 +273,14 @@ class ComplaintView(DtksModelView, model=Complaint):
         Complaint.assigned_to,
         Complaint.response,
     ]
-    form_ajax_refs: ClassVar = {
+    form_ajax_refs = {
         "region": ANY_REGION,
         "assigned_to": {"fields": ("username", "full_name"), "order_by": "username", "limit": 20},
     }
-    form_args: ClassVar = {
-        **{name: {"label": label} for name, label in COMPLAINT_LABELS.items()},
-        "complainant_name": {"label": "Nama pengadu", "validators": [REQUIRED]},
-        "nik": {"label": "NIK (opsional)", "validators": [optional_nik_validator], "filters": [strip_filter]},
-        "description": {"label": "Uraian pengaduan", "validators": [REQUIRED]},
+    form_args = {
+        "complainant_name": {"validators": [REQUIRED]},
+        "nik": {"validators": [optional_nik_validator], "filters": [strip_filter]},
+        "description": {"validators": [REQUIRED]},
     }
 
     details_template = "complaint_details.html"

@@ -21,7 +21,7 @@ from starlette.responses import RedirectResponse, Response
 
 from chain.actor import Actor
 from chain.proposals import CHANGED_UNDER_YOU
-from chain.store import begin_write, commit_or_conflict
+from chain.store import write_transaction
 from console import uploads
 from console.authorization import actor_of
 from console.refusals import in_core, status_of
@@ -50,7 +50,7 @@ class WorkflowSteps:
     step_route: ClassVar[str]  # the page's named route, e.g. "admin:view-meeting-musdes_page"
     step_changed: ClassVar[str] = CHANGED_UNDER_YOU  # what a lost race says (the proposal's own words)
     step_taken: ClassVar[str | None] = None  # what a unique value already used says, if the steps set one
-    session_maker: Any  # ModelView's (typed there as sync or async): the app's sync sessionmaker
+    session_maker: ClassVar[Any]  # ModelView's, typed there as sync or async; DtksModelView declares it sync
 
     async def step_page(self, request: Request, pk: int, error: str = "", status_code: int = 200) -> Response:
         """The workflow page of record `pk`, with a refusal's message and status when a step was refused."""
@@ -70,14 +70,11 @@ class WorkflowSteps:
         """A step of the core in one transaction: begun for writing, committed or said as a Conflict."""
         actor = actor_of(request)
 
-        def write() -> Result:
-            with self.session_maker() as session:
-                begin_write(session)
-                result = work(session, actor)
-                commit_or_conflict(session, changed=self.step_changed, taken=self.step_taken)
-                return result
+        def step(session: Session) -> Result:
+            return work(session, actor)
 
-        return await in_core(write)
+        changed, taken = self.step_changed, self.step_taken
+        return await in_core(lambda: write_transaction(self.session_maker, step, changed=changed, taken=taken))
 
     async def stored_file(self, request: Request, find: Callable[[Session, Actor, int], tuple[str, str]]) -> Response:
         """A stored scan of the page's record: `find` gives its path and download name once the core answered

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
-
 from wtforms import validators
 
 from console.json_fields import CodedChoicesField, LivestockField
+from console.sqladmin_door import ColumnLabels
 from console.views.base import DtksModelView
-from console.views.filters import ChoiceFilter, RegionFilter
+from console.views.filters import list_filters
 from console.views.households import HOUSEHOLD_LOOKUP, REQUIRED
-from models import Visit, VisitResult
+from models import Visit
 from models.instrument import Asset, ProgrammeCard, labels_of, livestock_labels
 from models.visit import INSTRUMENT_FIELDS
 
@@ -19,7 +18,7 @@ def _listed(labels: list[str]) -> str:
     return ", ".join(labels) or "Tidak ada"
 
 
-VISIT_LABELS = {
+VISIT_LABELS: ColumnLabels = {
     "household": "Keluarga",
     "proposal": "Usulan",
     "region_code": "Kode wilayah",
@@ -53,31 +52,27 @@ VISIT_LABELS = {
 
 class VisitView(DtksModelView, model=Visit):
     name = "Kunjungan Verval"
-    name_plural = "Kunjungan Verval"
     icon = "fa-solid fa-house-circle-check"
     category = "Alur Usulan"
-    prefill_fields: ClassVar = {"household", "proposal"}
+    prefill_fields = {"household", "proposal"}
 
-    column_list: ClassVar = [
+    column_list = [
         Visit.visited_on,
         Visit.household,
         Visit.enumerator_name,
         Visit.result,
         Visit.region_code,
     ]
-    column_details_exclude_list: ClassVar = [
+    column_details_exclude_list = [
         Visit.id,
         Visit.household_id,
         Visit.proposal_id,
         Visit.enumerator_id,
     ]
-    column_labels: ClassVar = VISIT_LABELS
-    column_default_sort: ClassVar = [(Visit.visited_on, True)]
-    column_filters: ClassVar = [
-        RegionFilter(Visit.region_code),
-        ChoiceFilter.for_enum(Visit.result, VisitResult, "Hasil verval"),
-    ]
-    form_columns: ClassVar = [
+    column_labels = VISIT_LABELS
+    column_default_sort = [(Visit.visited_on, True)]
+    column_filters = list_filters(column_labels, Visit.region_code, Visit.result)
+    form_columns = [
         "household",
         "proposal",
         "enumerator_name",
@@ -89,33 +84,30 @@ class VisitView(DtksModelView, model=Visit):
         "notes",
     ]
     # Blok V lives in JSON columns: offered as coded choices, shown with their labels, never as raw JSON.
-    form_overrides: ClassVar = {
+    form_overrides = {
         "assets": CodedChoicesField.of(Asset),
         "livestock": LivestockField,
         "programme_cards": CodedChoicesField.of(ProgrammeCard),
     }
-    column_formatters_detail: ClassVar[dict[str, Any]] = {
+    column_formatters_detail = {
         "assets": lambda visit, _: _listed(labels_of(Asset, visit.assets or [])),
         "livestock": lambda visit, _: _listed(livestock_labels(visit.livestock or {})),
         "programme_cards": lambda visit, _: _listed(labels_of(ProgrammeCard, visit.programme_cards or [])),
     }
-    form_ajax_refs: ClassVar = {
+    form_ajax_refs = {
         "household": HOUSEHOLD_LOOKUP,
         "proposal": {"fields": ("id",), "order_by": "id", "limit": 20},
     }
-    form_args: ClassVar = {
-        **{name: {"label": label} for name, label in VISIT_LABELS.items()},
-        "enumerator_name": {"label": "Petugas pendata", "validators": [REQUIRED]},
-        "visited_on": {"label": "Tanggal kunjungan", "validators": [REQUIRED]},
+    form_args = {
+        "enumerator_name": {"validators": [REQUIRED]},
+        "visited_on": {"validators": [REQUIRED]},
         "floor_area_m2": {
-            "label": "Luas lantai (m²)",
             "validators": [
                 validators.Optional(),
                 validators.NumberRange(1, 10000, message="Luas 1-10.000 m²."),
             ],
         },
         "room_count": {
-            "label": "Jumlah kamar",
             "validators": [
                 validators.Optional(),
                 validators.NumberRange(0, 100, message="Jumlah kamar 0-100."),

@@ -1,8 +1,9 @@
 """One district's officials driving proposals through the domain core, one transaction per step, no HTTP.
 
 Each step is what the console's step does (console/views/steps.py) and a CLI command would do: the
-official's own session, `begin_write`, the core function with their `Actor`, `commit_or_conflict`, run as
-them (`run_as`: the audit trail names them, the region-scope flush guard holds them to their region).
+official's own transaction (`write_transaction`: `begin_write`, the core function with their `Actor`,
+`commit_or_conflict`), run as them (`run_as`: the audit trail names them, the region-scope flush guard holds
+them to their region).
 The stages build on one another (`through_musdes` ... `forwarded_decree`), so a later test (the ministry's
 determination, the certificate) starts from `forwarded_decree` and carries on.
 """
@@ -21,7 +22,7 @@ from chain import decrees, forwarding, musdes, proposals
 from chain.acting import run_as
 from chain.actor import Actor, actor_for
 from chain.letters import Letter
-from chain.store import begin_write, commit_or_conflict
+from chain.store import write_transaction
 from chain.uploads import FileStore
 from models import (
     Meeting,
@@ -67,14 +68,11 @@ class ChainRun:
         actor = who if isinstance(who, Actor) else self.actors[who]
         assert actor.user is not None
 
-        def transaction() -> Result:
-            with self.sessions() as session:
-                begin_write(session)
-                result = work(session, actor)
-                commit_or_conflict(session, changed=proposals.CHANGED_UNDER_YOU, taken=decrees.NUMBER_TAKEN)
-                return result
+        def step(session: Session) -> Result:
+            return work(session, actor)
 
-        return run_as(actor.user, transaction)
+        changed, taken = proposals.CHANGED_UNDER_YOU, decrees.NUMBER_TAKEN
+        return run_as(actor.user, lambda: write_transaction(self.sessions, step, changed=changed, taken=taken))
 
     def perform(self, who: Role | Actor, proposal_id: int, action: str, note: str = "") -> proposals.Outcome:
         """A transition on the version the official sees now (as their workflow page would show it)."""

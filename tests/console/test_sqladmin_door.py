@@ -17,7 +17,9 @@ import sqladmin.i18n
 from jinja2 import Environment, nodes
 from sqladmin import Admin, BaseView, ModelView, expose
 from sqladmin._menu import CategoryMenu, ItemMenu, Menu
+from sqladmin._types import _UNSET, SimpleColumnFilter
 from sqladmin.ajax import QueryAjaxModelLoader
+from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlalchemy.orm import sessionmaker
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
@@ -25,7 +27,9 @@ from starlette.requests import Request
 from starlette.routing import Route
 
 from console import sqladmin_door
+from console.views.filters import ChoiceFilter, LookupFilter, OverdueFilter, RegionFilter
 from console.views.households import HouseholdView
+from models import DtksStatus, Household, Region
 
 CONSOLE = Path(sqladmin_door.__file__).parent
 DOOR = Path(sqladmin_door.__file__)
@@ -49,6 +53,7 @@ FORBIDDEN_OUTSIDE_DOOR = {
     r"\._(cached_fields|cached_fields_order_by|prepare_where_clauses|run_query)\b": "lookup_* / run_view_query",
     r"\._(list_relations|export_prop_names|column_labels|list_formatters|call_formatter)\b": "the list helpers",
     r"\._(exposed|identity)\b": "exposed_identities",
+    r"\bModelViewMeta\b": "PluralIsName",
 }
 
 
@@ -101,6 +106,20 @@ def test_admin_of_reaches_the_admin_a_view_was_added_to(bare_admin: Admin) -> No
     bare_admin.add_view(_Page)
     view = next(view for view in bare_admin.views if isinstance(view, _Page))
     assert sqladmin_door.admin_of(view) is bare_admin, "admin_of: BaseView._admin_ref is gone"
+
+
+def test_session_maker_of_is_the_sync_sessionmaker_the_admin_was_built_with(bare_admin: Admin) -> None:
+    bare_admin.add_view(_Page)
+    view = next(view for view in bare_admin.views if isinstance(view, _Page))
+    assert sqladmin_door.session_maker_of(view) is bare_admin.session_maker, "session_maker_of: Admin.session_maker"
+
+
+def test_session_maker_of_refuses_an_async_sessionmaker() -> None:
+    admin = Admin(Starlette(), session_maker=async_sessionmaker(), base_url="/admin")
+    admin.add_view(_Page)
+    view = next(view for view in admin.views if isinstance(view, _Page))
+    with pytest.raises(TypeError, match="sync sessionmaker"):
+        sqladmin_door.session_maker_of(view)
 
 
 def test_sub_application_is_the_mounted_starlette_app(bare_admin: Admin) -> None:
@@ -168,6 +187,42 @@ def test_the_application_logger_is_the_one_sqladmin_logs_refusals_to() -> None:
 
 
 # --- contract: a ModelView's and an ajax loader's private attributes ------------------------------------------
+
+
+def test_a_view_that_names_no_plural_has_its_name_as_the_plural() -> None:
+    class English(ModelView, model=Region):
+        name = "Wilayah uji"
+
+    class Unnamed(ModelView, model=Region, metaclass=sqladmin_door.PluralIsName):
+        name = "Wilayah uji"
+
+    class Named(ModelView, model=Region, metaclass=sqladmin_door.PluralIsName):
+        name = "Wilayah uji"
+        name_plural = "Daftar wilayah uji"
+
+    assert English.name_plural == "Wilayah ujis", "PluralIsName: ModelViewMeta no longer appends 's' (still needed?)"
+    assert Unnamed.name_plural == "Wilayah uji", "PluralIsName: ModelViewMeta.__new__ sets name_plural elsewhere now"
+    assert Named.name_plural == "Daftar wilayah uji"
+
+
+def test_the_column_labels_alias_is_the_type_sqladmin_gives_the_option() -> None:
+    assert ModelView.__annotations__["column_labels"] == "ClassVar[dict[MODEL_ATTR, str]]", "ColumnLabels"
+
+
+@pytest.mark.parametrize(
+    "column_filter",
+    [
+        RegionFilter(Household.region_code),
+        ChoiceFilter.for_enum(Household.dtks_status, DtksStatus, "Status DTKS"),
+        OverdueFilter(sessionmaker),
+    ],
+    ids=["region", "choice", "overdue"],
+)
+def test_our_list_filters_are_what_sqladmins_filter_protocol_says(column_filter: LookupFilter) -> None:
+    assert isinstance(column_filter, SimpleColumnFilter), "the filter lacks a member of sqladmin's SimpleColumnFilter"
+    assert column_filter.default_value is _UNSET is sqladmin_door.NO_DEFAULT_VALUE, "NO_DEFAULT_VALUE: _UNSET"
+    source = inspect.getsource(ModelView.list)
+    assert 'getattr(filter_, "default_value", _UNSET)' in source, "NO_DEFAULT_VALUE: ModelView.list reads it otherwise"
 
 
 @pytest.fixture
