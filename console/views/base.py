@@ -12,7 +12,7 @@ from sqladmin.ajax import QueryAjaxModelLoader
 from sqladmin.authorization import Action
 from sqladmin.flash import Flash
 from sqladmin.formatters import BASE_FORMATTERS
-from sqlalchemy import ColumnElement, Select, false, inspect, or_
+from sqlalchemy import ColumnElement, Select, false, inspect, or_, select
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 from starlette.exceptions import HTTPException
@@ -32,7 +32,7 @@ from console.views.list_export import StreamedXlsxExport
 from models import Household
 from models.base import LabelledEnum
 from models.finality import RecordFixed
-from models.finality_rows import GOVERNED_MODELS, Finality, finality_of
+from models.finality_rows import GOVERNED_MODELS, Finality, finality_of, finality_of_rows
 from models.identity import mask_identity_number
 from policies.scope import Scope
 
@@ -186,8 +186,17 @@ class DtksModelView(
 
         def load() -> dict[tuple[str, Any], Finality]:
             with self.session_maker() as session:
-                found = {identity: session.get(self.model, identity) for identity in identities}
-                return {(self.identity, key): finality_of(session, row) for key, row in found.items() if row}
+                keys: tuple[Any, ...] = tuple(inspect(self.model).primary_key)
+                by_identity: dict[Any, Any] = {}
+                # The page's rows in one query, held here: the identity map keeps only what is referenced.
+                if len(keys) == 1:
+                    wanted: Select[Any] = select(self.model).where(keys[0].in_([key[0] for key in identities]))
+                    by_identity = {inspect(row).identity: row for row in session.scalars(wanted)}
+                found = [row for key in identities if (row := by_identity.get(key) or session.get(self.model, key))]
+                return {
+                    (self.identity, inspect(row).identity): answer
+                    for row, answer in zip(found, finality_of_rows(session, found), strict=True)
+                }
 
         cache.update(await anyio.to_thread.run_sync(load))
 
