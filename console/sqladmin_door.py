@@ -213,6 +213,14 @@ async def apply_list_filters(view: ModelView, stmt: Select[Any], request: Reques
     return stmt
 
 
+def listed_statement(count: Select[Any]) -> Select[Any] | None:
+    """The list's own statement inside the count sqladmin's `ModelView.list` asks for
+    (`select(func.count()).select_from(<list statement>.subquery())`); None for any other shape."""
+    froms = count.get_final_froms()
+    inner = getattr(froms[0], "element", None) if len(froms) == 1 else None
+    return inner if isinstance(inner, Select) else None
+
+
 class IdentifierCheck:
     """ModelView mixin: `check_identifier` runs before every details, edit and delete lookup.
 

@@ -19,6 +19,7 @@ from sqladmin import Admin, BaseView, ModelView, expose
 from sqladmin._menu import CategoryMenu, ItemMenu, Menu
 from sqladmin._types import _UNSET, SimpleColumnFilter
 from sqladmin.ajax import QueryAjaxModelLoader
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlalchemy.orm import sessionmaker
 from starlette.applications import Starlette
@@ -296,6 +297,16 @@ def test_the_list_filter_loop_is_the_one_sqladmins_list_runs() -> None:
     source = inspect.getsource(ModelView.list)
     for piece in ("get_filters()", "parameter_name", "has_operator", '_op"', "get_filtered_query"):
         assert piece in source, f"apply_list_filters: ModelView.list no longer uses {piece}"
+
+
+def test_the_list_counts_its_own_statement_wrapped_as_the_door_unwraps_it() -> None:
+    source = inspect.getsource(ModelView.list)
+    assert "self.count(" in source and "select(func.count()).select_from(stmt.subquery())" in source, (
+        "listed_statement: ModelView.list no longer counts select(func.count()).select_from(stmt.subquery())"
+    )
+    listed = select(Household).where(Household.desil == 1).order_by(Household.id.desc())
+    assert sqladmin_door.listed_statement(select(func.count()).select_from(listed.subquery())) is listed
+    assert sqladmin_door.listed_statement(select(func.count()).select_from(Household)) is None
 
 
 @pytest.mark.parametrize(
