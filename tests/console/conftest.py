@@ -3,6 +3,12 @@
 from __future__ import annotations
 
 import pytest
+from sqlalchemy.orm import Session
+from starlette.applications import Starlette
+
+from models import Role, User
+from tests.console.session_helpers import OPERATOR, FakeClock, install_clock
+from tests.factories import DEFAULT_VILLAGE, make_user
 
 
 @pytest.fixture
@@ -11,3 +17,17 @@ def cli_env(monkeypatch: pytest.MonkeyPatch, database_url: str, regions: frozens
     monkeypatch.setenv("DATABASE_URL", database_url)
     monkeypatch.setenv("ENVIRONMENT", "test")
     monkeypatch.setenv("SECRET_KEY", "x" * 48)
+
+
+@pytest.fixture
+def clock(app: Starlette) -> FakeClock:
+    """The login backend's clock, standing still until the test moves it."""
+    return install_clock(app)
+
+
+@pytest.fixture
+def village_operator(db_session: Session) -> User:
+    """The operator of DEFAULT_VILLAGE named OPERATOR (committed), whose sessions and logins a test follows."""
+    user = make_user(db_session, Role.OPERATOR_DESA, DEFAULT_VILLAGE, username=OPERATOR)
+    db_session.commit()
+    return user

@@ -15,8 +15,7 @@ from console.settings import Settings
 from models import AuditAction, AuditEntry, Certificate, CertificateResult, CertificateStep, Household, Role, User
 from models.household import DtksStatus
 from policies.rules import PolicyStore
-from tests.conftest import log_in
-from tests.console_client import ConsoleClient
+from tests.console_client import ConsoleClient, client_logged_in_as
 from tests.factories import make_household, make_user
 
 VILLAGE = "52.72.01.1001"  # Kota Bima
@@ -42,12 +41,7 @@ class UrlRecorder(ConsoleClient):
 
 
 def _client_as(app: object, session: Session, role: Role, scope: str | None, name: str) -> UrlRecorder:
-    make_user(session, role, scope, username=name)
-    session.commit()
-    client = UrlRecorder(app, base_url="http://testserver")
-    client.__enter__()
-    log_in(client, name)
-    return client
+    return client_logged_in_as(app, session, role, scope, name, client_class=UrlRecorder)
 
 
 def _registered(session: Session, village: str = VILLAGE, **fields: object) -> Household:
