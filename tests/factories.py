@@ -175,6 +175,18 @@ def make_user(
     return user
 
 
+def make_detached_users(
+    session: Session, role: Role, scope_region_code: str | None, prefix: str, count: int
+) -> list[User]:
+    """`count` users `<prefix>_<n>`, committed, loaded and detached: threads may use them without `session`."""
+    users = [make_user(session, role, scope_region_code, username=f"{prefix}_{n}") for n in range(count)]
+    session.commit()
+    for user in users:
+        session.refresh(user)
+        session.expunge(user)
+    return users
+
+
 def new_complaint(region_code: str = DEFAULT_VILLAGE, **overrides: Any) -> Complaint:
     """A walk-in complaint of a family left out of the register (not yet added to a session)."""
     values: dict[str, Any] = {
@@ -276,9 +288,9 @@ def make_decree(
     region_code: str = "52.72",
     **fields: Any,
 ) -> Decree:
-    """A decree of `kind` for `region_code` dated 3 September 2026 (a draft, unnumbered, unless `fields` say)."""
+    """A decree of `kind` for `region_code` dated 2 November 2026 (a draft, unnumbered, unless `fields` say)."""
     values: dict[str, Any] = {
-        "decree_date": date(2026, 9, 3),
+        "decree_date": date(2026, 11, 2),
         "signer_name": "H. Muhammad Lutfi",
         "signer_title": "Wali Kota Bima",
         **fields,

@@ -7,7 +7,7 @@ unvisited household; the SK Penetapan takes received proposals already scored in
 
 from __future__ import annotations
 
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from sqlalchemy.orm import Session
 
@@ -53,12 +53,14 @@ def pmt_run_cases(session: Session) -> PmtRunCases:
     return PmtRunCases(poor, rich, unvisited)
 
 
-def make_scored_proposal(session: Session, model: PmtModel, kind: ProposalKind, desil: int | None) -> Proposal:
+def make_scored_proposal(
+    session: Session, model: PmtModel, kind: ProposalKind, desil: int | None, **fields: Any
+) -> Proposal:
     """A received proposal of a couple, its household scored into `desil` for 2026-10 by `model` (None: unscored).
 
     Stored in its final shape at once: a received proposal no longer changes (models/finality.py).
     """
-    proposal = make_proposal(session, ProposalStatus.RECEIVED, members=2, kind=kind)
+    proposal = make_proposal(session, ProposalStatus.RECEIVED, members=2, kind=kind, **fields)
     if desil is not None:
         make_pmt_result(session, model, proposal.household, desil)
     return proposal
