@@ -38,7 +38,7 @@ from models import (
 from models.audit_trail import HIDDEN
 from models.identity import mask_identity_number
 from tests.conftest import log_in
-from tests.console.form_posts import OTHER_VILLAGE, Seed, create, delete_refusal, edit, seed_register
+from tests.console.form_posts import OTHER_VILLAGE, Seed, create, delete_refusal, edit, member_form, seed_register
 from tests.factories import DEFAULT_PASSWORD, DEFAULT_VILLAGE, make_decree, make_household, make_user, next_nik
 
 SIXTEEN_DIGITS = re.compile(r"\b\d{16}\b")
@@ -463,24 +463,7 @@ def test_a_member_created_through_the_console_is_recorded_with_its_nik_masked(
 ) -> None:
     nik = next_nik("52.72.01", date(2011, 2, 3), is_female=False)
     last = _since(engine)
-    response = create(
-        admin_client,
-        "member",
-        {
-            "household": str(seed.household_id),
-            "nik": nik,
-            "name": "Ahmad Fauzi",
-            "sex": "L",
-            "birth_place": "Bima",
-            "birth_date": "2011-02-03",
-            "family_relation": "anak",
-            "mother_name": "Nurhasanah",
-            "marital_status": "belum_kawin",
-            "occupation": "Pelajar",
-            "education": "sd",
-            "disability": "tidak_ada",
-        },
-    )
+    response = create(admin_client, "member", member_form(seed.household_id, nik, date(2011, 2, 3), name="Ahmad Fauzi"))
     assert response.status_code == 302
 
     [entry] = _entries_after(engine, last, object_type="member")

@@ -33,6 +33,7 @@ from models import (
 from models.complaint import Complaint
 from models.visit import CODED_ANSWERS
 from tests.console.form_posts import (
+    DECREE_FORM,
     SCRIPT,
     SQL_OR_DRIVER_TEXT,
     Seed,
@@ -45,6 +46,7 @@ from tests.console.form_posts import (
     refusal_messages,
     refusal_text,
     row_counts,
+    saved_row,
     seed_register,
 )
 from tests.factories import DEFAULT_VILLAGE, make_user, next_nik, next_no_kk
@@ -144,8 +146,7 @@ def test_a_womans_nik_with_forty_added_to_the_birth_day_is_accepted_and_stored(
 
     response = create(admin_client, identity, fields)
 
-    assert response.status_code == 302, refusal_text(response)
-    member = newest(db_session, Member)
+    member = saved_row(response, db_session, Member)
     assert (member.nik, member.sex, member.birth_date) == (nik, Sex.FEMALE, WOMAN_BORN)
 
 
@@ -215,15 +216,6 @@ def test_an_edit_giving_a_household_a_registered_no_kk_is_refused_and_keeps_its_
     assert db_session.get(Household, other.id).no_kk == own_no_kk
 
 
-DECREE = {
-    "kind": "pengesahan_kabupaten",
-    "number": "400.9/12/Dinsos/2026",
-    "decree_date": "2026-04-01",
-    "region_code": "52.72",
-    "signer_name": "H. Muhammad Lutfi",
-    "signer_title": "Wali Kota Bima",
-    "period": "",
-}
 PMT_MODEL = {
     "version": "uji-1",
     "name": "Model uji",
@@ -248,7 +240,7 @@ PMT_MODEL = {
             },
             "Nama pengguna ini sudah dipakai.",
         ),
-        ("decree", lambda seed: DECREE, "Nomor SK ini sudah dipakai untuk jenis dan wilayah yang sama."),
+        ("decree", lambda seed: DECREE_FORM, "Nomor SK ini sudah dipakai untuk jenis dan wilayah yang sama."),
         ("pmt-model", lambda seed: PMT_MODEL, "Versi model PMT ini sudah ada untuk wilayah tersebut."),
         (
             "pmt-weight",
@@ -508,7 +500,7 @@ def test_a_signed_decree_can_be_neither_edited_nor_deleted(
     decree.signed_at = datetime(2026, 4, 2, 1, 30, tzinfo=UTC)
     db_session.commit()
 
-    edited = fixed_refusal(edit(admin_client, "decree", decree.id, {**DECREE, "number": "400.9/99/Dinsos/2026"}))
+    edited = fixed_refusal(edit(admin_client, "decree", decree.id, {**DECREE_FORM, "number": "400.9/99/Dinsos/2026"}))
     refusal = fixed_refusal(delete(admin_client, "decree", decree.id))
 
     assert "sudah ditandatangani" in edited
@@ -659,7 +651,7 @@ FORM_SPECS = [
     FormSpec(
         "decree",
         Decree,
-        lambda seed: DECREE,
+        lambda seed: DECREE_FORM,
         text=("number", "signer_name", "signer_title"),
         numeric=("decree_date", "region_code", "period"),
         choices=("kind",),
