@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 import os
 import secrets
+import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -67,6 +68,15 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
         terminalreporter.section("identity numbers in the log", red=True)
     for line in LOG_SCAN.report() if LOG_SCAN.leaked else LOG_SCAN.report()[:1]:
         terminalreporter.write_line(line)
+
+
+@pytest.fixture
+def private_temp_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The process's temporary folder (tempfile.tempdir), for this test only: whatever lands there is the test's."""
+    folder = tmp_path / "tmp"
+    folder.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(folder))
+    return folder
 
 
 @pytest.fixture
@@ -260,6 +270,22 @@ def db_session(engine: Engine, regions: frozenset[str]) -> Iterator[Session]:
         yield session
     finally:
         session.close()
+
+
+@pytest.fixture
+def demo_seeder(db_session: Session, monkeypatch: pytest.MonkeyPatch) -> Callable[[str, int], Session]:
+    """Seeds the demo of a regency with that many households on the test database, committed; gives the session."""
+    from demo import seed_demo
+
+    # The harness loads NTB and Sulawesi Selatan only; seed_demo would otherwise load the whole country.
+    monkeypatch.setattr("demo.seeding.regions_loaded", lambda session: True)
+
+    def seed(regency_code: str, households: int) -> Session:
+        seed_demo(db_session, regency_code=regency_code, households=households)
+        db_session.commit()
+        return db_session
+
+    return seed
 
 
 @pytest.fixture

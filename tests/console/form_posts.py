@@ -94,6 +94,20 @@ def member_form(household_id: int, nik: str, born: date, **changes: str) -> dict
     }
 
 
+def user_form(user: User, **changes: str | None) -> dict[str, str]:
+    """The user edit form as its page fills it for `user`, no new password, with `changes` (None unticks or
+    leaves a field out)."""
+    form = {
+        "username": user.username,
+        "full_name": user.full_name,
+        "role": user.role.value,
+        "scope_region": user.scope_region_code or "",
+        "is_active": "y" if user.is_active else None,
+        "password": "",
+    }
+    return {name: value for name, value in (form | changes).items() if value is not None}
+
+
 def refusal_messages(response: Response) -> list[str]:
     """Every field error and refusal the page shows, unescaped, whitespace collapsed."""
     found = _FIELD_ERROR.findall(response.text) + _ALERT.findall(response.text)

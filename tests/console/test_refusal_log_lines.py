@@ -7,6 +7,7 @@ left out), as a server's handler formats them, at every level down to DEBUG.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from datetime import date
 
 import pytest
@@ -64,18 +65,39 @@ def assert_one_refusal_line(log_lines: LogLines, message: str, where: str) -> No
     assert [line for line in server_lines(log_lines) if SIXTEEN_DIGITS.search(line)] == []
 
 
-def test_a_refused_duplicate_nik_leaves_one_warning_line_and_no_nik(
-    seed: Seed, admin_client: TestClient, db_session: Session, log_lines: LogLines
+def _the_heads_nik(seed: Seed, session: Session) -> dict[str, str]:
+    head = session.get(Member, seed.head_id)
+    return member_form(seed.household_id, head.nik, head.birth_date, sex=head.sex.value)
+
+
+def _a_second_head(seed: Seed, session: Session) -> dict[str, str]:
+    nik = next_nik(KECAMATAN, BORN, is_female=False)
+    return member_form(seed.household_id, nik, BORN, family_relation="kepala_keluarga")
+
+
+@pytest.mark.parametrize(
+    ("member", "message"),
+    [
+        pytest.param(_the_heads_nik, DUPLICATE_NIK, id="duplicate-nik"),
+        pytest.param(_a_second_head, SECOND_HEAD, id="second-head"),
+    ],
+)
+def test_a_refused_member_leaves_one_warning_line_and_no_nik(
+    member: Callable[[Seed, Session], dict[str, str]],
+    message: str,
+    seed: Seed,
+    admin_client: TestClient,
+    db_session: Session,
+    log_lines: LogLines,
 ) -> None:
-    head = db_session.get(Member, seed.head_id)
-    fields = member_form(seed.household_id, head.nik, head.birth_date, sex=head.sex.value)
+    fields = member(seed, db_session)
     counts = row_counts(db_session)
 
     response = create(admin_client, "member", fields)
 
-    assert response.status_code == 400 and DUPLICATE_NIK in refusal_text(response)
+    assert response.status_code == 400 and message in refusal_text(response)
     assert row_counts(db_session) == counts
-    assert_one_refusal_line(log_lines, DUPLICATE_NIK, "POST /admin/member/create")
+    assert_one_refusal_line(log_lines, message, "POST /admin/member/create")
 
 
 def test_a_refused_duplicate_head_nik_on_the_household_form_leaves_one_warning_line(
@@ -94,21 +116,6 @@ def test_a_refused_duplicate_head_nik_on_the_household_form_leaves_one_warning_l
     assert response.status_code == 400 and DUPLICATE_NIK in refusal_text(response)
     assert db_session.scalar(select(Household).where(Household.no_kk == fields["no_kk"])) is None
     assert_one_refusal_line(log_lines, DUPLICATE_NIK, "POST /admin/household/create")
-
-
-def test_a_refused_second_head_leaves_one_warning_line(
-    seed: Seed, admin_client: TestClient, db_session: Session, log_lines: LogLines
-) -> None:
-    fields = member_form(
-        seed.household_id, next_nik(KECAMATAN, BORN, is_female=False), BORN, family_relation="kepala_keluarga"
-    )
-    counts = row_counts(db_session)
-
-    response = create(admin_client, "member", fields)
-
-    assert response.status_code == 400 and SECOND_HEAD in refusal_text(response)
-    assert row_counts(db_session) == counts
-    assert_one_refusal_line(log_lines, SECOND_HEAD, "POST /admin/member/create")
 
 
 def test_a_refused_delete_leaves_one_warning_line(

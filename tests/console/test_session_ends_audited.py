@@ -16,6 +16,7 @@ from starlette.applications import Starlette
 
 from console.database import make_session_factory
 from models import AuditAction, AuditEntry, Role, User
+from tests.console.form_posts import edit, user_form
 from tests.console.session_helpers import (
     OPERATOR,
     fresh_client,
@@ -30,12 +31,6 @@ def _ended(engine: Engine) -> list[AuditEntry]:
     with make_session_factory(engine)() as session:
         statement = select(AuditEntry).where(AuditEntry.action == AuditAction.LOGOUT).order_by(AuditEntry.id)
         return list(session.scalars(statement))
-
-
-def _user_form(user: User, **changes: str) -> dict[str, str]:
-    form = {"username": user.username, "full_name": user.full_name, "role": user.role.value}
-    form |= {"scope_region": DEFAULT_VILLAGE, "is_active": "y", "password": "", "save": "Simpan"}
-    return {key: value for key, value in (form | changes).items() if value is not None}
 
 
 def test_logout_deletes_the_session_and_records_who_left(
@@ -92,11 +87,7 @@ def test_an_admin_deactivating_or_resetting_a_user_records_the_sessions_it_ended
         log_in_for_cookie(phone)
         log_in_for_cookie(laptop)
 
-        response = admin_client.post(
-            f"/admin/user/edit/{village_operator.id}",
-            data=_user_form(village_operator, **changes),
-            follow_redirects=False,
-        )
+        response = edit(admin_client, "user", village_operator.id, user_form(village_operator, **changes))
 
         assert response.status_code == 302
     [entry] = _ended(engine)

@@ -20,6 +20,7 @@ from console.app import create_app
 from console.sessions import ABSOLUTE_TIMEOUT, IDLE_TIMEOUT, SessionStore
 from console.settings import Settings
 from models import AuditEntry, Role, User, UserSession
+from tests.console.form_posts import edit, user_form
 from tests.console.session_helpers import (
     OPERATOR,
     FakeClock,
@@ -120,9 +121,8 @@ def test_a_deactivated_users_open_session_is_refused_at_once(
     with fresh_client(app) as official:
         log_in_for_cookie(official)
         assert signed_in(official)
-        form = {"username": OPERATOR, "full_name": village_operator.full_name, "role": "operator_desa"}
-        form |= {"scope_region": DEFAULT_VILLAGE, "password": "", "save": "Simpan"}  # is_active unticked
-        response = admin_client.post(f"/admin/user/edit/{village_operator.id}", data=form, follow_redirects=False)
+        form = user_form(village_operator, is_active=None)  # is_active unticked
+        response = edit(admin_client, "user", village_operator.id, form)
         assert response.status_code == 302
         assert [user_id for _, user_id in session_rows(db_session)] == [
             db_session.scalar(select(User.id).where(User.username == "admin_uji"))
