@@ -164,18 +164,22 @@ def empty_database_url(tmp_path: Path) -> Iterator[str]:
         yield url
 
 
+def settings_for(database_url: str, upload_dir: Path, **changes: object) -> Settings:
+    """Settings of a test environment on `database_url`: a random secret, `upload_dir`, TestClient's host and the
+    loopback address tests/browser/ serves the app on, then `changes`; a developer's .env is ignored."""
+    values: dict[str, object] = {
+        "environment": "test",
+        "secret_key": secrets.token_urlsafe(36),  # 48 characters
+        "allowed_hosts": ["testserver", "127.0.0.1"],
+        **changes,
+    }
+    return Settings(_env_file=None, database_url=database_url, upload_dir=upload_dir, **values)
+
+
 @pytest.fixture(scope="session")
 def settings(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Settings:
-    """Test settings: random secret, the session database, a tmp upload dir; a developer's .env is ignored."""
-    return Settings(
-        _env_file=None,
-        environment="test",
-        secret_key=secrets.token_urlsafe(36),  # 48 characters
-        database_url=database_url,
-        upload_dir=tmp_path_factory.mktemp("uploads"),
-        # TestClient's host, and the loopback address tests/browser/ serves the app on.
-        allowed_hosts=["testserver", "127.0.0.1"],
-    )
+    """Test settings on the session database, with a tmp upload dir."""
+    return settings_for(database_url, tmp_path_factory.mktemp("uploads"))
 
 
 @pytest.fixture(scope="session")
