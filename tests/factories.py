@@ -1,6 +1,7 @@
 """Factories for valid rows: real village codes, NIKs and No. KKs that pass `models.identity`.
 
-Each factory adds its object to the session, flushes and returns it; the caller commits (or not).
+Each factory adds its object to the session, flushes and returns it; the caller commits (or not). The one
+exception, make_detached_users, commits: its users are handed to other threads.
 """
 
 from __future__ import annotations
@@ -266,7 +267,7 @@ def make_pmt_model(
 def make_pmt_result(
     session: Session, model: PmtModel, household: Household, desil: int, period: str = "2026-10"
 ) -> PmtResult:
-    """`household` scored into `desil` for `period` by `model` (a score of 12.<desil>, all of it the intercept)."""
+    """`household` scored into `desil` for `period` by `model` (a score of 12 + desil / 10, all of it the intercept)."""
     score = 12.0 + desil / 10
     result = PmtResult(
         household_id=household.id,
