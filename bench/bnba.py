@@ -24,14 +24,14 @@ import argparse
 import os
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from datetime import date, timedelta
 from multiprocessing import get_context
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import create_engine, insert, make_url, text
+from sqlalchemy import Connection, create_engine, insert, make_url, text
 from sqlalchemy.engine import URL
 
 REGENCY = "52.72"
@@ -91,16 +91,22 @@ def create_database(server: URL) -> str:
     return url
 
 
-def seed(url: str, members: int) -> int:
-    """`members` members in households of 4 and 3 people, all registered for PERIOD (with their per-period
-    standing rows); returns households."""
+def _insert_in_chunks(connection: Connection, table: Any, rows: Iterable[dict[str, Any]]) -> None:
+    """Core bulk inserts of `rows` (a generator is fine), CHUNK rows at a time."""
+    chunk: list[dict[str, Any]] = []
+    for row in rows:
+        chunk.append(row)
+        if len(chunk) == CHUNK:
+            connection.execute(insert(table), chunk)
+            chunk = []
+    if chunk:
+        connection.execute(insert(table), chunk)
+
+
+def _regency_regions() -> tuple[list[dict[str, Any]], list[str]]:
+    """The rows of the province, the regency and its kecamatan and villages; the village codes."""
     from lokal import wilayah
 
-    from models import FamilyRelation, Household, MaritalStatus, Member, Region, Sex
-    from models.determination import HouseholdPeriod
-    from models.household import DtksStatus
-
-    engine = create_engine(url, hide_parameters=True)  # no NIK in an error's text
     regions: list[dict[str, Any]] = []
     for code in ("52", REGENCY):
         regions.append({"code": code, "name": wilayah.wilayah_name(code), "level": code.count(".") + 1})
@@ -112,71 +118,76 @@ def seed(url: str, members: int) -> int:
             villages.append(village.code)
     for region in regions:
         region["parent_code"] = region["code"].rsplit(".", 1)[0] if "." in region["code"] else None
+    return regions, villages
+
+
+def seed(url: str, members: int) -> int:
+    """`members` members in households of 4 and 3 people, all registered for PERIOD (with their per-period
+    standing rows); returns households."""
+    from models import FamilyRelation, Household, MaritalStatus, Member, Region, Sex
+    from models.determination import HouseholdPeriod
+    from models.household import DtksStatus
+
+    engine = create_engine(url, hide_parameters=True)  # no NIK in an error's text
+    regions, villages = _regency_regions()
     households = int(members // 3.6)  # households of 4 first, then of 3: ~3.6 members each
     fours = members - 3 * households
     relations = [FamilyRelation.HEAD, FamilyRelation.SPOUSE, FamilyRelation.CHILD, FamilyRelation.CHILD]
+    numbers = range(1, households + 1)
+
+    def village_of(number: int) -> str:
+        return villages[number % len(villages)]
+
+    def member_rows() -> Iterator[dict[str, Any]]:
+        person = 0
+        for number in numbers:
+            for position in range(4 if number <= fours else 3):
+                person += 1
+                yield {
+                    "household_id": number,
+                    "region_code": village_of(number),
+                    "nik": f"5272{person:012d}",
+                    "name": f"Warga Bima {person}",
+                    "sex": Sex.FEMALE if position == 1 else Sex.MALE,
+                    "birth_place": "Bima",
+                    "birth_date": date(1960, 1, 1) + timedelta(days=person % 20000),
+                    "family_relation": relations[position],
+                    "mother_name": f"Ibu {person}",
+                    "marital_status": MaritalStatus.MARRIED if position < 2 else MaritalStatus.SINGLE,
+                    "occupation": "Petani",
+                }
+
     with engine.begin() as connection:
         connection.execute(insert(Region), regions)
-        rows: list[dict[str, Any]] = []
-        for number in range(1, households + 1):
-            rows.append(
-                {
-                    "id": number,
-                    "no_kk": f"5272{number:012d}",
-                    "region_code": villages[number % len(villages)],
-                    "address": f"Jl. Sultan Hasanuddin No. {number % 300}",
-                    "rt": f"{number % 20 + 1:03d}",
-                    "rw": f"{number % 7 + 1:03d}",
-                    "dtks_status": DtksStatus.REGISTERED,
-                    "desil": number % 10 + 1,
-                    "period": PERIOD,
-                    "notes": "",
-                }
-            )
-            if len(rows) == CHUNK:
-                connection.execute(insert(Household), rows)
-                rows = []
-        if rows:
-            connection.execute(insert(Household), rows)
+        household_rows = (
+            {
+                "id": number,
+                "no_kk": f"5272{number:012d}",
+                "region_code": village_of(number),
+                "address": f"Jl. Sultan Hasanuddin No. {number % 300}",
+                "rt": f"{number % 20 + 1:03d}",
+                "rw": f"{number % 7 + 1:03d}",
+                "dtks_status": DtksStatus.REGISTERED,
+                "desil": number % 10 + 1,
+                "period": PERIOD,
+                "notes": "",
+            }
+            for number in numbers
+        )
+        _insert_in_chunks(connection, Household, household_rows)
         # The standing per period the SK Penetapan records: the roster of PERIOD reads it (StandingAsOf).
-        standings = [
+        standings = (
             {
                 "household_id": number,
                 "period": PERIOD,
                 "dtks_status": DtksStatus.REGISTERED,
                 "desil": number % 10 + 1,
-                "region_code": villages[number % len(villages)],
+                "region_code": village_of(number),
             }
-            for number in range(1, households + 1)
-        ]
-        for start in range(0, len(standings), CHUNK):
-            connection.execute(insert(HouseholdPeriod), standings[start : start + CHUNK])
-        rows, person = [], 0
-        for number in range(1, households + 1):
-            size = 4 if number <= fours else 3
-            village = villages[number % len(villages)]
-            for position in range(size):
-                person += 1
-                rows.append(
-                    {
-                        "household_id": number,
-                        "region_code": village,
-                        "nik": f"5272{person:012d}",
-                        "name": f"Warga Bima {person}",
-                        "sex": Sex.FEMALE if position == 1 else Sex.MALE,
-                        "birth_place": "Bima",
-                        "birth_date": date(1960, 1, 1) + timedelta(days=person % 20000),
-                        "family_relation": relations[position],
-                        "mother_name": f"Ibu {person}",
-                        "marital_status": MaritalStatus.MARRIED if position < 2 else MaritalStatus.SINGLE,
-                        "occupation": "Petani",
-                    }
-                )
-                if len(rows) == CHUNK:
-                    connection.execute(insert(Member), rows)
-                    rows = []
-        if rows:
-            connection.execute(insert(Member), rows)
+            for number in numbers
+        )
+        _insert_in_chunks(connection, HouseholdPeriod, standings)
+        _insert_in_chunks(connection, Member, member_rows())
         connection.execute(text("ANALYZE"))
     engine.dispose()
     return households

@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 import os
 import secrets
+import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -67,6 +68,15 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
         terminalreporter.section("identity numbers in the log", red=True)
     for line in LOG_SCAN.report() if LOG_SCAN.leaked else LOG_SCAN.report()[:1]:
         terminalreporter.write_line(line)
+
+
+@pytest.fixture
+def private_temp_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The process's temporary folder (tempfile.tempdir), for this test only: whatever lands there is the test's."""
+    folder = tmp_path / "tmp"
+    folder.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(folder))
+    return folder
 
 
 @pytest.fixture
@@ -154,18 +164,22 @@ def empty_database_url(tmp_path: Path) -> Iterator[str]:
         yield url
 
 
+def settings_for(database_url: str, upload_dir: Path, **changes: object) -> Settings:
+    """Settings of a test environment on `database_url`: a random secret, `upload_dir`, TestClient's host and the
+    loopback address tests/browser/ serves the app on, then `changes`; a developer's .env is ignored."""
+    values: dict[str, object] = {
+        "environment": "test",
+        "secret_key": secrets.token_urlsafe(36),  # 48 characters
+        "allowed_hosts": ["testserver", "127.0.0.1"],
+        **changes,
+    }
+    return Settings(_env_file=None, database_url=database_url, upload_dir=upload_dir, **values)
+
+
 @pytest.fixture(scope="session")
 def settings(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Settings:
-    """Test settings: random secret, the session database, a tmp upload dir; a developer's .env is ignored."""
-    return Settings(
-        _env_file=None,
-        environment="test",
-        secret_key=secrets.token_urlsafe(36),  # 48 characters
-        database_url=database_url,
-        upload_dir=tmp_path_factory.mktemp("uploads"),
-        # TestClient's host, and the loopback address tests/browser/ serves the app on.
-        allowed_hosts=["testserver", "127.0.0.1"],
-    )
+    """Test settings on the session database, with a tmp upload dir."""
+    return settings_for(database_url, tmp_path_factory.mktemp("uploads"))
 
 
 @pytest.fixture(scope="session")
@@ -260,6 +274,22 @@ def db_session(engine: Engine, regions: frozenset[str]) -> Iterator[Session]:
         yield session
     finally:
         session.close()
+
+
+@pytest.fixture
+def demo_seeder(db_session: Session, monkeypatch: pytest.MonkeyPatch) -> Callable[[str, int], Session]:
+    """Seeds the demo of a regency with that many households on the test database, committed; gives the session."""
+    from demo import seed_demo
+
+    # The harness loads NTB and Sulawesi Selatan only; seed_demo would otherwise load the whole country.
+    monkeypatch.setattr("demo.seeding.regions_loaded", lambda session: True)
+
+    def seed(regency_code: str, households: int) -> Session:
+        seed_demo(db_session, regency_code=regency_code, households=households)
+        db_session.commit()
+        return db_session
+
+    return seed
 
 
 @pytest.fixture

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, TypeVar
 
 import httpx2 as httpx
 from sqlalchemy.orm import Session
@@ -22,9 +22,10 @@ from starlette.testclient import TestClient
 
 from console.csrf import FORM_FIELD, UNSAFE_METHODS
 from console.sessions import COOKIE_NAME
-from models import Role
+from models import Role, User
 
 _META_TOKEN = re.compile(r'<meta name="csrf-token" content="([^"]*)">')
+Client = TypeVar("Client", bound="ConsoleClient")
 
 
 def read_csrf_token(html: str) -> str:
@@ -76,14 +77,29 @@ class ConsoleClient(TestClient):
         return super().request(method, url, **kwargs)
 
 
-def client_logged_in_as(app: object, session: Session, role: Role, scope: str | None, name: str) -> ConsoleClient:
-    """A new user `name` of `role` in `scope`, committed, and an open client logged in as them (close it)."""
+def log_in_as_new_user(
+    client: TestClient, session: Session, role: Role, scope: str | None, name: str | None = None
+) -> User:
+    """A new user `name` (or a generated name) of `role` in `scope`, committed, and `client` logged in as them."""
     from tests.conftest import log_in  # the conftest imports this module: imported here, when called
     from tests.factories import make_user
 
-    make_user(session, role, scope, username=name)
+    user = make_user(session, role, scope, username=name)
     session.commit()
-    client = ConsoleClient(app)  # type: ignore[arg-type]
+    log_in(client, user.username)
+    return user
+
+
+def client_logged_in_as(
+    app: object,
+    session: Session,
+    role: Role,
+    scope: str | None,
+    name: str,
+    client_class: type[Client] = ConsoleClient,  # type: ignore[assignment]
+) -> Client:
+    """A new user `name` of `role` in `scope`, committed, and an open client logged in as them (close it)."""
+    client = client_class(app)  # type: ignore[arg-type]
     client.__enter__()
-    log_in(client, name)
+    log_in_as_new_user(client, session, role, scope, name)
     return client

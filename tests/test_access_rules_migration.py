@@ -25,7 +25,7 @@ from console.database import make_engine, make_session_factory
 from console.settings import Settings
 from models import PolicyRule, Role
 from policies.rules import read_seed
-from tests.conftest import log_in
+from tests.conftest import log_in, settings_for
 from tests.console_client import ConsoleClient
 from tests.factories import make_user
 
@@ -44,14 +44,7 @@ def _engine(settings: Settings) -> Iterator[Engine]:
 
 
 def _settings(database_url: str, tmp_path: Path) -> Settings:
-    return Settings(
-        _env_file=None,
-        environment="test",
-        secret_key=SECRET,
-        database_url=database_url,
-        upload_dir=tmp_path,
-        allowed_hosts=["testserver"],
-    )
+    return settings_for(database_url, tmp_path, secret_key=SECRET)
 
 
 def _rules(engine: Engine) -> set[tuple[str, str, str]]:

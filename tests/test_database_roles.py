@@ -31,11 +31,10 @@ from sqlalchemy.orm import Session
 from console.app import create_app
 from console.cli import main, prepare_to_serve
 from console.database import make_session_factory
-from console.settings import Settings
 from database.roles import APPEND_ONLY_TABLES, READ_ONLY_TABLES
 from demo import DEMO_USER_NAMES
 from models import AuditAction, AuditEntry, Household, Region, Role
-from tests.conftest import log_in
+from tests.conftest import log_in, settings_for
 from tests.console.form_posts import create
 from tests.console_client import ConsoleClient
 from tests.factories import DEFAULT_VILLAGE, kecamatan_of, make_user, next_nik, next_no_kk
@@ -334,14 +333,7 @@ def test_the_console_does_its_normal_work_as_the_app_role(
         make_user(session, Role.OPERATOR_DESA, DEFAULT_VILLAGE, username="operator_peran")
         make_user(session, Role.ADMIN, None, username="admin_peran")
         session.commit()
-    settings = Settings(
-        _env_file=None,
-        environment="test",
-        secret_key=secrets.token_urlsafe(36),
-        database_url=two_roles.app_url,
-        upload_dir=tmp_path,
-        allowed_hosts=["testserver"],
-    )
+    settings = settings_for(two_roles.app_url, tmp_path)
     no_kk = next_no_kk(kecamatan_of(DEFAULT_VILLAGE))
     family = {"region": DEFAULT_VILLAGE, "no_kk": no_kk, "address": "Jl. Soekarno-Hatta No. 3", "rt": "002",
               "rw": "001", "head_nik": next_nik(kecamatan_of(DEFAULT_VILLAGE), date(1979, 6, 2), False),
@@ -393,13 +385,8 @@ def test_run_on_the_app_role_alone_works_once_the_owner_has_migrated(
 ) -> None:
     # What the serving process does at start (`python -m console run` before uvicorn): migrate finds the schema
     # current and changes nothing, the regions load through the app's grants, no demo is made.
-    settings = Settings(
-        _env_file=None,
-        environment="production",
-        secret_key=secrets.token_urlsafe(36),
-        database_url=two_roles.app_url,
-        upload_dir=tmp_path,
-        allowed_hosts=["dtks.bimakota.go.id"],
+    settings = settings_for(
+        two_roles.app_url, tmp_path, environment="production", allowed_hosts=["dtks.bimakota.go.id"]
     )
 
     prepare_to_serve(settings)

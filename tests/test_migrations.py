@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -12,9 +10,9 @@ from alembic.config import Config
 from sqlalchemy import create_engine, inspect
 
 from alembic import command
+from tests.blocked_imports import run_without
 
 AlembicConfigFor = Callable[[str], Config]
-PROJECT_DIR = Path(__file__).resolve().parent.parent
 
 
 def _table_names(database_url: str) -> set[str]:
@@ -62,19 +60,9 @@ def test_upgrade_works_again_after_a_full_downgrade(
 
 # A fresh interpreter with the web layer made unimportable runs `alembic upgrade head` as the alembic command
 # line does (alembic.ini, no URL passed): alembic/env.py must find the URL in the environment by itself.
+_BLOCKED_FOR_MIGRATIONS = ("console", "chain", "starlette", "sqladmin", "wtforms", "jinja2", "uvicorn")
 _UPGRADE_WITHOUT_THE_CONSOLE = """
-import sys
 from sqlalchemy.orm import Session
-
-BLOCKED = {"console", "chain", "starlette", "sqladmin", "wtforms", "jinja2", "uvicorn"}
-
-class Refuse:
-    def find_spec(self, name, path=None, target=None):
-        if name.split(".")[0] in BLOCKED:
-            raise ImportError("the migrations imported " + name)
-        return None
-
-sys.meta_path.insert(0, Refuse())
 from alembic.config import main
 main(["-c", "alembic.ini", "upgrade", "head"])
 print(len(Session().dispatch.before_flush), len(Session().dispatch.after_flush))
@@ -93,13 +81,7 @@ def test_alembic_migrates_the_owners_url_from_the_environment_without_importing_
         "SECRET_KEY": "",
     }
 
-    done = subprocess.run(
-        [sys.executable, "-c", _UPGRADE_WITHOUT_THE_CONSOLE],
-        cwd=PROJECT_DIR,
-        env=environment,
-        capture_output=True,
-        text=True,
-    )
+    done = run_without(_BLOCKED_FOR_MIGRATIONS, "the migrations", _UPGRADE_WITHOUT_THE_CONSOLE, env=environment)
 
     assert done.returncode == 0, done.stderr
     assert done.stdout.split() == ["0", "0"]  # no session hook came in with the migrations

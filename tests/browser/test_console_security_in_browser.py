@@ -17,8 +17,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from models import Household, Member, Role
-from tests.browser.page_helpers import choose_in_select2, set_date
-from tests.factories import DEFAULT_PASSWORD, make_user, next_nik, next_no_kk
+from tests.browser.page_helpers import log_in_as_new_user, record_household
+from tests.factories import next_nik, next_no_kk
 
 pytestmark = pytest.mark.browser
 
@@ -39,8 +39,6 @@ def test_an_administrator_round_works_under_the_csp_with_no_violation_and_no_nik
     browser_page,  # noqa: ANN001
     db_session: Session,
 ) -> None:
-    make_user(db_session, Role.ADMIN, None, username="admin_peramban")
-    db_session.commit()
     page = browser_page
     messages: list[str] = []
     urls: list[str] = []
@@ -55,24 +53,11 @@ def test_an_administrator_round_works_under_the_csp_with_no_violation_and_no_nik
     nik = next_nik(VILLAGE[:8], birth_date, is_female=False)
     no_kk = next_no_kk(UNKNOWN_KECAMATAN)
 
-    page.goto(f"{live_server}/admin/")
-    page.fill("input[name=username]", "admin_peramban")
-    page.fill("input[name=password]", DEFAULT_PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{live_server}/admin/")
+    log_in_as_new_user(page, live_server, db_session, Role.ADMIN, None, "admin_peramban")
 
-    page.goto(f"{live_server}/admin/household/create")
-    choose_in_select2(page, "region", VILLAGE, VILLAGE)
-    page.fill("#no_kk", no_kk)
-    page.fill("#address", "Jl. Sultan Hasanuddin No. 3")
-    page.fill("#head_nik", nik)
-    page.fill("#head_name", "Abdul Rahman")
-    page.select_option("#head_sex", "L")
-    page.fill("#head_birth_place", "Bima")
-    set_date(page, "head_birth_date", birth_date)
-    page.fill("#head_mother_name", "Siti Aminah")
-    page.click("input[type=submit][value=Simpan]")
-    page.wait_for_url(f"{live_server}/admin/household/list*")
+    head = {"head_nik": nik, "head_name": "Abdul Rahman", "head_sex": "L", "head_birth_place": "Bima"}
+    household = {"no_kk": no_kk, "address": "Jl. Sultan Hasanuddin No. 3", **head, "head_mother_name": "Siti Aminah"}
+    record_household(page, live_server, VILLAGE, household, birth_date)
     toast = page.locator(".toast.show")  # shown by flash.html's inline script, allowed by its hash
     toast.first.wait_for()
     assert UNKNOWN_KECAMATAN in toast.first.inner_text()

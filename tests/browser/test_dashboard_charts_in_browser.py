@@ -15,8 +15,9 @@ from sqlalchemy.orm import Session
 from console.charts import NARROWEST, WIDTH
 from models import Proposal, ProposalKind, ProposalStatus, Role
 from models.household import DtksStatus
+from tests.browser.page_helpers import log_in
 from tests.browser.test_console_security_in_browser import REPORT_VIOLATIONS
-from tests.factories import DEFAULT_PASSWORD, make_household, make_user
+from tests.factories import make_household, make_user
 
 pytestmark = pytest.mark.browser
 
@@ -60,10 +61,7 @@ def test_the_district_dashboard_shows_its_three_charts_under_the_csp(
     page.on("response", lambda response: failed.append(response.url) if response.status >= 400 else None)
     page.set_viewport_size({"width": 1366, "height": 900})
 
-    page.goto(f"{live_server}/admin/")
-    page.fill("input[name=username]", "dinsos_grafik")
-    page.fill("input[name=password]", DEFAULT_PASSWORD)
-    page.click("button[type=submit]")
+    log_in(page, live_server, "dinsos_grafik")
     page.goto(f"{live_server}/admin/dashboard")
     page.wait_for_load_state("networkidle")
 

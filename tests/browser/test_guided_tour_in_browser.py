@@ -10,19 +10,21 @@ the paraf chain. Everything happens in Kelurahan Paruga (the demo village) of Ko
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from demo import DEMO_PASSWORD, DEMO_USER_NAMES, seed_demo
+from demo import DEMO_PASSWORD, DEMO_USER_NAMES
 from models import Household, Member, Proposal, Role
 from models.certificate import Certificate, CertificateStep
 from models.decree import Decree, DecreeKind
 from models.household import DtksStatus
 from models.meeting import Decision, Meeting
 from models.proposal import ProposalStatus
+from tests.browser.page_helpers import log_in
 
 pytestmark = pytest.mark.browser
 
@@ -45,11 +47,7 @@ class Tour:
 
     def log_in(self, username: str) -> None:
         self.page.context.clear_cookies()  # the previous official is gone; a fresh login form
-        self.page.goto(f"{self.base}/admin/")
-        self.page.fill("input[name=username]", username)
-        self.page.fill("input[name=password]", DEMO_PASSWORD)
-        self.page.click("button[type=submit]")
-        self.page.wait_for_url(f"{self.base}/admin/")
+        log_in(self.page, self.base, username, DEMO_PASSWORD)
         assert "Dasbor" in self.menu_entries(), f"{username} has no Dasbor"  # every tier has one
 
     def menu(self, category: str, entry: str | None = None) -> None:
@@ -127,13 +125,9 @@ def status_of(session: Session, proposal_id: int) -> ProposalStatus:
 
 
 @pytest.fixture
-def demo(db_session: Session, monkeypatch: pytest.MonkeyPatch) -> Session:
-    """The demo data for Kota Bima on the test database (the harness has loaded the regions it needs)."""
-    # The harness loads NTB and Sulawesi Selatan only; seed_demo would otherwise load the whole country.
-    monkeypatch.setattr("demo.seeding.regions_loaded", lambda session: True)
-    seed_demo(db_session, regency_code=REGENCY, households=DEMO_HOUSEHOLDS)
-    db_session.commit()
-    return db_session
+def demo(demo_seeder: Callable[[str, int], Session]) -> Session:
+    """The demo data for Kota Bima on the test database."""
+    return demo_seeder(REGENCY, DEMO_HOUSEHOLDS)
 
 
 # --- the tour ------------------------------------------------------------------------------------------

@@ -9,8 +9,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from models import FamilyRelation, Household, Member, Role
-from tests.browser.page_helpers import choose_in_select2, set_date
-from tests.factories import DEFAULT_PASSWORD, make_user, next_nik, next_no_kk
+from tests.browser.page_helpers import log_in_as_new_user, record_household
+from tests.factories import next_nik, next_no_kk
 
 pytestmark = pytest.mark.browser
 
@@ -22,34 +22,15 @@ def test_operator_records_a_household_with_its_head_and_finds_it_by_nik(
     browser_page,
     db_session: Session,  # noqa: ANN001
 ) -> None:
-    make_user(db_session, Role.OPERATOR_DESA, VILLAGE, username="operator_uji")
-    db_session.commit()
     page = browser_page
     birth_date = date(1984, 8, 17)
     nik = next_nik(VILLAGE[:8], birth_date, is_female=True)
     no_kk = next_no_kk(VILLAGE[:8])
+    log_in_as_new_user(page, live_server, db_session, Role.OPERATOR_DESA, VILLAGE, "operator_uji")
 
-    page.goto(f"{live_server}/admin/")
-    assert "Masuk" in page.content()
-    page.fill("input[name=username]", "operator_uji")
-    page.fill("input[name=password]", DEFAULT_PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{live_server}/admin/")
-
-    page.goto(f"{live_server}/admin/household/create")
-    choose_in_select2(page, "region", "52.72.01.1001", "52.72.01.1001")
-    page.fill("#no_kk", no_kk)
-    page.fill("#address", "Jl. Gajah Mada No. 7")
-    page.fill("#rt", "003")
-    page.fill("#rw", "001")
-    page.fill("#head_nik", nik)
-    page.fill("#head_name", "Nurhayati binti Abdullah")
-    page.select_option("#head_sex", "P")
-    page.fill("#head_birth_place", "Bima")
-    set_date(page, "head_birth_date", birth_date)
-    page.fill("#head_mother_name", "Siti Maryam")
-    page.click("input[type=submit][value=Simpan]")
-    page.wait_for_url(f"{live_server}/admin/household/list*")
+    head = {"head_nik": nik, "head_name": "Nurhayati binti Abdullah", "head_sex": "P", "head_birth_place": "Bima"}
+    household = {"no_kk": no_kk, "address": "Jl. Gajah Mada No. 7", "rt": "003", "rw": "001", **head}
+    record_household(page, live_server, VILLAGE, {**household, "head_mother_name": "Siti Maryam"}, birth_date)
 
     page.fill("#search-input", nik)
     page.click("#dtks-search-button")  # a POST form: the NIK stays out of the URL (console/search.py)

@@ -11,7 +11,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from models import Household, Member, Role, Sex
-from tests.factories import DEFAULT_PASSWORD, make_household, make_member, make_user, next_nik, next_no_kk
+from tests.browser.page_helpers import log_in_as_new_user
+from tests.factories import make_household, make_member, next_nik, next_no_kk
 
 pytestmark = pytest.mark.browser
 
@@ -19,14 +20,6 @@ VILLAGE = "52.72.01.1001"
 UNKNOWN_KECAMATAN = "52.72.09"  # Kota Bima has five kecamatan
 SIXTEEN_DIGITS = re.compile(r"\d{16}")
 WARNING = "tidak ada dalam daftar wilayah saat ini"
-
-
-def _log_in(page, live_server: str, username: str) -> None:  # noqa: ANN001
-    page.goto(f"{live_server}/admin/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", DEFAULT_PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{live_server}/admin/")
 
 
 def _feedback(page, field_id: str):  # noqa: ANN001, ANN202
@@ -39,14 +32,12 @@ def test_the_household_form_warns_of_an_unknown_kecamatan_as_it_is_typed_before_
     db_session: Session,
     tmp_path: Path,
 ) -> None:
-    make_user(db_session, Role.OPERATOR_DESA, VILLAGE, username="operator_peramban")
-    db_session.commit()
     page = browser_page
     urls: list[str] = []
     page.on("request", lambda request: urls.append(request.url))
     no_kk = next_no_kk(UNKNOWN_KECAMATAN)
     nik = next_nik(UNKNOWN_KECAMATAN, date(1984, 8, 17), is_female=True)
-    _log_in(page, live_server, "operator_peramban")
+    log_in_as_new_user(page, live_server, db_session, Role.OPERATOR_DESA, VILLAGE, "operator_peramban")
 
     page.goto(f"{live_server}/admin/household/create")
     page.type("#no_kk", no_kk)  # key by key, as an official types: the check runs once 16 digits are in
@@ -77,12 +68,11 @@ def test_the_member_form_warns_of_an_unknown_kecamatan_when_the_nik_field_is_lef
     browser_page,  # noqa: ANN001
     db_session: Session,
 ) -> None:
-    make_user(db_session, Role.OPERATOR_DESA, VILLAGE, username="operator_anggota")
     make_household(db_session, region_code=VILLAGE)
     db_session.commit()
     page = browser_page
     nik = next_nik(UNKNOWN_KECAMATAN, date(2001, 2, 3), is_female=False)
-    _log_in(page, live_server, "operator_anggota")
+    log_in_as_new_user(page, live_server, db_session, Role.OPERATOR_DESA, VILLAGE, "operator_anggota")
 
     page.goto(f"{live_server}/admin/member/create")
     page.fill("#nik", nik)  # pasted at once: the check runs when the field is left
@@ -99,14 +89,13 @@ def test_an_edit_form_opens_with_the_warning_of_the_stored_nik(
     browser_page,  # noqa: ANN001
     db_session: Session,
 ) -> None:
-    make_user(db_session, Role.OPERATOR_DESA, VILLAGE, username="operator_ubah")
     household = make_household(db_session, region_code=VILLAGE)
     born = date(2003, 4, 5)
     nik = next_nik(UNKNOWN_KECAMATAN, born, is_female=True)
     member = make_member(db_session, household, nik=nik, sex=Sex.FEMALE, birth_date=born)
     db_session.commit()
     page = browser_page
-    _log_in(page, live_server, "operator_ubah")
+    log_in_as_new_user(page, live_server, db_session, Role.OPERATOR_DESA, VILLAGE, "operator_ubah")
 
     page.goto(f"{live_server}/admin/member/edit/{member.id}")
     page.wait_for_selector("#nik + .dtks-identity-feedback .text-warning")

@@ -30,12 +30,10 @@ from models import (
     MeetingParticipant,
     ParticipantPosition,
     Proposal,
-    ProposalKind,
     Role,
     Visit,
 )
-from tests.console.test_decrees import _draft
-from tests.factories import make_household, make_user
+from tests.factories import make_decree, make_proposal, make_user
 
 Result = TypeVar("Result")
 VILLAGE = "52.72.01.1001"  # Kelurahan Paruga, Kecamatan Rasanae Barat, Kota Bima
@@ -108,12 +106,7 @@ def open_chain(sessions: sessionmaker[Session], upload_folder: Path, actor_name:
 def new_proposals(run: ChainRun, count: int = 1, village: str = VILLAGE) -> list[int]:
     """Draft proposals of new families with their documents complete (the village's create form)."""
     with run.sessions() as session:
-        made = []
-        for _ in range(count):
-            household = make_household(session, region_code=village)
-            proposal = Proposal(kind=ProposalKind.NEW, household=household, has_ktp=True, has_kk=True, has_sktm=True)
-            session.add(proposal)
-            made.append(proposal)
+        made = [make_proposal(session, region_code=village, has_sktm=True) for _ in range(count)]
         session.commit()
         return [proposal.id for proposal in made]
 
@@ -174,7 +167,9 @@ def through_verval(run: ChainRun, proposal_ids: list[int]) -> None:
 def new_district_draft(run: ChainRun) -> int:
     """An unsigned SK Pengesahan of the regency (the decree's create form)."""
     with run.sessions() as session:
-        return _draft(session, REGENCY).id
+        decree = make_decree(session, region_code=REGENCY)
+        session.commit()
+        return decree.id
 
 
 def ratified_decree(run: ChainRun, proposal_ids: list[int], number: str = "188.45/40/2026") -> int:

@@ -20,77 +20,32 @@ from chain.determination import ABOVE_CUTOFF, NUMBER_TAKEN, determine
 from chain.letters import Letter
 from chain.nik_matching import ALREADY_REGISTERED, INVALID_NIK, match_nik
 from chain.pmt import run_pmt
-from chain.store import begin_write, commit_or_conflict
+from chain.store import write_transaction
 from console.database import make_session_factory
 from models import (
     AuditAction,
     AuditEntry,
     Decree,
     DtksStatus,
-    PmtModel,
     PmtResult,
-    PmtWeight,
     Proposal,
     ProposalHistory,
     ProposalKind,
     ProposalStatus,
-    RemovalReason,
     Role,
     User,
-    Visit,
 )
-from models.instrument import FloorMaterial
 from models.periods import PERIOD_MESSAGE
 from models.refusals import Conflict, Invalid, NotAllowed, Refusal
-from tests.factories import make_household, make_member, make_user
+from tests.factories import (
+    make_pmt_model,
+    make_proposal,
+    make_user,
+)
+from tests.ministry_cases import make_scored_proposal, nik_matching_cases, pmt_run_cases
 
-VILLAGE = "52.72.01.1001"
-CUTOFFS = [12.85, 13.0, 13.12, 13.24, 13.36, 13.48, 13.62, 13.8, 14.05]
 LETTER = Letter("146/HUK/2026", date(2026, 10, 15), "Menteri Sosial", "Menteri Sosial RI")
 Step = Callable[[Session, Actor], Any]
-
-
-def _proposal(session: Session, status: ProposalStatus, *, members: int = 2, kind: ProposalKind = ProposalKind.NEW):
-    household = make_household(session, region_code=VILLAGE, members=members)
-    removal = RemovalReason.DIED if kind == ProposalKind.REMOVE else None
-    proposal = Proposal(
-        kind=kind, household=household, status=status, has_ktp=True, has_kk=True, removal_reason=removal
-    )
-    session.add(proposal)
-    session.flush()
-    return proposal
-
-
-def _model(session: Session) -> PmtModel:
-    model = PmtModel(
-        version="uji-inti",
-        name="Model uji inti (ilustratif)",
-        region_code="",
-        intercept=13.35,
-        desil_cutoffs=CUTOFFS,
-        effective_period="2026-01",
-        weights=[
-            PmtWeight(variable="floor_material", choice="tanah", weight=-0.14),
-            PmtWeight(variable="household_size", choice="", weight=-0.06),
-            PmtWeight(variable="assets", choice="mobil", weight=0.3),
-        ],
-    )
-    session.add(model)
-    return model
-
-
-def _visit(session: Session, proposal: Proposal, *, floor: FloorMaterial | None, assets: list[str]) -> None:
-    session.add(
-        Visit(
-            household=proposal.household,
-            proposal=proposal,
-            region_code=VILLAGE,
-            enumerator_name="Pendata Uji",
-            visited_on=date(2026, 9, 1),
-            floor_material=floor,
-            assets=assets,
-        )
-    )
 
 
 def _user(session: Session, role: Role = Role.PUSDATIN, scope: str | None = None) -> User:
@@ -105,11 +60,7 @@ def _run(db_session: Session, user: User, step: Step, *, taken: str | None = Non
     sessions = make_session_factory(db_session.get_bind())  # the app's and the CLI's factory, with its hooks
 
     def work() -> Any:
-        with sessions() as session:
-            begin_write(session)
-            result = step(session, actor)
-            commit_or_conflict(session, taken=taken)
-            return result
+        return write_transaction(sessions, lambda session: step(session, actor), taken=taken)
 
     db_session.rollback()  # the test's session holds no transaction while the step writes
     return run_as(user, work)
@@ -121,13 +72,7 @@ def _status(session: Session, proposal: Proposal) -> ProposalStatus:
 
 
 def test_nik_matching_receives_a_valid_household_and_rejects_the_others_with_their_reason(db_session: Session) -> None:
-    good = _proposal(db_session, ProposalStatus.FORWARDED)
-    invalid = _proposal(db_session, ProposalStatus.FORWARDED, members=1)
-    make_member(db_session, invalid.household, nik="5272013501800001")
-    registered = make_household(db_session, region_code=VILLAGE, members=1, dtks_status=DtksStatus.REGISTERED)
-    duplicate = _proposal(db_session, ProposalStatus.FORWARDED, members=1)
-    twin = registered.members[0]
-    make_member(db_session, duplicate.household, name=twin.name, birth_date=twin.birth_date, nik=None)
+    good, invalid, duplicate = nik_matching_cases(db_session)
     user = _user(db_session)
 
     outcome = _run(db_session, user, lambda session, actor: match_nik(session, actor))
@@ -145,14 +90,7 @@ def test_nik_matching_receives_a_valid_household_and_rejects_the_others_with_the
 
 
 def test_the_pmt_run_scores_every_visited_received_household_and_reports_the_rest(db_session: Session) -> None:
-    _model(db_session)
-    poor, rich = (
-        _proposal(db_session, ProposalStatus.RECEIVED, members=5),
-        _proposal(db_session, ProposalStatus.RECEIVED, members=1),
-    )
-    unvisited = _proposal(db_session, ProposalStatus.RECEIVED)
-    _visit(db_session, poor, floor=FloorMaterial.EARTH, assets=[])
-    _visit(db_session, rich, floor=None, assets=["mobil"])
+    poor, rich, unvisited = pmt_run_cases(db_session)
     user = _user(db_session)
 
     outcome = _run(db_session, user, lambda session, actor: run_pmt(session, actor, " 2026-10 "))
@@ -166,32 +104,17 @@ def test_the_pmt_run_scores_every_visited_received_household_and_reports_the_res
     assert results == {poor.household_id: 2, rich.household_id: 7}
 
 
-def _scored(session: Session, model: PmtModel, kind: ProposalKind, desil: int | None) -> Proposal:
-    proposal = _proposal(session, ProposalStatus.RECEIVED, kind=kind)
-    if desil is not None:
-        session.add(
-            PmtResult(
-                household_id=proposal.household_id,
-                period="2026-10",
-                model_id=model.id,
-                score=12.0 + desil / 10,
-                desil=desil,
-                contributions={"intercept": 12.0 + desil / 10},
-                region_code=VILLAGE,
-            )
-        )
-    return proposal
-
-
 def _determine(session: Session, actor: Actor, period: str = "2026-10", letter: Letter = LETTER) -> Any:
     return determine(session, actor, period, letter, max_desil=4)
 
 
 def test_the_determination_registers_below_the_cutoff_and_refuses_above_it_with_the_reason(db_session: Session) -> None:
-    model = _model(db_session)
-    db_session.flush()
-    poor, better_off = _scored(db_session, model, ProposalKind.NEW, 3), _scored(db_session, model, ProposalKind.NEW, 7)
-    unscored = _scored(db_session, model, ProposalKind.KEEP, None)
+    model = make_pmt_model(db_session)
+    poor, better_off = (
+        make_scored_proposal(db_session, model, ProposalKind.NEW, 3),
+        make_scored_proposal(db_session, model, ProposalKind.NEW, 7),
+    )
+    unscored = make_scored_proposal(db_session, model, ProposalKind.KEEP, None)
     user = _user(db_session)
 
     outcome = _run(db_session, user, _determine, taken=NUMBER_TAKEN)
@@ -220,7 +143,7 @@ STEPS: dict[str, Step] = {
 def test_a_role_outside_the_ministry_is_not_allowed_and_nothing_changes(
     db_session: Session, step: Step, role: Role, scope: str
 ) -> None:
-    forwarded = _proposal(db_session, ProposalStatus.FORWARDED)
+    forwarded = make_proposal(db_session, ProposalStatus.FORWARDED, members=2)
     user = _user(db_session, role, scope)
 
     with pytest.raises(NotAllowed):
@@ -250,12 +173,13 @@ def test_a_period_outside_the_quarters_is_invalid(db_session: Session, name: str
 
 @pytest.mark.parametrize("name", PERIOD_STEPS.keys())
 def test_a_determined_period_is_a_conflict_for_every_later_step(db_session: Session, name: str) -> None:
-    model = _model(db_session)
-    db_session.flush()
-    _scored(db_session, model, ProposalKind.NEW, 2)
+    model = make_pmt_model(db_session)
+    make_scored_proposal(db_session, model, ProposalKind.NEW, 2)
     user = _user(db_session)
     _run(db_session, user, _determine)
-    _proposal(db_session, ProposalStatus.RECEIVED)  # received after the SK: its period is closed all the same
+    make_proposal(
+        db_session, ProposalStatus.RECEIVED, members=2
+    )  # received after the SK: its period is closed all the same
     db_session.commit()
     step = PERIOD_STEPS[name]
 
@@ -264,12 +188,11 @@ def test_a_determined_period_is_a_conflict_for_every_later_step(db_session: Sess
 
 
 def test_a_second_sk_penetapan_with_a_used_number_is_a_conflict(db_session: Session) -> None:
-    model = _model(db_session)
-    db_session.flush()
-    _scored(db_session, model, ProposalKind.NEW, 2)
+    model = make_pmt_model(db_session)
+    make_scored_proposal(db_session, model, ProposalKind.NEW, 2)
     user = _user(db_session)
     _run(db_session, user, _determine)
-    later = _proposal(db_session, ProposalStatus.RECEIVED, kind=ProposalKind.REMOVE)
+    later = make_proposal(db_session, ProposalStatus.RECEIVED, members=2, kind=ProposalKind.REMOVE)
     db_session.commit()
 
     with pytest.raises(Refusal) as refused:

@@ -34,7 +34,7 @@ from models import (
 from models.certificate_flow import PARAF_CHAIN
 from models.refusals import Conflict
 from tests.chain.chain_run import REGENCY, ChainRun, forwarded_decree, open_chain
-from tests.chain.test_ministry_chain import _model
+from tests.factories import make_pmt_model
 
 PERIOD = "2026-10"
 SK_PENETAPAN = Letter("146/HUK/2026", date(2026, 10, 15), "Menteri Sosial", "Menteri Sosial RI")
@@ -52,7 +52,7 @@ def _statuses(run: ChainRun, proposal_ids: list[int]) -> set[ProposalStatus]:
 def test_new_families_are_determined_by_the_ministry_and_get_a_certificate_through_the_core(run: ChainRun) -> None:
     _letter_id, proposal_ids = forwarded_decree(run, count=3)
     assert _statuses(run, proposal_ids) == {ProposalStatus.FORWARDED}
-    run.act(Role.PUSDATIN, lambda session, _actor: _model(session))
+    run.act(Role.PUSDATIN, lambda session, _actor: make_pmt_model(session))
 
     matched = run.act(Role.PUSDATIN, match_nik)
     assert sorted(matched.received) == sorted(proposal_ids) and not matched.rejected

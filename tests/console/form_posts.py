@@ -21,14 +21,25 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from starlette.testclient import TestClient
 
-from models import Base, Meeting, MeetingKind, PmtModel, Region, User
-from tests.factories import make_household
+from models import Base, Meeting, MeetingKind, Region, User
+from tests.factories import DEFAULT_VILLAGE, kecamatan_of, make_household, make_pmt_model, next_nik, next_no_kk
 
 SAVE = {"save": "Simpan"}
 OTHER_VILLAGE = "73.02.01.1001"  # Matekko, Kecamatan Gantarang, Kabupaten Bulukumba
 NEIGHBOUR_VILLAGE = "52.72.01.1002"  # Nae, in the same kecamatan as DEFAULT_VILLAGE
 SQL_OR_DRIVER_TEXT = ("INSERT", "UNIQUE constraint", "psycopg", "sqlite3", "Traceback", "[SQL:")
 SCRIPT = "<script>alert(1)</script>"
+TENS = [float(step * 10) for step in range(1, 10)]  # nine desil cut-offs: 10, 20, ... 90
+HEAD_BORN = date(1980, 2, 2)  # the birth date of household_form's head
+DECREE_FORM = {
+    "kind": "pengesahan_kabupaten",
+    "number": "400.9/12/Dinsos/2026",
+    "decree_date": "2026-04-01",
+    "region_code": "52.72",
+    "signer_name": "H. Muhammad Lutfi",
+    "signer_title": "Wali Kota Bima",
+    "period": "",
+}
 
 _REFUSED_PAGE = re.compile(r'<p class="empty-title">(.*?)</p>', re.S)
 _FIELD_ERROR = re.compile(r'<div class="invalid-feedback">(.*?)</div>', re.S)
@@ -45,6 +56,56 @@ def edit(client: TestClient, identity: str, pk: object, fields: dict[str, str]) 
 
 def delete(client: TestClient, identity: str, pk: object) -> Response:
     return client.delete(f"/admin/{identity}/delete", params={"pks": str(pk)})
+
+
+def household_form(*, head_kecamatan: str = kecamatan_of(DEFAULT_VILLAGE), **changes: str) -> dict[str, str]:
+    """The new-household form: a new No. KK in DEFAULT_VILLAGE, its head a married man born HEAD_BORN whose NIK
+    names `head_kecamatan`."""
+    return {
+        "region": DEFAULT_VILLAGE,
+        "no_kk": next_no_kk(kecamatan_of(DEFAULT_VILLAGE)),
+        "address": "Jl. Soekarno-Hatta No. 1",
+        "head_nik": next_nik(head_kecamatan, HEAD_BORN, is_female=False),
+        "head_name": "Kepala Uji",
+        "head_sex": "L",
+        "head_birth_date": HEAD_BORN.isoformat(),
+        "head_marital_status": "kawin",
+        "head_education": "sd",
+        **changes,
+    }
+
+
+def member_form(household_id: int, nik: str, born: date, **changes: str) -> dict[str, str]:
+    """The member form: a son at school of household `household_id`, born `born` (his NIK must agree)."""
+    return {
+        "household": str(household_id),
+        "nik": nik,
+        "name": "Muhammad Rizki",
+        "sex": "L",
+        "birth_place": "Bima",
+        "birth_date": born.isoformat(),
+        "family_relation": "anak",
+        "mother_name": "Nurhasanah",
+        "marital_status": "belum_kawin",
+        "occupation": "Pelajar",
+        "education": "sd",
+        "disability": "tidak_ada",
+        **changes,
+    }
+
+
+def user_form(user: User, **changes: str | None) -> dict[str, str]:
+    """The user edit form as its page fills it for `user`, no new password, with `changes` (None unticks or
+    leaves a field out)."""
+    form = {
+        "username": user.username,
+        "full_name": user.full_name,
+        "role": user.role.value,
+        "scope_region": user.scope_region_code or "",
+        "is_active": "y" if user.is_active else None,
+        "password": "",
+    }
+    return {name: value for name, value in (form | changes).items() if value is not None}
 
 
 def refusal_messages(response: Response) -> list[str]:
@@ -88,6 +149,12 @@ def newest(session: Session, model: type[Any]) -> Any:
     return session.scalars(select(model).order_by(model.id.desc()).limit(1)).first()
 
 
+def saved_row(response: Response, session: Session, model: type[Any]) -> Any:
+    """The row a save stored (the newest of `model`, read fresh); a refused save fails with what the page said."""
+    assert response.status_code == 302, refusal_text(response)
+    return newest(session, model)
+
+
 @dataclass(frozen=True)
 class Seed:
     """Ids and values of a small committed register the forms can refer to."""
@@ -112,16 +179,8 @@ def seed_register(session: Session) -> Seed:
     meeting = Meeting(
         kind=MeetingKind.MUSDES, region_code=household.region_code, held_on=date(2026, 1, 12), place="Balai Desa"
     )
-    pmt_model = PmtModel(
-        version="uji-1",
-        name="Model uji",
-        region_code="",
-        intercept=0.0,
-        desil_cutoffs=[float(step * 10) for step in range(1, 10)],
-        effective_period="2026-01",
-    )
-    session.add_all([meeting, pmt_model])
-    session.flush()
+    session.add(meeting)
+    pmt_model = make_pmt_model(session, name="Model uji", weights=(), intercept=0.0, desil_cutoffs=TENS)
     admin_id = session.scalars(select(User.id).where(User.username == "admin_uji")).one()
     seed = Seed(
         household_id=household.id,

@@ -15,6 +15,9 @@ from models import UserSession
 from tests.console_client import ConsoleClient
 from tests.factories import DEFAULT_PASSWORD
 
+# The village operator of the `village_operator` fixture (tests/console/conftest.py).
+OPERATOR = "operator_sesi"
+
 
 @dataclass
 class FakeClock:
@@ -40,6 +43,18 @@ def post_login(client: ConsoleClient, username: str, password: str = DEFAULT_PAS
     return client.post(
         "/admin/login", data={"username": username, "password": password}, headers=headers, follow_redirects=False
     )
+
+
+def signed_in(client: ConsoleClient) -> bool:
+    """Whether the client's session opens the dashboard (a logged-out one is sent to the login page)."""
+    return client.get("/admin/", follow_redirects=False).status_code == 200
+
+
+def log_in_for_cookie(client: ConsoleClient, username: str = OPERATOR) -> str:
+    """Log in through the form; the value of the session cookie it sets."""
+    response = post_login(client, username)
+    assert response.status_code == 302, response.status_code
+    return cookie_value(response)
 
 
 def set_cookie_of(response: Response) -> str | None:

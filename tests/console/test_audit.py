@@ -27,8 +27,6 @@ from console.database import make_session_factory
 from models import (
     AuditAction,
     AuditEntry,
-    Decree,
-    DecreeKind,
     Household,
     LoginAttempt,
     Member,
@@ -40,8 +38,8 @@ from models import (
 from models.audit_trail import HIDDEN
 from models.identity import mask_identity_number
 from tests.conftest import log_in
-from tests.console.form_posts import OTHER_VILLAGE, Seed, create, delete_refusal, edit, seed_register
-from tests.factories import DEFAULT_PASSWORD, DEFAULT_VILLAGE, make_household, make_user, next_nik
+from tests.console.form_posts import OTHER_VILLAGE, Seed, create, delete_refusal, edit, member_form, seed_register
+from tests.factories import DEFAULT_PASSWORD, DEFAULT_VILLAGE, make_decree, make_household, make_user, next_nik
 
 SIXTEEN_DIGITS = re.compile(r"\b\d{16}\b")
 
@@ -171,15 +169,8 @@ def test_a_member_removed_from_its_household_is_recorded_as_deleted(db_session: 
 def test_many_to_many_changes_are_recorded_on_the_owning_row(db_session: Session, engine: Engine) -> None:
     household = make_household(db_session, members=1)
     proposal = Proposal(kind=ProposalKind.NEW, household=household)
-    decree = Decree(
-        kind=DecreeKind.DISTRICT_RATIFICATION,
-        region_code="52.72",
-        number="188.45/1/2026",
-        decree_date=date(2026, 9, 3),
-        signer_name="Wali Kota",
-        signer_title="Wali Kota Bima",
-    )
-    db_session.add_all([proposal, decree])
+    db_session.add(proposal)
+    decree = make_decree(db_session)
     db_session.commit()
 
     decree.proposals.append(proposal)
@@ -472,24 +463,7 @@ def test_a_member_created_through_the_console_is_recorded_with_its_nik_masked(
 ) -> None:
     nik = next_nik("52.72.01", date(2011, 2, 3), is_female=False)
     last = _since(engine)
-    response = create(
-        admin_client,
-        "member",
-        {
-            "household": str(seed.household_id),
-            "nik": nik,
-            "name": "Ahmad Fauzi",
-            "sex": "L",
-            "birth_place": "Bima",
-            "birth_date": "2011-02-03",
-            "family_relation": "anak",
-            "mother_name": "Nurhasanah",
-            "marital_status": "belum_kawin",
-            "occupation": "Pelajar",
-            "education": "sd",
-            "disability": "tidak_ada",
-        },
-    )
+    response = create(admin_client, "member", member_form(seed.household_id, nik, date(2011, 2, 3), name="Ahmad Fauzi"))
     assert response.status_code == 302
 
     [entry] = _entries_after(engine, last, object_type="member")

@@ -5,19 +5,16 @@ from __future__ import annotations
 import threading
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
 from chain.actor import Actor
 from chain.certificates import ADVICE_NOT_REGISTERED, NUMBER_TAKEN, request_certificate
 from chain.store import write_transaction
-from console.database import make_session_factory
-from console.settings import Settings
 from models import AuditAction, AuditEntry, Certificate, CertificateResult, CertificateStep, Household, Role, User
 from models.household import DtksStatus
 from policies.rules import PolicyStore
-from tests.conftest import log_in
-from tests.console_client import ConsoleClient
-from tests.factories import make_household, make_user
+from tests.console_client import ConsoleClient, client_logged_in_as
+from tests.factories import make_detached_users, make_household
 
 VILLAGE = "52.72.01.1001"  # Kota Bima
 REGENCY = "52.72"
@@ -42,12 +39,7 @@ class UrlRecorder(ConsoleClient):
 
 
 def _client_as(app: object, session: Session, role: Role, scope: str | None, name: str) -> UrlRecorder:
-    make_user(session, role, scope, username=name)
-    session.commit()
-    client = UrlRecorder(app, base_url="http://testserver")
-    client.__enter__()
-    log_in(client, name)
-    return client
+    return client_logged_in_as(app, session, role, scope, name, client_class=UrlRecorder)
 
 
 def _registered(session: Session, village: str = VILLAGE, **fields: object) -> Household:
@@ -218,31 +210,23 @@ def test_a_late_request_is_marked_terlambat(app: object, db_session: Session) ->
 
 
 def test_concurrent_requests_get_distinct_consecutive_numbers(
-    settings: Settings, engine: object, db_session: Session
+    session_factory: sessionmaker[Session], policy_store: PolicyStore, db_session: Session
 ) -> None:
     """Desk officers asking at once: every registered request gets its own number, none lost."""
-    factory = make_session_factory(engine)  # type: ignore[arg-type]
-    store = PolicyStore()
-    with factory() as session:
-        store.refresh(session)
-    officers = [make_user(db_session, Role.PETUGAS_LAYANAN, REGENCY, username=f"meja_{n}") for n in range(4)]
+    officers = make_detached_users(db_session, Role.PETUGAS_LAYANAN, REGENCY, "meja", 4)
     niks = [_registered(db_session).members[0].nik for _ in officers]
-    db_session.commit()
-    for officer in officers:
-        db_session.refresh(officer)
-        db_session.expunge(officer)
     barrier = threading.Barrier(len(officers))
     failures: list[BaseException] = []
 
     def ask(officer: User, nik: str) -> None:
-        actor = Actor.of(officer, store.allows)  # as the desk's request builds it
+        actor = Actor.of(officer, policy_store.allows)  # as the desk's request builds it
 
         def record(session: Session) -> object:
             return request_certificate(session, actor, nik=nik, applicant_name="Pemohon", purpose="")
 
         barrier.wait()
         try:
-            write_transaction(factory, record, attempts=2, taken=NUMBER_TAKEN)  # what the desk's view runs
+            write_transaction(session_factory, record, attempts=2, taken=NUMBER_TAKEN)  # what the desk's view runs
         except BaseException as error:  # noqa: BLE001 - reported below
             failures.append(error)
 

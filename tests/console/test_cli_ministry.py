@@ -4,7 +4,6 @@ named user; a refusal of the core is exit 2 with its Indonesian message (or one 
 from __future__ import annotations
 
 import json
-from datetime import date
 from typing import Any
 
 import pytest
@@ -12,57 +11,20 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from console.cli import main
-from models import (
-    AuditAction,
-    AuditEntry,
-    Decree,
-    DecreeKind,
-    PmtModel,
-    PmtResult,
-    PmtWeight,
-    Proposal,
-    ProposalKind,
-    ProposalStatus,
-    Role,
-    Visit,
-)
+from models import AuditAction, AuditEntry, Decree, DecreeKind, PmtResult, Proposal, ProposalStatus, Role
 from models.instrument import FloorMaterial
 from models.periods import PERIOD_MESSAGE
-from tests.factories import make_household, make_user
+from tests.factories import make_pmt_model, make_proposal, make_user, make_visit
 
-VILLAGE = "52.72.01.1001"
-CUTOFFS = [12.85, 13.0, 13.12, 13.24, 13.36, 13.48, 13.62, 13.8, 14.05]
 DECREE_OPTIONS = ["--number", "7/HUK/2026", "--date", "2026-10-15", "--signer-name", "Menteri Sosial"]
 
 
 @pytest.fixture
 def received(db_session: Session) -> Proposal:
     """One received proposal whose household was visited (earth floor: a poor household), a model in force."""
-    db_session.add(
-        PmtModel(
-            version="uji-cli",
-            name="Model uji CLI (ilustratif)",
-            region_code="",
-            intercept=13.35,
-            desil_cutoffs=CUTOFFS,
-            effective_period="2026-01",
-            weights=[PmtWeight(variable="floor_material", choice="tanah", weight=-0.14)],
-        )
-    )
-    household = make_household(db_session, region_code=VILLAGE, members=2)
-    proposal = Proposal(kind=ProposalKind.NEW, household=household, status=ProposalStatus.RECEIVED, has_ktp=True)
-    db_session.add(proposal)
-    db_session.flush()
-    db_session.add(
-        Visit(
-            household=household,
-            proposal=proposal,
-            region_code=VILLAGE,
-            enumerator_name="Pendata Uji",
-            visited_on=date(2026, 9, 1),
-            floor_material=FloorMaterial.EARTH,
-        )
-    )
+    make_pmt_model(db_session, version="uji-cli", weights=(("floor_material", "tanah", -0.14),))
+    proposal = make_proposal(db_session, ProposalStatus.RECEIVED, members=2, has_kk=False)
+    make_visit(db_session, proposal.household, proposal, floor_material=FloorMaterial.EARTH)
     make_user(db_session, Role.PUSDATIN, None, username="pusdatin_cli")
     make_user(db_session, Role.OPERATOR_PROVINSI, "52", username="provinsi_cli")
     db_session.commit()

@@ -6,8 +6,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from models import AuditAction, AuditEntry, Complaint, ComplaintStatus, Role, User
-from tests.conftest import log_in
-from tests.console_client import ConsoleClient
+from tests.console_client import ConsoleClient, client_logged_in_as
 from tests.factories import make_user, new_complaint
 
 VILLAGE = "52.72.01.1001"
@@ -21,15 +20,6 @@ def _complaint(session: Session, village: str = VILLAGE) -> Complaint:
     return complaint
 
 
-def _client_as(app: object, session: Session, role: Role, scope: str | None, name: str) -> ConsoleClient:
-    make_user(session, role, scope, username=name)
-    session.commit()
-    client = ConsoleClient(app, base_url="http://testserver")
-    client.__enter__()
-    log_in(client, name)
-    return client
-
-
 def _act(client: ConsoleClient, complaint: Complaint, action: str, **data: str):  # noqa: ANN202
     return client.post(f"/admin/complaint/handle/{complaint.id}/{action}", data=data, follow_redirects=False)
 
@@ -41,7 +31,7 @@ def _stored(session: Session, complaint: Complaint) -> Complaint:
 
 def test_a_complaint_is_assigned_started_and_resolved_with_history(app: object, db_session: Session) -> None:
     complaint = _complaint(db_session)
-    officer = _client_as(app, db_session, Role.OPERATOR_DINSOS, REGENCY, "dinsos_aduan")
+    officer = client_logged_in_as(app, db_session, Role.OPERATOR_DINSOS, REGENCY, "dinsos_aduan")
     handler = make_user(db_session, Role.PETUGAS_LAYANAN, REGENCY, username="layanan_aduan")
     outsider = make_user(db_session, Role.PETUGAS_LAYANAN, "73.02", username="layanan_luar_aduan")
     db_session.commit()
@@ -83,7 +73,7 @@ def test_a_complaint_is_assigned_started_and_resolved_with_history(app: object, 
 
 def test_a_complaint_is_rejected_with_a_reason(app: object, db_session: Session) -> None:
     complaint = _complaint(db_session)
-    officer = _client_as(app, db_session, Role.PETUGAS_LAYANAN, REGENCY, "layanan_tolak")
+    officer = client_logged_in_as(app, db_session, Role.PETUGAS_LAYANAN, REGENCY, "layanan_tolak")
     missing = _act(officer, complaint, "reject", text="")
     assert missing.status_code == 409 and "Alasan penolakan wajib diisi" in missing.text
     assert _act(officer, complaint, "reject", text="Di luar kewenangan dinas.").status_code == 303
@@ -94,9 +84,9 @@ def test_a_complaint_is_rejected_with_a_reason(app: object, db_session: Session)
 
 def test_a_role_without_the_action_gets_403_and_another_regency_404(app: object, db_session: Session) -> None:
     complaint = _complaint(db_session)
-    tksk = _client_as(app, db_session, Role.TKSK, "52.72.01", "tksk_aduan")
+    tksk = client_logged_in_as(app, db_session, Role.TKSK, "52.72.01", "tksk_aduan")
     assert _act(tksk, complaint, "start").status_code == 403
-    bulukumba = _client_as(app, db_session, Role.OPERATOR_DINSOS, "73.02", "dinsos_bulukumba_aduan")
+    bulukumba = client_logged_in_as(app, db_session, Role.OPERATOR_DINSOS, "73.02", "dinsos_bulukumba_aduan")
     assert _act(bulukumba, complaint, "start").status_code == 404
     assert bulukumba.get(f"/admin/complaint/handle/{complaint.id}").status_code == 404
     assert _stored(db_session, complaint).status == ComplaintStatus.NEW
@@ -106,7 +96,7 @@ def test_a_role_without_the_action_gets_403_and_another_regency_404(app: object,
 
 def test_status_is_not_a_form_field(app: object, db_session: Session) -> None:
     complaint = _complaint(db_session)
-    officer = _client_as(app, db_session, Role.OPERATOR_DINSOS, REGENCY, "dinsos_form")
+    officer = client_logged_in_as(app, db_session, Role.OPERATOR_DINSOS, REGENCY, "dinsos_form")
     form = officer.get(f"/admin/complaint/edit/{complaint.id}")
     assert form.status_code == 200 and 'name="status"' not in form.text
     assert db_session.scalar(select(User).where(User.username == "dinsos_form")) is not None

@@ -13,7 +13,6 @@ import secrets
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import date
 from typing import Any
 
 import pytest
@@ -25,10 +24,10 @@ from starlette.routing import Mount
 
 from console.csrf import MAX_BODY_BYTES
 from models import AuditEntry, Base, Household, LoginAttempt, Member, UserSession
-from tests.console.form_posts import Seed, seed_register
+from tests.console.form_posts import SAVE, Seed, household_form, seed_register
 from tests.console.session_helpers import cookie_value, fresh_client, session_rows
 from tests.console_client import ConsoleClient, own_origin
-from tests.factories import DEFAULT_PASSWORD, DEFAULT_VILLAGE, next_nik, next_no_kk
+from tests.factories import DEFAULT_PASSWORD
 
 OWN = "http://testserver"
 
@@ -73,28 +72,12 @@ def _form(token: str | None, fields: dict[str, str]) -> dict[str, str]:
     return {**fields, **({"csrf_token": token} if token is not None else {})}
 
 
-def _household_fields() -> dict[str, str]:
-    birth = date(1981, 6, 9)
-    return {
-        "region": DEFAULT_VILLAGE,
-        "no_kk": next_no_kk(DEFAULT_VILLAGE[:8]),
-        "address": "Jl. Uji CSRF",
-        "head_nik": next_nik(DEFAULT_VILLAGE[:8], birth, is_female=False),
-        "head_name": "Kepala Uji",
-        "head_sex": "L",
-        "head_birth_date": birth.isoformat(),
-        "head_marital_status": "kawin",
-        "head_education": "sd",
-        "save": "Simpan",
-    }
-
-
 def _create(client: ConsoleClient, _seed: Seed, token: str | None, headers: dict[str, str]) -> Response:
     # multipart/form-data, as sqladmin's create form is sent by a browser
     files = {"lampiran": ("kosong.txt", b"", "text/plain")}
     return client.post(
         "/admin/household/create",
-        data=_form(token, _household_fields()),
+        data=_form(token, household_form(address="Jl. Uji CSRF", **SAVE)),
         files=files,
         headers=headers,
         follow_redirects=False,

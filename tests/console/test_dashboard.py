@@ -15,6 +15,7 @@ from models import Proposal, ProposalKind, ProposalStatus, Role
 from models.deadline import StepTarget
 from models.household import DtksStatus
 from tests.conftest import log_in
+from tests.console_client import log_in_as_new_user
 from tests.factories import make_household, make_user
 
 OWN_VILLAGE = "52.72.01.1001"
@@ -106,9 +107,7 @@ def test_dashboard_counts_only_the_scope(
     overdue: list[int],
     desils: dict[str, int],
 ) -> None:
-    user = make_user(db_session, role, scope)
-    db_session.commit()
-    log_in(client, user.username)
+    log_in_as_new_user(client, db_session, role, scope)
 
     response = client.get("/admin/dashboard")
 
@@ -126,9 +125,7 @@ def test_dashboard_counts_only_the_scope(
 def test_charts_are_scoped_svg_without_scripts(
     client: TestClient, db_session: Session, register: list[Proposal]
 ) -> None:
-    user = make_user(db_session, Role.OPERATOR_DESA, OWN_VILLAGE)
-    db_session.commit()
-    log_in(client, user.username)
+    log_in_as_new_user(client, db_session, Role.OPERATOR_DESA, OWN_VILLAGE)
 
     for kind in ("status", "region", "desil"):
         response = client.get(f"/admin/dashboard/chart/{kind}.svg")
@@ -146,9 +143,7 @@ def test_charts_are_scoped_svg_without_scripts(
 def test_each_chart_writes_the_counts_of_the_table_under_it(
     client: TestClient, db_session: Session, register: list[Proposal]
 ) -> None:
-    user = make_user(db_session, Role.OPERATOR_DINSOS, "52.72")
-    db_session.commit()
-    log_in(client, user.username)
+    log_in_as_new_user(client, db_session, Role.OPERATOR_DINSOS, "52.72")
     html = client.get("/admin/dashboard").text
 
     status_chart = _chart_rows(client, "status")
@@ -226,18 +221,14 @@ def test_recent_proposals_are_not_overdue(client: TestClient, db_session: Sessio
             status_changed_at=datetime.now(UTC) - timedelta(hours=1),
         )
     )
-    user = make_user(db_session, Role.OPERATOR_DESA, OWN_VILLAGE)
-    db_session.commit()
-    log_in(client, user.username)
+    log_in_as_new_user(client, db_session, Role.OPERATOR_DESA, OWN_VILLAGE)
     assert _overdue_ids(client.get("/admin/dashboard").text) == []
 
 
 def test_proposal_list_filter_and_workflow_badge_mark_overdue(
     client: TestClient, db_session: Session, register: list[Proposal]
 ) -> None:
-    user = make_user(db_session, Role.OPERATOR_DINSOS, "52.72")
-    db_session.commit()
-    log_in(client, user.username)
+    log_in_as_new_user(client, db_session, Role.OPERATOR_DINSOS, "52.72")
 
     listed = client.get("/admin/proposal/list", params={"tenggat": "terlambat", "pageSize": 100})
     assert listed.status_code == 200
@@ -258,9 +249,7 @@ def test_drawing_a_chart_leaves_no_import_hook_behind(client: TestClient, db_ses
     import sys
     import warnings
 
-    make_user(db_session, Role.OPERATOR_DINSOS, "52.72", username="dinsos_uji")
-    db_session.commit()
-    log_in(client, "dinsos_uji")
+    log_in_as_new_user(client, db_session, Role.OPERATOR_DINSOS, "52.72")
     finders = list(sys.meta_path)
 
     assert client.get("/admin/dashboard/chart/desil.svg").status_code == 200

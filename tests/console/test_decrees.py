@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 
 import pytest
 from sqlalchemy import select
@@ -15,12 +15,11 @@ from models import (
     DecreeKind,
     Proposal,
     ProposalHistory,
-    ProposalKind,
     ProposalStatus,
     Role,
 )
 from tests.console_client import ConsoleClient, client_logged_in_as
-from tests.factories import make_household
+from tests.factories import make_decree, make_proposal
 
 VILLAGE = "52.72.01.1001"
 OTHER_REGENCY_VILLAGE = "52.71.01.1004"
@@ -29,26 +28,13 @@ TODAY = datetime.now(UTC).date().isoformat()
 
 
 def _proposals(session: Session, status: ProposalStatus, count: int, village: str = VILLAGE) -> list[Proposal]:
-    made = []
-    for _ in range(count):
-        household = make_household(session, region_code=village)
-        proposal = Proposal(kind=ProposalKind.NEW, household=household, status=status, has_ktp=True, has_kk=True)
-        session.add(proposal)
-        made.append(proposal)
+    made = [make_proposal(session, status, region_code=village) for _ in range(count)]
     session.commit()
     return made
 
 
 def _draft(session: Session, region_code: str = "52.72", **fields: object) -> Decree:
-    decree = Decree(
-        kind=DecreeKind.DISTRICT_RATIFICATION,
-        region_code=region_code,
-        decree_date=date(2026, 11, 2),
-        signer_name="H. Muhammad Lutfi",
-        signer_title="Walikota Bima",
-        **fields,
-    )
-    session.add(decree)
+    decree = make_decree(session, region_code=region_code, **fields)
     session.commit()
     return decree
 

@@ -9,9 +9,8 @@ from starlette.applications import Starlette
 from models import AuditAction, AuditEntry, Role
 from models.proposal import ProposalStatus
 from reports.bnba import BNBA_HEADERS
-from tests.conftest import log_in
-from tests.console_client import ConsoleClient
-from tests.factories import DEFAULT_VILLAGE, make_household, make_user
+from tests.console_client import ConsoleClient, log_in_as_new_user
+from tests.factories import DEFAULT_VILLAGE, make_household
 from tests.reports.export_checks import (
     HOSTILE,
     OTHER_REGENCY_VILLAGE,
@@ -32,10 +31,9 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def client_as(app: Starlette, session: Session, role: Role, scope: str | None) -> ConsoleClient:
-    user = make_user(session, role, scope)
-    session.commit()
+    """A client (not entered) logged in as a new user of `role` in `scope`."""
     client = ConsoleClient(app, base_url="http://testserver")
-    log_in(client, user.username)
+    log_in_as_new_user(client, session, role, scope)
     return client
 
 

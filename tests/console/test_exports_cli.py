@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import tempfile
 from pathlib import Path
 
 import openpyxl
@@ -47,15 +46,6 @@ def test_cli_refuses_a_malformed_region_or_period_and_writes_nothing(
     assert list(tmp_path.iterdir()) == []
 
 
-@pytest.fixture
-def own_temp_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """Workbooks are built in a temporary folder first: this test's own, to see that nothing is left in it."""
-    folder = tmp_path / "temp"
-    folder.mkdir()
-    monkeypatch.setattr(tempfile, "tempdir", str(folder))
-    return folder
-
-
 def export_audits(session: Session) -> list[AuditEntry]:
     session.expire_all()
     return list(session.scalars(select(AuditEntry).where(AuditEntry.action == AuditAction.EXPORT)))
@@ -77,7 +67,7 @@ def test_cli_refuses_an_unknown_region_or_an_empty_roster_and_leaves_no_file(
     cli_env: None,
     db_session: Session,
     tmp_path: Path,
-    own_temp_dir: Path,
+    private_temp_dir: Path,
     capsys: pytest.CaptureFixture[str],
     args: list[str],
     message: str,
@@ -89,7 +79,7 @@ def test_cli_refuses_an_unknown_region_or_an_empty_roster_and_leaves_no_file(
     assert main(["export", "roster", *args, "--out", str(out)]) == 2
     err = capsys.readouterr().err
     assert message in err and "Traceback" not in err
-    assert list(out.iterdir()) == [] and list(own_temp_dir.iterdir()) == []
+    assert list(out.iterdir()) == [] and list(private_temp_dir.iterdir()) == []
     assert export_audits(db_session) == []
 
 

@@ -9,7 +9,7 @@ returned) still edit. The demo is seeded on the migrated test database, so the g
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
@@ -17,7 +17,7 @@ from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 from starlette.applications import Starlette
 
-from demo import DEMO_PASSWORD, seed_demo
+from demo import DEMO_PASSWORD
 from models import Base, Decree, DecreeAnnexRow, Household, Proposal, ProposalStatus, Role, Visit, finality
 from tests.conftest import log_in
 from tests.console.form_posts import SAVE, fixed_refusal
@@ -32,12 +32,9 @@ BOOKKEEPING = {"audit_entry", "user_session", "login_attempt"}
 
 
 @pytest.fixture
-def demo(db_session: Session, monkeypatch: pytest.MonkeyPatch) -> Session:
-    # The harness loads NTB and Sulawesi Selatan only; seed_demo would otherwise load the whole country.
-    monkeypatch.setattr("demo.seeding.regions_loaded", lambda session: True)
-    seed_demo(db_session, regency_code=REGENCY, households=HOUSEHOLDS)
-    db_session.commit()
-    return db_session
+def demo(demo_seeder: Callable[[str, int], Session]) -> Session:
+    """The demo data for Kota Bima on the test database."""
+    return demo_seeder(REGENCY, HOUSEHOLDS)
 
 
 def whole_database(session: Session) -> dict[str, list[tuple[Any, ...]]]:

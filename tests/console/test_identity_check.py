@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from models import AuditEntry, Household, Member, Role
 from tests.conftest import log_in
-from tests.console.form_posts import create
+from tests.console.form_posts import create, household_form
 from tests.console_client import ConsoleClient
 from tests.factories import DEFAULT_VILLAGE, make_household, make_user, next_nik, next_no_kk
 
@@ -176,17 +176,7 @@ def test_a_household_with_an_unknown_kecamatan_in_no_kk_and_head_nik_flashes_bot
     operator: ConsoleClient, db_session: Session
 ) -> None:
     no_kk = next_no_kk(UNKNOWN_KECAMATAN)
-    fields = {
-        "region": DEFAULT_VILLAGE,
-        "no_kk": no_kk,
-        "address": "Jl. Soekarno-Hatta No. 1",
-        "head_nik": next_nik(UNKNOWN_KECAMATAN, BORN, is_female=False),
-        "head_name": "Abdul Rahman",
-        "head_sex": "L",
-        "head_birth_date": BORN.isoformat(),
-        "head_marital_status": "kawin",
-        "head_education": "sd",
-    }
+    fields = household_form(no_kk=no_kk, head_kecamatan=UNKNOWN_KECAMATAN)
 
     saved = create(operator, "household", fields)
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 import io
 import os
 import re
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
@@ -60,15 +59,6 @@ def _counts(response: Response) -> dict[str, int]:
 @pytest.fixture
 def snapshot(count_rows: Callable[[str], int]) -> Callable[[], dict[str, int]]:
     return lambda: {table: count_rows(table) for table in TABLES}
-
-
-@pytest.fixture
-def private_temp_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """The process's temporary folder, for this test only: whatever lands there is the import's."""
-    folder = tmp_path / "tmp"
-    folder.mkdir()
-    monkeypatch.setattr(tempfile, "tempdir", str(folder))
-    return folder
 
 
 ROLES = list(Role)

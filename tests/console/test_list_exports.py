@@ -24,12 +24,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from starlette.applications import Starlette
 
-from models import AuditAction, AuditEntry, PmtModel, PmtWeight, Role
+from models import AuditAction, AuditEntry, Role
 from policies.rules import Decisions, read_seed
 from tests.conftest import log_in
+from tests.console.form_posts import TENS
 from tests.console.test_access_matrix import SCOPE_OF_ROLE, TARGETS, _seed_targets
 from tests.console_client import ConsoleClient
-from tests.factories import make_user
+from tests.factories import make_pmt_model, make_user
 from tests.reports.export_checks import assert_safe, registered
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -84,16 +85,8 @@ def _seed(session: Session) -> None:
     _seed_targets(session)
     for village in TARGETS.values():
         registered(session, region_code=village)
-    model = PmtModel(
-        version="uji-1",
-        name="Model uji",
-        region_code="",
-        intercept=0.0,
-        desil_cutoffs=[float(step * 10) for step in range(1, 10)],
-        effective_period="2026-01",
-    )
-    model.weights.append(PmtWeight(variable="floor_material", choice="tanah", weight=-0.14))
-    session.add(model)
+    weights = (("floor_material", "tanah", -0.14),)
+    make_pmt_model(session, name="Model uji", weights=weights, intercept=0.0, desil_cutoffs=TENS)
     session.commit()
 
 

@@ -21,10 +21,10 @@ from starlette.applications import Starlette
 from starlette.requests import Request
 
 from console.auth import PASSWORD_CHECK_CONCURRENCY, LoginBackend
-from models import LoginAttempt, Role, User
-from tests.console.session_helpers import FakeClock, fresh_client, install_clock, post_login
+from models import LoginAttempt, User
+from tests.console.session_helpers import OPERATOR, FakeClock, fresh_client, post_login
 from tests.console_client import ConsoleClient
-from tests.factories import DEFAULT_PASSWORD, DEFAULT_VILLAGE, make_user
+from tests.factories import DEFAULT_PASSWORD
 
 WRONG = "bukan-kata-sandinya"
 
@@ -60,98 +60,88 @@ class Argon2Calls:
 
 
 @pytest.fixture
-def clock(app: Starlette) -> FakeClock:
-    return install_clock(app)
-
-
-@pytest.fixture
-def official(db_session: Session) -> User:
-    user = make_user(db_session, Role.OPERATOR_DESA, DEFAULT_VILLAGE, username="operator_sandi")
-    db_session.commit()
-    return user
-
-
-@pytest.fixture
 def attacker(app: Starlette) -> Iterator[ConsoleClient]:
     with fresh_client(app, address="203.0.113.66") as client:
         yield client
 
 
-def _fail(client: ConsoleClient, times: int, username: str = "operator_sandi") -> None:
+def _fail(client: ConsoleClient, times: int, username: str = OPERATOR) -> None:
     for _ in range(times):
         assert post_login(client, username, WRONG).status_code == 400
 
 
 def test_five_failures_make_the_sixth_attempt_wait_without_checking_even_the_right_password(
-    clock: FakeClock, attacker: ConsoleClient, official: User, monkeypatch: pytest.MonkeyPatch
+    clock: FakeClock, attacker: ConsoleClient, village_operator: User, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     argon2 = Argon2Calls(monkeypatch)
     _fail(attacker, 5)
     assert argon2.count == 5
-    response = post_login(attacker, "operator_sandi", DEFAULT_PASSWORD)
+    response = post_login(attacker, OPERATOR, DEFAULT_PASSWORD)
     assert response.status_code == 429
     assert "Terlalu banyak percobaan masuk yang gagal. Silakan coba lagi dalam 15 menit." in response.text
     assert argon2.count == 5  # the right password was not even looked at
-    assert post_login(attacker, "operator_sandi", WRONG).status_code == 429
+    assert post_login(attacker, OPERATOR, WRONG).status_code == 429
     assert argon2.count == 5
 
 
 def test_the_message_counts_the_minutes_until_the_oldest_failure_is_15_minutes_old(
-    clock: FakeClock, attacker: ConsoleClient, official: User
+    clock: FakeClock, attacker: ConsoleClient, village_operator: User
 ) -> None:
     for _ in range(5):
         _fail(attacker, 1)
         clock.advance(minutes=1)  # failures at 0, 1, 2, 3 and 4 minutes; now 5:00
     clock.advance(seconds=30)
-    assert "coba lagi dalam 10 menit" in post_login(attacker, "operator_sandi", WRONG).text  # 9:30 left
+    assert "coba lagi dalam 10 menit" in post_login(attacker, OPERATOR, WRONG).text  # 9:30 left
     clock.advance(minutes=9, seconds=29)
-    assert "coba lagi dalam 1 menit" in post_login(attacker, "operator_sandi", WRONG).text
+    assert "coba lagi dalam 1 menit" in post_login(attacker, OPERATOR, WRONG).text
     clock.advance(seconds=1)  # the first failure is now 15 minutes old: one more try
-    assert post_login(attacker, "operator_sandi", WRONG).status_code == 400
-    assert post_login(attacker, "operator_sandi", DEFAULT_PASSWORD).status_code == 429  # until 0:01 turns 15
+    assert post_login(attacker, OPERATOR, WRONG).status_code == 400
+    assert post_login(attacker, OPERATOR, DEFAULT_PASSWORD).status_code == 429  # until 0:01 turns 15
 
 
 def test_after_the_window_the_right_password_works(
-    clock: FakeClock, attacker: ConsoleClient, official: User, db_session: Session
+    clock: FakeClock, attacker: ConsoleClient, village_operator: User, db_session: Session
 ) -> None:
     _fail(attacker, 5)
     clock.advance(minutes=15, seconds=1)
-    assert post_login(attacker, "operator_sandi", DEFAULT_PASSWORD).status_code == 302
+    assert post_login(attacker, OPERATOR, DEFAULT_PASSWORD).status_code == 302
 
 
 def test_another_ip_is_not_affected_so_an_attacker_cannot_lock_the_real_user_out(
-    clock: FakeClock, app: Starlette, attacker: ConsoleClient, official: User
+    clock: FakeClock, app: Starlette, attacker: ConsoleClient, village_operator: User
 ) -> None:
     _fail(attacker, 5)
-    assert post_login(attacker, "operator_sandi", DEFAULT_PASSWORD).status_code == 429
+    assert post_login(attacker, OPERATOR, DEFAULT_PASSWORD).status_code == 429
     with fresh_client(app, address="10.1.1.7") as office:
-        assert post_login(office, "operator_sandi", DEFAULT_PASSWORD).status_code == 302
+        assert post_login(office, OPERATOR, DEFAULT_PASSWORD).status_code == 302
 
 
-def test_a_success_clears_the_failures_of_that_ip(clock: FakeClock, attacker: ConsoleClient, official: User) -> None:
+def test_a_success_clears_the_failures_of_that_ip(
+    clock: FakeClock, attacker: ConsoleClient, village_operator: User
+) -> None:
     _fail(attacker, 4)
     clock.advance(seconds=10)
-    assert post_login(attacker, "operator_sandi", DEFAULT_PASSWORD).status_code == 302
+    assert post_login(attacker, OPERATOR, DEFAULT_PASSWORD).status_code == 302
     attacker.post("/admin/logout")
     clock.advance(seconds=10)
     _fail(attacker, 4)
-    assert post_login(attacker, "operator_sandi", WRONG).status_code == 400  # 4 since the success, then a 5th
-    assert post_login(attacker, "operator_sandi", WRONG).status_code == 429
+    assert post_login(attacker, OPERATOR, WRONG).status_code == 400  # 4 since the success, then a 5th
+    assert post_login(attacker, OPERATOR, WRONG).status_code == 429
 
 
 def test_unknown_usernames_are_throttled_alike_so_the_answer_reveals_nothing(
-    clock: FakeClock, attacker: ConsoleClient, official: User
+    clock: FakeClock, attacker: ConsoleClient, village_operator: User
 ) -> None:
-    _fail(attacker, 5, "operator_sandi")
+    _fail(attacker, 5, OPERATOR)
     _fail(attacker, 5, "tidak_ada_orangnya")
-    known = post_login(attacker, "operator_sandi", WRONG)
+    known = post_login(attacker, OPERATOR, WRONG)
     unknown = post_login(attacker, "tidak_ada_orangnya", WRONG)
     assert (known.status_code, known.text) == (unknown.status_code, unknown.text)
     assert known.status_code == 429
 
 
 def test_200_attempts_an_hour_from_40_ips_check_at_most_100_passwords(
-    clock: FakeClock, app: Starlette, official: User, db_session: Session, monkeypatch: pytest.MonkeyPatch
+    clock: FakeClock, app: Starlette, village_operator: User, db_session: Session, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     argon2 = Argon2Calls(monkeypatch, fast=True)
     statuses: list[int] = []
@@ -162,7 +152,7 @@ def test_200_attempts_an_hour_from_40_ips_check_at_most_100_passwords(
             if attempt >= 200:
                 break
             with fresh_client(app, address=f"198.51.100.{attempt % 40}") as bot:
-                statuses.append(post_login(bot, "operator_sandi", WRONG).status_code)
+                statuses.append(post_login(bot, OPERATOR, WRONG).status_code)
     assert len(statuses) == 200
     assert argon2.count == 100  # ASVS 2.2.1: the hard ceiling
     assert statuses.count(400) == 100 and statuses.count(429) == 100
@@ -171,20 +161,20 @@ def test_200_attempts_an_hour_from_40_ips_check_at_most_100_passwords(
     )
     assert failures == 100  # a refused attempt is not recorded, so the wait never extends itself
     with fresh_client(app, address="10.1.1.7") as office:  # the ceiling holds for the real user's IP too
-        assert post_login(office, "operator_sandi", DEFAULT_PASSWORD).status_code == 429
+        assert post_login(office, OPERATOR, DEFAULT_PASSWORD).status_code == 429
     clock.advance(hours=1)
     with fresh_client(app, address="10.1.1.7") as office:
-        assert post_login(office, "operator_sandi", DEFAULT_PASSWORD).status_code == 302
+        assert post_login(office, OPERATOR, DEFAULT_PASSWORD).status_code == 302
 
 
 def test_no_more_than_three_password_checks_run_at_once(
-    app: Starlette, official: User, monkeypatch: pytest.MonkeyPatch
+    app: Starlette, village_operator: User, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     argon2 = Argon2Calls(monkeypatch, fast=True)
     backend: LoginBackend = app.state.admin.authentication_backend
 
     def login_request(number: int) -> Request:
-        body = f"username=operator_sandi&password={DEFAULT_PASSWORD}".encode()
+        body = f"username={OPERATOR}&password={DEFAULT_PASSWORD}".encode()
         delivered = False
 
         async def receive() -> dict[str, object]:

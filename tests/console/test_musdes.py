@@ -23,14 +23,12 @@ from models import (
     ParticipantPosition,
     Proposal,
     ProposalHistory,
-    ProposalKind,
     ProposalStatus,
     Role,
 )
-from tests.conftest import log_in
 from tests.console.form_posts import delete, edit, fixed_refusal
-from tests.console_client import ConsoleClient
-from tests.factories import make_household, make_user
+from tests.console_client import ConsoleClient, client_logged_in_as
+from tests.factories import make_proposal
 
 VILLAGE = "52.72.01.1001"
 OTHER_VILLAGE = "52.72.01.1002"
@@ -47,12 +45,8 @@ def clients(app: Starlette) -> Iterator[list[ConsoleClient]]:
 
 def _client_as(app: Starlette, session: Session, opened: list[ConsoleClient], role: Role, scope: str | None):  # noqa: ANN202
     name = f"musdes_{role.value}_{len(opened)}_{(scope or 'pusat').replace('.', '')}"
-    make_user(session, role, scope, username=name)
-    session.commit()
-    client = ConsoleClient(app)
-    client.__enter__()
+    client = client_logged_in_as(app, session, role, scope, name)
     opened.append(client)
-    log_in(client, name)
     return client
 
 
@@ -67,11 +61,7 @@ def _meeting(session: Session, village: str = VILLAGE) -> Meeting:
 
 
 def _draft(session: Session, village: str = VILLAGE) -> Proposal:
-    household = make_household(session, region_code=village)
-    proposal = Proposal(
-        kind=ProposalKind.NEW, household=household, status=ProposalStatus.DRAFT, has_ktp=True, has_kk=True
-    )
-    session.add(proposal)
+    proposal = make_proposal(session, region_code=village)
     session.commit()
     return proposal
 

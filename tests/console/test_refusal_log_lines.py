@@ -7,6 +7,7 @@ left out), as a server's handler formats them, at every level down to DEBUG.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from datetime import date
 
 import pytest
@@ -15,8 +16,18 @@ from sqlalchemy.orm import Session
 from starlette.testclient import TestClient
 
 from models import FamilyRelation, Household, Member
-from tests.console.form_posts import Seed, create, delete, delete_refusal, refusal_text, row_counts, seed_register
-from tests.factories import next_nik, next_no_kk
+from tests.console.form_posts import (
+    Seed,
+    create,
+    delete,
+    delete_refusal,
+    household_form,
+    member_form,
+    refusal_text,
+    row_counts,
+    seed_register,
+)
+from tests.factories import next_nik
 from tests.log_scan import SIXTEEN_DIGITS, LogLines
 
 KECAMATAN = "52.72.01"
@@ -54,71 +65,57 @@ def assert_one_refusal_line(log_lines: LogLines, message: str, where: str) -> No
     assert [line for line in server_lines(log_lines) if SIXTEEN_DIGITS.search(line)] == []
 
 
-def member_fields(seed: Seed, nik: str, **changes: str) -> dict[str, str]:
-    return {
-        "household": str(seed.household_id),
-        "nik": nik,
-        "name": "Fatimah Zahra",
-        "sex": "L",
-        "birth_place": "Bima",
-        "birth_date": BORN.isoformat(),
-        "family_relation": "anak",
-        "mother_name": "Rukayah",
-        "marital_status": "belum_kawin",
-        "education": "sma",
-        "disability": "tidak_ada",
-        **changes,
-    }
+def _the_heads_nik(seed: Seed, session: Session) -> dict[str, str]:
+    head = session.get(Member, seed.head_id)
+    return member_form(seed.household_id, head.nik, head.birth_date, sex=head.sex.value)
 
 
-def test_a_refused_duplicate_nik_leaves_one_warning_line_and_no_nik(
-    seed: Seed, admin_client: TestClient, db_session: Session, log_lines: LogLines
+def _a_second_head(seed: Seed, session: Session) -> dict[str, str]:
+    nik = next_nik(KECAMATAN, BORN, is_female=False)
+    return member_form(seed.household_id, nik, BORN, family_relation="kepala_keluarga")
+
+
+@pytest.mark.parametrize(
+    ("member", "message"),
+    [
+        pytest.param(_the_heads_nik, DUPLICATE_NIK, id="duplicate-nik"),
+        pytest.param(_a_second_head, SECOND_HEAD, id="second-head"),
+    ],
+)
+def test_a_refused_member_leaves_one_warning_line_and_no_nik(
+    member: Callable[[Seed, Session], dict[str, str]],
+    message: str,
+    seed: Seed,
+    admin_client: TestClient,
+    db_session: Session,
+    log_lines: LogLines,
 ) -> None:
-    head = db_session.get(Member, seed.head_id)
-    fields = member_fields(seed, head.nik, sex=head.sex.value, birth_date=head.birth_date.isoformat())
+    fields = member(seed, db_session)
     counts = row_counts(db_session)
 
     response = create(admin_client, "member", fields)
 
-    assert response.status_code == 400 and DUPLICATE_NIK in refusal_text(response)
+    assert response.status_code == 400 and message in refusal_text(response)
     assert row_counts(db_session) == counts
-    assert_one_refusal_line(log_lines, DUPLICATE_NIK, "POST /admin/member/create")
+    assert_one_refusal_line(log_lines, message, "POST /admin/member/create")
 
 
 def test_a_refused_duplicate_head_nik_on_the_household_form_leaves_one_warning_line(
     seed: Seed, admin_client: TestClient, db_session: Session, log_lines: LogLines
 ) -> None:
     head = db_session.get(Member, seed.head_id)
-    fields = {
-        "region": seed.household_region,
-        "no_kk": next_no_kk(KECAMATAN),
-        "address": "Jl. Sumbawa No. 3",
-        "head_nik": head.nik,
-        "head_name": "Fatimah Zahra",
-        "head_sex": head.sex.value,
-        "head_birth_date": head.birth_date.isoformat(),
-        "head_marital_status": "kawin",
-        "head_education": "sma",
-    }
+    fields = household_form(
+        region=seed.household_region,
+        head_nik=head.nik,
+        head_sex=head.sex.value,
+        head_birth_date=head.birth_date.isoformat(),
+    )
 
     response = create(admin_client, "household", fields)
 
     assert response.status_code == 400 and DUPLICATE_NIK in refusal_text(response)
     assert db_session.scalar(select(Household).where(Household.no_kk == fields["no_kk"])) is None
     assert_one_refusal_line(log_lines, DUPLICATE_NIK, "POST /admin/household/create")
-
-
-def test_a_refused_second_head_leaves_one_warning_line(
-    seed: Seed, admin_client: TestClient, db_session: Session, log_lines: LogLines
-) -> None:
-    fields = member_fields(seed, next_nik(KECAMATAN, BORN, is_female=False), family_relation="kepala_keluarga")
-    counts = row_counts(db_session)
-
-    response = create(admin_client, "member", fields)
-
-    assert response.status_code == 400 and SECOND_HEAD in refusal_text(response)
-    assert row_counts(db_session) == counts
-    assert_one_refusal_line(log_lines, SECOND_HEAD, "POST /admin/member/create")
 
 
 def test_a_refused_delete_leaves_one_warning_line(
@@ -138,7 +135,7 @@ def test_a_save_with_a_nul_byte_leaves_at_most_one_line_and_no_nik(
     # PostgreSQL refuses the NUL (a RefusedChange); SQLite stores it. Either way: no traceback, no NIK.
     nik = next_nik(KECAMATAN, BORN, is_female=False)
 
-    response = create(admin_client, "member", member_fields(seed, nik, name="Fatimah\x00Zahra"))
+    response = create(admin_client, "member", member_form(seed.household_id, nik, BORN, name="Fatimah\x00Zahra"))
 
     assert response.status_code in (302, 400)
     lines = server_lines(log_lines, logging.INFO)
@@ -151,7 +148,7 @@ def test_the_statement_log_of_a_refused_save_shows_no_parameters(
     seed: Seed, admin_client: TestClient, db_session: Session, engine: Engine, log_lines: LogLines
 ) -> None:
     head = db_session.get(Member, seed.head_id)
-    fields = member_fields(seed, head.nik, sex=head.sex.value, birth_date=head.birth_date.isoformat())
+    fields = member_form(seed.household_id, head.nik, head.birth_date, sex=head.sex.value)
     statements = logging.getLogger("sqlalchemy.engine")
     statements.setLevel(logging.INFO)  # SQL echo, as `SQL_ECHO=true` would turn it on
     try:

@@ -7,9 +7,11 @@ from sqlalchemy.orm import Session
 from starlette.testclient import TestClient
 
 from models import AuditAction, AuditEntry, Household, Proposal, ProposalKind, ProposalStatus, Role
-from tests.console.form_posts import create, edit, newest, refusal_text, row_counts, seed_register
-from tests.console.test_ministry import _as, _model, _scored, _status
-from tests.console_client import ConsoleClient
+from tests.console.form_posts import create, edit, refusal_text, row_counts, saved_row, seed_register
+from tests.console.test_ministry import _status
+from tests.console_client import ConsoleClient, log_in_as_new_user
+from tests.factories import make_pmt_model
+from tests.ministry_cases import make_scored_proposal
 
 SK_PENETAPAN = {
     "period": "2026-10",
@@ -29,14 +31,13 @@ def _household(session: Session, proposal: Proposal) -> Household:
 def test_a_determined_update_proposal_changes_the_household_and_the_audit_shows_it(
     client: ConsoleClient, db_session: Session
 ) -> None:
-    model = _model(db_session)
-    db_session.flush()
+    model = make_pmt_model(db_session)
     # Stored received with their requested changes at once: a received proposal no longer changes.
-    determined = _scored(db_session, model, ProposalKind.UPDATE, 2, requested_changes=NEW_ADDRESS)
-    not_determined = _scored(db_session, model, ProposalKind.UPDATE, 8, requested_changes=NEW_ADDRESS)
+    determined = make_scored_proposal(db_session, model, ProposalKind.UPDATE, 2, requested_changes=NEW_ADDRESS)
+    not_determined = make_scored_proposal(db_session, model, ProposalKind.UPDATE, 8, requested_changes=NEW_ADDRESS)
     db_session.commit()
     before = _household(db_session, not_determined).address, _household(db_session, not_determined).rt
-    _as(client, db_session, Role.PUSDATIN)
+    log_in_as_new_user(client, db_session, Role.PUSDATIN, None)
 
     response = client.post("/admin/pmt-model/desk/determine", data=SK_PENETAPAN, follow_redirects=False)
     assert response.status_code == 303
@@ -67,11 +68,12 @@ def test_a_determined_update_proposal_changes_the_household_and_the_audit_shows_
 def test_an_update_proposal_stored_with_an_unknown_field_refuses_the_whole_sk_penetapan(
     client: ConsoleClient, db_session: Session
 ) -> None:
-    model = _model(db_session)
-    db_session.flush()
-    proposal = _scored(db_session, model, ProposalKind.UPDATE, 2, requested_changes={"no_kk": "5272010101010001"})
+    model = make_pmt_model(db_session)
+    proposal = make_scored_proposal(
+        db_session, model, ProposalKind.UPDATE, 2, requested_changes={"no_kk": "5272010101010001"}
+    )
     db_session.commit()
-    _as(client, db_session, Role.PUSDATIN)
+    log_in_as_new_user(client, db_session, Role.PUSDATIN, None)
 
     response = client.post("/admin/pmt-model/desk/determine", data=SK_PENETAPAN, follow_redirects=False)
 
@@ -92,15 +94,13 @@ def test_proposal_form_stores_requested_changes_for_an_update_and_drops_them_for
     }
 
     response = create(admin_client, "proposal", {**fields, **changes})
-    assert response.status_code == 302, refusal_text(response)
-    proposal = newest(db_session, Proposal)
+    proposal = saved_row(response, db_session, Proposal)
     assert proposal.requested_changes == {"address": "Jl. Gatot Subroto 9", "rw": "2"}
     page = admin_client.get(f"/admin/proposal/details/{proposal.id}").text
     assert "Alamat: Jl. Gatot Subroto 9; RW: 2" in page
 
     response = edit(admin_client, "proposal", proposal.id, {**fields, **changes, "kind": "baru"})
-    assert response.status_code == 302, refusal_text(response)
-    assert newest(db_session, Proposal).requested_changes == {}
+    assert saved_row(response, db_session, Proposal).requested_changes == {}
 
 
 def test_proposal_form_refuses_a_field_an_update_may_not_change(admin_client: TestClient, db_session: Session) -> None:

@@ -10,7 +10,6 @@ import base64
 import hashlib
 import re
 from collections.abc import Iterator
-from datetime import date
 
 import pytest
 from httpx2 import Response
@@ -21,9 +20,9 @@ from starlette.requests import Request
 from console.app import create_app
 from console.security_headers import inline_script_hashes
 from console.settings import Settings
-from tests.console.form_posts import Seed, create, seed_register
+from tests.console.form_posts import Seed, create, household_form, seed_register
 from tests.console_client import ConsoleClient
-from tests.factories import DEFAULT_VILLAGE, next_nik, next_no_kk
+from tests.factories import next_no_kk
 
 POLICY = (
     "default-src 'self'; script-src 'self' {hashes}; style-src 'self'; img-src 'self' data:; font-src 'self'; "
@@ -122,19 +121,8 @@ def _pages(admin_client: ConsoleClient, seed: Seed) -> Iterator[tuple[str, str]]
         yield path, response.text
     with ConsoleClient(admin_client.app) as anonymous:  # type: ignore[arg-type]
         yield "/admin/login", anonymous.get("/admin/login").text
-    birth = date(1980, 2, 2)
-    fields = {
-        "region": DEFAULT_VILLAGE,
-        "no_kk": next_no_kk("52.72.09"),  # an unknown kecamatan: accepted with a warning (a flash toast)
-        "address": "Jl. Uji",
-        "head_nik": next_nik(DEFAULT_VILLAGE[:8], birth, is_female=False),
-        "head_name": "Kepala Uji",
-        "head_sex": "L",
-        "head_birth_date": birth.isoformat(),
-        "head_marital_status": "kawin",
-        "head_education": "sd",
-    }
-    saved = create(admin_client, "household", fields)
+    # A No. KK of an unknown kecamatan: accepted with a warning (a flash toast).
+    saved = create(admin_client, "household", household_form(no_kk=next_no_kk("52.72.09")))
     assert saved.status_code == 302
     with_toast = admin_client.get(saved.headers["location"]).text
     assert "toast" in with_toast

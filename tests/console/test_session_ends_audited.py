@@ -16,22 +16,15 @@ from starlette.applications import Starlette
 
 from console.database import make_session_factory
 from models import AuditAction, AuditEntry, Role, User
-from tests.console.session_helpers import cookie_value, fresh_client, post_login, session_rows
+from tests.console.form_posts import edit, user_form
+from tests.console.session_helpers import (
+    OPERATOR,
+    fresh_client,
+    log_in_for_cookie,
+    session_rows,
+)
 from tests.console_client import ConsoleClient
 from tests.factories import DEFAULT_VILLAGE, make_user
-
-
-@pytest.fixture
-def operator(db_session: Session) -> User:
-    user = make_user(db_session, Role.OPERATOR_DESA, DEFAULT_VILLAGE, username="operator_akhir")
-    db_session.commit()
-    return user
-
-
-def _log_in(client: ConsoleClient) -> str:
-    response = post_login(client, "operator_akhir")
-    assert response.status_code == 302
-    return cookie_value(response)
 
 
 def _ended(engine: Engine) -> list[AuditEntry]:
@@ -40,46 +33,40 @@ def _ended(engine: Engine) -> list[AuditEntry]:
         return list(session.scalars(statement))
 
 
-def _user_form(user: User, **changes: str) -> dict[str, str]:
-    form = {"username": user.username, "full_name": user.full_name, "role": user.role.value}
-    form |= {"scope_region": DEFAULT_VILLAGE, "is_active": "y", "password": "", "save": "Simpan"}
-    return {key: value for key, value in (form | changes).items() if value is not None}
-
-
 def test_logout_deletes_the_session_and_records_who_left(
-    client: ConsoleClient, operator: User, db_session: Session, engine: Engine
+    client: ConsoleClient, village_operator: User, db_session: Session, engine: Engine
 ) -> None:
-    _log_in(client)
+    log_in_for_cookie(client)
 
     assert client.post("/admin/logout", follow_redirects=False).status_code == 303
 
     assert session_rows(db_session) == []
     [entry] = _ended(engine)
     assert (entry.actor_name, entry.actor_id, entry.object_type, entry.object_id) == (
-        "operator_akhir",
-        operator.id,
+        OPERATOR,
+        village_operator.id,
         "user_account",
-        str(operator.id),
+        str(village_operator.id),
     )
     assert entry.region_code == DEFAULT_VILLAGE
-    assert entry.message == "Sesi operator_akhir diakhiri oleh operator_akhir: keluar."
+    assert entry.message == f"Sesi {OPERATOR} diakhiri oleh {OPERATOR}: keluar."
 
 
 def test_an_admin_ending_two_sessions_in_sesi_masuk_writes_one_entry_for_each(
-    app: Starlette, admin_client: ConsoleClient, operator: User, db_session: Session, engine: Engine
+    app: Starlette, admin_client: ConsoleClient, village_operator: User, db_session: Session, engine: Engine
 ) -> None:
     with fresh_client(app) as phone, fresh_client(app) as laptop:
-        hashes = [hashlib.sha256(_log_in(browser).encode()).hexdigest() for browser in (phone, laptop)]
+        hashes = [hashlib.sha256(log_in_for_cookie(browser).encode()).hexdigest() for browser in (phone, laptop)]
 
         response = admin_client.delete("/admin/user-session/delete", params={"pks": ",".join(hashes)})
 
         assert response.status_code == 200
-        assert [user_id for _, user_id in session_rows(db_session) if user_id == operator.id] == []
+        assert [user_id for _, user_id in session_rows(db_session) if user_id == village_operator.id] == []
     ended = _ended(engine)
     assert [(entry.actor_name, entry.object_id, entry.region_code) for entry in ended] == [
-        ("admin_uji", str(operator.id), DEFAULT_VILLAGE)
+        ("admin_uji", str(village_operator.id), DEFAULT_VILLAGE)
     ] * 2
-    assert {entry.message for entry in ended} == {"Sesi operator_akhir diakhiri oleh admin_uji: menu Sesi Masuk."}
+    assert {entry.message for entry in ended} == {f"Sesi {OPERATOR} diakhiri oleh admin_uji: menu Sesi Masuk."}
 
 
 @pytest.mark.parametrize(
@@ -90,49 +77,47 @@ def test_an_admin_ending_two_sessions_in_sesi_masuk_writes_one_entry_for_each(
 def test_an_admin_deactivating_or_resetting_a_user_records_the_sessions_it_ended(
     app: Starlette,
     admin_client: ConsoleClient,
-    operator: User,
+    village_operator: User,
     db_session: Session,
     engine: Engine,
     changes: dict[str, str | None],
     reason: str,
 ) -> None:
     with fresh_client(app) as phone, fresh_client(app) as laptop:
-        _log_in(phone)
-        _log_in(laptop)
+        log_in_for_cookie(phone)
+        log_in_for_cookie(laptop)
 
-        response = admin_client.post(
-            f"/admin/user/edit/{operator.id}", data=_user_form(operator, **changes), follow_redirects=False
-        )
+        response = edit(admin_client, "user", village_operator.id, user_form(village_operator, **changes))
 
         assert response.status_code == 302
     [entry] = _ended(engine)
-    assert (entry.actor_name, entry.object_id) == ("admin_uji", str(operator.id))
-    assert entry.message == f"Sesi operator_akhir diakhiri oleh admin_uji: {reason}, 2 sesi terbuka."
-    assert [user_id for _, user_id in session_rows(db_session) if user_id == operator.id] == []
+    assert (entry.actor_name, entry.object_id) == ("admin_uji", str(village_operator.id))
+    assert entry.message == f"Sesi {OPERATOR} diakhiri oleh admin_uji: {reason}, 2 sesi terbuka."
+    assert [user_id for _, user_id in session_rows(db_session) if user_id == village_operator.id] == []
 
 
 def test_a_deactivation_outside_the_console_is_recorded_as_the_system(
-    app: Starlette, operator: User, db_session: Session, engine: Engine
+    app: Starlette, village_operator: User, db_session: Session, engine: Engine
 ) -> None:
     with fresh_client(app) as official:
-        _log_in(official)
-    db_session.get(User, operator.id).is_active = False
+        log_in_for_cookie(official)
+    db_session.get(User, village_operator.id).is_active = False
 
     db_session.commit()
 
     [entry] = _ended(engine)
     assert (entry.actor_name, entry.actor_id) == ("sistem", None)
-    assert entry.message == "Sesi operator_akhir diakhiri oleh sistem: akun dinonaktifkan, 1 sesi terbuka."
+    assert entry.message == f"Sesi {OPERATOR} diakhiri oleh sistem: akun dinonaktifkan, 1 sesi terbuka."
 
 
 def test_a_deactivation_that_fails_keeps_the_sessions_and_records_nothing(
-    app: Starlette, operator: User, db_session: Session, engine: Engine
+    app: Starlette, village_operator: User, db_session: Session, engine: Engine
 ) -> None:
     make_user(db_session, Role.OPERATOR_DESA, DEFAULT_VILLAGE, username="nama_terpakai")
     db_session.commit()
     with fresh_client(app) as official:
-        _log_in(official)
-        user = db_session.get(User, operator.id)
+        log_in_for_cookie(official)
+        user = db_session.get(User, village_operator.id)
         user.is_active = False
         user.username = "nama_terpakai"  # the same flush then fails on the unique username
 
@@ -140,15 +125,15 @@ def test_a_deactivation_that_fails_keeps_the_sessions_and_records_nothing(
             db_session.commit()
         db_session.rollback()
 
-        assert [user_id for _, user_id in session_rows(db_session)] == [operator.id]
+        assert [user_id for _, user_id in session_rows(db_session)] == [village_operator.id]
         assert _ended(engine) == []
         assert official.get("/admin/", follow_redirects=False).status_code == 200
 
 
 def test_deactivating_a_user_with_no_open_session_records_no_session_end(
-    operator: User, db_session: Session, engine: Engine
+    village_operator: User, db_session: Session, engine: Engine
 ) -> None:
-    db_session.get(User, operator.id).is_active = False
+    db_session.get(User, village_operator.id).is_active = False
 
     db_session.commit()
 

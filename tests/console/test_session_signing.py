@@ -9,7 +9,6 @@ from __future__ import annotations
 import hashlib
 import secrets
 
-import pytest
 from sqlalchemy import Engine, event
 from sqlalchemy.orm import Session
 from starlette.applications import Starlette
@@ -17,21 +16,8 @@ from starlette.applications import Starlette
 from console.app import create_app
 from console.sessions import cookie_signer
 from console.settings import Settings
-from models import Role, User, UserSession
-from tests.console.session_helpers import cookie_value, fresh_client, post_login, set_cookie_of
-from tests.console_client import ConsoleClient
-from tests.factories import DEFAULT_VILLAGE, make_user
-
-
-@pytest.fixture
-def operator(db_session: Session) -> User:
-    user = make_user(db_session, Role.OPERATOR_DESA, DEFAULT_VILLAGE, username="operator_tanda")
-    db_session.commit()
-    return user
-
-
-def _signed_in(client: ConsoleClient) -> bool:
-    return client.get("/admin/", follow_redirects=False).status_code == 200
+from models import User, UserSession
+from tests.console.session_helpers import OPERATOR, cookie_value, fresh_client, post_login, set_cookie_of, signed_in
 
 
 def _planted_session(db_session: Session, user: User, cookie: str) -> None:
@@ -42,13 +28,13 @@ def _planted_session(db_session: Session, user: User, cookie: str) -> None:
 
 
 def test_a_cookie_signed_under_another_secret_key_is_refused_and_reads_as_logged_out(
-    settings: Settings, engine: Engine, regions: frozenset[str], app: Starlette, operator: User
+    settings: Settings, engine: Engine, regions: frozenset[str], app: Starlette, village_operator: User
 ) -> None:
     with fresh_client(app) as browser:
-        response = post_login(browser, "operator_tanda")
+        response = post_login(browser, OPERATOR)
         assert response.status_code == 302
         cookie = cookie_value(response)
-        assert _signed_in(browser)
+        assert signed_in(browser)
     rotated = create_app(settings.model_copy(update={"secret_key": secrets.token_urlsafe(36)}))
 
     with fresh_client(rotated, cookie=cookie) as same_browser_after_rotation:
@@ -57,37 +43,37 @@ def test_a_cookie_signed_under_another_secret_key_is_refused_and_reads_as_logged
         assert response.status_code == 302 and response.headers["location"].endswith("/admin/login")
         assert "max-age=0" in (set_cookie_of(response) or "").lower()  # the browser is told to drop it
     with fresh_client(app, cookie=cookie) as same_browser_same_key:
-        assert _signed_in(same_browser_same_key)  # the row itself is intact: only the key changed
+        assert signed_in(same_browser_same_key)  # the row itself is intact: only the key changed
 
 
 def test_a_row_planted_in_the_session_table_opens_no_session_without_the_key(
-    app: Starlette, operator: User, db_session: Session
+    app: Starlette, village_operator: User, db_session: Session
 ) -> None:
     forged = [
         secrets.token_urlsafe(32),  # a bare token, as the cookie was before it was signed
         cookie_signer("a-key-the-attacker-made-up-" + "x" * 20).sign(secrets.token_urlsafe(32)).decode(),
     ]
     for cookie in forged:
-        _planted_session(db_session, operator, cookie)
+        _planted_session(db_session, village_operator, cookie)
 
         with fresh_client(app, cookie=cookie) as attacker:
-            assert not _signed_in(attacker), cookie
+            assert not signed_in(attacker), cookie
 
 
 def test_the_same_planted_row_with_a_cookie_signed_by_the_real_key_does_sign_in(
-    settings: Settings, app: Starlette, operator: User, db_session: Session
+    settings: Settings, app: Starlette, village_operator: User, db_session: Session
 ) -> None:
     # The control of the test above: the signature is the only thing the forged cookies lacked.
     cookie = cookie_signer(settings.effective_secret_key()).sign(secrets.token_urlsafe(32)).decode()
-    _planted_session(db_session, operator, cookie)
+    _planted_session(db_session, village_operator, cookie)
 
     with fresh_client(app, cookie=cookie) as holder_of_the_key:
-        assert _signed_in(holder_of_the_key)
+        assert signed_in(holder_of_the_key)
 
 
-def test_a_tampered_signature_is_refused_before_the_database_is_read(app: Starlette, operator: User) -> None:
+def test_a_tampered_signature_is_refused_before_the_database_is_read(app: Starlette, village_operator: User) -> None:
     with fresh_client(app) as browser:
-        cookie = cookie_value(post_login(browser, "operator_tanda"))
+        cookie = cookie_value(post_login(browser, OPERATOR))
     token, signature = cookie.split(".")
     tampered = f"{token}.{signature[:-2]}{'AA' if signature[-2:] != 'AA' else 'BB'}"
     store = app.state.admin.authentication_backend.sessions

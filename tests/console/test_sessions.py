@@ -20,79 +20,60 @@ from console.app import create_app
 from console.sessions import ABSOLUTE_TIMEOUT, IDLE_TIMEOUT, SessionStore
 from console.settings import Settings
 from models import AuditEntry, Role, User, UserSession
+from tests.console.form_posts import edit, user_form
 from tests.console.session_helpers import (
+    OPERATOR,
     FakeClock,
     cookie_value,
     fresh_client,
-    install_clock,
+    log_in_for_cookie,
     post_login,
     session_rows,
     set_cookie_of,
+    signed_in,
 )
 from tests.console_client import ConsoleClient
-from tests.factories import DEFAULT_VILLAGE, make_user
+from tests.factories import DEFAULT_VILLAGE
 
 # 32 random bytes, a dot, the HMAC-SHA256 of them under SECRET_KEY (both base64url, 43 characters).
 OPAQUE_TOKEN = re.compile(r"[A-Za-z0-9_-]{43}\.[A-Za-z0-9_-]{43}")
-
-
-@pytest.fixture
-def clock(app: Starlette) -> FakeClock:
-    return install_clock(app)
-
-
-@pytest.fixture
-def operator(db_session: Session) -> User:
-    user = make_user(db_session, Role.OPERATOR_DESA, DEFAULT_VILLAGE, username="operator_sesi")
-    db_session.commit()
-    return user
-
-
-def _signed_in(client: ConsoleClient) -> bool:
-    return client.get("/admin/", follow_redirects=False).status_code == 200
-
-
-def _log_in(client: ConsoleClient, username: str = "operator_sesi") -> str:
-    response = post_login(client, username)
-    assert response.status_code == 302, response.status_code
-    return cookie_value(response)
 
 
 # --- the cookie ------------------------------------------------------------------------------------
 
 
 def test_login_sets_an_opaque_http_only_lax_cookie_for_the_whole_site_with_no_domain(
-    client: ConsoleClient, operator: User
+    client: ConsoleClient, village_operator: User
 ) -> None:
-    response = post_login(client, "operator_sesi")
+    response = post_login(client, OPERATOR)
     name_and_value, *attributes = [part.strip() for part in set_cookie_of(response).split(";")]
     assert name_and_value.startswith("dtks_session=")
     assert {attribute.lower() for attribute in attributes} == {"path=/", "httponly", "samesite=lax"}
 
 
 def test_under_production_settings_the_cookie_is_secure_too(
-    settings: Settings, engine: object, regions: frozenset[str], operator: User
+    settings: Settings, engine: object, regions: frozenset[str], village_operator: User
 ) -> None:
     production = settings.model_copy(update={"environment": "production"})
     with ConsoleClient(create_app(production), base_url="https://testserver") as client:
-        header = set_cookie_of(post_login(client, "operator_sesi"))
+        header = set_cookie_of(post_login(client, OPERATOR))
     attributes = {part.strip().lower() for part in header.split(";")[1:]}
     assert attributes == {"path=/", "httponly", "samesite=lax", "secure"}
     assert "domain" not in header.lower()
 
 
 def test_the_cookie_holds_only_an_opaque_token_and_the_table_only_its_hash(
-    client: ConsoleClient, operator: User, db_session: Session
+    client: ConsoleClient, village_operator: User, db_session: Session
 ) -> None:
-    token = _log_in(client)
+    token = log_in_for_cookie(client)
     assert OPAQUE_TOKEN.fullmatch(token)
     try:
         decoded = base64.urlsafe_b64decode(token.split(".")[0] + "=").decode("utf-8", "replace")
     except binascii.Error:
         decoded = ""
-    for personal in ("operator_sesi", "operator_desa", DEFAULT_VILLAGE, "user_id", "role", '{"'):
+    for personal in (OPERATOR, "operator_desa", DEFAULT_VILLAGE, "user_id", "role", '{"'):
         assert personal not in decoded  # not Starlette's base64 JSON: nothing to read out of the cookie
-    assert session_rows(db_session) == [(hashlib.sha256(token.encode()).hexdigest(), operator.id)]
+    assert session_rows(db_session) == [(hashlib.sha256(token.encode()).hexdigest(), village_operator.id)]
     stored = db_session.scalars(select(UserSession)).one()
     assert token not in repr(stored.data) and token not in stored.token_hash
 
@@ -101,21 +82,21 @@ def test_the_cookie_holds_only_an_opaque_token_and_the_table_only_its_hash(
 
 
 def test_login_issues_a_new_token_and_the_pre_login_token_stops_working(
-    app: Starlette, client: ConsoleClient, operator: User, db_session: Session
+    app: Starlette, client: ConsoleClient, village_operator: User, db_session: Session
 ) -> None:
     before = cookie_value(client.get("/admin/login"))  # the login form's CSRF token opens an anonymous session
     assert session_rows(db_session) == [(hashlib.sha256(before.encode()).hexdigest(), None)]
-    after = _log_in(client)
+    after = log_in_for_cookie(client)
     assert after != before
-    assert session_rows(db_session) == [(hashlib.sha256(after.encode()).hexdigest(), operator.id)]
+    assert session_rows(db_session) == [(hashlib.sha256(after.encode()).hexdigest(), village_operator.id)]
     with fresh_client(app, cookie=before) as replay:
-        assert not _signed_in(replay)
+        assert not signed_in(replay)
 
 
 def test_after_logout_the_old_cookie_is_refused_everywhere(
-    app: Starlette, client: ConsoleClient, operator: User, db_session: Session
+    app: Starlette, client: ConsoleClient, village_operator: User, db_session: Session
 ) -> None:
-    token = _log_in(client)
+    token = log_in_for_cookie(client)
     response = client.post("/admin/logout", follow_redirects=False)
     assert response.status_code == 303 and response.headers["location"].endswith("/admin/login")
     assert "max-age=0" in set_cookie_of(response).lower()
@@ -126,55 +107,54 @@ def test_after_logout_the_old_cookie_is_refused_everywhere(
             assert response.status_code == 302 and response.headers["location"].endswith("/admin/login"), path
 
 
-def test_get_logout_only_asks_and_keeps_the_session(client: ConsoleClient, operator: User) -> None:
-    _log_in(client)
+def test_get_logout_only_asks_and_keeps_the_session(client: ConsoleClient, village_operator: User) -> None:
+    log_in_for_cookie(client)
     page = client.get("/admin/logout")
     assert page.status_code == 200
     assert 'method="POST"' in page.text and 'name="csrf_token"' in page.text
-    assert _signed_in(client)
+    assert signed_in(client)
 
 
 def test_a_deactivated_users_open_session_is_refused_at_once(
-    app: Starlette, admin_client: ConsoleClient, operator: User, db_session: Session
+    app: Starlette, admin_client: ConsoleClient, village_operator: User, db_session: Session
 ) -> None:
     with fresh_client(app) as official:
-        _log_in(official)
-        assert _signed_in(official)
-        form = {"username": "operator_sesi", "full_name": operator.full_name, "role": "operator_desa"}
-        form |= {"scope_region": DEFAULT_VILLAGE, "password": "", "save": "Simpan"}  # is_active unticked
-        response = admin_client.post(f"/admin/user/edit/{operator.id}", data=form, follow_redirects=False)
+        log_in_for_cookie(official)
+        assert signed_in(official)
+        form = user_form(village_operator, is_active=None)  # is_active unticked
+        response = edit(admin_client, "user", village_operator.id, form)
         assert response.status_code == 302
         assert [user_id for _, user_id in session_rows(db_session)] == [
             db_session.scalar(select(User.id).where(User.username == "admin_uji"))
         ]
-        assert not _signed_in(official)
+        assert not signed_in(official)
 
 
 def test_deactivating_or_changing_the_password_outside_the_console_ends_sessions_in_the_same_commit(
-    app: Starlette, operator: User, db_session: Session
+    app: Starlette, village_operator: User, db_session: Session
 ) -> None:
     for change in ("password", "deactivate"):
         with fresh_client(app) as official:
-            _log_in(official)
-            user = db_session.get(User, operator.id)
+            log_in_for_cookie(official)
+            user = db_session.get(User, village_operator.id)
             if change == "password":
                 user.set_password("sandi-baru-yang-panjang-77")
             else:
                 user.is_active = False
             db_session.commit()
             assert session_rows(db_session) == [], change
-            assert not _signed_in(official), change
-        operator.set_password("kata-sandi-uji-123")
+            assert not signed_in(official), change
+        village_operator.set_password("kata-sandi-uji-123")
         db_session.commit()
 
 
 def test_a_role_change_takes_effect_on_the_next_request(
-    client: ConsoleClient, operator: User, db_session: Session
+    client: ConsoleClient, village_operator: User, db_session: Session
 ) -> None:
-    _log_in(client)
+    log_in_for_cookie(client)
     assert client.get("/admin/household/list").status_code == 200
-    db_session.get(User, operator.id).role = Role.PETUGAS_LAYANAN
-    db_session.get(User, operator.id).scope_region_code = "52.72"
+    db_session.get(User, village_operator.id).role = Role.PETUGAS_LAYANAN
+    db_session.get(User, village_operator.id).scope_region_code = "52.72"
     db_session.commit()
     assert client.get("/admin/user/list").status_code == 403
 
@@ -183,29 +163,29 @@ def test_a_role_change_takes_effect_on_the_next_request(
 
 
 def test_idle_timeout_29_59_is_fine_and_30_01_is_not(
-    clock: FakeClock, app: Starlette, client: ConsoleClient, operator: User
+    clock: FakeClock, app: Starlette, client: ConsoleClient, village_operator: User
 ) -> None:
-    _log_in(client)
+    log_in_for_cookie(client)
     clock.advance(minutes=29, seconds=59)
-    assert _signed_in(client)
+    assert signed_in(client)
     with fresh_client(app) as second:
-        _log_in(second)
+        log_in_for_cookie(second)
         clock.advance(minutes=30, seconds=1)
-        assert not _signed_in(second)
-    assert not _signed_in(client)  # idle 30:01 since its last request too
+        assert not signed_in(second)
+    assert not signed_in(client)  # idle 30:01 since its last request too
 
 
 def test_the_absolute_timeout_ends_even_a_busy_session_after_12_hours(
-    clock: FakeClock, client: ConsoleClient, operator: User, db_session: Session
+    clock: FakeClock, client: ConsoleClient, village_operator: User, db_session: Session
 ) -> None:
-    _log_in(client)
+    log_in_for_cookie(client)
     for _ in range(71):  # a request every 10 minutes: 11 h 50 min, never idle
         clock.advance(minutes=10)
-        assert _signed_in(client)
+        assert signed_in(client)
     clock.advance(minutes=9, seconds=59)
-    assert _signed_in(client)  # 11:59:59
+    assert signed_in(client)  # 11:59:59
     clock.advance(seconds=2)
-    assert not _signed_in(client)  # 12:00:01
+    assert not signed_in(client)  # 12:00:01
     assert session_rows(db_session) == []
 
 
@@ -218,9 +198,9 @@ def test_timeouts_are_the_documented_figures() -> None:
 
 
 def test_activity_is_written_at_most_once_a_minute(
-    clock: FakeClock, app: Starlette, client: ConsoleClient, operator: User
+    clock: FakeClock, app: Starlette, client: ConsoleClient, village_operator: User
 ) -> None:
-    _log_in(client)
+    log_in_for_cookie(client)
     client.get("/admin/")  # the page stores the new session's CSRF token: one write
     writes: list[str] = []
 
@@ -232,10 +212,10 @@ def test_activity_is_written_at_most_once_a_minute(
     try:
         for _ in range(10):
             clock.advance(seconds=5)
-            assert _signed_in(client)
+            assert signed_in(client)
         assert writes == []  # 50 s of activity, no write
         clock.advance(seconds=11)
-        assert _signed_in(client)
+        assert signed_in(client)
         assert len(writes) == 1
     finally:
         event.remove(app.state.engine, "before_cursor_execute", count_writes)
@@ -251,7 +231,7 @@ def test_anonymous_visitors_get_a_row_only_when_something_is_stored(client: Cons
 
 
 def test_session_work_runs_in_worker_threads_not_on_the_event_loop(
-    client: ConsoleClient, operator: User, monkeypatch: pytest.MonkeyPatch
+    client: ConsoleClient, village_operator: User, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     threads: set[str] = set()
     for name in ("load", "renew", "save"):
@@ -262,14 +242,14 @@ def test_session_work_runs_in_worker_threads_not_on_the_event_loop(
             return _original(self, *args)
 
         monkeypatch.setattr(SessionStore, name, recording)
-    _log_in(client)
+    log_in_for_cookie(client)
     client.get("/admin/")
     assert threads and all(name.startswith("AnyIO worker thread") for name in threads), threads
 
 
-def test_expired_rows_are_purged(clock: FakeClock, app: Starlette, operator: User, db_session: Session) -> None:
+def test_expired_rows_are_purged(clock: FakeClock, app: Starlette, village_operator: User, db_session: Session) -> None:
     with fresh_client(app) as first:
-        _log_in(first)
+        log_in_for_cookie(first)
     clock.advance(minutes=31)
     store: SessionStore = app.state.admin.authentication_backend.sessions
     assert store.purge_expired() == 1
@@ -280,26 +260,26 @@ def test_expired_rows_are_purged(clock: FakeClock, app: Starlette, operator: Use
 
 
 def test_admin_sees_who_is_signed_in_and_ends_a_session(
-    app: Starlette, admin_client: ConsoleClient, operator: User, db_session: Session
+    app: Starlette, admin_client: ConsoleClient, village_operator: User, db_session: Session
 ) -> None:
     with fresh_client(app, address="10.20.30.40") as official:
-        token = _log_in(official)
+        token = log_in_for_cookie(official)
         listing = admin_client.get("/admin/user-session/list")
         assert listing.status_code == 200
-        assert "operator_sesi" in listing.text and "10.20.30.40" in listing.text
+        assert OPERATOR in listing.text and "10.20.30.40" in listing.text
         response = admin_client.delete(
             "/admin/user-session/delete", params={"pks": hashlib.sha256(token.encode()).hexdigest()}
         )
         assert response.status_code == 200 and "error" not in response.text
-        assert not _signed_in(official)
-    assert "operator_sesi" not in admin_client.get("/admin/user-session/list").text
+        assert not signed_in(official)
+    assert OPERATOR not in admin_client.get("/admin/user-session/list").text
     ended = db_session.scalars(
-        select(AuditEntry).where(AuditEntry.message == "Sesi operator_sesi diakhiri oleh admin_uji: menu Sesi Masuk.")
+        select(AuditEntry).where(AuditEntry.message == f"Sesi {OPERATOR} diakhiri oleh admin_uji: menu Sesi Masuk.")
     ).all()
-    assert [(entry.object_type, entry.object_id) for entry in ended] == [("user_account", str(operator.id))]
+    assert [(entry.object_type, entry.object_id) for entry in ended] == [("user_account", str(village_operator.id))]
 
 
-def test_only_admin_may_open_the_session_list(app: Starlette, operator: User) -> None:
+def test_only_admin_may_open_the_session_list(app: Starlette, village_operator: User) -> None:
     with fresh_client(app) as official:
-        _log_in(official)
+        log_in_for_cookie(official)
         assert official.get("/admin/user-session/list").status_code == 403

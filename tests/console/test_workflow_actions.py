@@ -6,26 +6,22 @@ import threading
 
 import pytest
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
 from chain.actor import Actor
 from chain.proposals import CHANGED_UNDER_YOU, perform
 from chain.store import begin_write, commit_or_conflict
-from console.database import make_session_factory
-from console.settings import Settings
-from models import AuditAction, AuditEntry, Proposal, ProposalHistory, ProposalKind, ProposalStatus, Role, User
+from models import AuditAction, AuditEntry, Proposal, ProposalHistory, ProposalStatus, Role, User
 from models.workflow import TransitionRefused
 from policies.rules import PolicyStore
 from tests.console_client import ConsoleClient, client_logged_in_as
-from tests.factories import make_household, make_user
+from tests.factories import make_detached_users, make_proposal
 
 VILLAGE = "52.72.01.1001"
 
 
 def _proposal(session: Session, status: ProposalStatus, village: str = VILLAGE) -> Proposal:
-    household = make_household(session, region_code=village)
-    proposal = Proposal(kind=ProposalKind.NEW, household=household, status=status, has_ktp=True, has_kk=True)
-    session.add(proposal)
+    proposal = make_proposal(session, status, region_code=village)
     session.commit()
     return proposal
 
@@ -117,18 +113,10 @@ def test_only_the_right_role_in_the_right_region_may_act(
 
 
 def test_two_officials_acting_at_once_exactly_one_wins_each_time(
-    settings: Settings, engine: object, db_session: Session
+    session_factory: sessionmaker[Session], policy_store: PolicyStore, db_session: Session
 ) -> None:
     """Threads race the same transition on the same version; repeated trials, one winner in each."""
-    factory = make_session_factory(engine)  # type: ignore[arg-type]
-    store = PolicyStore()
-    with factory() as session:
-        store.refresh(session)
-    officials = [make_user(db_session, Role.OPERATOR_DINSOS, "52.72", username=f"balap_{n}") for n in range(4)]
-    db_session.commit()
-    for official in officials:  # loaded and detached: the threads must not share the test's session
-        db_session.refresh(official)
-        db_session.expunge(official)
+    officials = make_detached_users(db_session, Role.OPERATOR_DINSOS, "52.72", "balap", 4)
     trials, racers = 30, len(officials)
     for _trial in range(trials):
         proposal = _proposal(db_session, ProposalStatus.SUBMITTED)
@@ -143,10 +131,10 @@ def test_two_officials_acting_at_once_exactly_one_wins_each_time(
             barrier: threading.Barrier = barrier,
             results: list[str] = results,
         ) -> None:
-            actor = Actor.of(user, store.allows)
+            actor = Actor.of(user, policy_store.allows)
             barrier.wait()
             try:
-                with factory() as session:  # as the console's step does (console/views/steps.py)
+                with session_factory() as session:  # as the console's step does (console/views/steps.py)
                     begin_write(session)
                     perform(session, actor, proposal_id, "accept", note="", seen_version=version)
                     commit_or_conflict(session, changed=CHANGED_UNDER_YOU)

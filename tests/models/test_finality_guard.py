@@ -17,7 +17,6 @@ from models import (
     Meeting,
     MeetingParticipant,
     ParticipantPosition,
-    PmtModel,
     PmtResult,
     Proposal,
     ProposalKind,
@@ -28,7 +27,7 @@ from models import (
 )
 from models.finality import PROPOSAL_DECIDED, PROPOSAL_IN_DECREE, RecordFixed
 from models.workflow import TransitionRefused, apply_transition
-from tests.factories import make_household
+from tests.factories import make_decree, make_household, make_pmt_model
 from tests.finality_world import dump, place
 
 S = ProposalStatus
@@ -220,17 +219,9 @@ def test_a_signed_decree_keeps_its_annex_and_a_finalised_meeting_its_participant
 def test_a_decree_signed_in_this_transaction_still_takes_its_annex_until_commit(db_session: Session) -> None:
     proposals = [db_session.get(Proposal, place(db_session, S.RATIFIED).proposal_id) for _ in range(2)]
     db_session.commit()
-    letter = Decree(
-        kind=DecreeKind.PROVINCE_FORWARDING,
-        region_code="52",
-        number="400/1/2026",
-        decree_date=date(2026, 9, 3),
-        signer_name="Kadis",
-        signer_title="Kadis",
-        signed_at=datetime.now(UTC),
+    letter = make_decree(
+        db_session, DecreeKind.PROVINCE_FORWARDING, "52", number="400/1/2026", signed_at=datetime.now(UTC)
     )
-    db_session.add(letter)
-    db_session.flush()
     letter.proposals.extend(proposals)  # a later flush of the same transaction
     db_session.commit()
     letter.proposals.pop()
@@ -240,11 +231,7 @@ def test_a_decree_signed_in_this_transaction_still_takes_its_annex_until_commit(
 
 def _period_rows(session: Session) -> tuple[int, int]:
     placed = place(session, S.DETERMINED)
-    model = PmtModel(
-        version="uji", name="uji", region_code="", intercept=13.0, desil_cutoffs=[1.0] * 9, effective_period="2026-01"
-    )
-    session.add(model)
-    session.flush()
+    model = make_pmt_model(session)
     result = PmtResult(
         household_id=placed.household_id, period="2026-10", model_id=model.id, score=1.0, desil=2, region_code="x"
     )

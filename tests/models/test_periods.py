@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import DataError, IntegrityError
 from sqlalchemy.orm import Session
 
-from models import Decree, DecreeKind
 from models.periods import PERIOD_MESSAGE, is_period, parse_period
 from models.refusals import Invalid
-from tests.factories import make_household
+from tests.factories import make_decree, make_household
 
 QUARTERS = ["2026-01", "2026-04", "2026-07", "2026-10", "1999-10", "2100-01"]
 NOT_QUARTERS = [
@@ -42,17 +39,7 @@ def _stored(session: Session, table: str, row_id: int, period: str) -> str | Non
 def _row_of(session: Session, table: str) -> int:
     if table == "household":
         return make_household(session).id
-    decree = Decree(
-        kind=DecreeKind.DISTRICT_RATIFICATION,
-        region_code="52.72",
-        number="1/SK/2026",
-        decree_date=date(2026, 9, 1),
-        signer_name="Bupati Uji",
-        signer_title="Bupati",
-    )
-    session.add(decree)
-    session.flush()
-    return decree.id
+    return make_decree(session).id
 
 
 @pytest.mark.parametrize("table", ["household", "decree"])

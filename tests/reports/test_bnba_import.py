@@ -4,7 +4,6 @@ sheets imported field by field, the same sheet twice creating nothing twice, and
 from __future__ import annotations
 
 import io
-import tempfile
 from collections.abc import Callable, Iterator
 from datetime import date
 from pathlib import Path
@@ -50,13 +49,10 @@ def operator(db_session: Session) -> object:
 
 
 @pytest.fixture
-def no_new_temp_files(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+def no_new_temp_files(private_temp_dir: Path) -> Iterator[None]:
     """The process's temporary folder is a private one for the test, and stays empty."""
-    folder = tmp_path / "tmp"
-    folder.mkdir()
-    monkeypatch.setattr(tempfile, "tempdir", str(folder))
     yield
-    assert list(folder.iterdir()) == []
+    assert list(private_temp_dir.iterdir()) == []
 
 
 def _errors(plan: ImportPlan) -> list[tuple[int, str]]:
@@ -66,10 +62,18 @@ def _errors(plan: ImportPlan) -> list[tuple[int, str]]:
 # --- the catalogue of broken sheets ------------------------------------------------------------------
 
 
-def _nik_as_number() -> tuple[bytes, int, str, str]:
-    rows = family()
-    rows[1]["NIK"] = int(rows[1]["NIK"])
-    return sheet_bytes(rows), 3, "NIK", "sebagai teks"
+def _one_cell(
+    index: int, column: str, value: object, row: int, error_column: str, fragment: str
+) -> Callable[[], tuple[bytes, int, str, str]]:
+    """A family whose row `index` holds `value` in `column` (if callable: `value` of what was there), with the
+    Excel row, column and message fragment of the error it must give."""
+
+    def make() -> tuple[bytes, int, str, str]:
+        rows = family()
+        rows[index][column] = value(rows[index][column]) if callable(value) else value
+        return sheet_bytes(rows), row, error_column, fragment
+
+    return make
 
 
 def _kk_of_15_digits() -> tuple[bytes, int, str, str]:
@@ -78,12 +82,6 @@ def _kk_of_15_digits() -> tuple[bytes, int, str, str]:
     for row in rows:
         row["NO KK"] = short
     return sheet_bytes(rows), 2, "NO KK", "tepat 16 digit"
-
-
-def _two_heads() -> tuple[bytes, int, str, str]:
-    rows = family()
-    rows[1]["HUBUNGAN KELUARGA"] = "Kepala keluarga"
-    return sheet_bytes(rows), 3, "HUBUNGAN KELUARGA", "sudah memiliki kepala keluarga di baris 2"
 
 
 def _duplicate_nik_in_sheet() -> tuple[bytes, int, str, str]:
@@ -98,40 +96,20 @@ def _region_outside_scope() -> tuple[bytes, int, str, str]:
     return sheet_bytes(rows), 5, "KODE WILAYAH", "di luar wilayah tugas Anda"
 
 
-def _impossible_date() -> tuple[bytes, int, str, str]:
-    rows = family()
-    rows[2]["TANGGAL LAHIR"] = "31-02-2026"
-    return sheet_bytes(rows), 4, "TANGGAL LAHIR", "bukan tanggal yang ada"
-
-
-def _household_fields_differ() -> tuple[bytes, int, str, str]:
-    rows = family()
-    rows[2]["ALAMAT"] = "Jl. Lain No. 9"
-    return sheet_bytes(rows), 4, "ALAMAT", "berbeda dengan baris 2"
-
-
-def _nik_disagrees_with_sex() -> tuple[bytes, int, str, str]:
-    rows = family()
-    rows[1]["JENIS KELAMIN"] = "Laki-laki"
-    return sheet_bytes(rows), 3, "NIK", "jenis kelamin"
-
-
-def _unknown_code() -> tuple[bytes, int, str, str]:
-    rows = family()
-    rows[0]["STATUS KAWIN"] = "Kawin siri"
-    return sheet_bytes(rows), 2, "STATUS KAWIN", "tidak dikenal"
-
-
 ROW_CASES = {
-    "NIK as a number": _nik_as_number,
+    "NIK as a number": _one_cell(1, "NIK", int, 3, "NIK", "sebagai teks"),
     "15-digit KK": _kk_of_15_digits,
-    "two heads in one KK": _two_heads,
+    "two heads in one KK": _one_cell(
+        1, "HUBUNGAN KELUARGA", "Kepala keluarga", 3, "HUBUNGAN KELUARGA", "sudah memiliki kepala keluarga di baris 2"
+    ),
     "duplicate NIK in the sheet": _duplicate_nik_in_sheet,
     "region outside the scope": _region_outside_scope,
-    "impossible date": _impossible_date,
-    "household fields differ within a KK": _household_fields_differ,
-    "NIK disagrees with sex": _nik_disagrees_with_sex,
-    "unknown code": _unknown_code,
+    "impossible date": _one_cell(2, "TANGGAL LAHIR", "31-02-2026", 4, "TANGGAL LAHIR", "bukan tanggal yang ada"),
+    "household fields differ within a KK": _one_cell(
+        2, "ALAMAT", "Jl. Lain No. 9", 4, "ALAMAT", "berbeda dengan baris 2"
+    ),
+    "NIK disagrees with sex": _one_cell(1, "JENIS KELAMIN", "Laki-laki", 3, "NIK", "jenis kelamin"),
+    "unknown code": _one_cell(0, "STATUS KAWIN", "Kawin siri", 2, "STATUS KAWIN", "tidak dikenal"),
 }
 
 
