@@ -4,17 +4,19 @@ cascade), makes the CHECK say the code's rule, and stops, changing nothing, on a
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from datetime import date
 
 import pytest
 from alembic.config import Config
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine, insert, text
 from sqlalchemy.exc import DBAPIError
-from sqlalchemy.orm import Session
 
 from alembic import command
 from console.database import make_engine
 from console.settings import Settings
-from tests.factories import DEFAULT_VILLAGE, make_household
+from models import Member
+from models.member import FamilyRelation, Sex
+from tests.factories import DEFAULT_VILLAGE, kecamatan_of, next_nik, next_no_kk
 
 BEFORE, REVISION = "8d2c6b1a9e47", "a7c3e5f1d2b4"
 AlembicConfigFor = Callable[[str], Config]
@@ -41,11 +43,35 @@ def before(
 
 
 def _household(engine: Engine, period: str) -> int:
-    """A household of `period` with its head (a child row a rebuilt table would cascade away)."""
-    with Session(engine) as session:
-        household = make_household(session, members=1, period=period)
-        session.commit()
-        return household.id
+    """A household of `period` with its head (a child row a rebuilt table would cascade away).
+
+    Written as the tables stand at the revision before (the model has columns added since, e.g. `head_name`).
+    """
+    kecamatan = kecamatan_of(DEFAULT_VILLAGE)
+    with engine.begin() as connection:
+        household_id = connection.execute(
+            text(
+                "INSERT INTO household (no_kk, region_code, address, rt, rw, dtks_status, period, notes, created_at,"
+                " updated_at) VALUES (:kk, :village, 'Jl. Uji', '', '', 'belum_terdaftar', :period, '',"
+                " CURRENT_TIMESTAMP, CURRENT_TIMESTAMP) RETURNING id"
+            ),
+            {"kk": next_no_kk(kecamatan), "village": DEFAULT_VILLAGE, "period": period},
+        ).scalar_one()
+        born = date(1980, 5, 1)
+        connection.execute(  # `member` is the same at both revisions: its Core insert fills the columns' defaults
+            insert(Member.__table__).values(
+                household_id=household_id,
+                region_code=DEFAULT_VILLAGE,
+                nik=next_nik(kecamatan, born, False),
+                name="Kepala Uji",
+                sex=Sex.MALE,
+                birth_date=born,
+                family_relation=FamilyRelation.HEAD,
+                birth_place="Bima",
+                mother_name="Ibu Uji",
+            )
+        )
+    return int(household_id)
 
 
 def _count(engine: Engine, table: str) -> int:
