@@ -1,6 +1,7 @@
-"""How long does a 10,000-row BNBA import take on PostgreSQL, and how much memory does it need?
+"""How long does a BNBA import take, and how much memory does it need?
 
     .venv/bin/python -m bench.bnba_import [--server postgresql://postgres@127.0.0.1:5432] [--rows 10000]
+    .venv/bin/python -m bench.bnba_import --confirm-rows 50000 [--engines postgresql,sqlite] [--repeat 1]
 
 Creates its own database `dtks_bench_import_<pid>` on the server (migrations + the regions of NTB), drops it at
 the end. A district operator (Kota Bima, 52.72) imports a sheet of `--rows` members (families of four, spread
@@ -8,6 +9,14 @@ over the regency's villages) built with xlsxwriter: the preview (read + every ch
 checks) and the confirmation (checked again, then households, members, draft proposals with their history,
 the row audit trail and the IMPORT entry, one transaction) are timed without tracing. A second sheet of the same
 size, other families, is then imported under tracemalloc for the peak of Python memory. Issue 5: under 30 s.
+
+`--confirm-rows` (issue 11: 50,000 rows, the import's row cap, in <= 60 s with peak RSS < 400 MB) times the
+confirmation alone, as the console runs it (`console.imports.confirm_in` as the district operator, inside an
+acting context: audited as them, held to their scope), in a fresh child process per run: the child reads the
+sheet from a file, confirms, commits, and reports its wall seconds and its peak RSS (`ru_maxrss`, the whole
+process: interpreter, modules, the sheet's bytes and the confirmation). PostgreSQL runs in its own database
+`dtks_bnba_bench` (dropped after), SQLite in a file under a temporary folder; both get the schema, the regions
+of NTB and the operator, set up by the parent before the child starts.
 """
 
 from __future__ import annotations
@@ -15,11 +24,16 @@ from __future__ import annotations
 import argparse
 import io
 import itertools
+import json
 import os
 import resource
+import subprocess
+import sys
+import tempfile
 import time
 import tracemalloc
 from datetime import date, timedelta
+from pathlib import Path
 from typing import Any
 
 import xlsxwriter
@@ -179,11 +193,118 @@ def measure_import(server_url: str = DEFAULT_SERVER, rows: int = 10_000) -> dict
         _server_run(server_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
+# --- the confirmation alone, in a fresh process (issue 11) ---
+
+CONFIRM_DATABASE = "dtks_bnba_bench"
+OPERATOR = "bench_dinsos"
+
+
+def _prepared_database(engine_name: str, server_url: str, folder: Path) -> str:
+    """A database with the schema, the regions of NTB and the operator; its URL (PostgreSQL: CONFIRM_DATABASE)."""
+    if engine_name == "postgresql":
+        _server_run(server_url, f'DROP DATABASE IF EXISTS "{CONFIRM_DATABASE}" WITH (FORCE)')
+        _server_run(server_url, f'CREATE DATABASE "{CONFIRM_DATABASE}"')
+        url = make_url(server_url).set(database=CONFIRM_DATABASE).render_as_string(hide_password=False)
+    else:
+        url = f"sqlite:///{folder / 'bench.sqlite3'}"
+    settings = Settings(_env_file=None, database_url=url)
+    command.upgrade(alembic_config(settings.database_url), "head")
+    engine = make_engine(settings)
+    try:
+        with make_session_factory(engine)() as session:
+            _load_regions(session)
+            make_user(session, Role.OPERATOR_DINSOS, REGENCY, username=OPERATOR)
+            session.commit()
+    finally:
+        engine.dispose()
+    return url
+
+
+def _villages() -> list[str]:
+    return sorted(
+        village.code
+        for kecamatan in wilayah.list_wilayah(REGENCY)
+        for village in wilayah.list_wilayah(kecamatan.code)
+    )
+
+
+def confirm_in_child(url: str, sheet: Path) -> dict[str, Any]:
+    """Run in the child: the confirmation of the sheet as the operator; seconds, RSS before and peak RSS (MiB)."""
+    from sqlalchemy import select
+
+    from chain.acting import run_as
+    from chain.actor import actor_for
+    from console.imports import confirm_in
+    from models import User
+
+    data = sheet.read_bytes()
+    settings = Settings(_env_file=None, database_url=url)
+    engine = make_engine(settings)
+    sessions = make_session_factory(engine)
+    with sessions() as session:
+        user = session.scalars(select(User).where(User.username == OPERATOR)).one()
+        actor = actor_for(session, user)
+        session.expunge_all()
+    rss_before = _rss_mib()
+    started = time.perf_counter()
+    plan = run_as(user, lambda: confirm_in(sessions, actor, data, UploadLimits(), channel="bench"))
+    seconds = time.perf_counter() - started
+    with sessions() as session:
+        audit_rows = session.scalar(text("SELECT count(*) FROM audit_entry"))
+    engine.dispose()
+    return {
+        "seconds": round(seconds, 2),
+        "rss_before_mib": round(rss_before, 1),
+        "peak_rss_mib": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+        "audit_rows": audit_rows,
+        **plan.counts(),
+    }
+
+
+def _rss_mib() -> float:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def measure_confirm(engine_name: str, server_url: str, rows: int) -> dict[str, Any]:
+    """The confirmation of a `rows`-row sheet on `engine_name` in a fresh child process, its database made here."""
+    with tempfile.TemporaryDirectory(prefix="dtks-bnba-bench-") as folder:
+        sheet = Path(folder) / "bnba.xlsx"
+        sheet.write_bytes(build_sheet(_villages(), rows, batch=0))
+        url = _prepared_database(engine_name, server_url, Path(folder))
+        try:
+            child = subprocess.run(
+                [sys.executable, "-m", "bench.bnba_import", "--child", url, str(sheet)],
+                check=True,
+                capture_output=True,
+                text=True,
+            )
+        finally:
+            if engine_name == "postgresql":
+                _server_run(server_url, f'DROP DATABASE IF EXISTS "{CONFIRM_DATABASE}" WITH (FORCE)')
+        figures: dict[str, Any] = json.loads(child.stdout.splitlines()[-1])
+        return {"engine": engine_name, "file_kib": round(sheet.stat().st_size / 1024), **figures}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--server", default=DEFAULT_SERVER)
     parser.add_argument("--rows", type=int, default=10_000)
+    parser.add_argument("--confirm-rows", type=int, help="time the confirmation alone, in a fresh process")
+    parser.add_argument("--engines", default="postgresql,sqlite")
+    parser.add_argument("--repeat", type=int, default=1)
+    parser.add_argument("--child", nargs=2, metavar=("URL", "SHEET"), help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.child:
+        print(json.dumps(confirm_in_child(args.child[0], Path(args.child[1]))))
+        return
+    if args.confirm_rows:
+        for _ in range(args.repeat):
+            for engine_name in args.engines.split(","):
+                print(json.dumps(measure_confirm(engine_name, args.server, args.confirm_rows)), flush=True)
+        return
     for key, value in measure_import(args.server, args.rows).items():
         print(f"{key:<20} {value}")
 
