@@ -222,9 +222,7 @@ def _prepared_database(engine_name: str, server_url: str, folder: Path) -> str:
 
 def _villages() -> list[str]:
     return sorted(
-        village.code
-        for kecamatan in wilayah.list_wilayah(REGENCY)
-        for village in wilayah.list_wilayah(kecamatan.code)
+        village.code for kecamatan in wilayah.list_wilayah(REGENCY) for village in wilayah.list_wilayah(kecamatan.code)
     )
 
 

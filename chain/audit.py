@@ -12,6 +12,10 @@ session factory every write goes through (console/database.py):
   the audit rows are INSERTed on the flush's own connection, inside the flush. A failing audit insert
   fails the flush and so the change; rolling back the change rolls back its audit rows.
 
+Rows created by Core bulk inserts (the BNBA import's confirmation) pass no flush: `write_bulk_changes`, which
+the write path puts in `session.info`, writes their audit rows, the same as a flush would, in the same
+transaction (models/audit_trail.py `audit_bulk_created`).
+
 Who acts comes from the acting context (chain/acting.py): the user, the request id and the client IP;
 outside requests (CLI, seeding) the actor is "sistem". `record` and `record_rows` write explicit events
 (logins, refusals, lookups; workflow transitions later) into the caller's session and transaction.
@@ -156,7 +160,11 @@ def write_flushed_rows(session: Session, flush_context: UOWTransaction) -> None:
     memo: FlushMemo | None = flush_context.attributes.get(_MEMO)
     if memo is None:
         return
-    changes = flushed_changes(session, flush_context, memo)
+    write_changes(session, flushed_changes(session, flush_context, memo))
+
+
+def write_changes(session: Session, changes: list[RowChange]) -> None:
+    """The audit rows of `changes`, one per row change, on the session's connection (its transaction)."""
     if not changes:
         return
     who = {"at": utc_now(), **actor_columns()}
@@ -168,3 +176,10 @@ def write_flushed_rows(session: Session, flush_context: UOWTransaction) -> None:
     connection = session.connection()
     for rows in by_shape.values():
         connection.execute(insert(table_of(AuditEntry)), rows)
+
+
+def write_bulk_changes(session: Session, changes: list[RowChange]) -> None:
+    """The audit rows of rows a Core bulk INSERT created (models/audit_trail.py's BULK_AUDIT writer, set by the
+    write path): exactly the rows a flush of the same objects would write, unless the session is unaudited."""
+    if audits_rows(session):
+        write_changes(session, changes)

@@ -31,6 +31,10 @@ bottom. `before_flush`, the order and why:
 audit insert fails the change. `after_transaction_end`: `forget_fresh_rows` ends freshness with the
 transaction. `do_orm_execute`: `refuse_fixed_bulk_writes` (models/finality_bulk.py) checks the bulk
 statements run through the session, which never become objects a flush could see.
+
+Core bulk inserts that create records (the BNBA import, reports/bulk_insert.py) pass no flush: they run the
+same guards themselves, and their audit rows are written by `write_bulk_changes` (chain/audit.py), which the
+write path leaves in the factory's `session.info` under BULK_AUDIT; a bare session has none and audits none.
 """
 
 from __future__ import annotations
@@ -42,7 +46,8 @@ from typing import Any
 from sqlalchemy import event
 from sqlalchemy.orm import Session, sessionmaker
 
-from chain.audit import remember_flush, write_flushed_rows
+from chain.audit import remember_flush, write_bulk_changes, write_flushed_rows
+from models.audit_trail import BULK_AUDIT
 from models.finality_bulk import refuse_fixed_bulk_writes
 from models.finality_guard import forget_fresh_rows, refuse_fixed_writes, remember_fresh_rows
 from models.scope_sync import copy_region_codes
@@ -79,7 +84,7 @@ def attached_hooks(session: Session) -> dict[str, list[Hook]]:
 def has_write_path(target: sessionmaker[Session]) -> bool:
     """Whether the sessions of `target` carry every hook of the write path, once each, in its order."""
     with target() as session:  # makes no connection
-        return attached_hooks(session) == EXPECTED
+        return attached_hooks(session) == EXPECTED and session.info.get(BULK_AUDIT) is write_bulk_changes
 
 
 def install_write_path(target: sessionmaker[Session]) -> sessionmaker[Session]:
@@ -94,5 +99,6 @@ def install_write_path(target: sessionmaker[Session]) -> sessionmaker[Session]:
         return target
     for name, hook in WRITE_PATH:
         event.listen(target, name, hook)
+    target.kw.setdefault("info", {})[BULK_AUDIT] = write_bulk_changes  # copied into each session's info
     _INSTALLED.add(target)
     return target

@@ -9,6 +9,10 @@ and keeps what the flush is about to lose, `flushed_changes` runs in `after_flus
   `after_flush`; a column set without having been loaded is read from the row in `before_flush`).
 - Deleted: the whole row (loaded in `before_flush`), also for orphans removed from a collection and for
   the rows the database itself deletes by ON DELETE CASCADE (read before the flush deletes their parent).
+
+Rows a Core bulk INSERT creates (the BNBA import) never pass a flush: `created_change` gives each the very
+change a flush would list for it, and `audit_bulk_created` hands them to the writer the write path put in
+`session.info` (chain/write_path.py); a session without the write path writes none, as its flushes write none.
 """
 
 from __future__ import annotations
@@ -44,6 +48,8 @@ CASCADE_MESSAGE = "Ikut terhapus bersama induknya (ON DELETE CASCADE)."
 _SIXTEEN_DIGITS = re.compile(r"(?<!\d)\d{16}(?!\d)")
 _CASCADE_DEPTH = 3
 _IN_CHUNK = 500
+# session.info key: the audit writer of Core bulk inserts, set by the write path (chain/write_path.py).
+BULK_AUDIT = "dtks_bulk_audit"
 
 
 # --- JSON-safe, masked values --------------------------------------------------------------------
@@ -182,6 +188,20 @@ def _loaded_row(state: InstanceState[Any]) -> dict[str, Any]:
 
 def _ids(objects: Iterable[Any]) -> list[str]:
     return [describe(item)[1] for item in objects]
+
+
+def created_change(model: type[Base], values: dict[str, Any]) -> RowChange:
+    """The CREATE change of a row inserted by a Core statement, as a flush lists an ORM insert: `values` are the
+    row's attribute values as inserted (primary key included), in column order, the columns left to the
+    database's defaults absent (an ORM insert has no value for them either)."""
+    return _change(AuditAction.CREATE, inspect(model), values, after=values)
+
+
+def audit_bulk_created(session: Session, changes: list[RowChange]) -> None:
+    """Write the audit rows of rows a Core bulk INSERT created, in `session`'s transaction (see BULK_AUDIT)."""
+    writer = session.info.get(BULK_AUDIT)
+    if writer is not None and changes:
+        writer(session, changes)
 
 
 # --- before the flush: what it is about to lose --------------------------------------------------

@@ -8,6 +8,7 @@ compared on whole dotted segments: scope "35.1" never holds "35.15" (models.regi
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -77,12 +78,21 @@ def _region_of(obj: Any) -> str | None | Literal[False]:
 
 
 def guard_writes(session: Session, _context: Any, _instances: Any) -> None:
+    if acting_scope() is None:
+        return
+    codes = (_region_of(obj) for obj in [*session.new, *session.dirty, *session.deleted])
+    refuse_outside_acting_scope(code for code in codes if code is not False)
+
+
+def refuse_outside_acting_scope(codes: Iterable[str | None]) -> None:
+    """OutOfScope for the first region code outside the acting user's scope (none outside requests).
+
+    The flush guard asks it of every pending row; a Core bulk insert (the BNBA import) of each row it writes.
+    """
     scope = acting_scope()
     if scope is None:
         return
-    for obj in [*session.new, *session.dirty, *session.deleted]:
-        code = _region_of(obj)
-        if code is False or scope.holds(code):
-            continue
-        where = scope.code or "-"
-        raise OutOfScope(f"Wilayah {code or '(kosong)'} berada di luar wilayah tugas Anda ({where}).")
+    for code in codes:
+        if not scope.holds(code):
+            where = scope.code or "-"
+            raise OutOfScope(f"Wilayah {code or '(kosong)'} berada di luar wilayah tugas Anda ({where}).")

@@ -8,13 +8,14 @@ error (changes to a registered family go through a correction proposal, not an i
 
 `apply_import` plans again inside the caller's transaction (someone may have registered a NIK since the
 preview) and, only when no row has an error, adds the households, members and draft proposals, each proposal
-with the creation row of its status history. The caller writes the audit entry and commits (DESIGN section 5:
-reports never import the console).
+with the creation row of its status history: Core bulk inserts, WRITE_CHUNK households at a time, with their
+audit rows and every guard of the write path (reports/bulk_insert.py), no ORM objects kept. The caller writes
+the IMPORT audit entry and commits (DESIGN section 5: reports never import the console).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -28,10 +29,12 @@ from models.proposal import Proposal, ProposalHistory, ProposalKind, ProposalSta
 from models.region import Region
 from models.user import User
 from policies.scope import Scope
+from reports.bulk_insert import BulkInsert
 from reports.bnba_sheet import ParsedSheet, RowError, SheetRow, check_rows, read_bnba, removal_reason
 from reports.xlsx_upload import UploadLimits
 
 CHUNK = 500  # numbers per IN query (well under SQLite's variable limit)
+WRITE_CHUNK = 1000  # households per round of inserts (~4,000 members): memory stays flat at the 50,000-row cap
 MEMBER_KEYS = ("nik", "name", "sex", "birth_place", "birth_date", "family_relation", "mother_name")
 MEMBER_KEYS_WITH_DEFAULTS = (*MEMBER_KEYS, "marital_status", "occupation")
 CREATED_NOTE = "Dibuat dari impor BNBA"
@@ -224,38 +227,58 @@ def apply_import(session: Session, data: bytes, scope: Scope, actor: User, limit
     plan = plan_import(session, data, scope, limits)
     if not plan.ok:
         raise ImportRefused(plan)
-    session.add_all(_build(plan.households, actor))
-    session.flush()
+    bulk = BulkInsert(session)
+    now = datetime.now(UTC)
+    for start in range(0, len(plan.households), WRITE_CHUNK):
+        _write(bulk, plan.households[start : start + WRITE_CHUNK], actor, now)
+        bulk.write_audit()
     return plan
 
 
-def _build(households: Iterable[PlannedHousehold], actor: User) -> Iterator[Household]:
-    now = datetime.now(UTC)
-    for planned in households:
-        household = Household(**planned.household_fields())
-        region_code = household.region_code
-        household.members = [Member(region_code=region_code, **member_fields(row)) for row in planned.rows]
-        first = planned.first
-        kind = first.get("proposal_kind") or ProposalKind.NEW
-        proposal = Proposal(
-            kind=kind,
-            household=household,
-            region_code=region_code,
-            reason=first.get("reason") or "",
-            removal_reason=removal_reason(first) if kind == ProposalKind.REMOVE else None,
-            status_changed_at=now,
-            created_by_id=actor.id,
-        )
-        # The creation row of the status history, as every draft gets (models/workflow.py moves it from here).
-        proposal.history.append(
-            ProposalHistory(
-                from_status=None,
-                to_status=ProposalStatus.DRAFT,
-                actor_id=actor.id,
-                actor_name=actor.full_name,
-                at=now,
-                note=CREATED_NOTE,
-                region_code=region_code,
-            )
-        )
-        yield household
+def _write(bulk: BulkInsert, households: Sequence[PlannedHousehold], actor: User, now: datetime) -> None:
+    """Households, their members, their draft proposals and each proposal's creation row of its history."""
+    household_ids = bulk.rows(Household, [planned.household_fields() for planned in households])
+    regions = [planned.first.get("region_code") for planned in households]
+    members = [
+        {"household_id": household_id, "region_code": region_code, **member_fields(row)}
+        for household_id, region_code, planned in zip(household_ids, regions, households, strict=True)
+        for row in planned.rows
+    ]
+    bulk.rows(Member, members)
+    proposal_ids = bulk.rows(
+        Proposal,
+        [
+            _proposal_fields(planned.first, household_id, region_code, actor, now)
+            for household_id, region_code, planned in zip(household_ids, regions, households, strict=True)
+        ],
+    )
+    # The creation row of the status history, as every draft gets (models/workflow.py moves it from here).
+    history = [
+        {
+            "proposal_id": proposal_id,
+            "region_code": region_code,
+            "from_status": None,
+            "to_status": ProposalStatus.DRAFT,
+            "actor_id": actor.id,
+            "actor_name": actor.full_name,
+            "at": now,
+            "note": CREATED_NOTE,
+        }
+        for proposal_id, region_code in zip(proposal_ids, regions, strict=True)
+    ]
+    bulk.rows(ProposalHistory, history)
+
+
+def _proposal_fields(
+    first: SheetRow, household_id: int, region_code: str, actor: User, now: datetime
+) -> dict[str, Any]:
+    kind = first.get("proposal_kind") or ProposalKind.NEW
+    return {
+        "kind": kind,
+        "household_id": household_id,
+        "region_code": region_code,
+        "reason": first.get("reason") or "",
+        "removal_reason": removal_reason(first) if kind == ProposalKind.REMOVE else None,
+        "status_changed_at": now,
+        "created_by_id": actor.id,
+    }
