@@ -2,9 +2,9 @@
 
 An ORM flush of tens of thousands of objects holds each one, its history and its audit snapshot until the
 commit (418 MB for a 10,000-row BNBA import). `BulkInsert` writes plain row dicts instead, a chunk at a time,
-with one executemany per table whose new primary keys are known in the order of the rows (drawn from the
-sequence first on PostgreSQL, returned by SQLAlchemy's "insertmanyvalues" with `sort_by_parameter_order` on
-SQLite), and runs what the flush hooks would have run on the same rows (chain/write_path.py):
+with one plain executemany per table, the new primary keys taken first (`_new_ids`: PostgreSQL's sequence,
+SQLite's next ids under the write lock), and runs what the flush hooks would have run on the same rows
+(chain/write_path.py):
 
 - the values an ORM insert would store: every column the caller leaves out gets its Python default, as the
   flush fires it (`default=utc_now` per row, `default=""`); columns without one stay out, for the database;
@@ -23,7 +23,7 @@ from __future__ import annotations
 from functools import cache
 from typing import Any
 
-from sqlalchemy import Table, insert, inspect, text
+from sqlalchemy import Table, func, insert, inspect, select, text
 from sqlalchemy.orm import Session
 
 from models.audit_trail import RowChange, audit_bulk_created, created_change
@@ -71,11 +71,7 @@ class BulkInsert:
             refuse_outside_acting_scope(row["region_code"] for row in rows)
         refuse_unstorable_rows(table, rows)
         ids = self._new_ids(table, len(rows))
-        if ids:
-            self.session.execute(insert(table), [{"id": row_id, **row} for row_id, row in zip(ids, rows, strict=True)])
-        else:
-            statement = insert(table).returning(table.c.id, sort_by_parameter_order=True)
-            ids = list(self.session.scalars(statement, rows))
+        self.session.execute(insert(table), [{"id": row_id, **row} for row_id, row in zip(ids, rows, strict=True)])
         for row_id, row in zip(ids, rows, strict=True):
             self.changes.append(created_change(model, {"id": row_id, **row}))
         return ids
@@ -86,20 +82,24 @@ class BulkInsert:
         self.changes = []
 
     def _new_ids(self, table: Table, count: int) -> list[int]:
-        """PostgreSQL: `count` ids drawn from the table's sequence at once, ascending (empty on SQLite).
+        """`count` new ids of `table`, ascending, so the INSERT is a plain executemany that needs no RETURNING.
 
-        With the ids known, the INSERT is a plain executemany, which psycopg sends as one prepared statement in
-        a pipeline; a multi-row INSERT ... RETURNING is rebuilt as a statement text of thousands of parameters
-        per page, and psycopg spends most of its time converting that text (50,000 rows: 13 s against 3.5 s).
-        SQLite has no such cost: it takes the ids back from RETURNING.
+        PostgreSQL: drawn from the table's sequence at once. A multi-row INSERT ... RETURNING is rebuilt as a
+        statement text of thousands of parameters per page, and psycopg spends most of its time converting that
+        text (50,000 rows: 13 s against 3.5 s for the executemany, one prepared statement in a pipeline).
+        SQLite: the ids after the largest, which is what SQLite itself gives a row (no AUTOINCREMENT). The
+        confirmation holds the write lock (BEGIN IMMEDIATE, chain/store.py), so no writer comes in between; one
+        that did, without it, would make this INSERT fail on the primary key (nothing written), never share ids.
+        With RETURNING in the rows' order SQLAlchemy would send SQLite one INSERT per row.
         """
-        if self.session.get_bind().dialect.name != "postgresql":
-            return []
-        drawn = self.session.scalars(
-            text("SELECT nextval(pg_get_serial_sequence(:table, 'id')) FROM generate_series(1, :count)"),
-            {"table": table.name, "count": count},
-        )
-        return sorted(drawn)
+        if self.session.get_bind().dialect.name == "postgresql":
+            drawn = self.session.scalars(
+                text("SELECT nextval(pg_get_serial_sequence(:table, 'id')) FROM generate_series(1, :count)"),
+                {"table": table.name, "count": count},
+            )
+            return sorted(drawn)
+        largest = self.session.scalar(select(func.coalesce(func.max(table.c.id), 0)))
+        return list(range(int(largest or 0) + 1, int(largest or 0) + 1 + count))
 
     @staticmethod
     def _complete(table: Table, model: type[Base], row: dict[str, Any]) -> dict[str, Any]:
