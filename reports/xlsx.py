@@ -60,6 +60,10 @@ WORKBOOK_OPTIONS = {
     "strings_to_urls": False,
     "strings_to_numbers": False,
     "remove_timezone": True,  # times are stored in UTC; Excel has no time zones
+    # Data cells sit at the top of their row. Said once in the workbook's default format (xlsxwriter's own
+    # font and size, plus the alignment), plain text and numbers are written with no format of their own:
+    # no style index to look up and write per cell, which is a tenth of a large export's time.
+    "default_format_properties": {"font_name": "Calibri", "font_size": 11, "valign": "top"},
 }
 _UNSAFE_FILE_CHARACTERS = re.compile(r"[^0-9A-Za-z.\-]+")
 # What Excel refuses in a sheet name ([ ] : * ? / \), and control characters, which no sheet name should carry.
@@ -135,17 +139,18 @@ class SafeWorkbook:
         self.paper = PAPER[paper]
         self.book = xlsxwriter.Workbook(str(self.path), WORKBOOK_OPTIONS)
         add = self.book.add_format
-        self.formats: dict[str, Format] = {
-            "text": add({"valign": "top"}),
+        # "text" and "number" are the workbook's default format (WORKBOOK_OPTIONS): None, no format per cell.
+        self.formats: dict[str, Format | None] = {
+            "text": None,
             "quoted": add({"valign": "top", "quote_prefix": True}),
             "digits": add({"num_format": "@", "valign": "top"}),
             "quoted_digits": add({"num_format": "@", "valign": "top", "quote_prefix": True}),
             "date": add({"num_format": DATE_FORMAT, "valign": "top"}),
             "datetime": add({"num_format": DATETIME_FORMAT, "valign": "top"}),
-            "number": add({"valign": "top"}),
+            "number": None,
             "header": add({"bold": True, "border": 1, "align": "center", "valign": "vcenter", "text_wrap": True}),
-            "title": add({"bold": True, "font_size": 12}),
-            "kop": add({"bold": True}),
+            "title": add({"bold": True, "font_size": 12, "valign": "bottom"}),
+            "kop": add({"bold": True, "valign": "bottom"}),
         }
 
     def add_sheet(self, title: str, suffix: str = "") -> Worksheet:

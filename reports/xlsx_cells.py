@@ -63,7 +63,7 @@ def cell_text(value: Any) -> str:
     return str(value)
 
 
-def cell_writer(sheet: Worksheet, formats: dict[str, Format], kind: Kind) -> CellWriter:
+def cell_writer(sheet: Worksheet, formats: dict[str, Format | None], kind: Kind) -> CellWriter:
     """The typed write of one column on one sheet: a closure, so the inner loop does no dispatch on the column.
 
     It calls the typed method under xlsxwriter's public write_string / write_number / write_datetime (the
@@ -88,7 +88,7 @@ def cell_writer(sheet: Worksheet, formats: dict[str, Format], kind: Kind) -> Cel
     return write_text
 
 
-def _auto_writer(sheet: Worksheet, formats: dict[str, Format]) -> CellWriter:
+def _auto_writer(sheet: Worksheet, formats: dict[str, Format | None]) -> CellWriter:
     """Numbers as numbers, dates as dates, booleans as Ya/Tidak, everything else as (neutralised) text."""
 
     def write_auto(row: int, col: int, value: Any) -> None:

@@ -144,7 +144,7 @@ class TableSheet:
 
     def _text(self, row: int, column: int, text: str, style: str) -> None:
         """A text cell of the kop or the closing lines: neutralised like data cells."""
-        cell_format: Format = self.workbook.formats["quoted" if is_dangerous(text) else style]
+        cell_format: Format | None = self.workbook.formats["quoted" if is_dangerous(text) else style]
         self.sheet.write_string(row, column, text, cell_format)
 
     def _set_up(self, sheet: Worksheet, rows: int) -> None:
