@@ -1,6 +1,7 @@
 """BNBA spreadsheets at district scale on PostgreSQL: export throughput and memory against raw xlsxwriter.
 
-    .venv/bin/python -m bench.bnba [--rows 100000] [--server postgresql://postgres@127.0.0.1:5432/postgres] [--export-only]
+    .venv/bin/python -m bench.bnba [--rows 100000] [--server postgresql://postgres@127.0.0.1:5432/postgres]
+    .venv/bin/python -m bench.bnba --export-only   # the export against raw xlsxwriter, without the import
 
 Creates a fresh database `dtks_bench_<pid>` on the server (alembic upgrade head, the regions of Kota Bima),
 seeds `--rows` members in ~3.6 members per household with Core bulk inserts (all registered in the DTKS for
