@@ -46,7 +46,7 @@ def confirm(session: Session, actor: Actor, data: bytes, limits: UploadLimits, *
     try:
         plan = apply_import(session, data, actor.scope, user, limits)
         record_import(session, plan, user, hashlib.sha256(data).hexdigest(), channel=channel)
-    except IntegrityError as error:  # a unique NIK or No. KK taken since the check (the flush saw it)
+    except IntegrityError as error:  # a unique NIK or No. KK taken since the check (the inserts met it)
         raise ImportConflict() from error
     return plan
 

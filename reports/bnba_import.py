@@ -29,8 +29,8 @@ from models.proposal import Proposal, ProposalHistory, ProposalKind, ProposalSta
 from models.region import Region
 from models.user import User
 from policies.scope import Scope
-from reports.bulk_insert import BulkInsert
 from reports.bnba_sheet import ParsedSheet, RowError, SheetRow, check_rows, read_bnba, removal_reason
+from reports.bulk_insert import BulkInsert
 from reports.xlsx_upload import UploadLimits
 
 CHUNK = 500  # numbers per IN query (well under SQLite's variable limit)

@@ -180,8 +180,9 @@ def test_a_nik_taken_in_the_middle_of_the_writing_is_a_conflict_and_changes_noth
 
     def taken_before_the_second_round(bulk: BulkInsert, households: Any, actor: User, now: datetime) -> None:
         if households[0].no_kk == rows[3]["NO KK"]:  # someone registers a NIK of the second family meanwhile
-            other = bulk.rows(Household, [{"no_kk": "5272010101010099", "region_code": DEFAULT_VILLAGE, "address": "-"}])
-            bulk.rows(Member, [_member(other[0], rows[4]["NIK"])])
+            other = {"no_kk": "5272010101010099", "region_code": DEFAULT_VILLAGE, "address": "-"}
+            [household_id] = bulk.rows(Household, [other])
+            bulk.rows(Member, [_member(household_id, rows[4]["NIK"])])
         write(bulk, households, actor, now)
 
     monkeypatch.setattr(bnba_import, "WRITE_CHUNK", 1)
