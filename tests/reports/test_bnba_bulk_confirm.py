@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from chain.acting import run_as
 from chain.actor import actor_for
+from chain.audit import AUDIT_ROWS
 from chain.imports import ImportConflict, confirm
 from models import AuditAction, AuditEntry, Household, Member, Proposal, ProposalStatus, Role, User, Visit
 from models.audit_trail import column_value
@@ -244,3 +245,22 @@ def test_a_session_without_the_write_path_writes_the_rows_but_no_audit_rows(engi
         assert bare.scalar(text("SELECT count(*) FROM household")) == 1
         assert bare.scalar(text("SELECT count(*) FROM audit_entry")) == 0
         bare.rollback()
+
+
+def test_a_system_session_marked_unaudited_writes_no_row_audit_outside_requests_but_does_inside_one(
+    db_session: Session, regency_operator: User
+) -> None:
+    db_session.info[AUDIT_ROWS] = False  # the demo seeder's bulk session
+    bulk = BulkInsert(db_session)
+    bulk.rows(Household, [{"no_kk": "5272010101010096", "region_code": DEFAULT_VILLAGE, "address": "-"}])
+    bulk.write_audit()
+
+    def inside_a_request() -> None:
+        bulk.rows(Household, [{"no_kk": "5272010101010095", "region_code": DEFAULT_VILLAGE, "address": "-"}])
+        bulk.write_audit()
+
+    run_as(regency_operator, inside_a_request)
+    db_session.commit()
+    audited = db_session.scalars(select(AuditEntry.object_id).where(AuditEntry.object_type == "household")).all()
+    stored = dict(db_session.execute(select(Household.no_kk, Household.id)).all())
+    assert audited == [str(stored["5272010101010095"])]
