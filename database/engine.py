@@ -23,14 +23,20 @@ def _configure_sqlite(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
-def make_engine(url: str, *, echo: bool = False) -> Engine:
-    """An engine on `url`; an SQLite file's folder is created when missing."""
+def make_engine(url: str, *, echo: bool = False, pool_timeout: float | None = None) -> Engine:
+    """An engine on `url`; an SQLite file's folder is created when missing.
+
+    `pool_timeout`: seconds a checkout waits for a free connection before SQLAlchemy's TimeoutError (default 30;
+    an in-memory SQLite database has a single connection and no such wait).
+    """
     is_sqlite = make_url(url).get_backend_name() == "sqlite"
-    if is_sqlite and ":memory:" not in url and url != "sqlite://":
+    in_memory = is_sqlite and (":memory:" in url or url == "sqlite://")
+    if is_sqlite and not in_memory:
         Path(url.split("///", 1)[1]).parent.mkdir(parents=True, exist_ok=True)
+    pool_options = {"pool_timeout": pool_timeout} if pool_timeout is not None and not in_memory else {}
     # hide_parameters: a database error's text (logged by whoever catches it) and SQL echo never carry the
     # statement's values, which are NIKs and No. KKs on every register write (console/log_privacy.py).
-    engine = create_engine(url, echo=echo, pool_pre_ping=not is_sqlite, hide_parameters=True)
+    engine = create_engine(url, echo=echo, pool_pre_ping=not is_sqlite, hide_parameters=True, **pool_options)
     if is_sqlite:
         event.listen(engine, "connect", _configure_sqlite)
     return engine

@@ -3,10 +3,15 @@
 Run by `python -m bench.load` (which seeds the demo regency, starts the console and reads the figures back);
 by hand: `locust -f bench/load/locustfile.py --host http://127.0.0.1:8301` against a console holding the demo
 data. Every simulated official logs in through the real login form (CSRF token from the page) as one of the
-demo accounts (demo/users.py), then lists, looks up, opens details, and posts what the tier posts: searches
-(their term kept server-side), certificate-desk look-ups (a request row and its audit row each), identity
-checks. A 409 (someone else changed the record) is an expected answer under load, not a failure; a 429/503
-(load shed) is counted apart; any 5xx other than 503 is a failure.
+demo accounts (demo/users.py), then does what the tier's rules allow (policies/policy.csv): lists, looks up,
+opens details of households in its own region, and posts what the tier posts: searches (their term kept
+server-side), certificate-desk look-ups (a request row and its audit row each), the forms' live NIK check.
+A 409 (someone else changed the record) is an expected answer under load, not a failure; a 429/503 (load shed)
+is counted apart, and a shed login is tried again before the next task; any 5xx other than 503 is a failure.
+
+`BENCH_LOAD_SAMPLE` names a JSON file {username: {"households": [ids], "niks": [NIKs]}} of rows inside each
+account's region (the runner writes it from the database); without it every account picks household ids
+1..3000 and one NIK, and an out-of-region id answers 404 (the console's answer for what is not yours).
 
 Every answer is also written to `BENCH_LOAD_OUT` (one JSON line per request: method, name, status, ms), from
 which the runner computes exact percentiles per method: locust's own CSV keeps them per endpoint only.
@@ -23,10 +28,15 @@ from typing import Any
 from locust import HttpUser, between, events, task
 
 PASSWORD = os.environ.get("BENCH_LOAD_PASSWORD", "demo-dtks-2026")
-HOUSEHOLD_IDS = range(1, int(os.environ.get("BENCH_LOAD_HOUSEHOLDS", "3000")) + 1)
-SAMPLE_NIKS = [nik for nik in os.environ.get("BENCH_LOAD_NIKS", "").split(",") if nik]
+SAMPLE_PATH = os.environ.get("BENCH_LOAD_SAMPLE", "")
 OUT_PATH = os.environ.get("BENCH_LOAD_OUT", "")
+DEFAULT_SAMPLE = {"households": list(range(1, 3001)), "niks": ["5272010101800001"]}
+SHED = (429, 503)
 _TOKEN = re.compile(r'<meta name="csrf-token" content="([^"]*)">')
+_samples: dict[str, dict[str, list[Any]]] = {}
+if SAMPLE_PATH:
+    with open(SAMPLE_PATH, encoding="utf-8") as sample_file:
+        _samples = json.load(sample_file)
 _out = open(OUT_PATH, "a", encoding="utf-8") if OUT_PATH else None  # noqa: SIM115 (closed at quit)
 
 
@@ -45,66 +55,85 @@ def _close(**_: Any) -> None:
 
 
 class Official(HttpUser):
-    """One official: logs in once, then works; subclasses say the account and the tasks' weights."""
+    """One official: logs in, then works; subclasses say the account, its weight and the tier's own tasks."""
 
     abstract = True
     wait_time = between(1, 3)
     username = ""
     token = ""
+    signed_in = False
 
     def on_start(self) -> None:
+        sample = _samples.get(self.username) or DEFAULT_SAMPLE
+        self.households: list[int] = sample["households"] or DEFAULT_SAMPLE["households"]
+        self.niks: list[str] = sample["niks"] or DEFAULT_SAMPLE["niks"]
+        self._log_in()
+
+    def _log_in(self) -> None:
         page = self.client.get("/admin/login", name="GET login")
-        found = _TOKEN.search(page.text)
-        self.token = found.group(1) if found else ""
-        form = {"username": self.username, "password": PASSWORD, "csrf_token": self.token}
+        found = _TOKEN.search(page.text) if page.status_code == 200 else None
+        if found is None:
+            return  # shed (or broken: the next task tries again, and the figures show which)
+        form = {"username": self.username, "password": PASSWORD, "csrf_token": found.group(1)}
         with self.client.post("/admin/login", data=form, headers=self._origin(), name="POST login",
                               allow_redirects=False, catch_response=True) as answer:  # fmt: skip
-            if answer.status_code != 302:
+            if answer.status_code == 302:
+                self.signed_in = True
+            elif answer.status_code in SHED:
+                answer.success()
+            else:
                 answer.failure(f"login of {self.username}: {answer.status_code}")
-        self._refresh_token()
+        if self.signed_in:
+            self._read_token()
+
+    def _read_token(self) -> None:
+        home = self.client.get("/admin/", name="GET home")
+        found = _TOKEN.search(home.text) if home.status_code == 200 else None
+        self.token = found.group(1) if found else ""
 
     def _origin(self) -> dict[str, str]:
-        return {"Origin": self.host.rstrip("/")}
+        return {"Origin": (self.host or "").rstrip("/")}
 
-    def _refresh_token(self) -> None:
-        page = self.client.get("/admin/", name="GET home")
-        found = _TOKEN.search(page.text)
-        self.token = found.group(1) if found else self.token
+    def _ready(self) -> bool:
+        """Signed in (a shed login is tried again here, as the official would press the button again)."""
+        if not self.signed_in:
+            self._log_in()
+        elif not self.token:
+            self._read_token()
+        return self.signed_in and bool(self.token)
 
     def get(self, path: str, name: str) -> None:
+        if not self._ready():
+            return
         with self.client.get(path, name=name, catch_response=True) as answer:
             self._judge(answer)
 
     def post(self, path: str, name: str, fields: dict[str, str]) -> None:
+        if not self._ready():
+            return
         form = {**fields, "csrf_token": self.token}
         with self.client.post(path, data=form, headers=self._origin(), name=name, catch_response=True) as answer:
             self._judge(answer)
 
-    @staticmethod
-    def _judge(answer: Any) -> None:
-        if answer.status_code in (409, 429, 503) or answer.status_code < 400:
+    def _judge(self, answer: Any) -> None:
+        if answer.url and "/admin/login" in answer.url and answer.request.method == "GET":
+            self.signed_in = False  # sent to the login page: the session ended; log in again
+            answer.failure("session ended")
+        elif answer.status_code in (409, *SHED) or answer.status_code < 400:
             answer.success()  # refused as changed meanwhile, or shed: counted apart by the runner, not failures
         else:
             answer.failure(f"HTTP {answer.status_code}")
 
     def _nik(self) -> str:
-        return random.choice(SAMPLE_NIKS) if SAMPLE_NIKS else "5272010101800001"
+        return random.choice(self.niks)
 
     @task(5)
     def household_list(self) -> None:
         self.get(f"/admin/household/list?page={random.randint(1, 5)}", "GET household list")
 
     @task(3)
-    def member_list(self) -> None:
-        self.get("/admin/member/list", "GET member list")
-
-    @task(3)
-    def proposal_list(self) -> None:
-        self.get("/admin/proposal/list", "GET proposal list")
-
-    @task(3)
     def household_details(self) -> None:
-        self.get(f"/admin/household/details/{random.choice(HOUSEHOLD_IDS)}", "GET household details")
+        self.get(f"/admin/household/details/{random.choice(self.households)}", "GET household details")
 
     @task(2)
     def nik_lookup(self) -> None:
@@ -115,7 +144,23 @@ class Official(HttpUser):
         self.get("/admin/dashboard", "GET dashboard")
 
 
-class VillageOperator(Official):
+class ListsMembers(Official):
+    abstract = True
+
+    @task(3)
+    def member_list(self) -> None:
+        self.get("/admin/member/list", "GET member list")
+
+
+class ListsProposals(Official):
+    abstract = True
+
+    @task(3)
+    def proposal_list(self) -> None:
+        self.get("/admin/proposal/list", "GET proposal list")
+
+
+class VillageOperator(ListsMembers, ListsProposals):
     weight = 5
     username = "operator_desa"
 
@@ -123,13 +168,21 @@ class VillageOperator(Official):
     def visit_list(self) -> None:
         self.get("/admin/visit/list", "GET visit list")
 
+    @task(1)
+    def identity_check(self) -> None:
+        self.post("/admin/identity-check", "POST identity check", {"kind": "nik", "number": self._nik()})
 
-class Tksk(Official):
+
+class Tksk(ListsMembers, ListsProposals):
     weight = 2
     username = "tksk"
 
+    @task(2)
+    def visit_list(self) -> None:
+        self.get("/admin/visit/list", "GET visit list")
 
-class DistrictOperator(Official):
+
+class DistrictOperator(ListsMembers, ListsProposals):
     weight = 3
     username = "operator_dinsos"
 
@@ -137,12 +190,17 @@ class DistrictOperator(Official):
     def roster_export(self) -> None:
         self.get("/admin/export/roster?region=52.72.01.1001", "GET roster export (village)")
 
+
+class DistrictHead(ListsProposals):
+    weight = 1
+    username = "kepala_dinas"
+
     @task(1)
     def audit_list(self) -> None:
         self.get("/admin/audit-entry/list", "GET audit list")
 
 
-class ServiceDesk(Official):
+class ServiceDesk(ListsMembers):
     weight = 2
     username = "petugas_layanan"
 
@@ -152,11 +210,11 @@ class ServiceDesk(Official):
         self.post("/admin/certificate/desk", "POST certificate desk", fields)
 
 
-class ProvinceOperator(Official):
+class ProvinceOperator(ListsProposals):
     weight = 1
     username = "operator_provinsi"
 
 
-class Ministry(Official):
+class Ministry(ListsMembers, ListsProposals):
     weight = 1
     username = "pusdatin"
