@@ -15,6 +15,9 @@ Two guards, both answering the same short Bahasa Indonesia page with `Retry-Afte
   back by its session, so nothing of it is stored (a write the request committed before, e.g. a form saved
   and then the session row's touch timed out, stays committed: the answer is still 503, never a 500).
   Once a response has started (a streamed export) its status can no longer change: the error goes on up.
+
+The login form sheds too (console/auth.py): argon2id checks run three at a time, and a login arriving while
+PASSWORD_CHECKS_WAITING others wait for one gets the same 503 before its password is looked at.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ from __future__ import annotations
 import logging
 
 from sqlalchemy.exc import OperationalError, TimeoutError
+from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 logger = logging.getLogger(__name__)
@@ -39,16 +43,14 @@ _PAGE = (
 DATABASE_BUSY_ERRORS = (TimeoutError, OperationalError)
 
 
-async def send_busy_page(send: Send) -> None:
+def busy_response() -> Response:
     """The 503 answer: Retry-After, no caching, the short page (HEAD gets it too; servers drop the body)."""
-    headers = [
-        (b"content-type", b"text/html; charset=utf-8"),
-        (b"content-length", str(len(_PAGE)).encode()),
-        (b"retry-after", str(RETRY_AFTER_SECONDS).encode()),
-        (b"cache-control", b"no-store"),
-    ]
-    await send({"type": "http.response.start", "status": 503, "headers": headers})
-    await send({"type": "http.response.body", "body": _PAGE})
+    headers = {"Retry-After": str(RETRY_AFTER_SECONDS), "Cache-Control": "no-store"}
+    return Response(_PAGE, status_code=503, headers=headers, media_type="text/html")
+
+
+async def send_busy_page(scope: Scope, receive: Receive, send: Send) -> None:
+    await busy_response()(scope, receive, send)
 
 
 class LoadSheddingMiddleware:
@@ -66,7 +68,7 @@ class LoadSheddingMiddleware:
             return
         if self.in_flight >= self.max_in_flight:
             self.shed += 1
-            await send_busy_page(send)
+            await send_busy_page(scope, receive, send)
             return
         self.in_flight += 1
         try:
@@ -99,4 +101,4 @@ class DatabaseBusyMiddleware:
                 raise
             # One line, no traceback and no statement (hide_parameters keeps values out of it anyway).
             logger.warning("Basis data sibuk, dijawab 503: %s", type(getattr(error, "orig", None) or error).__name__)
-            await send_busy_page(send)
+            await send_busy_page(scope, receive, send)

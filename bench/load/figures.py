@@ -19,6 +19,7 @@ class Answer:
     name: str
     status: int
     ms: float
+    t: float  # wall-clock second the answer ended
 
 
 @dataclass
@@ -51,7 +52,7 @@ def read_answers(path: Path) -> list[Answer]:
     for line in path.read_text(encoding="utf-8").splitlines():
         if line.strip():
             row = json.loads(line)
-            answers.append(Answer(row["method"], row["name"], int(row["status"]), float(row["ms"])))
+            answers.append(Answer(row["method"], row["name"], int(row["status"]), float(row["ms"]), float(row["t"])))
     return answers
 
 
@@ -69,7 +70,7 @@ def _row(label: str, tally: Tally, seconds: float, width: int) -> str:
     return f"{label:<{width}} {len(tally.times):>7} {rate:>7.1f} {p50:>7.0f} {p95:>7.0f} {p99:>7.0f} {counts}"
 
 
-def report(answers: Sequence[Answer], seconds: float) -> list[str]:
+def report(answers: Sequence[Answer], seconds: float, *, by_name: bool = True) -> list[str]:
     """Per method, then per request name: count, req/s, p50/p95/p99 (ms) and the status classes."""
     width = max([len(answer.name) for answer in answers] + [12])
     header = f"{'':<{width}} {'count':>7} {'req/s':>7} {'p50':>7} {'p95':>7} {'p99':>7} " + " ".join(
@@ -81,6 +82,7 @@ def report(answers: Sequence[Answer], seconds: float) -> list[str]:
     for answer in answers:
         every.add(answer)
     lines.append(_row("all", every, seconds, width))
-    lines.append("")
-    lines += [_row(name, tally, seconds, width) for name, tally in tally_by(answers, "name").items()]
+    if by_name:
+        lines.append("")
+        lines += [_row(name, tally, seconds, width) for name, tally in tally_by(answers, "name").items()]
     return lines

@@ -7,13 +7,15 @@ demo accounts (demo/users.py), then does what the tier's rules allow (policies/p
 opens details of households in its own region, and posts what the tier posts: searches (their term kept
 server-side), certificate-desk look-ups (a request row and its audit row each), the forms' live NIK check.
 A 409 (someone else changed the record) is an expected answer under load, not a failure; a 429/503 (load shed)
-is counted apart, and a shed login is tried again before the next task; any 5xx other than 503 is a failure.
+is counted apart, and the official then waits as the page asks (Retry-After) before the next try, a shed
+login included; any 5xx other than 503 is a failure.
 
 `BENCH_LOAD_SAMPLE` names a JSON file {username: {"households": [ids], "niks": [NIKs]}} of rows inside each
 account's region (the runner writes it from the database); without it every account picks household ids
 1..3000 and one NIK, and an out-of-region id answers 404 (the console's answer for what is not yours).
 
-Every answer is also written to `BENCH_LOAD_OUT` (one JSON line per request: method, name, status, ms), from
+Every answer is also written to `BENCH_LOAD_OUT` (one JSON line per request: method, name, status, ms, t the
+wall-clock second it ended), from
 which the runner computes exact percentiles per method: locust's own CSV keeps them per endpoint only.
 """
 
@@ -23,6 +25,7 @@ import json
 import os
 import random
 import re
+import time
 from typing import Any
 
 from locust import HttpUser, between, events, task
@@ -45,7 +48,8 @@ def _record(request_type: str, name: str, response_time: float, response: Any, e
     if _out is None:
         return
     status = getattr(response, "status_code", 0) or 0
-    _out.write(json.dumps({"method": request_type, "name": name, "status": status, "ms": response_time}) + "\n")
+    row = {"method": request_type, "name": name, "status": status, "ms": response_time, "t": time.time()}
+    _out.write(json.dumps(row) + "\n")
 
 
 @events.quitting.add_listener
@@ -62,6 +66,7 @@ class Official(HttpUser):
     username = ""
     token = ""
     signed_in = False
+    resume_at = 0.0  # after a shed answer: when the official tries again (Retry-After)
 
     def on_start(self) -> None:
         sample = _samples.get(self.username) or DEFAULT_SAMPLE
@@ -70,8 +75,9 @@ class Official(HttpUser):
         self._log_in()
 
     def _log_in(self) -> None:
-        page = self.client.get("/admin/login", name="GET login")
-        found = _TOKEN.search(page.text) if page.status_code == 200 else None
+        with self.client.get("/admin/login", name="GET login", catch_response=True) as page:
+            self._judge(page)
+            found = _TOKEN.search(page.text) if page.status_code == 200 else None
         if found is None:
             return  # shed (or broken: the next task tries again, and the figures show which)
         form = {"username": self.username, "password": PASSWORD, "csrf_token": found.group(1)}
@@ -80,22 +86,31 @@ class Official(HttpUser):
             if answer.status_code == 302:
                 self.signed_in = True
             elif answer.status_code in SHED:
-                answer.success()
+                self._wait_as_asked(answer)
             else:
                 answer.failure(f"login of {self.username}: {answer.status_code}")
         if self.signed_in:
             self._read_token()
 
     def _read_token(self) -> None:
-        home = self.client.get("/admin/", name="GET home")
-        found = _TOKEN.search(home.text) if home.status_code == 200 else None
+        with self.client.get("/admin/", name="GET home", catch_response=True) as home:
+            self._judge(home)
+            found = _TOKEN.search(home.text) if home.status_code == 200 else None
         self.token = found.group(1) if found else ""
 
     def _origin(self) -> dict[str, str]:
         return {"Origin": (self.host or "").rstrip("/")}
 
+    def _wait_as_asked(self, answer: Any) -> None:
+        """A shed answer is not a failure; the official waits the seconds the page asks before trying again."""
+        answer.success()
+        retry_after = answer.headers.get("Retry-After", "5")
+        self.resume_at = time.monotonic() + (float(retry_after) if retry_after.isdigit() else 5.0)
+
     def _ready(self) -> bool:
         """Signed in (a shed login is tried again here, as the official would press the button again)."""
+        if time.monotonic() < self.resume_at:
+            return False
         if not self.signed_in:
             self._log_in()
         elif not self.token:
@@ -116,11 +131,13 @@ class Official(HttpUser):
             self._judge(answer)
 
     def _judge(self, answer: Any) -> None:
-        if answer.url and "/admin/login" in answer.url and answer.request.method == "GET":
+        if answer.status_code in SHED:
+            self._wait_as_asked(answer)  # counted apart by the runner
+        elif self.signed_in and answer.url and "/admin/login" in answer.url and answer.request.method == "GET":
             self.signed_in = False  # sent to the login page: the session ended; log in again
             answer.failure("session ended")
-        elif answer.status_code in (409, *SHED) or answer.status_code < 400:
-            answer.success()  # refused as changed meanwhile, or shed: counted apart by the runner, not failures
+        elif answer.status_code == 409 or answer.status_code < 400:
+            answer.success()  # refused as changed meanwhile: an answer, not a failure
         else:
             answer.failure(f"HTTP {answer.status_code}")
 

@@ -21,6 +21,7 @@ from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from starlette.applications import Starlette
 
 from console.app import create_app
+from console.auth import PASSWORD_CHECK_CONCURRENCY, PASSWORD_CHECKS_WAITING, LoginBackend
 from console.load_shedding import BUSY_MESSAGE, RETRY_AFTER_SECONDS
 from console.settings import Settings
 from models import Role
@@ -266,3 +267,35 @@ def test_a_lock_held_elsewhere_past_the_wait_is_a_503_and_the_login_writes_nothi
         assert_busy_page(answer)
         assert rows_written() == before  # the attempt and its audit row were rolled back together
         assert client.post("/admin/login", data={"username": official, "password": DEFAULT_PASSWORD}).status_code == 200
+
+
+def test_a_login_arriving_while_the_password_checks_queue_is_full_is_shed_before_its_password_is_checked(
+    build_app: Callable[..., Starlette], official: str, rows_written: Callable[[], dict[str, int]]
+) -> None:
+    app = build_app()
+    backend: LoginBackend = app.state.admin.authentication_backend
+    with ConsoleClient(app, base_url="http://testserver") as client:
+        body, headers = login_form(client, official)
+    before = rows_written()
+    answers: list[Answer] = []
+
+    async def during_a_login_storm() -> None:
+        release = anyio.Event()
+
+        async def check_in_progress() -> None:
+            async with backend.password_checks:  # a login whose argon2 check runs, or waits for its turn
+                await release.wait()
+
+        async with anyio.create_task_group() as group:
+            for _ in range(PASSWORD_CHECK_CONCURRENCY + PASSWORD_CHECKS_WAITING):
+                group.start_soon(check_in_progress)
+            while backend.password_checks.statistics().tasks_waiting < PASSWORD_CHECKS_WAITING:
+                await anyio.sleep(0.01)
+            answers.append(await request("POST", "/admin/login", body, headers).serve(app))
+            release.set()
+        answers.append(await request("POST", "/admin/login", body, headers).serve(app))
+
+    anyio.run(during_a_login_storm)
+    assert_busy_page(answers[0])
+    assert answers[1].status == 302  # once the storm has passed, the same form signs in
+    assert rows_written()["login_attempt"] == before["login_attempt"] + 1  # the shed attempt was never recorded
