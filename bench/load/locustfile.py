@@ -10,9 +10,10 @@ A 409 (someone else changed the record) is an expected answer under load, not a 
 is counted apart, and the official then waits as the page asks (Retry-After) before the next try, a shed
 login included; any 5xx other than 503 is a failure.
 
-`BENCH_LOAD_SAMPLE` names a JSON file {username: {"households": [ids], "niks": [NIKs]}} of rows inside each
-account's region (the runner writes it from the database); without it every account picks household ids
-1..3000 and one NIK, and an out-of-region id answers 404 (the console's answer for what is not yours).
+`BENCH_LOAD_SAMPLE` names a JSON file {username: {"households": [ids], "niks": [NIKs], "villages": [codes]}} of
+rows inside each account's region, villages with registered households (a roster to export); the runner writes
+it from the database. Without it every account picks household ids 1..3000, one NIK and village 52.72.01.1001,
+and an out-of-region id answers 404 (the console's answer for what is not yours).
 
 Every answer is also written to `BENCH_LOAD_OUT` (one JSON line per request: method, name, status, ms, t the
 wall-clock second it ended), from
@@ -33,7 +34,12 @@ from locust import HttpUser, between, events, task
 PASSWORD = os.environ.get("BENCH_LOAD_PASSWORD", "demo-dtks-2026")
 SAMPLE_PATH = os.environ.get("BENCH_LOAD_SAMPLE", "")
 OUT_PATH = os.environ.get("BENCH_LOAD_OUT", "")
-DEFAULT_SAMPLE = {"households": list(range(1, 3001)), "niks": ["5272010101800001"]}
+# Seconds an official pauses between two tasks, "low,high" (a test makes them work faster).
+# BENCH_LOAD_TOUR=1: each official does every one of its tasks once after logging in, then works as usual (a test
+# sees every request the file sends in a few seconds).
+TOUR = os.environ.get("BENCH_LOAD_TOUR", "") == "1"
+PAUSE = tuple(float(seconds) for seconds in os.environ.get("BENCH_LOAD_PAUSE", "1,3").split(","))
+DEFAULT_SAMPLE = {"households": list(range(1, 3001)), "niks": ["5272010101800001"], "villages": ["52.72.01.1001"]}
 SHED = (429, 503)
 _TOKEN = re.compile(r'<meta name="csrf-token" content="([^"]*)">')
 _samples: dict[str, dict[str, list[Any]]] = {}
@@ -62,7 +68,7 @@ class Official(HttpUser):
     """One official: logs in, then works; subclasses say the account, its weight and the tier's own tasks."""
 
     abstract = True
-    wait_time = between(1, 3)
+    wait_time = between(PAUSE[0], PAUSE[-1])
     username = ""
     token = ""
     signed_in = False
@@ -72,7 +78,11 @@ class Official(HttpUser):
         sample = _samples.get(self.username) or DEFAULT_SAMPLE
         self.households: list[int] = sample["households"] or DEFAULT_SAMPLE["households"]
         self.niks: list[str] = sample["niks"] or DEFAULT_SAMPLE["niks"]
+        self.villages: list[str] = sample.get("villages") or DEFAULT_SAMPLE["villages"]
         self._log_in()
+        if TOUR:
+            for work in dict.fromkeys(self.tasks):  # locust lists a task once per unit of its weight
+                work(self)
 
     def _log_in(self) -> None:
         with self.client.get("/admin/login", name="GET login", catch_response=True) as page:
@@ -205,7 +215,7 @@ class DistrictOperator(ListsMembers, ListsProposals):
 
     @task(1)
     def roster_export(self) -> None:
-        self.get("/admin/export/roster?region=52.72.01.1001", "GET roster export (village)")
+        self.get(f"/admin/export/roster?region={random.choice(self.villages)}", "GET roster export (village)")
 
 
 class DistrictHead(ListsProposals):

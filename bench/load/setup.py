@@ -50,7 +50,7 @@ _IN_SCOPE = "(CAST(:scope AS text) IS NULL OR region_code = :scope OR region_cod
 
 
 def sample(url: str) -> dict[str, dict[str, list[Any]]]:
-    """Per account: household ids and members' NIKs inside its region, for the simulated officials' look-ups.
+    """Per account: household ids, members' NIKs and villages with a roster, inside its region, for the look-ups.
 
     The demo's region codes are dotted digits, so LIKE's wildcards cannot occur in them.
     """
@@ -66,7 +66,14 @@ def sample(url: str) -> dict[str, dict[str, list[Any]]]:
                 niks = connection.scalars(
                     text(f"SELECT nik FROM member WHERE {_IN_SCOPE} ORDER BY id LIMIT {SAMPLE_NIKS}"), {"scope": scope}
                 ).all()
-                samples[username] = {"households": list(households), "niks": list(niks)}
+                villages = connection.scalars(  # villages with a roster to export (registered households)
+                    text(
+                        f"SELECT DISTINCT region_code FROM household WHERE {_IN_SCOPE} AND dtks_status = 'terdaftar' "
+                        "ORDER BY region_code LIMIT 20"
+                    ),
+                    {"scope": scope},
+                ).all()
+                samples[username] = {"households": list(households), "niks": list(niks), "villages": list(villages)}
     finally:
         engine.dispose()
     return samples
