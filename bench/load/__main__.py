@@ -6,9 +6,9 @@ Creates its own PostgreSQL database `dtks_load_bench` on --server (default postg
 fills it as `make run` does (`python -m console seed-demo`: migrations, the regions, the demo regency of
 --households families and the demo accounts), starts `uvicorn --factory console.app:create_app --workers N` on
 127.0.0.1:8301 and runs `locust --headless` (bench/load/locustfile.py) once per --users value: the officials
-arrive at --spawn-rate a second (default: all of them within 30 s; each logs in on arrival, and argon2id
+arrive at --spawn-rate a second (default: all of them within 60 s; each logs in on arrival, and argon2id
 makes a login the dearest request), then work for --duration seconds. For each run it prints, for the
-steady part (from 5 s after the last arrival) per method and per request, then for the whole run with the
+steady part (from 10 s after the last arrival) per method and per request, then for the whole run with the
 arrivals per method: the count, req/s, p50/p95/p99 in ms and the answers by class: 2xx/3xx, 409, 429 and 503
 (shed), other 4xx, other 5xx, none. Then it stops the server and drops the database (--keep leaves the
 database for a look; drop it yourself). Locust runs on the same machine as the server: on a small machine
@@ -32,8 +32,8 @@ from bench.load.figures import read_answers, report
 from bench.load.server import server_environment, serving
 
 LOCUSTFILE = Path(__file__).with_name("locustfile.py")
-RAMP_SECONDS = 30
-SETTLE_SECONDS = 5
+RAMP_SECONDS = 60
+SETTLE_SECONDS = 10
 DEFAULT_SERVER = "postgresql://postgres@127.0.0.1:5432/postgres"
 
 
@@ -41,7 +41,7 @@ def _arguments(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m bench.load", description=(__doc__ or "").split("\n")[0])
     parser.add_argument("--users", type=int, nargs="+", default=[300, 900], help="simulated officials, one run each")
     parser.add_argument("--duration", type=int, default=60, help="seconds of work per run, after the arrivals")
-    parser.add_argument("--spawn-rate", type=float, default=0.0, help="officials arriving a second (default users/30)")
+    parser.add_argument("--spawn-rate", type=float, default=0.0, help="officials arriving a second (default users/60)")
     parser.add_argument("--workers", type=int, default=2, help="uvicorn worker processes")
     parser.add_argument("--households", type=int, default=3000, help="demo households (DEMO_HOUSEHOLDS)")
     parser.add_argument("--server", default=DEFAULT_SERVER, help="PostgreSQL server the bench database is made on")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,6 +21,7 @@ class Answer:
     status: int
     ms: float
     t: float  # wall-clock second the answer ended
+    error: str = ""  # for no answer: the client's exception
 
 
 @dataclass
@@ -52,7 +54,8 @@ def read_answers(path: Path) -> list[Answer]:
     for line in path.read_text(encoding="utf-8").splitlines():
         if line.strip():
             row = json.loads(line)
-            answers.append(Answer(row["method"], row["name"], int(row["status"]), float(row["ms"]), float(row["t"])))
+            status, ms, at, error = int(row["status"]), float(row["ms"]), float(row["t"]), row.get("error", "")
+            answers.append(Answer(row["method"], row["name"], status, ms, at, error))
     return answers
 
 
@@ -85,4 +88,6 @@ def report(answers: Sequence[Answer], seconds: float, *, by_name: bool = True) -
     if by_name:
         lines.append("")
         lines += [_row(name, tally, seconds, width) for name, tally in tally_by(answers, "name").items()]
+        errors = Counter(answer.error.split(":")[0] for answer in answers if answer.error)
+        lines += [f"no answer: {count} x {kind}" for kind, count in errors.most_common(3)]
     return lines

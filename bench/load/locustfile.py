@@ -30,6 +30,8 @@ import time
 from typing import Any
 
 from locust import HttpUser, between, events, task
+from requests.adapters import HTTPAdapter
+from urllib3.util.retry import Retry
 
 PASSWORD = os.environ.get("BENCH_LOAD_PASSWORD", "demo-dtks-2026")
 SAMPLE_PATH = os.environ.get("BENCH_LOAD_SAMPLE", "")
@@ -55,6 +57,8 @@ def _record(request_type: str, name: str, response_time: float, response: Any, e
         return
     status = getattr(response, "status_code", 0) or 0
     row = {"method": request_type, "name": name, "status": status, "ms": response_time, "t": time.time()}
+    if exception is not None and not status:
+        row["error"] = type(exception).__name__ + ": " + str(exception)[:160]
     _out.write(json.dumps(row) + "\n")
 
 
@@ -75,6 +79,10 @@ class Official(HttpUser):
     resume_at = 0.0  # after a shed answer: when the official tries again (Retry-After)
 
     def on_start(self) -> None:
+        # As a browser does, a GET sent on a kept-alive connection the server closed meanwhile (idle past uvicorn's
+        # keep-alive time-out, e.g. while the official waited out a Retry-After) is sent once more on a new one.
+        retry = Retry(total=1, connect=1, read=1, status=0, other=0, allowed_methods={"GET"}, raise_on_status=False)
+        self.client.mount("http://", HTTPAdapter(max_retries=retry))
         sample = _samples.get(self.username) or DEFAULT_SAMPLE
         self.households: list[int] = sample["households"] or DEFAULT_SAMPLE["households"]
         self.niks: list[str] = sample["niks"] or DEFAULT_SAMPLE["niks"]
