@@ -57,8 +57,9 @@ def _record(request_type: str, name: str, response_time: float, response: Any, e
         return
     status = getattr(response, "status_code", 0) or 0
     row = {"method": request_type, "name": name, "status": status, "ms": response_time, "t": time.time()}
-    if exception is not None and not status:
-        row["error"] = type(exception).__name__ + ": " + str(exception)[:160]
+    error = exception or getattr(response, "error", None)
+    if error is not None and not status:
+        row["error"] = type(error).__name__ + ": " + str(error)[:160]
     _out.write(json.dumps(row) + "\n")
 
 
@@ -154,10 +155,10 @@ class Official(HttpUser):
         elif self.signed_in and answer.url and "/admin/login" in answer.url and answer.request.method == "GET":
             self.signed_in = False  # sent to the login page: the session ended; log in again
             answer.failure("session ended")
-        elif answer.status_code == 409 or answer.status_code < 400:
+        elif answer.status_code == 409 or 0 < answer.status_code < 400:
             answer.success()  # refused as changed meanwhile: an answer, not a failure
         else:
-            answer.failure(f"HTTP {answer.status_code}")
+            answer.failure(getattr(answer, "error", None) or f"HTTP {answer.status_code}")  # no answer: the reason
 
     def _nik(self) -> str:
         return random.choice(self.niks)
