@@ -80,9 +80,10 @@ class Official(HttpUser):
     resume_at = 0.0  # after a shed answer: when the official tries again (Retry-After)
 
     def on_start(self) -> None:
-        # As a browser does, a GET sent on a kept-alive connection the server closed meanwhile (idle past uvicorn's
-        # keep-alive time-out, e.g. while the official waited out a Retry-After) is sent once more on a new one.
-        retry = Retry(total=1, connect=1, read=1, status=0, other=0, allowed_methods={"GET"}, raise_on_status=False)
+        # As a browser does, a request sent on a kept-alive connection the server closed meanwhile (idle past
+        # uvicorn's keep-alive time-out, e.g. while the official waited out a Retry-After) is sent once more on a new
+        # one. No time-out is set, so "read" here is only a connection dropped before any answer.
+        retry = Retry(total=1, connect=1, read=1, status=0, other=0, allowed_methods=None, raise_on_status=False)
         self.client.mount("http://", HTTPAdapter(max_retries=retry))
         sample = _samples.get(self.username) or DEFAULT_SAMPLE
         self.households: list[int] = sample["households"] or DEFAULT_SAMPLE["households"]
