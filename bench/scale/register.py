@@ -2,7 +2,8 @@
 
 Half the households live in province 52 (Nusa Tenggara Barat, Kota Bima 52.72 among its regencies), household
 ids 1 .. N/2; the other half are spread over every village of the other 37 provinces (ids N/2+1 .. N), as a
-register that grew province by province. Each household has 2 to 6 members (4 on average): the head
+register that grew province by province (at 1,000,000 households: ~430 per village of the province, ~6 per
+village elsewhere). Each household has 2 to 6 members (4 on average): the head
 (kepala keluarga), the spouse, children.
 
 Identity numbers follow models/identity.py: No. KK = the village's kecamatan digits, a registration date
@@ -42,6 +43,7 @@ from models.region_codes import RegionLevel
 DENSE_PROVINCE = "52"
 PERIOD = "2026-01"  # the SK Penetapan period of the registered households
 EARLIER_PERIOD = "2025-10"  # the period the removed ones left in
+LOADED_TABLES = ("household", "member")  # their secondary indexes are rebuilt after the load (bench/scale/bulk.py)
 HEAD_TRIGGERS = ("member_head_name_insert", "member_head_name_update", "member_head_name_delete")
 NAMES = {
     "male": list(MALE_GIVEN_NAMES),
@@ -66,11 +68,14 @@ def head_name_sql(row: str) -> str:
     return f"{given} || ' ' || {pick('patronymic', f'{row} * 17 + {row} / 61')}"
 
 
+# The villages in turn by regency (the first village of every regency, then the second ...), so that even a small
+# register reaches every regency of the dense province and every other province.
 _VILLAGES = f"""
 CREATE TEMP TABLE seed_village ON COMMIT DROP AS
-SELECT code, left(code, 2) = :province AS dense,
-       row_number() OVER (PARTITION BY left(code, 2) = :province ORDER BY code) - 1 AS n
-FROM region WHERE level = {int(RegionLevel.VILLAGE)}
+SELECT code, dense, row_number() OVER (PARTITION BY dense ORDER BY turn, code) - 1 AS n
+FROM (SELECT code, left(code, 2) = :province AS dense,
+             row_number() OVER (PARTITION BY left(code, 5) ORDER BY code) AS turn
+      FROM region WHERE level = {int(RegionLevel.VILLAGE)}) AS v
 """
 _HOUSEHOLD_ROWS = f"""
 CREATE TEMP TABLE seed_household ON COMMIT DROP AS
@@ -198,7 +203,7 @@ def seed_register(url: str, households: int) -> SeedReport:
             connection.execute(text("SET LOCAL maintenance_work_mem = '1GB'"))
             connection.execute(text("SET LOCAL work_mem = '256MB'"))
             started = time.perf_counter()
-            with indexes_set_aside(connection, ["household", "member"]):
+            with indexes_set_aside(connection, LOADED_TABLES):
                 _households(connection, households)
                 seconds["households"] = time.perf_counter() - started
                 members = _members(connection)
