@@ -76,7 +76,7 @@ def database_exists(server: URL, name: str) -> bool:
     engine = create_engine(server)
     try:
         with engine.connect() as connection:
-            return connection.scalar(text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": name}) == 1
+            return bool(connection.scalar(text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": name}))
     finally:
         engine.dispose()
 

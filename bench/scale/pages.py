@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import statistics
 import time
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
@@ -151,19 +150,17 @@ def time_pages(servers: Servers, found: Samples, tiers: Tiers, households: int, 
         for page in pages:
             if page.search is not None:
                 page.path = browsers[page.user].search(*page.search)
-        rounds: list[Callable[[], None]] = []
+        # One round: each page on the console, then at once its vanilla counterpart (browser, path, check, kept in).
+        steps: list[tuple[Browser, str, list[str], list[float]]] = []
         for page in pages:
-            rounds.append(lambda page=page: page.project_ms.append(_timed(browsers[page.user], page.path, page.expect)))
+            steps.append((browsers[page.user], page.path, page.expect, page.project_ms))
             if page.vanilla is not None:
-                rounds.append(lambda page=page: page.vanilla_ms.append(_timed(vanilla, page.vanilla, [])))  # type: ignore[arg-type]
-        for step in rounds:  # warm-up, not kept
-            step()
-        for page in pages:
-            page.project_ms.clear()
-            page.vanilla_ms.clear()
+                steps.append((vanilla, page.vanilla, [], page.vanilla_ms))
+        for browser, path, expect, _kept in steps:  # warm-up, not kept
+            _timed(browser, path, expect)
         for _ in range(repeat):
-            for step in rounds:
-                step()
+            for browser, path, expect, kept in steps:
+                kept.append(_timed(browser, path, expect))
     finally:
         for browser in [*browsers.values(), vanilla]:
             browser.close()
