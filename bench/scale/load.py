@@ -26,6 +26,8 @@ PATH = "/admin/household/list"
 
 @dataclass(frozen=True)
 class LoadResult:
+    """One server's window: requests finished, errors among them, the window's length and every latency."""
+
     requests: int
     errors: int
     seconds: float
@@ -47,6 +49,7 @@ class LoadResult:
 
 
 def _hammer(browsers: list[Browser]) -> LoadResult:
+    """Every browser requests PATH in a loop, from one common start, until the window closes."""
     latencies: list[float] = []
     errors = [0]
     lock = threading.Lock()

@@ -44,6 +44,8 @@ class Samples:
 
 @dataclass
 class Page:
+    """One timed page: who asks for it, its path on the console and on vanilla sqladmin, and its samples."""
+
     label: str
     user: str
     path: str
@@ -55,6 +57,7 @@ class Page:
 
 
 def samples(url: str, households: int) -> Samples:
+    """The identity numbers, name and household the pages look up, read once from the seeded database."""
     engine = create_engine(with_psycopg(url))
     try:
         with engine.connect() as connection:
@@ -73,6 +76,7 @@ def samples(url: str, households: int) -> Samples:
 
 
 def page_list(found: Samples, tiers: Tiers, households: int) -> list[Page]:
+    """Issue 11's table, each page as the official of its tier sees it (demo usernames are the role values)."""
     deep = f"?page={deep_page(households)}"
     identity = [found.no_kk, mask_identity_number(found.no_kk)]
     nik_identity = [found.nik_no_kk, mask_identity_number(found.nik_no_kk)]
@@ -143,6 +147,7 @@ def _timed(browser: Browser, path: str, expect: list[str]) -> float:
 
 
 def time_pages(servers: Servers, found: Samples, tiers: Tiers, households: int, repeat: int) -> list[Page]:
+    """Log in once per tier, resolve the searches, warm up, then `repeat` interleaved rounds."""
     pages = page_list(found, tiers, households)
     browsers = {user: Browser(servers.console).log_in(user) for user in {page.user for page in pages}}
     vanilla = Browser(servers.vanilla)
@@ -168,6 +173,7 @@ def time_pages(servers: Servers, found: Samples, tiers: Tiers, households: int, 
 
 
 def table(pages: list[Page]) -> str:
+    """The figures as a Markdown table (medians, ratio project / vanilla where there is a counterpart)."""
     lines = ["| page | project ms | vanilla ms | ratio |", "|---|---:|---:|---:|"]
     for page in pages:
         project = statistics.median(page.project_ms)

@@ -53,6 +53,8 @@ class Household(VanillaBase):
 
 
 class HouseholdAdmin(ModelView, model=Household):
+    """The list as the console shows it: same columns, page size and default sort; nothing else configured."""
+
     column_list = [
         Household.no_kk,
         Household.head_name,
@@ -69,6 +71,7 @@ class HouseholdAdmin(ModelView, model=Household):
 
 
 def create_app() -> Starlette:
+    """The baseline's app (uvicorn --factory): sqladmin on a plain engine, no authentication."""
     app = Starlette()
     engine = create_engine(with_psycopg(os.environ[URL_VARIABLE]))
     admin = Admin(app, engine)
