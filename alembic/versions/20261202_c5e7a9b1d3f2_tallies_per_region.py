@@ -1,0 +1,222 @@
+"""Tallies per region: household and proposal counts kept by triggers, so the dashboard and recap do not rescan.
+
+Revision ID: c5e7a9b1d3f2
+Revises: b4d2e6f8a1c3
+Create Date: 2026-12-02 16:00:00.000000
+
+`household_tally` counts households per (level, region, DTKS status, desil, period) and `proposal_tally`
+proposals per (level, region, status), one row per region at each of the four levels of the tree (models/
+tally.py), so a national dashboard reads the provinces' rows. Triggers on `household` and `proposal` add and
+subtract in the changing transaction on both engines, whatever writes; the tables are filled from the rows
+already there. Rows falling to 0 are kept.
+
+PostgreSQL: an inserting or deleting statement is counted once per statement from its transition table (a bulk
+insert of 100,000 households costs one grouped upsert, not 400,000); an update is counted per row, only when a
+counted column changes (the WHEN clause: the head-name triggers' own household updates cost nothing). The
+functions are SECURITY DEFINER, owned by the schema's owner: the app's role may only read the tallies
+(database/roles.py), so the console cannot write a count the register does not back.
+SQLite: row triggers, one upsert per level (INSERT ... ON CONFLICT DO UPDATE), plain decrements on delete.
+"""
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+
+from alembic import op
+
+# revision identifiers, used by Alembic.
+revision: str = "c5e7a9b1d3f2"
+down_revision: str | Sequence[str] | None = "b4d2e6f8a1c3"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+# models/region_codes.py CODE_LENGTH, frozen here: level -> length of that level's code.
+LEVELS = ((1, 2), (2, 5), (3, 8), (4, 13))
+LEVEL_ROWS = " UNION ALL ".join(f"SELECT {level} AS level, {length} AS length" for level, length in LEVELS)
+DTKS_STATUSES = ("belum_terdaftar", "diusulkan", "terdaftar", "dikeluarkan")
+PROPOSAL_STATUSES = (
+    "draft",
+    "in_musdes",
+    "agreed",
+    "rejected_musdes",
+    "visited",
+    "verified",
+    "not_eligible",
+    "submitted",
+    "accepted",
+    "returned",
+    "in_decree",
+    "ratified",
+    "forwarded",
+    "received",
+    "rejected_ministry",
+    "determined",
+    "not_determined",
+)
+
+
+@dataclass(frozen=True)
+class Counted:
+    """One counted table: its tally, the tally's count column, and the key columns as SQL of a row `{r}`."""
+
+    table: str
+    tally: str
+    count: str
+    keys: tuple[tuple[str, str], ...]  # (tally column, expression over the counted row {r})
+    watched: tuple[str, ...]  # the counted table's columns the keys read
+
+    def key_names(self) -> str:
+        return ", ".join(name for name, _ in self.keys)
+
+    def key_values(self, row: str, named: bool = False) -> str:
+        return ", ".join(expression.format(r=row) + (f" AS {name}" if named else "") for name, expression in self.keys)
+
+    def conflict(self) -> str:
+        return f"(level, region_code, {self.key_names()})"
+
+
+HOUSEHOLD = Counted(
+    "household",
+    "household_tally",
+    "households",
+    (("dtks_status", "{r}.dtks_status"), ("desil", "COALESCE({r}.desil, 0)"), ("period", "COALESCE({r}.period, '')")),
+    ("region_code", "dtks_status", "desil", "period"),
+)
+PROPOSAL = Counted("proposal", "proposal_tally", "proposals", (("status", "{r}.status"),), ("region_code", "status"))
+COUNTED = (HOUSEHOLD, PROPOSAL)
+
+
+def _grouped(counted: Counted, source: str, count: str) -> str:
+    """SELECT the tally rows of the rows in `source` (aliased r), `count` each, grouped per level and key."""
+    return (
+        f"SELECT l.level, substr(r.region_code, 1, l.length) AS region_code, {counted.key_values('r', named=True)}, {count} AS n"
+        f" FROM {source} CROSS JOIN ({LEVEL_ROWS}) AS l GROUP BY 1, 2, {', '.join(str(i + 3) for i in range(len(counted.keys)))}"
+    )
+
+
+def _upsert(counted: Counted, rows: str, target: str = "t") -> str:
+    return (
+        f"INSERT INTO {counted.tally} AS {target} (level, region_code, {counted.key_names()}, {counted.count}) {rows}"
+        f" ON CONFLICT {counted.conflict()} DO UPDATE SET {counted.count} = {target}.{counted.count} + EXCLUDED.{counted.count}"
+    )
+
+
+def _fill(counted: Counted) -> str:
+    columns = f"level, region_code, {counted.key_names()}, {counted.count}"
+    return f"INSERT INTO {counted.tally} ({columns}) {_grouped(counted, f'{counted.table} r', 'count(*)')}"
+
+
+def _changed(counted: Counted) -> str:
+    return " OR ".join(f"OLD.{column} IS DISTINCT FROM NEW.{column}" for column in counted.watched)
+
+
+def _postgresql(counted: Counted, schema: str) -> list[str]:
+    name, tally, count = counted.table, counted.tally, counted.count
+    matches = " AND ".join(f"t.{column} = d.{column}" for column in ("level", "region_code", *dict(counted.keys)))
+    change = (
+        f"SELECT c.* FROM (VALUES (OLD.region_code, {counted.key_values('OLD')}, -1),"
+        f" (NEW.region_code, {counted.key_values('NEW')}, 1)) AS c(region_code, {counted.key_names()}, delta)"
+    )
+    definer = f'SECURITY DEFINER SET search_path = "{schema}", pg_temp'
+    return [
+        f"""CREATE FUNCTION {tally}_rows() RETURNS trigger LANGUAGE plpgsql {definer} AS $$ BEGIN
+    IF TG_OP = 'INSERT' THEN
+        {_upsert(counted, _grouped(counted, "new_rows r", "count(*)"))};
+    ELSE
+        UPDATE {tally} t SET {count} = t.{count} - d.n FROM ({_grouped(counted, "old_rows r", "count(*)")}) AS d
+        WHERE {matches};
+    END IF;
+    RETURN NULL;
+END $$""",
+        f"""CREATE FUNCTION {tally}_change() RETURNS trigger LANGUAGE plpgsql {definer} AS $$ BEGIN
+    {_upsert(counted, _grouped(counted, f"({change}) AS r", "sum(r.delta)") + " HAVING sum(r.delta) <> 0")};
+    RETURN NULL;
+END $$""",
+        f"""CREATE TRIGGER {tally}_insert AFTER INSERT ON {name} REFERENCING NEW TABLE AS new_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION {tally}_rows()""",
+        f"""CREATE TRIGGER {tally}_delete AFTER DELETE ON {name} REFERENCING OLD TABLE AS old_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION {tally}_rows()""",
+        f"""CREATE TRIGGER {tally}_update AFTER UPDATE OF {", ".join(counted.watched)} ON {name} FOR EACH ROW
+    WHEN ({_changed(counted)}) EXECUTE FUNCTION {tally}_change()""",
+    ]
+
+
+def _sqlite(counted: Counted) -> list[str]:
+    name, tally, count = counted.table, counted.tally, counted.count
+    # WHERE true: SQLite's upsert after a SELECT needs a WHERE to parse unambiguously.
+    add = (
+        f"INSERT INTO {tally} (level, region_code, {counted.key_names()}, {count})"
+        f" SELECT l.level, substr(NEW.region_code, 1, l.length), {counted.key_values('NEW')}, 1"
+        f" FROM ({LEVEL_ROWS}) AS l WHERE true"
+        f" ON CONFLICT {counted.conflict()} DO UPDATE SET {count} = {count} + 1"
+    )
+    keys = " AND ".join(f"{column} = {expression.format(r='OLD')}" for column, expression in counted.keys)
+    subtract = "\n".join(
+        f"        UPDATE {tally} SET {count} = {count} - 1 WHERE level = {level}"
+        f" AND region_code = substr(OLD.region_code, 1, {length}) AND {keys};"
+        for level, length in LEVELS
+    )
+    return [
+        f"CREATE TRIGGER {tally}_insert AFTER INSERT ON {name} BEGIN\n        {add};\n    END",
+        f"CREATE TRIGGER {tally}_delete AFTER DELETE ON {name} BEGIN\n{subtract}\n    END",
+        f"""CREATE TRIGGER {tally}_update AFTER UPDATE OF {", ".join(counted.watched)} ON {name}
+    WHEN {_changed(counted)}
+    BEGIN
+{subtract}
+        {add};
+    END""",
+    ]
+
+
+def upgrade() -> None:
+    op.create_table(
+        "household_tally",
+        sa.Column("level", sa.SmallInteger(), nullable=False),
+        sa.Column("region_code", sa.String(length=13), nullable=False),
+        sa.Column(
+            "dtks_status",
+            sa.Enum(*DTKS_STATUSES, name="tally_dtks_status", native_enum=False, create_constraint=True),
+            nullable=False,
+        ),
+        sa.Column("desil", sa.SmallInteger(), nullable=False),
+        sa.Column("period", sa.String(length=7), nullable=False),
+        sa.Column("households", sa.Integer(), nullable=False),
+        sa.CheckConstraint("desil BETWEEN 0 AND 10", name=op.f("ck_household_tally_desil_range")),
+        sa.CheckConstraint("level BETWEEN 1 AND 4", name=op.f("ck_household_tally_level_range")),
+        sa.PrimaryKeyConstraint(
+            "level", "region_code", "dtks_status", "desil", "period", name=op.f("pk_household_tally")
+        ),
+    )
+    op.create_table(
+        "proposal_tally",
+        sa.Column("level", sa.SmallInteger(), nullable=False),
+        sa.Column("region_code", sa.String(length=13), nullable=False),
+        sa.Column(
+            "status",
+            sa.Enum(*PROPOSAL_STATUSES, name="tally_proposal_status", native_enum=False, create_constraint=True),
+            nullable=False,
+        ),
+        sa.Column("proposals", sa.Integer(), nullable=False),
+        sa.CheckConstraint("level BETWEEN 1 AND 4", name=op.f("ck_proposal_tally_level_range")),
+        sa.PrimaryKeyConstraint("level", "region_code", "status", name=op.f("pk_proposal_tally")),
+    )
+    postgresql = op.get_bind().dialect.name == "postgresql"
+    schema = op.get_bind().execute(sa.text("SELECT current_schema()")).scalar_one() if postgresql else ""
+    for counted in COUNTED:
+        op.execute(_fill(counted))
+        for statement in _postgresql(counted, schema) if postgresql else _sqlite(counted):
+            op.execute(statement)
+
+
+def downgrade() -> None:
+    postgresql = op.get_bind().dialect.name == "postgresql"
+    for counted in COUNTED:
+        for event in ("insert", "delete", "update"):
+            trigger = f"{counted.tally}_{event}"
+            op.execute(f"DROP TRIGGER {trigger} ON {counted.table}" if postgresql else f"DROP TRIGGER {trigger}")
+        if postgresql:
+            op.execute(f"DROP FUNCTION {counted.tally}_rows()")
+            op.execute(f"DROP FUNCTION {counted.tally}_change()")
+    op.drop_table("proposal_tally")
+    op.drop_table("household_tally")
