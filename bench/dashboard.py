@@ -95,14 +95,14 @@ def seed(engine: Engine, households: int) -> dict[str, float]:
     with engine.begin() as connection:
         connection.execute(
             text(
-                "CREATE TEMP TABLE dense ON COMMIT DROP AS SELECT row_number() OVER (ORDER BY code) - 1 AS n, code FROM region"
-                f" WHERE level = 4 AND code LIKE '{DENSE_PROVINCE}.%'"
+                "CREATE TEMP TABLE dense ON COMMIT DROP AS SELECT row_number() OVER (ORDER BY code) - 1 AS n, code"
+                f" FROM region WHERE level = 4 AND code LIKE '{DENSE_PROVINCE}.%'"
             )
         )
         connection.execute(
             text(
-                "CREATE TEMP TABLE spread ON COMMIT DROP AS SELECT row_number() OVER (ORDER BY md5(code)) - 1 AS n, code FROM"
-                f" (SELECT code FROM region WHERE level = 4 AND code NOT LIKE '{DENSE_PROVINCE}.%'"
+                "CREATE TEMP TABLE spread ON COMMIT DROP AS SELECT row_number() OVER (ORDER BY md5(code)) - 1 AS n,"
+                f" code FROM (SELECT code FROM region WHERE level = 4 AND code NOT LIKE '{DENSE_PROVINCE}.%'"
                 f" ORDER BY md5(code) LIMIT {OTHER_VILLAGES}) AS chosen"
             )
         )
