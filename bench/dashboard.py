@@ -10,12 +10,13 @@ third household at a status spread over the chain. The tally triggers count the 
 
 Then, interleaved and repeated (median of `--repeat`, milliseconds), for the nation and province 52: the
 dashboard's counts before the tallies (the GROUP BY over `household` and `proposal` that chain/dashboard.py ran
-until revision c5e7a9b1d3f2, kept here as the baseline), the same counts from the tallies (chain/dashboard.py
-now), the whole dashboard (`chain.dashboard.build`, its overdue list included) and the current recap's counts
-(reports/recap.py, before and now). Last, what the triggers cost a write: 100,000 households in one INSERT ...
-SELECT, 10,000 in single-row INSERT statements, one UPDATE of the 100,000 (status, desil, period) and one DELETE
-of them, with the tally triggers and without (ALTER TABLE ... DISABLE TRIGGER), each in a rolled-back
-transaction. Prints one line per figure.
+until revision c5e7a9b1d3f2, kept here as the baseline) and from the tallies (chain/dashboard.py now), the
+current recap's counts (reports/recap.py, before and now), the overdue list (one OR over the statuses before,
+one index walk per status now) and the whole dashboard (`chain.dashboard.build`). Last, what the triggers cost a
+write: one INSERT ... SELECT of 100,000 households, one UPDATE of them (status, desil, period), one DELETE of
+them, 10,000 single-row INSERT statements and 10,000 single-row UPDATEs of an uncounted column (head_name, as
+the member triggers write it), with the tally triggers and without (ALTER TABLE ... DISABLE TRIGGER), each
+round in a rolled-back transaction. Prints one line per figure.
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ from sqlalchemy.orm import Session
 
 from alembic import command
 from chain import dashboard
+from chain.deadlines import overdue_condition, step_targets
 from chain.regions import load_regions
 from models import Household, Proposal
 from models.household import DtksStatus
@@ -53,7 +55,7 @@ PROPOSAL_STATUSES = (
     " ratified forwarded received rejected_ministry determined not_determined"
 ).split()
 Counting = Callable[[Session, Scope], object]
-TALLY_TRIGGERS = ("household_tally_insert", "household_tally_update", "household_tally_delete")
+TALLY_TRIGGERS = ("household_tally_insert", "household_tally_update", "household_tally_delete")  # of household
 
 
 # --- the database ---------------------------------------------------------------------------------------
@@ -161,6 +163,22 @@ def grouped_recap(session: Session, scope: Scope) -> dict[str, dict[tuple[str, i
     return counts
 
 
+def overdue_by_one_condition(session: Session, scope: Scope) -> list[Proposal]:
+    """The overdue list as it was read before: one OR over the statuses, every overdue proposal sorted."""
+    condition = overdue_condition(step_targets(session), date.today())
+    stmt = (
+        select(Proposal)
+        .where(scope.condition(Proposal.region_code), condition)
+        .order_by(Proposal.status_changed_at, Proposal.id)
+        .limit(dashboard.OVERDUE_LIMIT)
+    )
+    return list(session.scalars(stmt))
+
+
+def overdue_by_walks(session: Session, scope: Scope) -> list[Proposal]:
+    return dashboard.overdue_proposals(session, scope, date.today())
+
+
 def grouped_counts(session: Session, scope: Scope) -> None:
     grouped_status_counts(session, scope)
     grouped_region_counts(session, scope)
@@ -184,6 +202,7 @@ def same_numbers(session: Session, scope: Scope) -> bool:
         and {code: count for code, _name, count in tallied_regions if count} == regions
         and {desil: count for desil, count in dashboard.desil_counts(session, scope) if count} == desils
         and count_by_region(session, scope) == grouped_recap(session, scope)
+        and overdue_by_walks(session, scope) == overdue_by_one_condition(session, scope)
     )
 
 
@@ -207,13 +226,14 @@ def time_reads(engine: Engine, repeat: int) -> None:
             pairs: list[tuple[str, Counting, Counting]] = [
                 ("dashboard counts (status, region, desil)", grouped_counts, tallied_counts),
                 ("recap counts (kecamatan x status x desil)", grouped_recap, count_by_region),
+                ("overdue list (the 50 longest overdue)", overdue_by_one_condition, overdue_by_walks),
             ]
             for name, before, now in pairs:
                 before_ms = now_ms = 0.0
                 for _ in range(2):  # interleaved: before, now, before, now
                     before_ms = median_ms(partial(before, session, scope), repeat)
                     now_ms = median_ms(partial(now, session, scope), repeat)
-                print(f"{name:<44} {label:<10} {before_ms:>10.1f} {now_ms:>11.1f} {before_ms / now_ms:>6.0f}x")
+                print(f"{name:<44} {label:<10} {before_ms:>10.1f} {now_ms:>11.1f} {before_ms / now_ms:>6.1f}x")
             whole = median_ms(partial(dashboard.build, session, scope, today), repeat)
             print(f"{'whole dashboard (chain.dashboard.build)':<44} {label:<10} {'':>10} {whole:>11.1f}")
 
@@ -231,7 +251,7 @@ def _write_round(connection: Connection, triggers: bool, base: int) -> dict[str,
                 connection.execute(text(f"ALTER TABLE household DISABLE TRIGGER {trigger}"))
         started = time.perf_counter()
         connection.execute(text(_households_sql("spread", base, 100_000)))
-        timings["INSERT ... SELECT of 100,000"] = time.perf_counter() - started
+        timings["one INSERT ... SELECT of 100,000"] = time.perf_counter() - started
         started = time.perf_counter()
         connection.execute(
             text(
@@ -239,10 +259,10 @@ def _write_round(connection: Connection, triggers: bool, base: int) -> dict[str,
                 f" WHERE no_kk >= lpad('{base}', 16, '0')"
             )
         )
-        timings["UPDATE of 100,000 (status, desil, period)"] = time.perf_counter() - started
+        timings["one UPDATE of 100,000 (status, desil, period)"] = time.perf_counter() - started
         started = time.perf_counter()
         connection.execute(text(f"DELETE FROM household WHERE no_kk >= lpad('{base}', 16, '0')"))
-        timings["DELETE of 100,000"] = time.perf_counter() - started
+        timings["one DELETE of 100,000"] = time.perf_counter() - started
         single = text(
             "INSERT INTO household (no_kk, region_code, address, rt, rw, dtks_status, notes, head_name, created_at,"
             " updated_at) VALUES (:kk, :village, 'Jl. Satu', '', '', 'belum_terdaftar', '', '', now(), now())"
@@ -254,6 +274,11 @@ def _write_round(connection: Connection, triggers: bool, base: int) -> dict[str,
                 single, {"kk": str(base + 500_000 + number).zfill(16), "village": villages[number % 100]}
             )
         timings["10,000 single-row INSERT statements"] = time.perf_counter() - started
+        rename = text("UPDATE household SET head_name = 'Kepala Baru' WHERE no_kk = :kk")
+        started = time.perf_counter()
+        for number in range(10_000):  # what the member triggers do: no counted column changes
+            connection.execute(rename, {"kk": str(base + 500_000 + number).zfill(16)})
+        timings["10,000 single-row UPDATEs of head_name only"] = time.perf_counter() - started
     finally:
         transaction.rollback()
     return timings

@@ -12,10 +12,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import select, union_all
 from sqlalchemy.orm import Session
 
-from chain.deadlines import overdue_condition, step_targets
+from chain.deadlines import overdue_cutoffs, step_targets
 from models.household import DtksStatus
 from models.proposal import Proposal, ProposalStatus
 from models.region import Region
@@ -75,12 +75,27 @@ def region_counts(session: Session, scope: Scope) -> tuple[str, list[tuple[str, 
 
 
 def overdue_proposals(session: Session, scope: Scope, today: date, limit: int = OVERDUE_LIMIT) -> list[Proposal]:
+    """The `limit` longest overdue proposals in scope, longest first.
+
+    One short walk of the (status, status_changed_at) index per status, `limit` rows each, merged: the oldest
+    overdue of the nation are found without reading every overdue proposal to sort them (one OR over the
+    statuses made PostgreSQL fetch and sort all of them: 0.8 s for 330,000 proposals).
+    """
+    walks = [
+        select(Proposal.id, Proposal.status_changed_at)
+        .where(scope.condition(Proposal.region_code), Proposal.status == status, Proposal.status_changed_at < cutoff)
+        .order_by(Proposal.status_changed_at, Proposal.id)
+        .limit(limit)
+        .subquery()
+        for status, cutoff in overdue_cutoffs(step_targets(session), today).items()
+    ]
+    if not walks:
+        return []
+    merged = union_all(*(select(walk.c.id, walk.c.status_changed_at) for walk in walks)).subquery("overdue")
+    chosen = select(merged.c.id).order_by(merged.c.status_changed_at, merged.c.id).limit(limit)
     return list(
         session.scalars(
-            select(Proposal)
-            .where(scope.condition(Proposal.region_code), overdue_condition(step_targets(session), today))
-            .order_by(Proposal.status_changed_at, Proposal.id)
-            .limit(limit)
+            select(Proposal).where(Proposal.id.in_(chosen)).order_by(Proposal.status_changed_at, Proposal.id)
         )
     )
 

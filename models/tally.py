@@ -7,6 +7,12 @@ regency's view its kecamatan rows, never the villages of the nation. Triggers on
 (alembic revision c5e7a9b1d3f2) add and subtract in the same transaction as the change, on both engines and
 whatever writes (the ORM, bulk Core statements, the BNBA import): code only reads the tallies. A row whose
 count falls to 0 is kept at 0 (the combination is likely to come back; no delete and re-insert churn).
+
+The price is paid by concurrent writers: a transaction holds the tally rows it changed until it commits, so two
+officials adding a household of the same status in the same province meet at the province's row, the second
+waiting for the first's commit (milliseconds for the console's one-family transactions; a long bulk
+transaction, a BNBA import or the SK Penetapan, holds its rows until it ends). Each statement takes its rows in key
+order, so two bulk statements wait for each other rather than deadlock over them.
 """
 
 from __future__ import annotations

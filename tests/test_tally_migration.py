@@ -115,3 +115,17 @@ def test_the_downgrade_takes_the_tallies_and_their_triggers_away(before: tuple[E
         connection.execute(text("UPDATE household SET dtks_status = 'dikeluarkan'"))
         connection.execute(text("DELETE FROM proposal WHERE status = 'draft'"))
         connection.execute(text("DELETE FROM household WHERE id NOT IN (SELECT household_id FROM proposal)"))
+
+
+def test_a_truncate_by_the_owner_empties_the_tallies_with_the_register(before: tuple[Engine, Config]) -> None:
+    engine, config = before
+    if engine.dialect.name != "postgresql":
+        pytest.skip("TRUNCATE is PostgreSQL's (SQLite has none)")
+    command.upgrade(config, REVISION)
+
+    with engine.begin() as connection:
+        connection.execute(text("TRUNCATE household CASCADE"))  # proposals go with their households
+
+    with Session(engine) as session:
+        assert_tallies_match(session)
+    assert _households(engine, "true") == 0

@@ -10,11 +10,15 @@ tally.py), so a national dashboard reads the provinces' rows. Triggers on `house
 subtract in the changing transaction on both engines, whatever writes; the tables are filled from the rows
 already there. Rows falling to 0 are kept.
 
-PostgreSQL: an inserting or deleting statement is counted once per statement from its transition table (a bulk
-insert of 100,000 households costs one grouped upsert, not 400,000); an update is counted per row, only when a
-counted column changes (the WHEN clause: the head-name triggers' own household updates cost nothing). The
-functions are SECURITY DEFINER, owned by the schema's owner: the app's role may only read the tallies
-(database/roles.py), so the console cannot write a count the register does not back.
+PostgreSQL: statement triggers over the statement's transition tables, one grouped upsert per statement in key
+order (a bulk insert, update or delete of 100,000 households costs one statement, not 400,000 row upserts). Row
+triggers were tried for updates (a WHEN on the counted columns, so the head-name triggers' own household
+updates would cost nothing): one UPDATE of 100,000 households then ran over 90 s before it was stopped, each row's upsert walking
+the ever longer chain of versions the same transaction had left of the same province row. A statement's update
+that changes no counted column nets to zero and writes nothing (HAVING sum <> 0). The functions are SECURITY
+DEFINER, owned by the schema's owner: the app's role may only read the tallies (database/roles.py), so the
+console cannot write a count the register does not back. A TRUNCATE (the owner's maintenance; the app's role
+may not) empties the tally with the table.
 SQLite: row triggers, one upsert per level (INSERT ... ON CONFLICT DO UPDATE), plain decrements on delete.
 """
 
@@ -87,11 +91,16 @@ PROPOSAL = Counted("proposal", "proposal_tally", "proposals", (("status", "{r}.s
 COUNTED = (HOUSEHOLD, PROPOSAL)
 
 
-def _grouped(counted: Counted, source: str, count: str) -> str:
-    """SELECT the tally rows of the rows in `source` (aliased r), `count` each, grouped per level and key."""
+def _grouped(counted: Counted, source: str, count: str, having: str = "") -> str:
+    """SELECT the tally rows of the rows in `source` (aliased r), `count` each, grouped per level and key.
+
+    In key order: concurrent writers then take the tally rows' locks in one order (no deadlock between them).
+    """
+    keys = ", ".join(str(position) for position in range(1, len(counted.keys) + 3))
+    values = counted.key_values("r", named=True)
     return (
-        f"SELECT l.level, substr(r.region_code, 1, l.length) AS region_code, {counted.key_values('r', named=True)}, {count} AS n"
-        f" FROM {source} CROSS JOIN ({LEVEL_ROWS}) AS l GROUP BY 1, 2, {', '.join(str(i + 3) for i in range(len(counted.keys)))}"
+        f"SELECT l.level, substr(r.region_code, 1, l.length) AS region_code, {values}, {count} AS n"
+        f" FROM {source} CROSS JOIN ({LEVEL_ROWS}) AS l GROUP BY {keys} {having} ORDER BY {keys}"
     )
 
 
@@ -114,31 +123,30 @@ def _changed(counted: Counted) -> str:
 def _postgresql(counted: Counted, schema: str) -> list[str]:
     name, tally, count = counted.table, counted.tally, counted.count
     matches = " AND ".join(f"t.{column} = d.{column}" for column in ("level", "region_code", *dict(counted.keys)))
-    change = (
-        f"SELECT c.* FROM (VALUES (OLD.region_code, {counted.key_values('OLD')}, -1),"
-        f" (NEW.region_code, {counted.key_values('NEW')}, 1)) AS c(region_code, {counted.key_names()}, delta)"
-    )
+    columns = ", ".join(counted.watched)
+    moved = f"(SELECT {columns}, 1 AS delta FROM new_rows UNION ALL SELECT {columns}, -1 FROM old_rows) AS r"
     definer = f'SECURITY DEFINER SET search_path = "{schema}", pg_temp'
     return [
         f"""CREATE FUNCTION {tally}_rows() RETURNS trigger LANGUAGE plpgsql {definer} AS $$ BEGIN
     IF TG_OP = 'INSERT' THEN
         {_upsert(counted, _grouped(counted, "new_rows r", "count(*)"))};
-    ELSE
+    ELSIF TG_OP = 'UPDATE' THEN
+        {_upsert(counted, _grouped(counted, moved, "sum(r.delta)", "HAVING sum(r.delta) <> 0"))};
+    ELSIF TG_OP = 'DELETE' THEN
         UPDATE {tally} t SET {count} = t.{count} - d.n FROM ({_grouped(counted, "old_rows r", "count(*)")}) AS d
         WHERE {matches};
+    ELSE
+        DELETE FROM {tally};
     END IF;
-    RETURN NULL;
-END $$""",
-        f"""CREATE FUNCTION {tally}_change() RETURNS trigger LANGUAGE plpgsql {definer} AS $$ BEGIN
-    {_upsert(counted, _grouped(counted, f"({change}) AS r", "sum(r.delta)") + " HAVING sum(r.delta) <> 0")};
     RETURN NULL;
 END $$""",
         f"""CREATE TRIGGER {tally}_insert AFTER INSERT ON {name} REFERENCING NEW TABLE AS new_rows
     FOR EACH STATEMENT EXECUTE FUNCTION {tally}_rows()""",
+        f"""CREATE TRIGGER {tally}_update AFTER UPDATE ON {name} REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION {tally}_rows()""",
         f"""CREATE TRIGGER {tally}_delete AFTER DELETE ON {name} REFERENCING OLD TABLE AS old_rows
     FOR EACH STATEMENT EXECUTE FUNCTION {tally}_rows()""",
-        f"""CREATE TRIGGER {tally}_update AFTER UPDATE OF {", ".join(counted.watched)} ON {name} FOR EACH ROW
-    WHEN ({_changed(counted)}) EXECUTE FUNCTION {tally}_change()""",
+        f"CREATE TRIGGER {tally}_truncate AFTER TRUNCATE ON {name} FOR EACH STATEMENT EXECUTE FUNCTION {tally}_rows()",
     ]
 
 
@@ -212,11 +220,10 @@ def upgrade() -> None:
 def downgrade() -> None:
     postgresql = op.get_bind().dialect.name == "postgresql"
     for counted in COUNTED:
-        for event in ("insert", "delete", "update"):
+        for event in ("insert", "delete", "update", *(("truncate",) if postgresql else ())):
             trigger = f"{counted.tally}_{event}"
             op.execute(f"DROP TRIGGER {trigger} ON {counted.table}" if postgresql else f"DROP TRIGGER {trigger}")
         if postgresql:
             op.execute(f"DROP FUNCTION {counted.tally}_rows()")
-            op.execute(f"DROP FUNCTION {counted.tally}_change()")
     op.drop_table("proposal_tally")
     op.drop_table("household_tally")
