@@ -5,21 +5,22 @@ counts one region at one level of the tree (province, regency, kecamatan, villag
 RegionLevel, `region_code` that region's code), so a national view reads the 38 provinces' rows and a
 regency's view its kecamatan rows, never the villages of the nation. Triggers on `household` and `proposal`
 (alembic revision c5e7a9b1d3f2) add and subtract in the same transaction as the change, on both engines and
-whatever writes (the ORM, bulk Core statements, the BNBA import): code only reads the tallies. A row whose
-count falls to 0 is kept at 0 (the combination is likely to come back; no delete and re-insert churn).
+whatever writes (the ORM, bulk Core statements, the BNBA import): code only reads the tallies. On SQLite they
+change as each statement runs; on PostgreSQL each statement appends its deltas (TallyDelta) and the
+transaction's commit folds them in, so a transaction reads its own changes in the tallies only once committed.
+A row whose count falls to 0 is kept at 0 (the combination is likely to come back; no delete and re-insert
+churn).
 
-The price is paid by concurrent writers: a transaction holds the tally rows it changed until it commits, so two
-officials adding a household of the same status in the same province meet at the province's row, the second
-waiting for the first's commit (milliseconds for the console's one-family transactions; a long bulk
-transaction, a BNBA import or the SK Penetapan, holds its rows until it ends). Each statement takes its rows in key
-order, so two bulk statements wait for each other rather than deadlock over them.
+On PostgreSQL the tally rows are locked only by the fold, at commit, in key order: two officials adding a
+household of the same status in one province wait for each other only for the length of a fold, and a long
+bulk transaction (a BNBA import, the SK Penetapan) blocks nobody's tally while it runs.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import CheckConstraint, ColumnElement, Integer, Select, SmallInteger, String, func, select
+from sqlalchemy import BigInteger, CheckConstraint, ColumnElement, Integer, Select, SmallInteger, String, func, select
 from sqlalchemy.orm import Mapped, mapped_column
 
 from models.base import REGION_CODE_LENGTH, Base, enum_column
@@ -66,6 +67,43 @@ class ProposalTally(Base):
 
     def __str__(self) -> str:
         return f"{self.region_code} {self.status.label}: {self.proposals}"
+
+
+class TallyDelta(Base):
+    """PostgreSQL: a change to a tally written by a statement, folded into the tally when its transaction commits.
+
+    Many statements of one transaction (an ORM flush of thousands of rows, each its own UPDATE) would otherwise
+    update the same province row thousands of times, and PostgreSQL walks the chain of versions one transaction
+    leaves of a row on every update: the cost per statement grows with the statements before it. Deltas are
+    only appended; a deferred trigger sums them into the tallies once, at commit (TallyPending). Empty on SQLite,
+    whose triggers update the tallies in place.
+    """
+
+    __tablename__ = "tally_delta"
+
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    xact: Mapped[int] = mapped_column(BigInteger, index=True)  # txid_current() of the writing transaction
+    tally: Mapped[str] = mapped_column(String(20))  # the tally's table name
+    level: Mapped[int] = mapped_column(SmallInteger)
+    region_code: Mapped[str] = mapped_column(String(REGION_CODE_LENGTH))
+    status: Mapped[str] = mapped_column(String(20))
+    desil: Mapped[int] = mapped_column(SmallInteger)
+    period: Mapped[str] = mapped_column(String(7))
+    count: Mapped[int] = mapped_column(Integer)
+
+    def __str__(self) -> str:
+        return f"{self.tally} {self.region_code} {self.status}: {self.count:+d}"
+
+
+class TallyPending(Base):
+    """PostgreSQL: one row per transaction that wrote deltas; its deferred trigger folds them at commit."""
+
+    __tablename__ = "tally_pending"
+
+    xact: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+
+    def __str__(self) -> str:
+        return f"transaksi {self.xact}"
 
 
 Tally = type[HouseholdTally] | type[ProposalTally]
