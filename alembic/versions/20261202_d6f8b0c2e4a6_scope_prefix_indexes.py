@@ -1,7 +1,7 @@
 """Indexes that serve a scoped list at every tier, and a trigram index on the head's name.
 
 Revision ID: d6f8b0c2e4a6
-Revises: b4d2e6f8a1c3
+Revises: c5e7a9b1d3f2
 Create Date: 2026-12-02 16:30:00.000000
 
 A province's, regency's or kecamatan's list asked `code. <= region_code < code/` and sorted by id: the planner
@@ -19,7 +19,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision: str = "d6f8b0c2e4a6"
-down_revision: str | Sequence[str] | None = "b4d2e6f8a1c3"
+down_revision: str | Sequence[str] | None = "c5e7a9b1d3f2"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
