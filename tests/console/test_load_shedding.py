@@ -299,3 +299,24 @@ def test_a_login_arriving_while_the_password_checks_queue_is_full_is_shed_before
     assert_busy_page(answers[0])
     assert answers[1].status == 302  # once the storm has passed, the same form signs in
     assert rows_written()["login_attempt"] == before["login_attempt"] + 1  # the shed attempt was never recorded
+
+
+def test_a_connection_the_server_closed_fails_one_request_with_a_503_and_the_next_connects_afresh(
+    build_app: Callable[..., Starlette], official: str, engine: Engine
+) -> None:
+    """No ping before each checkout (database/engine.py): a PostgreSQL restart or a killed backend costs one
+    request a 503 ("coba lagi"), the pool is invalidated, and the next request is served on a new connection."""
+    if engine.dialect.name != "postgresql":
+        pytest.skip("SQLite has no server to close a connection")
+    app = build_app()
+    backends: list[int] = []  # the server processes of the app's own connections (psycopg's backend pid)
+    event.listen(app.state.engine, "connect", lambda connection, _record: backends.append(connection.info.backend_pid))
+    with ConsoleClient(app, base_url="http://testserver") as client:
+        assert client.post("/admin/login", data={"username": official, "password": DEFAULT_PASSWORD}).status_code == 200
+        assert client.get("/admin/household/list").status_code == 200  # the pool holds a live connection now
+        with engine.connect() as other:  # as a restart would: the server ends every connection of the app
+            for pid in backends:
+                assert other.scalar(text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
+        answers = [client.get("/admin/household/list") for _ in range(3)]
+    assert answers[0].status_code == 503 and BUSY_MESSAGE in answers[0].text
+    assert [answer.status_code for answer in answers[1:]] == [200, 200]
