@@ -59,7 +59,7 @@ def determine(session: Session, actor: Actor, period: str, letter: Letter, *, ma
     """Write the period's SK Penetapan and decide every received proposal by it. The caller commits."""
     actor.require(*DETERMINING)
     period = parse_period(period)  # the period's shape is said first, then the letter, then whether it is open
-    letter = _checked(letter)
+    letter = checked_letter(letter)
     open_period(session, period)
     proposals = _received(session, actor)
     results = {r.household_id: r for r in session.scalars(select(PmtResult).where(PmtResult.period == period))}
@@ -82,7 +82,8 @@ def determine(session: Session, actor: Actor, period: str, letter: Letter, *, ma
     return outcome
 
 
-def _checked(letter: Letter) -> Letter:
+def checked_letter(letter: Letter) -> Letter:
+    """The letter trimmed and checked against the decree's columns; the signer's title defaults to the Minister's."""
     letter = letter.trimmed()
     if letter.missing():
         raise TransitionRefused(LETTER_REQUIRED)
