@@ -189,3 +189,25 @@ def insert_audit_rows(connection: Connection, rows: Select[Any]) -> None:
 
 def action(value: AuditAction) -> ColumnElement[str]:
     return literal(value.value, String)
+
+
+class iso_column(FunctionElement[Any]):  # noqa: N801
+    """A stored timestamp as the audit trail writes one it read back (Python's isoformat of the loaded value)."""
+
+    type = String()
+    inherit_cache = True
+
+
+@compiles(iso_column, "postgresql")
+def _iso_column_postgresql(element: iso_column, compiler: SQLCompiler, **kw: Any) -> str:
+    utc = f"(({compiler.process(element.clauses, **kw)}) AT TIME ZONE 'UTC')"
+    fraction = f"CASE WHEN to_char({utc}, 'US') = '000000' THEN '' ELSE '.' || to_char({utc}, 'US') END"
+    return f"(to_char({utc}, 'YYYY-MM-DD\"T\"HH24:MI:SS') || {fraction} || '+00:00')"
+
+
+@compiles(iso_column)
+def _iso_column_sqlite(element: iso_column, compiler: SQLCompiler, **kw: Any) -> str:
+    # SQLAlchemy stores 'YYYY-MM-DD HH:MM:SS.ffffff' without a zone; loaded back, it is a naive datetime.
+    stored = compiler.process(element.clauses, **kw)
+    fraction = f"CASE WHEN substr({stored}, 20, 7) IN ('', '.000000') THEN '' ELSE substr({stored}, 20, 7) END"
+    return f"(substr({stored}, 1, 10) || 'T' || substr({stored}, 12, 8) || {fraction})"
