@@ -11,6 +11,7 @@ SQLite and PostgreSQL spell JSON differently; each helper compiles to both.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime
@@ -58,6 +59,22 @@ def work_table(connection: Connection, name: str, *columns: Column[Any]) -> Iter
     table.create(connection)
     yield table
     table.drop(connection)
+
+
+def bulk_insert(connection: Connection, table: Table, rows: list[dict[str, Any]]) -> None:
+    """INSERT `rows` into a work table: PostgreSQL's COPY (several times faster), else one executemany."""
+    if not rows:
+        return
+    driver = connection.connection.driver_connection
+    if connection.dialect.name != "postgresql" or not hasattr(driver, "cursor"):
+        connection.execute(insert(table), rows)
+        return
+    names = list(rows[0])
+    as_json = {name for name in names if isinstance(table.c[name].type, JSON)}
+    quoted = ", ".join(f'"{name}"' for name in names)
+    with driver.cursor() as cursor, cursor.copy(f'COPY "{table.name}" ({quoted}) FROM STDIN') as copy:
+        for row in rows:
+            copy.write_row([json.dumps(row[name]) if name in as_json else row[name] for name in names])
 
 
 # --- JSON built by the database ------------------------------------------------------------------

@@ -163,8 +163,14 @@ class SkWriter:
         scored = and_(result.c.household_id == PROPOSAL.c.household_id, result.c.period == self.period)
         source = (
             select(
-                PROPOSAL.c.id, PROPOSAL.c.household_id, PROPOSAL.c.region_code, PROPOSAL.c.kind, PROPOSAL.c.version,
-                PROPOSAL.c.status_changed_at, case((removal, null()), else_=result.c.desil), target,
+                PROPOSAL.c.id,
+                PROPOSAL.c.household_id,
+                PROPOSAL.c.region_code,
+                PROPOSAL.c.kind,
+                PROPOSAL.c.version,
+                PROPOSAL.c.status_changed_at,
+                case((removal, null()), else_=result.c.desil),
+                target,
             )  # fmt: skip
             .select_from(PROPOSAL.outerjoin(result, scored))
             .where(PROPOSAL.c.status == ProposalStatus.RECEIVED, in_scope(PROPOSAL.c.region_code))
@@ -174,7 +180,9 @@ class SkWriter:
     def outcome(self) -> tuple[list[int], list[int], list[int]]:
         """The proposal ids determined, not determined and unscored, each in id order."""
         lists: dict[str | None, list[int]] = {DETERMINED: [], NOT_DETERMINED: [], None: []}
-        rows = self.connection.execute(select(self.decisions.c.proposal_id, self.decisions.c.target).order_by(self.decisions.c.proposal_id))
+        rows = self.connection.execute(
+            select(self.decisions.c.proposal_id, self.decisions.c.target).order_by(self.decisions.c.proposal_id)
+        )
         for proposal_id, target in rows:
             lists[target].append(proposal_id)
         return lists[DETERMINED], lists[NOT_DETERMINED], lists[None]
@@ -244,7 +252,9 @@ class SkWriter:
             (AuditAction.UPDATE, updated, literal("")),
             (AuditAction.TRANSITION, transition, self._by_target(lambda target: _transition_message(target))),
         ):
-            rows = select(action(kind), literal("proposal"), cast(d.c.proposal_id, Text), d.c.region_code, before, after)
+            rows = select(
+                action(kind), literal("proposal"), cast(d.c.proposal_id, Text), d.c.region_code, before, after
+            )
             insert_audit_rows(self.connection, rows.add_columns(message).where(d.c.target.is_not(None)))
         return moved
 
@@ -266,7 +276,9 @@ class SkWriter:
             ("note", self._note(True)),
         ]))  # fmt: skip
         created = select(action(AuditAction.CREATE), literal("proposal_history"), cast(h.id, Text), h.region_code)
-        created = created.add_columns(null(), after, literal("")).join_from(HISTORY, d, h.proposal_id == d.c.proposal_id)
+        created = created.add_columns(null(), after, literal("")).join_from(
+            HISTORY, d, h.proposal_id == d.c.proposal_id
+        )
         insert_audit_rows(self.connection, created.where(h.id > mark))
 
     def link_proposals(self) -> None:
@@ -300,15 +312,22 @@ class SkWriter:
         self.connection.execute(
             update(HOUSEHOLD)
             .where(h.id == s.household_id, changed)
-            .values(address=s.address, rt=s.rt, rw=s.rw, dtks_status=s.status, desil=s.desil, period=self.period,
-                    updated_at=self.now)  # fmt: skip
+            .values(
+                address=s.address,
+                rt=s.rt,
+                rw=s.rw,
+                dtks_status=s.status,
+                desil=s.desil,
+                period=self.period,
+                updated_at=self.now,
+            )  # fmt: skip
         )
 
     def _fill_households(self) -> None:
         d, c, h = self.decisions, self.changes.c, HOUSEHOLD.c
         determined = d.c.target == DETERMINED
-        last = select(d.c.household_id, func.max(d.c.proposal_id).label("last_id")).where(determined)
-        last = last.group_by(d.c.household_id).subquery("last_determined")
+        latest = select(d.c.household_id, func.max(d.c.proposal_id).label("last_id")).where(determined)
+        last = latest.group_by(d.c.household_id).subquery("last_determined")
         final = d.alias("final")
 
         def requested(name: str) -> Any:
@@ -318,11 +337,12 @@ class SkWriter:
         status = case((final.c.kind == ProposalKind.REMOVE.value, DtksStatus.REMOVED.value),
                       else_=DtksStatus.REGISTERED.value)  # fmt: skip
         standing = exists().where(STANDING.c.household_id == last.c.household_id, STANDING.c.period == self.period)
+        joined = last.join(final, final.c.proposal_id == last.c.last_id).join(HOUSEHOLD, h.id == last.c.household_id)
         source = select(
             last.c.household_id, h.region_code, status, final.c.desil,
             *(func.coalesce(requested(name), h[name]) for name in ("address", "rt", "rw")),
             requested("address_seen"), requested("old_address_seen"), standing,
-        ).select_from(last.join(final, final.c.proposal_id == last.c.last_id).join(HOUSEHOLD, h.id == last.c.household_id))  # fmt: skip
+        ).select_from(joined)  # fmt: skip
         self.connection.execute(insert(self.households).from_select(list(self.households.c.keys()), source))
 
     def write_standings(self) -> None:

@@ -35,11 +35,12 @@ from sqlalchemy import (
     literal,
     null,
     select,
+    type_coerce,
 )
 from sqlalchemy.orm import Session, selectinload
 
 from chain.actor import Actor
-from chain.batch_sql import action, insert_audit_rows, rendered_json, work_table
+from chain.batch_sql import action, bulk_insert, insert_audit_rows, rendered_json, work_table
 from chain.periods import open_period
 from models import Household, Member, PmtModel, PmtResult, Proposal, ProposalKind, ProposalStatus, Visit
 from models.audit import AuditAction
@@ -76,9 +77,8 @@ def run_pmt(session: Session, actor: Actor, period: str) -> RunOutcome:
     with _queue(connection, actor) as queue, work_table(connection, "pmt_scored", *_scored_columns()) as scored:
         for page in _pages(connection, queue):
             staged = [row for household in page if (row := scorer.score(household, outcome)) is not None]
-            if staged:
-                connection.execute(insert(scored), staged)
-                outcome.scored += len(staged)
+            bulk_insert(connection, scored, staged)
+            outcome.scored += len(staged)
         _store(connection, scored, outcome.period, scorer.computed_at)
     return outcome
 
@@ -142,12 +142,18 @@ def _latest_visits(connection: Connection, households: Any) -> dict[int, Row[Any
         partition_by=Visit.household_id, order_by=(Visit.visited_on.desc(), Visit.id.desc())
     )
     ranked = (
-        select(Visit.household_id, *(getattr(Visit, name) for name in VISIT_ANSWERS), newest_first.label("newest"))
+        select(Visit.household_id, *_answer_columns(), newest_first.label("newest"))
         .where(Visit.household_id.in_(households))
         .subquery()
     )
     rows = connection.execute(select(ranked).where(ranked.c.newest == 1))
     return {row.household_id: row for row in rows}
+
+
+def _answer_columns() -> list[Any]:
+    """The answers as stored: the coded ones as their text (what scoring compares), not as enum members."""
+    coded = [type_coerce(getattr(Visit, name), String).label(name) for name in CODED_ANSWERS]
+    return [*coded, *(getattr(Visit, name) for name in VISIT_ANSWERS if name not in CODED_ANSWERS)]
 
 
 # --- scoring -------------------------------------------------------------------------------------
