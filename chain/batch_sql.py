@@ -4,7 +4,7 @@ The PMT run and the SK Penetapan touch every received proposal of the nation at 
 set-based statements (INSERT ... SELECT, UPDATE ... FROM) instead of one ORM object per row. Those statements
 never become objects a flush sees, so the flush's audit trail (chain/audit.py) does not write their rows: the
 callers write the same audit rows themselves, in the same transaction, through `insert_audit_rows`, with
-snapshots built by the database (`json_object`, `changed_only`) or rendered by Python (`rendered_json`).
+snapshots built by the database (`json_object`, `changed_only`), parts of them rendered by Python (`parsed_json`).
 
 SQLite and PostgreSQL spell JSON differently; each helper compiles to both.
 """
@@ -66,7 +66,7 @@ def bulk_insert(connection: Connection, table: Table, rows: list[dict[str, Any]]
     if not rows:
         return
     driver = connection.connection.driver_connection
-    if connection.dialect.name != "postgresql" or not hasattr(driver, "cursor"):
+    if connection.dialect.name != "postgresql" or driver is None:
         connection.execute(insert(table), rows)
         return
     names = list(rows[0])
@@ -114,21 +114,21 @@ def _json_nested_sqlite(element: json_nested, compiler: SQLCompiler, **kw: Any) 
     return f"json({compiler.process(element.clauses, **kw)})"
 
 
-class rendered_json(FunctionElement[Any]):  # noqa: N801
-    """JSON text assembled in SQL (Python rendered most of it) stored into a JSON column."""
+class parsed_json(FunctionElement[Any]):  # noqa: N801
+    """JSON text (rendered by Python) as a JSON value, inside `json_object` or on its own."""
 
     type = JSON()
     inherit_cache = True
 
 
-@compiles(rendered_json, "postgresql")
-def _rendered_json_postgresql(element: rendered_json, compiler: SQLCompiler, **kw: Any) -> str:
+@compiles(parsed_json, "postgresql")
+def _parsed_json_postgresql(element: parsed_json, compiler: SQLCompiler, **kw: Any) -> str:
     return f"CAST({compiler.process(element.clauses, **kw)} AS JSON)"
 
 
-@compiles(rendered_json)
-def _rendered_json_sqlite(element: rendered_json, compiler: SQLCompiler, **kw: Any) -> str:
-    return compiler.process(element.clauses, **kw)
+@compiles(parsed_json)
+def _parsed_json_sqlite(element: parsed_json, compiler: SQLCompiler, **kw: Any) -> str:
+    return f"json({compiler.process(element.clauses, **kw)})"
 
 
 class _without_keys(FunctionElement[Any]):  # noqa: N801

@@ -5,7 +5,7 @@ bounded memory whatever the size of the register: the households to score are qu
 once, in the order of its first received proposal), read back a page of `PAGE` at a time with only the
 columns scoring reads (region, member count, the latest visit's answers), scored in Python, and staged;
 the results are then written in rank order (poorest first, ties by household id) by one INSERT ... SELECT,
-with their audit rows. The caller commits.
+and their audit rows by another (the snapshot built by the database). The caller commits.
 """
 
 from __future__ import annotations
@@ -40,11 +40,20 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session, selectinload
 
 from chain.actor import Actor
-from chain.batch_sql import action, bulk_insert, insert_audit_rows, rendered_json, work_table
+from chain.batch_sql import (
+    action,
+    bulk_insert,
+    insert_audit_rows,
+    iso_timestamp,
+    json_object,
+    pairs,
+    parsed_json,
+    work_table,
+)
 from chain.periods import open_period
 from models import Household, Member, PmtModel, PmtResult, Proposal, ProposalKind, ProposalStatus, Visit
 from models.audit import AuditAction
-from models.audit_trail import snapshot
+from models.audit_trail import json_safe
 from models.base import table_of, utc_now
 from models.pmt_scoring import ScoringModel, choose_model, desil_of, score_answers, visit_answers
 from models.region_codes import RegionLevel, ancestor_at
@@ -199,9 +208,12 @@ class _Scorer:
             "contributions": result.contributions,
             "region_code": household.region_code,
         }
-        after = snapshot({**values, "computed_at": self.computed_at})
-        # The audit row's snapshot as the flush would write it (chain/audit.py), but for the id, not known yet.
-        return {**values, "audit": json.dumps(after)[1:]}
+        # What the audit row's snapshot needs that SQL cannot say as the trail does (models/audit_trail.py): the
+        # score as Python writes a float, and the contributions only if masking changed them (it never does for
+        # the instrument's variable names).
+        audited = json_safe(result.contributions)
+        masked = json.dumps(audited) if audited != result.contributions else None
+        return {**values, "score_text": json.dumps(json_safe(result.score)), "audit_contributions": masked}
 
 
 # --- storing, in rank order, with the audit rows -------------------------------------------------
@@ -216,7 +228,8 @@ def _scored_columns() -> tuple[Column[Any], ...]:
         Column("desil", SmallInteger, nullable=False),
         Column("contributions", JSON, nullable=False),
         Column("region_code", String(13), nullable=False),
-        Column("audit", Text, nullable=False),
+        Column("score_text", Text, nullable=False),
+        Column("audit_contributions", Text),
     )
 
 
@@ -227,10 +240,14 @@ def _store(connection: Connection, scored: Table, period: str, computed_at: date
     ranked = ranked.order_by(scored.c.score, scored.c.household_id)
     results = table_of(PmtResult)
     connection.execute(insert(results).from_select([*names, "computed_at"], ranked))
-    object_id = cast(results.c.id, Text)
-    after = rendered_json(literal('{"id": ', Text) + object_id + literal(", ", Text) + scored.c.audit)
+    r, contributions = results.c, func.coalesce(scored.c.audit_contributions, cast(results.c.contributions, Text))
+    after = json_object(*pairs([
+        ("id", r.id), ("household_id", r.household_id), ("period", r.period), ("model_id", r.model_id),
+        ("score", parsed_json(scored.c.score_text)), ("desil", r.desil), ("contributions", parsed_json(contributions)),
+        ("region_code", r.region_code), ("computed_at", iso_timestamp(computed_at)),
+    ]))  # fmt: skip
     rows = (
-        select(action(AuditAction.CREATE), literal("pmt_result"), object_id, results.c.region_code, null(), after)
+        select(action(AuditAction.CREATE), literal("pmt_result"), cast(r.id, Text), r.region_code, null(), after)
         .add_columns(literal(""))
         .join_from(results, scored, scored.c.household_id == results.c.household_id)
         .where(results.c.period == period)

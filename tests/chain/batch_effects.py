@@ -61,11 +61,13 @@ class Effects:
     def __init__(self, session: Session, marks: dict[str, int], since: datetime) -> None:
         self.since, self.names = since, {}
         metadata = MetaData()
+        connection = session.connection()
         raw = {
-            name: [dict(row) for row in session.execute(select(Table(name, metadata, autoload_with=session.connection())))
-                   .mappings()]
+            name: [
+                dict(row) for row in session.execute(select(Table(name, metadata, autoload_with=connection))).mappings()
+            ]
             for name in TABLES
-        }  # fmt: skip
+        }
         for name, rows in raw.items():
             for row in rows:
                 if name in NAMES and row["id"] > marks.get(name, 0):

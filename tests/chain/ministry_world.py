@@ -32,6 +32,7 @@ WEIGHTS = (
     ("assets", "sepeda_motor", 0.08),
     ("programme_cards", "kks", -0.1),
     ("lighting", "listrik_pln", 0.03),
+    ("assets", "5272010101010001", 0.01),  # a choice that looks like a NIK: the audit trail masks it
 )
 CUTOFFS = [12.9, 13.0, 13.1, 13.2, 13.3, 13.4, 13.5, 13.6, 13.7]
 
@@ -97,7 +98,7 @@ def build_world(session: Session) -> World:
     make_visit(session, farmer.household, farmer, floor_material=FloorMaterial.EARTH)
     make_visit(
         session, farmer.household, farmer, floor_area_m2=36, room_count=3, livestock={"sapi": 2, "kambing_domba": 4},
-        programme_cards=["kks"], lighting=Lighting.PLN, wall_condition=Condition.POOR,
+        programme_cards=["kks"], lighting=Lighting.PLN, wall_condition=Condition.POOR, assets=["5272010101010001"],
     )  # fmt: skip
 
     removal = _received(session, world, "removal", remove, members=2)

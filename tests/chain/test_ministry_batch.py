@@ -140,7 +140,9 @@ def _register(session: Session) -> dict[str, Any]:
     """What a refused SK must leave as it was: every row count, and each proposal's status and version."""
     counts = {name: session.scalar(select(func.count()).select_from(Base.metadata.tables[name])) for name in TABLES}
     proposals = sorted(tuple(row) for row in session.execute(select(Proposal.id, Proposal.status, Proposal.version)))
-    households = sorted(tuple(row) for row in session.execute(select(Household.id, Household.dtks_status, Household.rt)))
+    households = sorted(
+        tuple(row) for row in session.execute(select(Household.id, Household.dtks_status, Household.rt))
+    )
     return {"counts": counts, "proposals": proposals, "households": households}
 
 
@@ -198,7 +200,9 @@ def test_a_decree_number_already_used_refuses_the_whole_sk(
     db_session: Session, scored_world: World, pusdatin: User
 ) -> None:
     signed = datetime(2026, 7, 20, tzinfo=UTC)
-    make_decree(db_session, DecreeKind.MINISTRY_DETERMINATION, "", number=LETTER.number, period="2026-07", signed_at=signed)
+    make_decree(
+        db_session, DecreeKind.MINISTRY_DETERMINATION, "", number=LETTER.number, period="2026-07", signed_at=signed
+    )
     db_session.commit()
     before = _register(db_session)
 
