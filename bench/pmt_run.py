@@ -25,13 +25,13 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from alembic.config import Config
 from lokal import wilayah
 from sqlalchemy import create_engine, insert, make_url, text
 from sqlalchemy.engine import URL
 from sqlalchemy.orm import Session
 
 from alembic import command
-from alembic.config import Config
 from models import Region
 
 PROJECT = Path(__file__).resolve().parent.parent
@@ -116,7 +116,12 @@ def _regions() -> list[dict[str, object]]:
 
     loaded = [*wilayah.list_wilayah(), *tree("52")]
     rows = [
-        {"code": r.code, "name": r.name, "level": r.level, "parent_code": r.code.rsplit(".", 1)[0] if "." in r.code else None}
+        {
+            "code": r.code,
+            "name": r.name,
+            "level": r.level,
+            "parent_code": r.code.rsplit(".", 1)[0] if "." in r.code else None,
+        }
         for r in loaded
     ]
     return sorted(rows, key=lambda row: (row["level"], row["code"]))
@@ -218,6 +223,8 @@ def main() -> None:
     parser.add_argument("--server", default="postgresql://postgres@127.0.0.1:5432/postgres")
     parser.add_argument("--reference", nargs="*", choices=("pmt", "determine"), default=(),
                         help="also time the row-by-row ORM version of these steps")  # fmt: skip
+    parser.add_argument("--only", nargs="*", choices=("pmt", "determine"), default=("pmt", "determine"),
+                        help="run only these steps (the SK needs the PMT run before it)")  # fmt: skip
     parser.add_argument("--step", choices=STEPS, help=argparse.SUPPRESS)  # the child process
     parser.add_argument("--url", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -229,7 +236,8 @@ def main() -> None:
     _on_server(args.server, f'CREATE DATABASE "{DATABASE}"')
     try:
         print(f"seeded {args.households:,} households in {seed(url, args.households):.0f} s", flush=True)
-        for step in (step for step in STEPS if not step.endswith("-orm") or step[:-4] in args.reference):
+        wanted = {*args.only, *(f"{name}-orm" for name in args.reference)}
+        for step in (step for step in STEPS if step in wanted):
             rendered = url.render_as_string(hide_password=False)
             child = [sys.executable, "-m", "bench.pmt_run", "--step", step, "--url", rendered]
             result = subprocess.run(child, check=True, capture_output=True, text=True, cwd=PROJECT)

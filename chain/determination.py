@@ -7,12 +7,12 @@ A determined update applies its requested changes to the household. A household 
 proposals ends as the last of them (by id) leaves it, with every determined update's changes applied.
 The decree, every transition, the standings per period and the annex go in the caller's one transaction.
 
-The decision is made for the whole quarter at once, in set-based statements (chain/determination_rows.py),
-so it runs in seconds for a national register. Each proposal's transition writes what
-chain/proposals.apply_recorded writes for one (status, version + 1, history row, audit rows), and the rules
-the flush guards would apply are asked first: the period is still open, each move is an arrow of the
-workflow writing only the columns a transition writes (models/finality.py), every requested change passes
-its rule, the decree number is free. Nothing is written before every check has passed; a proposal another
+The decision is made for the whole quarter at once, in set-based statements (chain/determination_rows.py)
+whose count does not grow with the register (docs/BENCHMARKS.md has the figures). Each proposal's transition
+writes what chain/proposals.apply_recorded writes for one (status, version + 1, history row, audit rows), and
+the rules the flush guards would apply are asked first: the period is still open, each move is an arrow of the
+workflow writing only the columns a transition writes (models/finality.py), every requested change passes its
+rule, the decree number is free. Nothing is written before every check has passed; a proposal another
 official moved in the meantime fails the whole decree (`CHANGED_UNDER_YOU`).
 """
 
