@@ -2,7 +2,8 @@
 
 A work table holds one decision per received proposal of the actor's scope (its target status, or none while
 unscored); every row the decision writes is then one statement over it: the proposals' transitions and their
-history rows, the decree and its links, the households, their standing in the period and the annex. Each
+history rows, the decree and its links, the households and their standing in the period
+(chain/determination_households.py), and the annex. Each
 statement is followed by the audit rows the flush would have written for those rows (chain/audit.py: the
 same snapshots, the same masking), so the trail reads as if every proposal had been moved by
 chain/proposals.apply_recorded. Statements go to the session's connection: the bulk finality guard of
@@ -19,7 +20,6 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import (
-    Boolean,
     Column,
     ColumnElement,
     Connection,
@@ -32,13 +32,10 @@ from sqlalchemy import (
     and_,
     case,
     cast,
-    exists,
-    false,
     func,
     insert,
     literal,
     null,
-    or_,
     select,
     update,
 )
@@ -48,7 +45,6 @@ from sqlalchemy.orm import Session
 from chain.audit import record
 from chain.batch_sql import (
     action,
-    changed_only,
     insert_audit_rows,
     iso_column,
     iso_timestamp,
@@ -57,11 +53,11 @@ from chain.batch_sql import (
     text_of,
     work_table,
 )
+from chain.determination_households import apply_to_households, household_columns, write_standings
 from chain.letters import Letter
 from models import (
     Decree,
     DecreeKind,
-    DtksStatus,
     Household,
     HouseholdPeriod,
     PmtResult,
@@ -84,7 +80,7 @@ PAGE = 5_000  # update proposals whose requested changes are checked at a time
 RECEIVED, DETERMINED, NOT_DETERMINED = (s.value for s in (ProposalStatus.RECEIVED, ProposalStatus.DETERMINED,
                                                           ProposalStatus.NOT_DETERMINED))  # fmt: skip
 ACTIONS = {DETERMINED: "determine", NOT_DETERMINED: "not_determine"}
-PROPOSAL, HISTORY, HOUSEHOLD, STANDING = (table_of(m) for m in (Proposal, ProposalHistory, Household, HouseholdPeriod))
+PROPOSAL, HISTORY, HOUSEHOLD = (table_of(m) for m in (Proposal, ProposalHistory, Household))
 
 
 def decision_columns() -> tuple[Column[Any], ...]:
@@ -110,18 +106,6 @@ def _change_columns() -> tuple[Column[Any], ...]:
     )
 
 
-def _household_columns() -> tuple[Column[Any], ...]:
-    """Each household's standing after the SK: the last determined proposal's, and every requested change."""
-    return (
-        Column("household_id", Integer, primary_key=True),
-        Column("region_code", String(13), nullable=False),
-        Column("status", String(20), nullable=False),
-        Column("desil", SmallInteger),
-        *(Column(name, String(200)) for name in ("address", "rt", "rw", "address_seen", "old_address_seen")),
-        Column("had_standing", Boolean, nullable=False),
-    )
-
-
 @dataclass
 class SkWriter:
     """The statements of one SK Penetapan over its work tables, in the caller's transaction."""
@@ -144,7 +128,7 @@ class SkWriter:
         with (
             work_table(connection, "sk_decision", *decision_columns()) as decisions,
             work_table(connection, "sk_change", *_change_columns()) as changes,
-            work_table(connection, "sk_household", *_household_columns()) as households,
+            work_table(connection, "sk_household", *household_columns()) as households,
         ):
             yield cls(session, connection, user, period, notes, decisions, changes, households, utc_now())
         _forget_loaded_rows(session)
@@ -287,95 +271,13 @@ class SkWriter:
         linked = select(literal(self.decree_id, Integer), d.c.proposal_id).where(d.c.target.is_not(None))
         self.connection.execute(insert(decree_proposal).from_select(["decree_id", "proposal_id"], linked))
 
-    # --- households and their standing -------------------------------------------------------------
+    # --- households and their standing (chain/determination_households.py) ---------------------------
 
     def apply_to_households(self) -> None:
-        """Each household with a determined proposal: registered with its desil (removed, for a removal) in the
-        period, the requested changes applied; an UPDATE audit row of the columns that changed."""
-        self._fill_households()
-        s, h = self.households.c, HOUSEHOLD.c
-        columns = (
-            ("address", func.coalesce(s.old_address_seen, h.address), func.coalesce(s.address_seen, s.address),
-             h.address.is_distinct_from(s.address)),
-            ("rt", h.rt, s.rt, h.rt.is_distinct_from(s.rt)),
-            ("rw", h.rw, s.rw, h.rw.is_distinct_from(s.rw)),
-            ("dtks_status", h.dtks_status, s.status, h.dtks_status.is_distinct_from(s.status)),
-            ("desil", h.desil, s.desil, h.desil.is_distinct_from(s.desil)),
-            ("period", h.period, text_of(self.period), h.period.is_distinct_from(self.period)),
-        )  # fmt: skip
-        changed = or_(*(condition for *_values, condition in columns))
-        before = changed_only([(name, old, condition) for name, old, _new, condition in columns])
-        after = changed_only([(name, new, condition) for name, _old, new, condition in columns])
-        rows = select(action(AuditAction.UPDATE), literal("household"), cast(h.id, Text), h.region_code, before, after)
-        rows = rows.add_columns(literal("")).join_from(HOUSEHOLD, self.households, h.id == s.household_id)
-        insert_audit_rows(self.connection, rows.where(changed))
-        self.connection.execute(
-            update(HOUSEHOLD)
-            .where(h.id == s.household_id, changed)
-            .values(
-                address=s.address,
-                rt=s.rt,
-                rw=s.rw,
-                dtks_status=s.status,
-                desil=s.desil,
-                period=self.period,
-                updated_at=self.now,
-            )  # fmt: skip
-        )
-
-    def _fill_households(self) -> None:
-        d, c, h = self.decisions, self.changes.c, HOUSEHOLD.c
-        determined = d.c.target == DETERMINED
-        latest = select(d.c.household_id, func.max(d.c.proposal_id).label("last_id")).where(determined)
-        last = latest.group_by(d.c.household_id).subquery("last_determined")
-        final = d.alias("final")
-
-        def requested(name: str) -> Any:
-            latest = select(c[name]).where(c.household_id == last.c.household_id, c[name].is_not(None))
-            return latest.order_by(c.proposal_id.desc()).limit(1).scalar_subquery()
-
-        status = case((final.c.kind == ProposalKind.REMOVE.value, DtksStatus.REMOVED.value),
-                      else_=DtksStatus.REGISTERED.value)  # fmt: skip
-        standing = exists().where(STANDING.c.household_id == last.c.household_id, STANDING.c.period == self.period)
-        joined = last.join(final, final.c.proposal_id == last.c.last_id).join(HOUSEHOLD, h.id == last.c.household_id)
-        source = select(
-            last.c.household_id, h.region_code, status, final.c.desil,
-            *(func.coalesce(requested(name), h[name]) for name in ("address", "rt", "rw")),
-            requested("address_seen"), requested("old_address_seen"), standing,
-        ).select_from(joined)  # fmt: skip
-        self.connection.execute(insert(self.households).from_select(list(self.households.c.keys()), source))
+        apply_to_households(self.connection, self.decisions, self.changes, self.households, self.period, self.now)
 
     def write_standings(self) -> None:
-        """The household's row for the period: updated where one exists, added otherwise; with their audit rows."""
-        s, p = self.households.c, STANDING.c
-        decree = literal(self.decree_id, Integer)
-        same_row = and_(p.household_id == s.household_id, p.period == self.period)
-        columns = (
-            ("dtks_status", p.dtks_status, s.status, p.dtks_status.is_distinct_from(s.status)),
-            ("desil", p.desil, s.desil, p.desil.is_distinct_from(s.desil)),
-            ("decree_id", p.decree_id, decree, p.decree_id.is_distinct_from(decree)),
-        )
-        changed = or_(*(condition for *_values, condition in columns))
-        before = changed_only([(name, old, condition) for name, old, _new, condition in columns])
-        after = changed_only([(name, new, condition) for name, _old, new, condition in columns])
-        rows = select(action(AuditAction.UPDATE), literal("household_period"), cast(p.id, Text), p.region_code)
-        rows = rows.add_columns(before, after, literal("")).join_from(STANDING, self.households, same_row)
-        insert_audit_rows(self.connection, rows.where(changed))
-        self.connection.execute(
-            update(STANDING).where(same_row, changed).values(dtks_status=s.status, desil=s.desil, decree_id=decree)
-        )
-        new = select(s.household_id, literal(self.period), s.status, s.desil, decree, s.region_code)
-        new = new.add_columns(literal(self.now, p.recorded_at.type)).where(s.had_standing == false())
-        names = ["household_id", "period", "dtks_status", "desil", "decree_id", "region_code", "recorded_at"]
-        self.connection.execute(insert(STANDING).from_select(names, new))
-        after = json_object(*pairs([
-            ("id", p.id), ("household_id", p.household_id), ("period", p.period), ("dtks_status", p.dtks_status),
-            ("desil", p.desil), ("decree_id", p.decree_id), ("region_code", p.region_code),
-            ("recorded_at", iso_timestamp(self.now)),
-        ]))  # fmt: skip
-        created = select(action(AuditAction.CREATE), literal("household_period"), cast(p.id, Text), p.region_code)
-        created = created.add_columns(null(), after, literal("")).join_from(STANDING, self.households, same_row)
-        insert_audit_rows(self.connection, created.where(s.had_standing == false()))
+        write_standings(self.connection, self.households, self.period, self.decree_id, self.now)
 
     def snapshot_annex(self) -> None:
         """The annex as determined (the requested changes applied by now), in this transaction."""
