@@ -1,7 +1,10 @@
 """The dashboard per tier: counts per status and child region, overdue proposals, desil distribution.
 
-Every query is filtered by the actor's Scope (policies.scope) and grouped in SQL on indexed columns. The
-console draws the counts as charts (console/dashboard_charts.py); the CLI and tests read them here.
+Every query is filtered by the actor's Scope (policies.scope). The counts come from the tallies the database
+keeps (models/tally.py): the scope's own row per status for the totals, its children's rows for the regions,
+so a national view reads the provinces' rows, not the register. Only the overdue list reads proposals (at
+most OVERDUE_LIMIT of them, by the status_changed_at index). The console draws the counts as charts
+(console/dashboard_charts.py); the CLI and tests read them here.
 """
 
 from __future__ import annotations
@@ -9,15 +12,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import func, select
+from sqlalchemy import select, union_all
 from sqlalchemy.orm import Session
 
-from chain.deadlines import overdue_condition, step_targets
-from models import Household
+from chain.deadlines import overdue_cutoffs, step_targets
 from models.household import DtksStatus
 from models.proposal import Proposal, ProposalStatus
 from models.region import Region
-from models.region_codes import CODE_LENGTH, RegionLevel
+from models.region_codes import RegionLevel, level_of
+from models.tally import NO_DESIL, HouseholdTally, ProposalTally, tally_rows
 from policies.scope import Scope
 
 OVERDUE_LIMIT = 50
@@ -33,61 +36,78 @@ class Dashboard:
     total: int = field(default=0)
 
 
-def child_regions(session: Session, scope: Scope) -> tuple[str, list[tuple[str, str]], int]:
-    """The label of the scope, its child regions (code, name) and the code length of those children."""
+def child_regions(session: Session, scope: Scope) -> tuple[str, list[tuple[str, str]], RegionLevel]:
+    """The label of the scope, its child regions (code, name) and the level of those children."""
     if scope.code is None:
         rows = session.execute(select(Region.code, Region.name).where(Region.level == 1).order_by(Region.code))
-        return "Nasional", [(code, name) for code, name in rows], CODE_LENGTH[RegionLevel.PROVINCE]
+        return "Nasional", [(code, name) for code, name in rows], RegionLevel.PROVINCE
     own = session.get(Region, scope.code)
     label = str(own) if own else scope.code
-    level = own.level if own else 4
-    if level >= 4:
-        return label, [(scope.code, own.name if own else scope.code)], CODE_LENGTH[RegionLevel.VILLAGE]
+    level = own_level(scope)
+    if level == RegionLevel.VILLAGE:
+        return label, [(scope.code, own.name if own else scope.code)], RegionLevel.VILLAGE
     rows = session.execute(
         select(Region.code, Region.name).where(Region.parent_code == scope.code).order_by(Region.code)
     )
-    return label, [(code, name) for code, name in rows], CODE_LENGTH[RegionLevel(level + 1)]
+    return label, [(code, name) for code, name in rows], RegionLevel(level + 1)
+
+
+def own_level(scope: Scope) -> RegionLevel:
+    """The tally level that counts the whole scope: its own region's rows (the provinces' for the nation)."""
+    return RegionLevel.PROVINCE if scope.code is None else level_of(scope.code)
 
 
 def status_counts(session: Session, scope: Scope) -> list[tuple[ProposalStatus, int]]:
     rows = session.execute(
-        select(Proposal.status, func.count()).where(scope.condition(Proposal.region_code)).group_by(Proposal.status)
+        tally_rows(ProposalTally, own_level(scope), scope.condition(ProposalTally.region_code), ProposalTally.status)
     ).all()
-    counted = dict(rows)
+    counted: dict[ProposalStatus, int] = {ProposalStatus(status): count for status, count in rows}
     return [(status, counted.get(status, 0)) for status in ProposalStatus if counted.get(status)]
 
 
 def region_counts(session: Session, scope: Scope) -> tuple[str, list[tuple[str, str, int]]]:
-    label, children, length = child_regions(session, scope)
-    prefix = func.substr(Proposal.region_code, 1, length)
+    label, children, level = child_regions(session, scope)
     rows = session.execute(
-        select(prefix, func.count()).where(scope.condition(Proposal.region_code)).group_by(prefix)
+        tally_rows(ProposalTally, level, scope.condition(ProposalTally.region_code), ProposalTally.region_code)
     ).all()
-    counted: dict[str, int] = dict(rows)
+    counted: dict[str, int] = {code: count for code, count in rows}
     return label, [(code, name, counted.get(code, 0)) for code, name in children]
 
 
 def overdue_proposals(session: Session, scope: Scope, today: date, limit: int = OVERDUE_LIMIT) -> list[Proposal]:
+    """The `limit` longest overdue proposals in scope, longest first.
+
+    One short walk of the (status, status_changed_at) index per status, `limit` rows each, merged: the oldest
+    overdue of the nation are found without reading every overdue proposal to sort them (one OR over the
+    statuses made PostgreSQL fetch and sort all of them: 0.8 s for 330,000 proposals).
+    """
+    walks = [
+        select(Proposal.id, Proposal.status_changed_at)
+        .where(scope.condition(Proposal.region_code), Proposal.status == status, Proposal.status_changed_at < cutoff)
+        .order_by(Proposal.status_changed_at, Proposal.id)
+        .limit(limit)
+        .subquery()
+        for status, cutoff in overdue_cutoffs(step_targets(session), today).items()
+    ]
+    if not walks:
+        return []
+    merged = union_all(*(select(walk.c.id, walk.c.status_changed_at) for walk in walks)).subquery("overdue")
+    chosen = select(merged.c.id).order_by(merged.c.status_changed_at, merged.c.id).limit(limit)
     return list(
         session.scalars(
-            select(Proposal)
-            .where(scope.condition(Proposal.region_code), overdue_condition(step_targets(session), today))
-            .order_by(Proposal.status_changed_at, Proposal.id)
-            .limit(limit)
+            select(Proposal).where(Proposal.id.in_(chosen)).order_by(Proposal.status_changed_at, Proposal.id)
         )
     )
 
 
 def desil_counts(session: Session, scope: Scope) -> list[tuple[int | None, int]]:
-    rows = session.execute(
-        select(Household.desil, func.count())
-        .where(scope.condition(Household.region_code), Household.dtks_status == DtksStatus.REGISTERED)
-        .group_by(Household.desil)
-    ).all()
-    counted = dict(rows)
+    """Registered households per desil 1..10, then those without a desil (None) if any."""
+    area = scope.condition(HouseholdTally.region_code) & (HouseholdTally.dtks_status == DtksStatus.REGISTERED)
+    rows = session.execute(tally_rows(HouseholdTally, own_level(scope), area, HouseholdTally.desil)).all()
+    counted: dict[int, int] = {desil: count for desil, count in rows}
     ordered: list[tuple[int | None, int]] = [(desil, counted.get(desil, 0)) for desil in range(1, 11)]
-    if counted.get(None):
-        ordered.append((None, counted[None]))
+    if counted.get(NO_DESIL):
+        ordered.append((None, counted[NO_DESIL]))
     return ordered
 
 

@@ -18,13 +18,18 @@ def step_targets(session: Session) -> dict[str, int]:
     return {status: days for status, days in session.execute(select(StepTarget.status, StepTarget.working_days))}
 
 
+def overdue_cutoffs(targets: Mapping[str, int], today: date) -> dict[ProposalStatus, datetime]:
+    """Per non-final status with a target: a proposal changed to it before this instant is overdue today."""
+    return {
+        ProposalStatus(status): datetime.combine(day + timedelta(days=1), datetime.min.time(), UTC)
+        for status, day in overdue_since(targets, today).items()
+    }
+
+
 def overdue_condition(targets: Mapping[str, int], today: date) -> Any:
     """SQL: the proposal has stayed in its (non-final) status longer than the status's target."""
     clauses = [
-        and_(
-            Proposal.status == ProposalStatus(status),
-            Proposal.status_changed_at < datetime.combine(day + timedelta(days=1), datetime.min.time(), UTC),
-        )
-        for status, day in overdue_since(targets, today).items()
+        and_(Proposal.status == status, Proposal.status_changed_at < cutoff)
+        for status, cutoff in overdue_cutoffs(targets, today).items()
     ]
     return or_(*clauses) if clauses else and_(Proposal.id.is_(None), Proposal.id.is_not(None))

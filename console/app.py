@@ -23,6 +23,7 @@ from console.database import make_engine, make_session_factory
 from console.hosts import AllowedHostsMiddleware
 from console.i18n import LANGUAGES, install_indonesian
 from console.identifiers import install_row_id_convertor
+from console.load_shedding import DatabaseBusyMiddleware, LoadSheddingMiddleware
 from console.log_privacy import install_log_masking
 from console.request_context import RequestContextMiddleware
 from console.security_headers import SecurityHeadersMiddleware
@@ -58,11 +59,13 @@ def create_app(settings: Settings | None = None) -> Starlette:
 
     app = Starlette(
         routes=[Route("/", _to_console), Mount("/static", StaticFiles(directory=STATIC_DIR), name="static")],
-        # Outermost first: a Host not in ALLOWED_HOSTS is refused before anything builds a URL from it.
-        # Inside /admin, LoginBackend adds the server-side session, then the CSRF check.
+        # Outermost first: a Host not in ALLOWED_HOSTS is refused before anything builds a URL from it; a
+        # request beyond MAX_REQUESTS_IN_FLIGHT is shed (503, with the security headers) before any work.
+        # Inside /admin: a busy database answers 503, then LoginBackend's server-side session and CSRF check.
         middleware=[
             Middleware(AllowedHostsMiddleware, allowed_hosts=settings.allowed_hosts),
             Middleware(SecurityHeadersMiddleware, production=settings.environment == "production"),
+            Middleware(LoadSheddingMiddleware, max_in_flight=settings.max_requests_in_flight),
             Middleware(RequestContextMiddleware),
         ],
         lifespan=lifespan,
@@ -75,6 +78,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         session_maker=session_factory,
         base_url="/admin",
         title=TITLE,
+        middlewares=[Middleware(DatabaseBusyMiddleware)],  # outside the session middleware, which reads the database
         templates_dir=str(TEMPLATES_DIR),
         authentication_backend=LoginBackend(settings, session_factory),
         authorization_backend=CasbinAuthorization(PolicyStore(), session_factory),

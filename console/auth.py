@@ -26,6 +26,7 @@ from chain.acting import act_as
 from console.audit_events import record_login, record_logout, record_throttled_login
 from console.csrf import SESSION_KEY, CsrfMiddleware, csrf_token
 from console.input_guard import ControlCharacterMiddleware
+from console.load_shedding import busy_response
 from console.sessions import (
     ABSOLUTE_TIMEOUT,
     COOKIE_NAME,
@@ -50,6 +51,9 @@ SESSION_COOKIE = COOKIE_NAME
 ABSOLUTE_LIFETIME_SECONDS = int(ABSOLUTE_TIMEOUT.total_seconds())
 # argon2id takes 64 MiB per check: at most this many run at once, however many logins arrive together.
 PASSWORD_CHECK_CONCURRENCY = 3
+# Logins that may wait for a check; one more is answered 503 with Retry-After at once (console/load_shedding.py)
+# instead of queueing behind a login storm for a minute while it holds one of the requests in flight.
+PASSWORD_CHECKS_WAITING = 4 * PASSWORD_CHECK_CONCURRENCY
 
 
 def _string_length(column: Column[Any]) -> int:
@@ -138,6 +142,8 @@ class LoginBackend(AuthenticationBackend):
             # Refused before the password is looked at: no argon2 work, no throttle row (the audit trail has one).
             await record_throttled_login(self.session_factory, username)
             return await self._login_page(request, wait_message(wait), status_code=429)
+        if self.password_checks.statistics().tasks_waiting >= PASSWORD_CHECKS_WAITING:
+            return busy_response()  # shed before the password is looked at: no attempt row, no audit row
         user_id = await anyio.to_thread.run_sync(
             self._verified_user_id, username, password, ip, limiter=self.password_checks
         )

@@ -16,7 +16,7 @@ from database import engine as bare
 
 
 def make_engine(settings: Settings) -> Engine:
-    return bare.make_engine(settings.database_url, echo=settings.sql_echo)
+    return bare.make_engine(settings.database_url, echo=settings.sql_echo, pool_timeout=settings.database_pool_timeout)
 
 
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:

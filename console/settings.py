@@ -41,6 +41,10 @@ class Settings(DatabaseSettings):
     max_import_rows: int = Field(default=50_000, gt=0)
     # SK Penetapan: households at or below this desil (1..10) are determined into the DTKS.
     determination_max_desil: int = Field(default=4, ge=1, le=10)
+    # Load shedding (console/load_shedding.py): requests served at once per server process; one more is answered
+    # 503 with Retry-After at once. Seconds a request waits for a free database connection before its 503.
+    max_requests_in_flight: int = Field(default=64, ge=1)
+    database_pool_timeout: float = Field(default=10.0, gt=0)
 
     @field_validator("allowed_hosts", mode="before")
     @classmethod

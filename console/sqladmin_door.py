@@ -17,8 +17,10 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, cast
+from urllib.parse import urlencode
 
 import sqladmin
+import sqladmin.helpers
 import sqladmin.i18n
 from babel.support import Translations
 from jinja2 import BaseLoader, ChoiceLoader, Environment, PrefixLoader, TemplateNotFound
@@ -233,6 +235,38 @@ class IdentifierCheck:
     def _stmt_by_identifier(self, identifier: str) -> Select[Any]:
         self.check_identifier(identifier)
         return cast(Select[Any], super()._stmt_by_identifier(identifier))  # type: ignore[misc]
+
+
+class RowUrlsOnce:
+    """ModelView mixin: a list page resolves each row link's route once, not once per row.
+
+    sqladmin's list builds up to three URLs per row through `request.url_for`, which walks the application's
+    routes each time (about a seventh of a list page's rendering). The private `_build_url_for` and
+    `_url_for_delete` are overridden: a route is resolved once per request with a placeholder id, and each
+    row's integer id takes the placeholder's place. Any other identifier goes through sqladmin as before.
+    """
+
+    _PLACEHOLDER = "917253846102938475"  # 18 digits, the widest id the row-id convertor admits (console/identifiers.py)
+
+    def _resolved_once(self, request: Request, name: str, **params: Any) -> str:
+        resolved: dict[tuple[str, str], str] = request.scope.setdefault("dtks.resolved_routes", {})
+        key = (name, str(sorted(params.items())))
+        if key not in resolved:
+            resolved[key] = str(request.url_for(name, **params))
+        return resolved[key]
+
+    def _build_url_for(self, name: str, request: Request, obj: Any) -> URL:
+        identifier = sqladmin.helpers.get_object_identifier(obj)
+        if not isinstance(identifier, int):
+            return cast(URL, super()._build_url_for(name, request, obj))  # type: ignore[misc]
+        identity = cast(ModelView, self)._identity_for_object(obj)
+        pattern = self._resolved_once(request, name, identity=identity, pk=int(self._PLACEHOLDER))
+        return URL(pattern.replace(self._PLACEHOLDER, str(identifier), 1))
+
+    def _url_for_delete(self, request: Request, obj: Any) -> str:
+        identity = cast(ModelView, self)._identity_for_object(obj)
+        query = urlencode({"pks": sqladmin.helpers.get_object_identifier(obj)})
+        return self._resolved_once(request, "admin:delete", identity=identity) + "?" + query
 
 
 # --- an ajax picker's private attributes ------------------------------------------------------------------

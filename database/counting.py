@@ -16,7 +16,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, func, literal_column, select
 from sqlalchemy.orm import Session
 
 EXACT_UP_TO = 10_000
@@ -33,13 +33,22 @@ class RowCount:
 def count_rows(session: Session, statement: Select[Any], *, exact_up_to: int = EXACT_UP_TO) -> RowCount:
     """The rows `statement` selects: exact up to `exact_up_to`, beyond it exact on SQLite and estimated on
     PostgreSQL (never less than the bound already counted)."""
-    unordered = statement.order_by(None)
+    unordered = _columns_dropped(statement.order_by(None))
     bounded = session.scalar(select(func.count()).select_from(unordered.limit(exact_up_to + 1).subquery())) or 0
     if bounded <= exact_up_to:
         return RowCount(bounded)
     if session.get_bind().dialect.name != "postgresql":
         return RowCount(session.scalar(select(func.count()).select_from(unordered.subquery())) or 0)
     return RowCount(max(planner_estimate(session, unordered), bounded), exact=False)
+
+
+def _columns_dropped(statement: Select[Any]) -> Select[Any]:
+    """`statement` selecting a constant from the same rows: counted, the rows need not be read for their columns
+    (PostgreSQL keeps a LIMITed subquery's columns, so counting `SELECT member.*` fetched every row from the heap
+    instead of reading the index only). A DISTINCT or GROUP BY statement is kept as it is: its columns count."""
+    if getattr(statement, "_distinct", False) or getattr(statement, "_group_by_clauses", ()):
+        return statement
+    return statement.with_only_columns(literal_column("1"), maintain_column_froms=True)
 
 
 def planner_estimate(session: Session, statement: Select[Any]) -> int:

@@ -12,6 +12,8 @@ from typing import Any
 
 from sqlalchemy import Engine, create_engine, event, make_url
 
+POOL_RECYCLE_SECONDS = 1800  # below the idle time-outs of firewalls and PgBouncer's server_idle_timeout
+
 
 def _configure_sqlite(dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
@@ -23,14 +25,26 @@ def _configure_sqlite(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
-def make_engine(url: str, *, echo: bool = False) -> Engine:
-    """An engine on `url`; an SQLite file's folder is created when missing."""
+def make_engine(url: str, *, echo: bool = False, pool_timeout: float | None = None) -> Engine:
+    """An engine on `url`; an SQLite file's folder is created when missing.
+
+    `pool_timeout`: seconds a checkout waits for a free connection before SQLAlchemy's TimeoutError (default 30;
+    an in-memory SQLite database has a single connection and no such wait).
+    """
     is_sqlite = make_url(url).get_backend_name() == "sqlite"
-    if is_sqlite and ":memory:" not in url and url != "sqlite://":
+    in_memory = is_sqlite and (":memory:" in url or url == "sqlite://")
+    if is_sqlite and not in_memory:
         Path(url.split("///", 1)[1]).parent.mkdir(parents=True, exist_ok=True)
     # hide_parameters: a database error's text (logged by whoever catches it) and SQL echo never carry the
     # statement's values, which are NIKs and No. KKs on every register write (console/log_privacy.py).
-    engine = create_engine(url, echo=echo, pool_pre_ping=not is_sqlite, hide_parameters=True)
+    # No ping before every checkout (one more round trip per transaction, six per list page): a server
+    # connection is replaced after POOL_RECYCLE_SECONDS instead, and one the server has closed meanwhile
+    # (a restart, a killed backend) fails its request once, invalidates the pool, and the next checkout
+    # connects afresh (the console answers that one request with 503, "coba lagi": console/load_shedding.py).
+    options: dict[str, Any] = {} if is_sqlite else {"pool_recycle": POOL_RECYCLE_SECONDS}
+    if pool_timeout is not None and not in_memory:
+        options["pool_timeout"] = pool_timeout
+    engine = create_engine(url, echo=echo, hide_parameters=True, **options)
     if is_sqlite:
         event.listen(engine, "connect", _configure_sqlite)
     return engine

@@ -28,6 +28,7 @@ from models.policy import PolicyRule, PolicyState
 from models.proposal import Proposal, ProposalHistory, ProposalKind, ProposalStatus, RemovalReason
 from models.region import Region, within_region
 from models.session import LoginAttempt, UserSession
+from models.tally import HouseholdTally, ProposalTally
 from models.user import Role, User
 from models.visit import Visit, VisitResult
 
@@ -52,6 +53,7 @@ __all__ = [
     "Education",
     "Household",
     "HouseholdPeriod",
+    "HouseholdTally",
     "LoginAttempt",
     "MaritalStatus",
     "Meeting",
@@ -66,6 +68,7 @@ __all__ = [
     "PolicyRule",
     "PolicyState",
     "Proposal",
+    "ProposalTally",
     "ProposalHistory",
     "ProposalKind",
     "ProposalStatus",

@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import JSON, DateTime, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from models.base import Base, LabelledEnum, enum_column, region_code_column, utc_now
+from models.base import Base, LabelledEnum, enum_column, region_code_column, scope_indexes, utc_now
 
 
 class AuditAction(LabelledEnum):
@@ -31,7 +31,10 @@ class AuditEntry(Base):
     """One audited event: UTC time, actor, request, action, object and its before/after snapshot."""
 
     __tablename__ = "audit_entry"
-    __table_args__ = (Index("ix_audit_entry_object", "object_type", "object_id"),)
+    __table_args__ = (
+        *scope_indexes(__tablename__),
+        Index("ix_audit_entry_object", "object_type", "object_id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utc_now, index=True)

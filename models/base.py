@@ -6,7 +6,20 @@ import enum
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, Self
 
-from sqlalchemy import CheckConstraint, CursorResult, DateTime, Enum, MetaData, Result, String, Table, func
+from sqlalchemy import (
+    CheckConstraint,
+    ColumnElement,
+    CursorResult,
+    DateTime,
+    Enum,
+    Index,
+    MetaData,
+    Result,
+    String,
+    Table,
+    func,
+    literal_column,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 # Named constraints, so migrations are stable and a violated constraint can be turned into a message.
@@ -114,6 +127,35 @@ class TimestampMixin:
     )
     updated_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), default=utc_now, onupdate=utc_now, server_default=func.current_timestamp()
+    )
+
+
+SCOPE_PREFIXES = {"province": 2, "regency": 5, "kecamatan": 8}
+"""The code length of each tier above the village: a scope there is `substr(region_code, 1, length) = code`."""
+
+
+def scope_prefix(column: Any, length: int) -> ColumnElement[str]:
+    """The one spelling of a tier's prefix of a region code, shared by the scope condition and its indexes: an
+    expression index serves a query only when the query spells the expression the same way (SQLite compares
+    it as written, so the bounds are literals, not parameters)."""
+    return func.substr(column, literal_column("1"), literal_column(str(length)))
+
+
+def scope_indexes(table: str) -> tuple[Index, ...]:
+    """Indexes that serve a scoped list page at every tier above the village: (the tier's prefix, id).
+
+    A province's, regency's or kecamatan's page, newest first, reads its 25 rows from the index instead of
+    walking the primary key backwards past every other region's rows (models/region.within_region).
+    """
+    return tuple(
+        # "expression": SQLite's reflection cannot read an index on an expression (alembic/env.py)
+        Index(
+            f"ix_{table}_{tier}_scope",
+            scope_prefix(literal_column("region_code"), length),
+            "id",
+            info={"expression": True},
+        )
+        for tier, length in SCOPE_PREFIXES.items()
     )
 
 

@@ -15,6 +15,7 @@ from models.base import (
     digits_check,
     enum_column,
     region_code_column,
+    scope_indexes,
     utc_now,
 )
 
@@ -49,6 +50,7 @@ class Certificate(TimestampMixin, Base):
 
     __tablename__ = "certificate"
     __table_args__ = (
+        *scope_indexes(__tablename__),
         digits_check("requested_nik", 16),
         UniqueConstraint("region_code", "year", "sequence"),
     )

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import DateTime, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from models.base import Base, LabelledEnum, TimestampMixin, digits_check, enum_column, region_code_column
+from models.base import Base, LabelledEnum, TimestampMixin, digits_check, enum_column, region_code_column, scope_indexes
 
 if TYPE_CHECKING:
     from models.region import Region
@@ -48,7 +48,10 @@ class Complaint(TimestampMixin, Base):
     """A complaint, the region it concerns, who handles it and the answer given."""
 
     __tablename__ = "complaint"
-    __table_args__ = (digits_check("nik", 16, nullable=True),)
+    __table_args__ = (
+        *scope_indexes(__tablename__),
+        digits_check("nik", 16, nullable=True),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     region_code: Mapped[str] = region_code_column(ForeignKey("region.code"))

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import CheckConstraint, Column, Date, DateTime, ForeignKey, String, Table, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from models.base import Base, LabelledEnum, TimestampMixin, enum_column, region_code_column
+from models.base import Base, LabelledEnum, TimestampMixin, enum_column, region_code_column, scope_indexes
 from models.periods import period_check
 
 if TYPE_CHECKING:
@@ -36,6 +36,7 @@ class Decree(TimestampMixin, Base):
 
     __tablename__ = "decree"
     __table_args__ = (
+        *scope_indexes(__tablename__),
         UniqueConstraint("kind", "region_code", "number"),
         CheckConstraint(period_check("period"), name="period_shape"),  # a quarter (models/periods.py)
         CheckConstraint("kind <> 'penetapan_kementerian' OR period IS NOT NULL", name="determination_needs_period"),

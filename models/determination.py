@@ -25,7 +25,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, QueryableAttribute, mapped_column, relationship
 
-from models.base import Base, enum_column, region_code_column, utc_now
+from models.base import Base, enum_column, region_code_column, scope_indexes, utc_now
 from models.household import DtksStatus, Household
 
 
@@ -34,6 +34,7 @@ class PmtResult(Base):
 
     __tablename__ = "pmt_result"
     __table_args__ = (
+        *scope_indexes(__tablename__),
         UniqueConstraint("household_id", "period"),
         CheckConstraint("desil BETWEEN 1 AND 10", name="desil_range"),
     )
@@ -60,6 +61,7 @@ class HouseholdPeriod(Base):
 
     __tablename__ = "household_period"
     __table_args__ = (
+        *scope_indexes(__tablename__),
         UniqueConstraint("household_id", "period"),
         CheckConstraint("desil IS NULL OR desil BETWEEN 1 AND 10", name="desil_range"),
     )

@@ -131,6 +131,9 @@ class Facts:
 
     def household_holds_fixed_rows(self, household_id: int) -> bool:
         """Whether deleting the household would cascade away a fixed visit or a determined period's row."""
+        known = self._known.get("household_fixed", {})
+        if household_id in known:  # read ahead for the page: no statements built per row (a list page's hot path)
+            return known[household_id]
         return any(
             self._ask("household_fixed", household_id, statement)
             for statement in _households_with_fixed_rows([household_id])

@@ -9,7 +9,16 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import CheckConstraint, ForeignKey, Index, SmallInteger, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from models.base import Base, LabelledEnum, TimestampMixin, digits_check, enum_column, region_code_column, table_of
+from models.base import (
+    Base,
+    LabelledEnum,
+    TimestampMixin,
+    digits_check,
+    enum_column,
+    region_code_column,
+    scope_indexes,
+    table_of,
+)
 from models.periods import period_check
 from models.text import checked_text
 
@@ -35,12 +44,21 @@ class Household(TimestampMixin, Base):
 
     __tablename__ = "household"
     __table_args__ = (
+        *scope_indexes(__tablename__),
         digits_check("no_kk", 16),
         CheckConstraint("desil IS NULL OR desil BETWEEN 1 AND 10", name="desil_range"),
         CheckConstraint(period_check("period"), name="period_shape"),  # a quarter (models/periods.py)
         CheckConstraint("length(region_code) = 13", name="village_level"),
         Index("ix_household_region_code_id", "region_code", "id"),
         Index("ix_household_dtks_status_region_code", "dtks_status", "region_code"),
+        # Name search is ILIKE '%term%' on the head's name: on PostgreSQL a trigram index serves it.
+        Index(
+            "ix_household_head_name_trgm",
+            "head_name",
+            postgresql_using="gin",
+            postgresql_ops={"head_name": "gin_trgm_ops"},
+            info={"only_dialect": "postgresql"},
+        ).ddl_if(dialect="postgresql"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import Date, DateTime, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from models.base import Base, LabelledEnum, TimestampMixin, enum_column, region_code_column
+from models.base import Base, LabelledEnum, TimestampMixin, enum_column, region_code_column, scope_indexes
 
 if TYPE_CHECKING:
     from models.proposal import Proposal
@@ -47,6 +47,7 @@ class Meeting(TimestampMixin, Base):
     """One Musdes/Muskel of a village: agenda, participants, BA and decisions; final once signed."""
 
     __tablename__ = "meeting"
+    __table_args__ = scope_indexes(__tablename__)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[MeetingKind] = mapped_column(enum_column(MeetingKind), default=MeetingKind.MUSDES)

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import Date, ForeignKey, Index, String, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from models.base import Base, LabelledEnum, TimestampMixin, digits_check, enum_column, region_code_column
+from models.base import Base, LabelledEnum, TimestampMixin, digits_check, enum_column, region_code_column, scope_indexes
 from models.identity import IdentityCheck, check_nik
 
 if TYPE_CHECKING:
@@ -75,6 +75,7 @@ class Member(TimestampMixin, Base):
 
     __tablename__ = "member"
     __table_args__ = (
+        *scope_indexes(__tablename__),
         digits_check("nik", 16),
         # At most one head per household, in the database itself (a partial unique index on both engines).
         Index(

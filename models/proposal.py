@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import JSON, Boolean, CheckConstraint, DateTime, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from models.base import Base, LabelledEnum, TimestampMixin, enum_column, region_code_column, utc_now
+from models.base import Base, LabelledEnum, TimestampMixin, enum_column, region_code_column, scope_indexes, utc_now
 
 if TYPE_CHECKING:
     from models.decree import Decree
@@ -84,6 +84,7 @@ class Proposal(TimestampMixin, Base):
 
     __tablename__ = "proposal"
     __table_args__ = (
+        *scope_indexes(__tablename__),
         CheckConstraint("kind <> 'dikeluarkan' OR removal_reason IS NOT NULL", name="removal_needs_reason"),
         Index("ix_proposal_region_code_status", "region_code", "status"),
         Index("ix_proposal_status_changed_at", "status", "status_changed_at"),

@@ -5,8 +5,8 @@ from __future__ import annotations
 from sqlalchemy import CheckConstraint, ColumnElement, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, QueryableAttribute, mapped_column, relationship
 
-from models.base import REGION_CODE_LENGTH, Base
-from models.region_codes import SEPARATOR, RegionLevel
+from models.base import REGION_CODE_LENGTH, Base, scope_prefix
+from models.region_codes import CODE_LENGTH, SEPARATOR, RegionLevel, is_region_code
 
 
 class Region(Base):
@@ -33,9 +33,15 @@ class Region(Base):
 def within_region(column: ColumnElement[str] | QueryableAttribute[str], code: str) -> ColumnElement[bool]:
     """SQL condition: `column` is the region `code` or lies under it, on whole dotted segments.
 
-    One range on the indexed column, `code` <= x < `code/`: region codes hold only digits and dots, and '/'
-    sorts after '.' and before '0', so the range holds `code` and `code.`... and never "35.150" for "35.15".
-    A single range (not "equal OR range") is what lets the planner estimate the rows and use the b-tree
-    index for a scoped page on both engines.
+    A province, regency or kecamatan code compares the column's prefix of its length, the expression the
+    scope indexes are built on (models/base.scope_indexes: the page reads (prefix, id) in order); a village
+    code is equality. Any other string (not a Kemendagri code) falls back to one range, `code` <= x < `code/`:
+    region codes hold only digits and dots, and '/' sorts after '.' and before '0', so the range holds `code`
+    and `code.`... and never "35.150" for "35.15". Both forms compare whole segments: every code longer than
+    a tier's has a '.' right after that tier's part.
     """
+    if is_region_code(code):
+        if len(code) == CODE_LENGTH[RegionLevel.VILLAGE]:
+            return column == code
+        return scope_prefix(column, len(code)) == code
     return (column >= code) & (column < code + chr(ord(SEPARATOR) + 1))

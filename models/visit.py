@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import JSON, CheckConstraint, Date, DateTime, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from models.base import Base, LabelledEnum, TimestampMixin, enum_column, region_code_column
+from models.base import Base, LabelledEnum, TimestampMixin, enum_column, region_code_column, scope_indexes
 from models.instrument import (
     Condition,
     CookingFuel,
@@ -63,6 +63,7 @@ class Visit(TimestampMixin, Base):
 
     __tablename__ = "visit"
     __table_args__ = (
+        *scope_indexes(__tablename__),
         CheckConstraint("floor_area_m2 IS NULL OR floor_area_m2 BETWEEN 1 AND 10000", name="floor_area_range"),
         CheckConstraint("room_count IS NULL OR room_count BETWEEN 0 AND 100", name="room_count_range"),
     )

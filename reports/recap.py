@@ -1,11 +1,13 @@
 """Rekap: households per region x DTKS status x desil, with a chart sheet (xlsxwriter charts, no formulas).
 
-Counted in SQL (one GROUP BY over the indexed region column); the handful of result rows are pivoted here.
-Within the user's scope, optionally narrowed to one region (`region_code`) and taken as of a determination
-period (`period`: each household's standing then, models.determination.StandingAsOf, the rule the roster of a
-period follows; households with no determined standing by then are not counted). Regions are kecamatan for a
-regency or wider area, villages for a kecamatan or village. Totals are computed in Python and written as
-numbers; the charts' series point at those cells (chart ranges, not cell formulas).
+The current recap reads the tallies the database keeps (models/tally.py: the area's kecamatan or village rows,
+not the register); a recap as of a period reads the per-period standing (one GROUP BY over the indexed region
+column). The handful of result rows are pivoted here. Within the user's scope, optionally narrowed to one
+region (`region_code`) and taken as of a determination period (`period`: each household's standing then,
+models.determination.StandingAsOf, the rule the roster of a period follows; households with no determined
+standing by then are not counted). Regions are kecamatan for a regency or wider area, villages for a kecamatan
+or village. Totals are computed in Python and written as numbers; the charts' series point at those cells
+(chart ranges, not cell formulas).
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from models.determination import HouseholdPeriod, StandingAsOf
 from models.household import DtksStatus, Household
 from models.region import within_region
 from models.region_codes import RegionLevel, level_of, region_name
+from models.tally import NO_DESIL, HouseholdTally, tally_rows
 from policies.scope import Scope
 from reports.xlsx import Column, ExportFile, Kind, SafeWorkbook, TableSheet, safe_file_name
 
@@ -52,6 +55,8 @@ def count_by_region(
 ) -> dict[str, dict[tuple[str, int | None], int]]:
     """{region code: {(status, desil): households}} within the scope (and region), now or as of `period`."""
     where = region_code or scope.code
+    if not period:
+        return _tallied(session, scope, recap_level(where), region_code)
     length = KECAMATAN_CODE_LENGTH if recap_level(where) == RegionLevel.KECAMATAN else VILLAGE_CODE_LENGTH
     region = func.substr(Household.region_code, 1, length)
     area: ColumnElement[bool] = scope.condition(Household.region_code)
@@ -64,15 +69,25 @@ def count_by_region(
     return counts
 
 
+def _tallied(
+    session: Session, scope: Scope, level: RegionLevel, region_code: str | None
+) -> dict[str, dict[tuple[str, int | None], int]]:
+    area: ColumnElement[bool] = scope.condition(HouseholdTally.region_code)
+    if region_code:
+        area = and_(area, within_region(HouseholdTally.region_code, region_code))
+    stmt = tally_rows(
+        HouseholdTally, level, area, HouseholdTally.region_code, HouseholdTally.dtks_status, HouseholdTally.desil
+    )
+    counts: dict[str, dict[tuple[str, int | None], int]] = defaultdict(dict)
+    for code, status, desil, households in session.execute(stmt):
+        if households:
+            counts[code][(DtksStatus(status).value, None if desil == NO_DESIL else desil)] = households
+    return counts
+
+
 def _standing_counts(
-    region: ColumnElement[str], area: ColumnElement[bool], scope: Scope, period: str | None
+    region: ColumnElement[str], area: ColumnElement[bool], scope: Scope, period: str
 ) -> Select[*tuple[Any, ...]]:
-    if not period:
-        return (
-            select(region, Household.dtks_status, Household.desil, func.count())
-            .where(area)
-            .group_by(region, Household.dtks_status, Household.desil)
-        )
     standing = StandingAsOf.of(period, scope.condition(HouseholdPeriod.region_code))
     status, desil = standing.status.label("status"), standing.desil.label("desil")
     counted = (

@@ -278,6 +278,32 @@ def test_the_app_role_cannot_update_delete_or_truncate_audit_rows(app_engine: En
         assert connection.execute(text("SELECT count(*), max(message) FROM audit_entry")).one() == before
 
 
+def test_the_app_role_moves_the_tallies_only_through_the_registers_triggers(
+    two_roles: TwoRoles, app_engine: Engine
+) -> None:
+    village = "99.01.01.2001"  # a village of this test's own, outside the regions the other tests load
+    count = "SELECT COALESCE(sum(households), 0) FROM household_tally WHERE level = 4 AND region_code = :v"
+    with app_engine.begin() as connection:
+        connection.execute(insert(Region.__table__).values(code=village, name="Desa Uji Peran", level=4))
+        before = connection.execute(text(count), {"v": village}).scalar_one()
+        connection.execute(
+            insert(Household.__table__).values(
+                no_kk=next_no_kk(kecamatan_of(village)), region_code=village, address="Jl. Peran", notes=""
+            )
+        )
+        assert connection.execute(text(count), {"v": village}).scalar_one() == before + 1
+        connection.execute(text("DELETE FROM household WHERE region_code = :v"), {"v": village})
+        assert connection.execute(text(count), {"v": village}).scalar_one() == before
+        connection.execute(text("DELETE FROM region WHERE code = :v"), {"v": village})  # as the other tests expect
+    attempts = [
+        "UPDATE household_tally SET households = households + 1000",
+        "DELETE FROM proposal_tally",
+        f"INSERT INTO household_tally VALUES (4, '{village}', 'terdaftar', 1, '2026-01', 1000)",
+    ]
+
+    assert _not_refused(app_engine, attempts) == []
+
+
 def test_the_app_role_cannot_truncate_alter_or_drop_any_table(app_engine: Engine) -> None:
     attempts = []
     for table in _tables(app_engine):

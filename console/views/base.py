@@ -26,7 +26,14 @@ from console.forms import DtksModelConverter, localise_pickers, prefill_from_que
 from console.i18n import LocalisedForm
 from console.identifiers import identifier_values
 from console.search import LiteralLookup, SearchByPost, contains
-from console.sqladmin_door import IdentifierCheck, PluralIsName, listed_statement, replace_ajax_lookups, row_url
+from console.sqladmin_door import (
+    IdentifierCheck,
+    PluralIsName,
+    RowUrlsOnce,
+    listed_statement,
+    replace_ajax_lookups,
+    row_url,
+)
 from console.views.exports import list_page_downloads
 from console.views.list_export import StreamedXlsxExport
 from database.counting import RowCount, count_rows
@@ -56,7 +63,7 @@ class EstimatedCount(int):
 
 
 class DtksModelView(
-    AuditedLookups, SearchByPost, StreamedXlsxExport, IdentifierCheck, ModelView, metaclass=PluralIsName
+    AuditedLookups, SearchByPost, StreamedXlsxExport, IdentifierCheck, RowUrlsOnce, ModelView, metaclass=PluralIsName
 ):
     """Configuration shared by every view; subclasses stay declarations (`name_plural` only where it is not `name`)."""
 

@@ -396,3 +396,28 @@ def test_install_templates_serves_the_carved_originals_and_the_door_helpers(bare
     assert env.get_template("sqladmin_original/list.html").filename == env.get_template("sqladmin/list.html").filename
     assert {"menu_of", "row_url", "delete_url"} <= set(env.globals)
     assert sqladmin_door.menu_of(bare_admin) is bare_admin._menu, "menu_of: Admin._menu"
+
+
+@pytest.mark.parametrize("route", ["admin:details", "admin:edit"])
+@pytest.mark.parametrize("row_id", [1, 42, 987654321012345678])
+def test_row_urls_resolved_once_are_the_urls_sqladmin_builds(bare_admin: Admin, route: str, row_id: int) -> None:
+    bare_admin.add_view(HouseholdView)
+    view = next(view for view in bare_admin.views if isinstance(view, HouseholdView))
+    app = bare_admin.app  # the application the admin is mounted in: its routes are named "admin:..."
+    scope = {
+        "type": "http",
+        "app": app,
+        "router": app.router,
+        "scheme": "http",
+        "root_path": "",
+        "server": ("kantor.example", 80),
+        "path": "/admin/household/list",
+        "headers": [],
+        "query_string": b"",
+    }
+    row = Household(id=row_id)
+    ours = [str(view._build_url_for(route, Request(scope), row)) for _ in range(2)]  # the second from the memo
+    assert ours == [str(ModelView._build_url_for(view, route, Request(scope), row))] * 2, "RowUrlsOnce._build_url_for"
+    assert "dtks.resolved_routes" in scope, "RowUrlsOnce: the route was not kept for the request"
+    delete = ModelView._url_for_delete(view, Request(scope), row)
+    assert view._url_for_delete(Request(scope), row) == delete, "RowUrlsOnce._url_for_delete"

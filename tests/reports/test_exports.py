@@ -161,6 +161,7 @@ def test_recap_counts_per_region_status_and_desil_with_charts(db_session: Sessio
     registered(db_session, region_code="52.72.02.1004")
     make_household(db_session, dtks_status=DtksStatus.PROPOSED)
     registered(db_session, region_code=OTHER_REGENCY_VILLAGE)
+    db_session.commit()  # the recap reads the tallies, which count committed work (models/tally.py)
     export = build_recap(db_session, Scope("52.72"), today=date(2026, 5, 1))
     try:
         assert export.filename == "Rekap_DTKS_52.72_01-05-2026.xlsx"

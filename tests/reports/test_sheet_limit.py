@@ -173,6 +173,7 @@ def test_a_register_continues_too(db_session: Session) -> None:
 def test_a_recap_past_the_limit_keeps_its_total_row_and_charts_on_the_last_sheet(db_session: Session) -> None:
     for village in ("52.72.01.1001", "52.72.02.1004", "52.72.03.1001"):
         registered(db_session, region_code=village)
+    db_session.commit()  # the recap reads the tallies, which count committed work (models/tally.py)
     # 4 kop lines + line + header above, the total row below: one kecamatan per sheet of 8.
     export = build_recap(db_session, Scope("52.72"), today=date(2026, 5, 1), sheet_rows=8)
     try:
