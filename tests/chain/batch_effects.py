@@ -13,7 +13,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import MetaData, Table, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from models import Base
@@ -60,14 +60,8 @@ class Effects:
 
     def __init__(self, session: Session, marks: dict[str, int], since: datetime) -> None:
         self.since, self.names = since, {}
-        metadata = MetaData()
-        connection = session.connection()
-        raw = {
-            name: [
-                dict(row) for row in session.execute(select(Table(name, metadata, autoload_with=connection))).mappings()
-            ]
-            for name in TABLES
-        }
+        tables = Base.metadata.tables
+        raw = {name: [dict(row) for row in session.execute(select(tables[name])).mappings()] for name in TABLES}
         for name, rows in raw.items():
             for row in rows:
                 if name in NAMES and row["id"] > marks.get(name, 0):
