@@ -46,6 +46,7 @@ QUIET_COLUMNS = frozenset({"updated_at", "last_login_at"})
 REGION_ATTRIBUTES = {"user_account": "scope_region_code", "region": "code"}
 CASCADE_MESSAGE = "Ikut terhapus bersama induknya (ON DELETE CASCADE)."
 _SIXTEEN_DIGITS = re.compile(r"(?<!\d)\d{16}(?!\d)")
+_FIFTEEN_DIGITS = 10**15
 _CASCADE_DEPTH = 3
 _IN_CHUNK = 500
 # session.info key: the audit writer of Core bulk inserts, set by the write path (chain/write_path.py).
@@ -62,6 +63,13 @@ def mask_text(text: str) -> str:
 
 def json_safe(value: Any) -> Any:
     """`value` as JSON both engines store, with 16-digit identity numbers masked wherever they appear."""
+    kind = type(value)  # the common plain values first: batch steps snapshot millions of rows
+    if kind is float:
+        return value if math.isfinite(value) else str(value)
+    if kind is int and -_FIFTEEN_DIGITS < value < _FIFTEEN_DIGITS:
+        return value
+    if kind is str and len(value) < 16:  # too short to hold a 16-digit number
+        return value
     if value is None or isinstance(value, bool):
         return value
     if isinstance(value, Enum):

@@ -84,11 +84,16 @@ def snapshot_annex(session: Session, decree: Decree) -> int:
     Rows in the annex's order: by proposal, the head first, then the members as registered. Returns how many.
     """
     session.flush()  # the annex links and the signature first: the rows are read from the database
+    return copy_annex(session, decree.id)
+
+
+def copy_annex(session: Session, decree_id: int) -> int:
+    """`snapshot_annex` for a decree whose links are already stored (the SK Penetapan writes them set-based)."""
     head_first = case((Member.family_relation == FamilyRelation.HEAD, 0), else_=1)
     position = func.row_number().over(order_by=(Proposal.id, head_first, Member.id))
     source = (
         select(
-            literal(decree.id),
+            literal(decree_id),
             position,
             Proposal.id,
             *_SOURCES,
@@ -100,7 +105,7 @@ def snapshot_annex(session: Session, decree: Decree) -> int:
         .join(Proposal, Proposal.id == decree_proposal.c.proposal_id)
         .join(Household, Household.id == Proposal.household_id)
         .join(Member, Member.household_id == Household.id)
-        .where(decree_proposal.c.decree_id == decree.id)
+        .where(decree_proposal.c.decree_id == decree_id)
     )
     names = ["decree_id", "position", "proposal_id", *MEMBER_COLUMNS, "proposal_kind", "reason", "removal_reason"]
     result = session.execute(insert(table_of(DecreeAnnexRow)).from_select(names, source))
