@@ -40,6 +40,7 @@ from alembic import command
 from chain import dashboard
 from chain.deadlines import overdue_condition, step_targets
 from chain.regions import load_regions
+from console.database import make_session_factory
 from models import Household, Proposal
 from models.household import DtksStatus
 from models.region_codes import CODE_LENGTH, RegionLevel
@@ -219,7 +220,7 @@ def median_ms(work: Callable[[], object], repeat: int) -> float:
 def time_reads(engine: Engine, repeat: int) -> None:
     today = date.today()
     print(f"{'read':<44} {'scope':<10} {'before ms':>10} {'tallies ms':>11} {'ratio':>7}")
-    with Session(engine) as session:
+    with make_session_factory(engine)() as session:
         for code in (None, DENSE_PROVINCE):
             scope = Scope(code)
             label = "national" if code is None else f"province {code}"
@@ -330,7 +331,7 @@ def main(argv: list[str] | None = None) -> int:
         command.upgrade(alembic_config(url), "head")
         engine = create_engine(url)
         try:
-            with Session(engine) as session:
+            with make_session_factory(engine)() as session:
                 load_regions(session)
                 session.commit()
             timings = seed(engine, args.households)
