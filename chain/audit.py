@@ -107,13 +107,15 @@ def record_transition(
 
 
 def record_rows(session: Session, action: AuditAction, rows: Iterable[Any], *, message: str) -> int:
-    """One event per mapped row, e.g. who saw or exported which households; returns how many were added."""
-    count = 0
+    """One event per mapped row, e.g. who saw or exported which households, in one INSERT of all of them (a
+    search's results page of 25 households is one statement, not 25); returns how many were added."""
+    changes = []
     for row in rows:
         object_type, object_id, region_code = describe(row)
-        record(session, action, object_type=object_type, object_id=object_id, region_code=region_code, message=message)
-        count += 1
-    return count
+        text = mask_text(message)[:500]
+        changes.append(RowChange(action, object_type, mask_text(object_id), region_code or "", message=text))
+    write_changes(session, changes)
+    return len(changes)
 
 
 def audits_rows(session: Session) -> bool:
