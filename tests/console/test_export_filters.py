@@ -23,7 +23,9 @@ SIBLING_KECAMATAN_VILLAGE = "52.72.02.1004"
 
 def export_audits(session: Session) -> list[AuditEntry]:
     session.expire_all()
-    return list(session.scalars(select(AuditEntry).where(AuditEntry.action == AuditAction.EXPORT)))
+    return list(
+        session.scalars(select(AuditEntry).where(AuditEntry.action == AuditAction.EXPORT).order_by(AuditEntry.id))
+    )
 
 
 def recap_rows(body: bytes) -> list[tuple]:

@@ -39,7 +39,9 @@ def client_as(app: Starlette, session: Session, role: Role, scope: str | None) -
 
 def export_audits(session: Session) -> list[AuditEntry]:
     session.expire_all()
-    return list(session.scalars(select(AuditEntry).where(AuditEntry.action == AuditAction.EXPORT)))
+    return list(
+        session.scalars(select(AuditEntry).where(AuditEntry.action == AuditAction.EXPORT).order_by(AuditEntry.id))
+    )
 
 
 def assert_download(response, filename: str) -> bytes:  # type: ignore[no-untyped-def]

@@ -48,7 +48,9 @@ def test_cli_refuses_a_malformed_region_or_period_and_writes_nothing(
 
 def export_audits(session: Session) -> list[AuditEntry]:
     session.expire_all()
-    return list(session.scalars(select(AuditEntry).where(AuditEntry.action == AuditAction.EXPORT)))
+    return list(
+        session.scalars(select(AuditEntry).where(AuditEntry.action == AuditAction.EXPORT).order_by(AuditEntry.id))
+    )
 
 
 @pytest.mark.parametrize(

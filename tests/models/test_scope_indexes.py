@@ -16,7 +16,10 @@ from policies.scope import Scope
 SCOPED_TABLES = sorted(
     table.name for table in Base.metadata.sorted_tables if any(i.name.endswith("_scope") for i in table.indexes)
 )
-CODES = {"province": "52", "regency": "52.72", "kecamatan": "52.72.01"}
+# Regions no test loads rows into. Once autovacuum has analysed a table whose rows all sit in province 52, walking
+# the primary key backwards is the planner's honest choice for a page of "52" (nearly every row matches); a region
+# the statistics call rare is where the scope index must win, as it does for a province among 38 at national scale.
+CODES = {"province": "19", "regency": "19.71", "kecamatan": "19.71.01"}
 
 
 def test_every_tier_above_the_village_has_its_scope_index() -> None:
@@ -31,6 +34,7 @@ def _plan(engine: Engine, table: Table, code: str) -> str:
     page = select(table.c.id).where(Scope(code).condition(table.c.region_code)).order_by(table.c.id.desc()).limit(25)
     with engine.connect() as connection:
         if connection.dialect.name == "postgresql":
+            connection.execute(text(f"ANALYZE {table.name}"))  # the same statistics whether autovacuum came or not
             # A small test table is cheaper to scan; forbid that to see which index the condition can use.
             connection.execute(text("SET LOCAL enable_seqscan = off"))
             connection.execute(text("SET LOCAL enable_sort = off"))
