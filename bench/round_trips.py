@@ -1,6 +1,6 @@
 """How many statements and transactions does one page cost? Counted, not timed, so it holds on a busy machine.
 
-    .venv/bin/python -m bench.round_trips [--households 300] [--database-url sqlite:////tmp/trips.sqlite3]
+    .venv/bin/python -m bench.round_trips [--households 300] [--database-url sqlite:////tmp/trips.sqlite3] [--show]
 
 Builds a fresh database (default: a temporary SQLite file; a PostgreSQL URL works too and is left for you to
 drop), seeds the demo regency with `--households` families, logs in through the real login form as officials
@@ -35,6 +35,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--households", type=int, default=300)
     parser.add_argument("--database-url", default="")
+    parser.add_argument("--show", action="store_true", help="print each counted statement, its transaction marked")
     args = parser.parse_args(argv)
     url = args.database_url or "sqlite:///" + os.path.join(tempfile.mkdtemp(prefix="dtks-trips-"), "trips.sqlite3")
     settings = Settings(database_url=url)
@@ -50,7 +51,7 @@ def main(argv: list[str] | None = None) -> int:
     transactions: list[int] = []
 
     def counted(_connection: Any, _cursor: Any, statement: str, *_: Any) -> None:
-        statements.append(statement)
+        statements.append(f"[{len(transactions)}] {' '.join(statement.split())[:160]}")
 
     event.listen(app.state.engine, "before_cursor_execute", counted)
     event.listen(app.state.engine, "begin", lambda _connection: transactions.append(1))
@@ -66,6 +67,8 @@ def main(argv: list[str] | None = None) -> int:
                 transactions.clear()
                 status = client.get(page).status_code
                 print(f"{page:<26} {username:<16} {status:>6} {len(statements):>10} {len(transactions):>12}")
+                if args.show:
+                    print("\n".join(f"    {line}" for line in statements))
     return 0
 
 

@@ -34,12 +34,18 @@ def count_rows(session: Session, statement: Select[Any], *, exact_up_to: int = E
     """The rows `statement` selects: exact up to `exact_up_to`, beyond it exact on SQLite and estimated on
     PostgreSQL (never less than the bound already counted)."""
     unordered = _columns_dropped(statement.order_by(None))
-    bounded = session.scalar(select(func.count()).select_from(unordered.limit(exact_up_to + 1).subquery())) or 0
+    bounded = session.scalar(bounded_count(statement, exact_up_to)) or 0
     if bounded <= exact_up_to:
         return RowCount(bounded)
     if session.get_bind().dialect.name != "postgresql":
         return RowCount(session.scalar(select(func.count()).select_from(unordered.subquery())) or 0)
     return RowCount(max(planner_estimate(session, unordered), bounded), exact=False)
+
+
+def bounded_count(statement: Select[Any], exact_up_to: int = EXACT_UP_TO) -> Select[Any]:
+    """The count of `statement`'s rows, stopped after `exact_up_to + 1`: no ORDER BY, a constant for columns."""
+    unordered = _columns_dropped(statement.order_by(None))
+    return select(func.count()).select_from(unordered.limit(exact_up_to + 1).subquery())
 
 
 def _columns_dropped(statement: Select[Any]) -> Select[Any]:
