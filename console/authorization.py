@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from starlette.requests import Request
 
 from chain.actor import Actor
+from console.sessions import session_policy_version
 from models.user import User
 from policies.rules import PolicyStore
 
@@ -25,7 +26,10 @@ def current_user(request: Request) -> User | None:
 
 
 class CasbinAuthorization(AuthorizationBackend):
-    """Asks the process's PolicyStore; refreshes it once per request when the stored version moved."""
+    """Asks the process's PolicyStore; refreshes it once per request when the stored version moved.
+
+    The version is read with the session row (console/sessions.py); a request without a session reads it here.
+    """
 
     def __init__(self, store: PolicyStore, session_factory: sessionmaker[Session]) -> None:
         self.store = store
@@ -36,7 +40,9 @@ class CasbinAuthorization(AuthorizationBackend):
             self.store.refresh(session)
 
     async def load(self, request: Request) -> None:
-        await anyio.to_thread.run_sync(self._refresh)
+        # The session row's read brought the rules' version: when it is the one this process holds, nothing to read.
+        if session_policy_version(request) is None or session_policy_version(request) != self.store.version:
+            await anyio.to_thread.run_sync(self._refresh)
         request.state.authorization = self
         request.state.actor = Actor.of(current_user(request), self.store.allows)  # once per request
 

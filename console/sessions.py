@@ -12,6 +12,8 @@ of the token, never the token, so a leaked table cannot be replayed as cookies.
 - Anonymous visitors get a row only once something is stored (the login form's CSRF token, a flash).
 - Rows are only ever UPDATEd by token hash, never upserted: a request still running while its session is
   ended (logout, deactivation, an admin's "end session") cannot bring the session back.
+- The access rules' version (`policy_state`) is read in the same statement as the row, so a request learns
+  whether its process's casbin rules are current without a transaction of its own (console/authorization.py).
 - The cookie is the random token signed with SECRET_KEY (itsdangerous, HMAC-SHA256): a cookie whose
   signature does not verify is refused before any database read. So write access to `user_session` alone
   (an injected INSERT of a row for a token the attacker chose) does not open a session: the attacker
@@ -30,12 +32,13 @@ from typing import Any
 
 import anyio
 from itsdangerous import Signer
-from sqlalchemy import delete, or_, update
+from sqlalchemy import delete, or_, select, update
 from sqlalchemy.orm import Session, sessionmaker
 from starlette.requests import HTTPConnection
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from models.base import cursor_of
+from models.policy import PolicyState
 from models.session import UserSession
 from models.user import User
 
@@ -51,6 +54,7 @@ _SIGNER_SALT = "dtks.session-cookie"
 _NEW_SESSION = "dtks.session.renew"
 _SESSION_ID = "dtks.session.id"
 _SESSION_USER = "dtks.session.user"
+_POLICY_VERSION = "dtks.session.policy_version"
 
 Clock = Callable[[], datetime]
 
@@ -85,6 +89,8 @@ class StoredSession:
     last_seen_at: datetime
     # The session's user as read with the row (one statement for both): the login backend takes it from here.
     user: User | None = None
+    # The access rules' version as the same statement read it (None: no policy_state row).
+    policy_version: int | None = None
 
 
 class SessionStore:
@@ -111,14 +117,16 @@ class SessionStore:
         if not self.signer.validate(token):
             return None
         hashed = token_hash(token)
+        policy_version = select(PolicyState.version).where(PolicyState.id == 1).scalar_subquery()
         with self.session_factory() as session, session.begin():
-            row = session.get(UserSession, hashed)
-            if row is None:
+            found = session.execute(select(UserSession, policy_version).where(UserSession.token_hash == hashed)).first()
+            if found is None:
                 return None
+            row, version = found
             if self.is_expired(row.created_at, row.last_seen_at, self.clock()):
                 session.delete(row)
                 return None
-            return StoredSession(hashed, dict(row.data or {}), as_utc(row.last_seen_at), row.user)
+            return StoredSession(hashed, dict(row.data or {}), as_utc(row.last_seen_at), row.user, version)
 
     def renew(self, old_hash: str | None, data: dict[str, Any], ip: str, user_agent: str) -> str | None:
         """Delete the old row and, when there is data, store it under a new signed token; returns that token."""
@@ -186,6 +194,12 @@ def session_user(connection: HTTPConnection) -> User | None:
     return user if isinstance(user, User) else None
 
 
+def session_policy_version(connection: HTTPConnection) -> int | None:
+    """The access rules' version read with this request's session row (None without a session)."""
+    version = connection.scope.get(_POLICY_VERSION)
+    return version if isinstance(version, int) else None
+
+
 def _relative_path(scope: Scope) -> str:
     path, root = scope.get("path", ""), scope.get("root_path", "")
     return path[len(root) :] if root and path.startswith(root) else path
@@ -215,6 +229,7 @@ class ServerSessionMiddleware:
         scope["session"] = stored.data if stored else {}
         scope[_SESSION_ID] = stored.token_hash if stored else None
         scope[_SESSION_USER] = stored.user if stored else None
+        scope[_POLICY_VERSION] = stored.policy_version if stored else None
         loaded = _snapshot(scope["session"])
 
         async def send_with_cookie(message: Message) -> None:
