@@ -22,6 +22,7 @@ from urllib.parse import urlencode
 import sqladmin
 import sqladmin.helpers
 import sqladmin.i18n
+import sqlalchemy
 from babel.support import Translations
 from jinja2 import BaseLoader, ChoiceLoader, Environment, PrefixLoader, TemplateNotFound
 from sqladmin import Admin, BaseView, ModelView
@@ -37,6 +38,8 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.routing import Route
 from wtforms import Form  # WTForms ships no stubs
+
+from database.paging import DEEP_OFFSET, keyed_page
 
 ExceptionHandler = Callable[[Request, Exception], Any]
 
@@ -267,6 +270,23 @@ class RowUrlsOnce:
         identity = cast(ModelView, self)._identity_for_object(obj)
         query = urlencode({"pks": sqladmin.helpers.get_object_identifier(obj)})
         return self._resolved_once(request, "admin:delete", identity=identity) + "?" + query
+
+
+class DeepPagesByKey:
+    """ModelView mixin: a deep page of the list is found by its primary keys first (database/paging.py).
+
+    sqladmin applies the page's LIMIT and OFFSET inside `ModelView.list` and hands the statement to the private
+    `_run_query`; this is its only override. Statements without a deep OFFSET (shallow pages, exports, pickers)
+    pass unchanged, as do models whose primary key has several columns. Contract: tests/console/test_deep_pages.py.
+    """
+
+    deep_page_from = DEEP_OFFSET
+
+    async def _run_query(self, stmt: Any) -> Any:
+        keys: tuple[Any, ...] = tuple(sqlalchemy.inspect(cast(ModelView, self).model).primary_key)
+        if isinstance(stmt, Select) and len(keys) == 1:
+            stmt = keyed_page(stmt, keys[0], self.deep_page_from)
+        return await super()._run_query(stmt)  # type: ignore[misc]
 
 
 # --- an ajax picker's private attributes ------------------------------------------------------------------

@@ -27,6 +27,7 @@ from console.i18n import LocalisedForm
 from console.identifiers import identifier_values
 from console.search import LiteralLookup, SearchByPost, contains
 from console.sqladmin_door import (
+    DeepPagesByKey,
     IdentifierCheck,
     PluralIsName,
     RowUrlsOnce,
@@ -63,7 +64,14 @@ class EstimatedCount(int):
 
 
 class DtksModelView(
-    AuditedLookups, SearchByPost, StreamedXlsxExport, IdentifierCheck, RowUrlsOnce, ModelView, metaclass=PluralIsName
+    AuditedLookups,
+    SearchByPost,
+    StreamedXlsxExport,
+    IdentifierCheck,
+    RowUrlsOnce,
+    DeepPagesByKey,
+    ModelView,
+    metaclass=PluralIsName,
 ):
     """Configuration shared by every view; subclasses stay declarations (`name_plural` only where it is not `name`)."""
 
