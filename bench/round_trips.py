@@ -4,14 +4,16 @@
 
 Builds a fresh database (default: a temporary SQLite file; a PostgreSQL URL works too and is left for you to
 drop), seeds the demo regency with `--households` families, logs in through the real login form as officials
-of three tiers and requests each list page twice (the second, warm, is counted): every statement the
-application's engine sends and every transaction it begins. Prints one line per page and user.
+of three tiers and requests each list page, and the details page of its first row, twice (the second, warm,
+is counted): every statement the application's engine sends and every transaction it begins. Prints one line
+per page and user.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import re
 import tempfile
 from typing import Any
 
@@ -55,20 +57,26 @@ def main(argv: list[str] | None = None) -> int:
 
     event.listen(app.state.engine, "before_cursor_execute", counted)
     event.listen(app.state.engine, "begin", lambda _connection: transactions.append(1))
-    print(f"{'page':<26} {'user':<16} {'status':>6} {'statements':>10} {'transactions':>12}")
+    print(f"{'page':<32} {'user':<16} {'status':>6} {'statements':>10} {'transactions':>12}")
     for username in USERS:
         with TestClient(app, base_url="http://127.0.0.1") as client:
             token = read_csrf_token(client.get("/admin/login").text)
             form = {"username": username, "password": DEMO_PASSWORD, "csrf_token": token}
             client.post("/admin/login", data=form, headers={"Origin": "http://127.0.0.1"}, follow_redirects=False)
             for page in PAGES:
-                client.get(page)  # warm: the casbin rules, the template cache
-                statements.clear()
-                transactions.clear()
-                status = client.get(page).status_code
-                print(f"{page:<26} {username:<16} {status:>6} {len(statements):>10} {len(transactions):>12}")
-                if args.show:
-                    print("\n".join(f"    {line}" for line in statements))
+                listed = client.get(page).text  # warm: the casbin rules, the template cache
+                details = re.search(r'href="https?://[^/"]+(/admin/[a-z-]+/details/\d+)"', listed)
+                for url in (page, details.group(1) if details else None):
+                    if url is None:
+                        continue
+                    client.get(url)
+                    statements.clear()
+                    transactions.clear()
+                    status = client.get(url).status_code
+                    shown = url if url == page else url.rsplit("/", 1)[0] + "/<first>"
+                    print(f"{shown:<32} {username:<16} {status:>6} {len(statements):>10} {len(transactions):>12}")
+                    if args.show:
+                        print("\n".join(f"    {line}" for line in statements))
     return 0
 
 

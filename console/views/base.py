@@ -46,6 +46,7 @@ from models.identity import mask_identity_number
 from policies.scope import Scope
 
 IDENTITY_LENGTH = 16
+DETAILS_READ = "dtks.details_read"  # request.scope: the details page's row, read once per request
 FINALITY_CACHE = "dtks_finality"  # request.state: the finality of rows this request asked about, by identity and pk
 UNFIXED = Finality()
 
@@ -127,6 +128,15 @@ class DtksModelView(
 
     def form_edit_query(self, request: Request) -> Select[Any]:
         return self._scoped(super().form_edit_query(request), request)
+
+    async def get_object_for_details(self, request: Request) -> Any:
+        """The details page's row, read once per request: sqladmin reads it for `check_can_view_details` and
+        again to render, each time with every relation the page shows (7 statements for a household)."""
+        read: dict[tuple[str, Any], Any] = request.scope.setdefault(DETAILS_READ, {})
+        key = (self.identity, request.path_params.get("pk"))
+        if key not in read:
+            read[key] = await super().get_object_for_details(request)
+        return read[key]
 
     def check_identifier(self, identifier: str) -> None:
         # Every details, edit and delete lookup comes here: "abc", "1.5", "%00" or 30 digits name no row (404).
