@@ -26,6 +26,7 @@ from console.identifiers import install_row_id_convertor
 from console.load_shedding import DatabaseBusyMiddleware, LoadSheddingMiddleware
 from console.log_privacy import install_log_masking
 from console.request_context import RequestContextMiddleware
+from console.route_paths import remember_route_paths
 from console.security_headers import SecurityHeadersMiddleware
 from console.settings import Settings
 from console.sqladmin_door import install_templates, sub_application
@@ -95,4 +96,5 @@ def create_app(settings: Settings | None = None) -> Starlette:
     audit_events.install_on(admin, session_factory)  # refusals and opened records into the audit trail
     app.state.admin = admin
     sub_application(admin).state.settings = settings  # views see the admin sub-application as request.app
+    remember_route_paths(app)  # last: every route is in place (console/route_paths.py)
     return app
