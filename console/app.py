@@ -6,7 +6,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
-from sqladmin import Admin
+from sqladmin import Admin, ModelView
 from sqladmin.i18n import I18nConfig
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
@@ -29,7 +29,7 @@ from console.request_context import RequestContextMiddleware
 from console.route_paths import remember_route_paths
 from console.security_headers import SecurityHeadersMiddleware
 from console.settings import Settings
-from console.sqladmin_door import install_templates, sub_application
+from console.sqladmin_door import install_sync_rendering, install_templates, sub_application
 from console.views import register_views
 from console.views.imports import BnbaImportView
 from policies.rules import PolicyStore
@@ -92,6 +92,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
     install_templates(admin)  # sqladmin's templates with the finer blocks ours override (console/sqladmin_door.py)
     register_views(admin)
     admin.add_view(BnbaImportView)  # Impor BNBA (console/views/imports.py), in the Alur Usulan menu
+    # The list pages render without Jinja's async mode: their rows are worked out before (views/base.py).
+    install_sync_rendering(admin, {view.list_template for view in admin.views if isinstance(view, ModelView)})
     install_on(admin)
     audit_events.install_on(admin, session_factory)  # refusals and opened records into the audit trail
     app.state.admin = admin

@@ -6,13 +6,16 @@ private attributes of `ModelView` and `QueryAjaxModelLoader`. Each use is one sm
 docstring names the internal it reaches and why; tests/console/test_sqladmin_door.py holds a contract test
 per function against the installed sqladmin, and a scan that fails when any other module of console/ uses
 one of these internals. The door also says once where sqladmin's types are narrower than what the console
-hands it or gets back (`ColumnLabels`, `NO_DEFAULT_VALUE`, `session_maker_of`), and holds the one change to its
-ModelView metaclass (`PluralIsName`). Upgrading sqladmin: README.md, "Upgrading sqladmin".
+hands it or gets back (`ColumnLabels`, `NO_DEFAULT_VALUE`, `session_maker_of`), holds the one change to its
+ModelView metaclass (`PluralIsName`), and renders the list pages without Jinja's async mode, their rows worked
+out first as sqladmin's list.html would (`list_cells`, `install_sync_rendering`). Upgrading sqladmin: README.md,
+"Upgrading sqladmin".
 """
 
 from __future__ import annotations
 
 import hashlib
+import inspect
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,11 +28,13 @@ import sqladmin.i18n
 import sqlalchemy
 from babel.support import Translations
 from jinja2 import BaseLoader, ChoiceLoader, Environment, PrefixLoader, TemplateNotFound
+from jinja2.runtime import Context
 from sqladmin import Admin, BaseView, ModelView
 from sqladmin._menu import CategoryMenu, ItemMenu
 from sqladmin._types import _UNSET, MODEL_ATTR, OperationColumnFilter, SimpleColumnFilter
 from sqladmin.ajax import QueryAjaxModelLoader
 from sqladmin.models import ModelViewMeta
+from sqladmin.templating import _TemplateResponse
 from sqlalchemy import Select
 from sqlalchemy.orm import Session, sessionmaker
 from starlette.applications import Starlette
@@ -289,6 +294,96 @@ class DeepPagesByKey:
         return await super()._run_query(stmt)  # type: ignore[misc]
 
 
+# --- a list page's rows, worked out before the page renders ------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ListedCell:
+    """One cell of a list row as sqladmin's list.html shows it: the formatted value, a link to the related
+    row's details for a to-one relation, or the linked entries of a to-many relation."""
+
+    text: Any
+    href: str | None = None
+    entries: tuple[tuple[str | None, Any], ...] | None = None
+
+
+async def list_cells(view: ModelView, request: Request, row: Any) -> list[ListedCell]:
+    """`row`'s cells in the list's column order, decided as sqladmin's list.html decides them (its private
+    `_list_prop_names`, `_relation_names`, `_non_link_related_fields`, `_url_for_details_with_prop` and
+    `_build_url_for`), with `get_list_value` awaited here instead of from the template."""
+    cells = []
+    for name in view._list_prop_names:
+        value, formatted = await view.get_list_value(row, name, request)
+        linked = name not in view._non_link_related_fields
+        if name not in view._relation_names:
+            cells.append(ListedCell(formatted))
+        elif isinstance(value, list | set):
+            entries = tuple(
+                (str(view._build_url_for("admin:details", request, entry)) if linked else None, text)
+                for entry, text in zip(value, formatted, strict=False)
+            )
+            cells.append(ListedCell(formatted, entries=entries))
+        else:
+            href = str(view._url_for_details_with_prop(request, row, name)) if linked else None
+            cells.append(ListedCell(formatted, href=href))
+    return cells
+
+
+class SyncOnlyContext(Context):
+    """A template context for rendering without async mode that still takes sqladmin's `async def` checks.
+
+    Many of sqladmin's methods are coroutines only so that an async engine could load relations in them
+    (`check_can_create`, `check_can_export`, ...); with the console's sync sessions they finish without ever
+    waiting. Such a coroutine is run to its end here. One that waits (for a thread, a lock, the database) is
+    refused with a TypeError: work it out before the template renders (as `list` does for the rows).
+    """
+
+    def call(self, obj: Any, /, *args: Any, **kwargs: Any) -> Any:
+        result = super().call(obj, *args, **kwargs)
+        if not inspect.iscoroutine(result):
+            if inspect.isawaitable(result):
+                raise TypeError(f"{obj!r} returned an awaitable a template rendered without async cannot wait for")
+            return result
+        try:
+            result.send(None)
+        except StopIteration as finished:
+            return finished.value
+        result.close()
+        raise TypeError(f"{obj!r} waits: work it out before a template rendered without async runs")
+
+
+SYNC_TEMPLATES_CACHE = 200
+
+
+def install_sync_rendering(admin: Admin, names: Iterable[str]) -> None:
+    """Render the templates `names` without Jinja's async mode (call after `install_templates`).
+
+    sqladmin's environment is async (`enable_async=True`): every call and loop of every template goes through
+    an awaitable wrapper, which is most of a list page's rendering. A list page whose async work is done before
+    it renders (its rows: `list_cells` and the view's own row facts) renders in a synchronous overlay of the
+    same environment: same loader, globals, filters and extensions, its own cache of compiled templates
+    (`Environment.overlay`). Its context refuses any awaitable (SyncOnlyContext). sqladmin's
+    `Jinja2Templates.TemplateResponse` and its private `_TemplateResponse` are wrapped for these names only.
+    """
+    templates = admin.templates
+    synchronous = templates.env.overlay(enable_async=False, cache_size=SYNC_TEMPLATES_CACHE)
+    synchronous.context_class = SyncOnlyContext
+    sync_names = frozenset(names)
+    rendered_async = templates.TemplateResponse
+
+    async def template_response(
+        request: Request, name: str, context: dict[str, Any] | None = None, status_code: int = 200
+    ) -> Any:
+        if name not in sync_names:
+            return await rendered_async(request, name, context, status_code)
+        context = context or {}
+        context.setdefault("request", request)
+        template = synchronous.get_template(name)
+        return _TemplateResponse(template, template.render(context), context, status_code=status_code)
+
+    templates.TemplateResponse = template_response  # type: ignore[method-assign]
+
+
 # --- an ajax picker's private attributes ------------------------------------------------------------------
 
 
@@ -364,13 +459,7 @@ CARVES = (
         "0cfca2423f301593",
     ),
     Carve("list.html", "dtks_search", "{% if model_view.column_searchable_list %}", 13, "8c5550f6ed4bd42a"),
-    Carve(
-        "list.html",
-        "dtks_row_edit_delete",
-        "{% if model_view.check_can_edit(request, row) %}",
-        15,
-        "bab67eb333038ce9",
-    ),
+    Carve("list.html", "dtks_rows", "{% for row in pagination.rows %}", 64, "6b71e7ecd4602568"),
     Carve(
         "details.html",
         "dtks_details_top",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import builtins
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, ClassVar
 
@@ -12,6 +13,7 @@ from sqladmin.ajax import QueryAjaxModelLoader
 from sqladmin.authorization import Action
 from sqladmin.flash import Flash
 from sqladmin.formatters import BASE_FORMATTERS
+from sqladmin.helpers import get_object_identifier
 from sqlalchemy import ColumnElement, Select, false, inspect, or_, select
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
@@ -29,8 +31,11 @@ from console.search import LiteralLookup, SearchByPost, contains
 from console.sqladmin_door import (
     DeepPagesByKey,
     IdentifierCheck,
+    ListedCell,
     PluralIsName,
     RowUrlsOnce,
+    delete_url,
+    list_cells,
     listed_statement,
     replace_ajax_lookups,
     row_url,
@@ -46,6 +51,8 @@ from models.identity import mask_identity_number
 from policies.scope import Scope
 
 IDENTITY_LENGTH = 16
+LIST_EXPORTABLE = "dtks_list_exportable"  # request.state: whether the list page offers its export
+LISTED_ROWS = "dtks_listed_rows"  # request.state: the list page's rows, worked out before it renders
 DETAILS_READ = "dtks.details_read"  # request.scope: the details page's row, read once per request
 FINALITY_CACHE = "dtks_finality"  # request.state: the finality of rows this request asked about, by identity and pk
 UNFIXED = Finality()
@@ -55,6 +62,19 @@ def digit_prefix_range(column: Any, digits: str) -> ColumnElement[bool]:
     """`column` starts with `digits`, written as a range so the b-tree index serves it on both engines."""
     upper = digits[:-1] + chr(ord(digits[-1]) + 1)
     return (column >= digits) & (column < upper)
+
+
+@dataclass(frozen=True)
+class ListedRow:
+    """One row of a list page: its identifier, the links its buttons open (None: no button), the finality
+    rule's locks (a reason instead of the Edit/Delete button) and its cells."""
+
+    pk: str
+    details: str | None
+    edit: str | None
+    delete: str | None
+    fixed: Finality
+    cells: builtins.list[ListedCell]
 
 
 class EstimatedCount(int):
@@ -220,7 +240,32 @@ class DtksModelView(
         pagination = await super().list(request)
         if self.model in GOVERNED_MODELS and pagination.rows:
             await self._remember_finality(request, pagination.rows)
+        setattr(request.state, LISTED_ROWS, [await self._listed_row(request, row) for row in pagination.rows])
+        setattr(request.state, LIST_EXPORTABLE, self.can_export and await self.check_can_export(request))
         return pagination
+
+    async def _listed_row(self, request: Request, row: Any) -> ListedRow:
+        """What the list shows of `row`, worked out before the page renders (the template is not async)."""
+        fixed = await self.row_finality(request, row)
+        viewable = await self.check_can_view_details(request, row)
+        editable = not fixed.edit and await self.check_can_edit(request, row)
+        deletable = not fixed.delete and await self.check_can_delete(request, row)
+        return ListedRow(
+            pk=str(get_object_identifier(row)),
+            details=str(row_url(self, "admin:details", request, row)) if viewable else None,
+            edit=str(row_url(self, "admin:edit", request, row)) if editable else None,
+            delete=delete_url(self, request, row) if deletable else None,
+            fixed=fixed,
+            cells=await list_cells(self, request, row),
+        )
+
+    def list_exportable(self, request: Request) -> bool:
+        """Whether the list page offers its .xlsx export (`check_can_export`, asked by `list`)."""
+        return bool(getattr(request.state, LIST_EXPORTABLE, False))
+
+    def listed_rows(self, request: Request) -> builtins.list[ListedRow]:
+        """The page's rows as `list` worked them out (console/templates/sqladmin/list.html, block dtks_rows)."""
+        return list(getattr(request.state, LISTED_ROWS, []))
 
     async def _remember_finality(self, request: Request, rows: builtins.list[Any]) -> None:
         """The page's rows asked in one session (the list shows a lock on each decided row)."""
