@@ -362,7 +362,8 @@ def install_sync_rendering(admin: Admin, names: Iterable[str]) -> None:
     an awaitable wrapper, which is most of a list page's rendering. A list page whose async work is done before
     it renders (its rows: `list_cells` and the view's own row facts) renders in a synchronous overlay of the
     same environment: same loader, globals, filters and extensions, its own cache of compiled templates
-    (`Environment.overlay`). Its context refuses any awaitable (SyncOnlyContext). sqladmin's
+    (`Environment.overlay`). Its context runs an `async def` that never waits and refuses one that does
+    (SyncOnlyContext). sqladmin's
     `Jinja2Templates.TemplateResponse` and its private `_TemplateResponse` are wrapped for these names only.
     """
     templates = admin.templates
