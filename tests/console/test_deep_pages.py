@@ -5,10 +5,8 @@ the door the page's statement with its LIMIT and OFFSET (the contract the overri
 from __future__ import annotations
 
 import re
-from typing import Any
 
 import pytest
-from sqlalchemy import event
 from sqlalchemy.orm import Session
 from starlette.applications import Starlette
 
@@ -17,6 +15,7 @@ from models import Role
 from tests.console.test_exports import client_as
 from tests.factories import make_household
 from tests.reports.export_checks import OTHER_REGENCY_VILLAGE
+from tests.sent_statements import statements_sent
 
 PAGE = "/admin/household/list?page=3&pageSize=10"
 
@@ -34,17 +33,9 @@ def test_a_deep_page_lists_the_rows_of_the_plain_page_within_scope(
     client = client_as(app, db_session, Role.OPERATOR_DINSOS, "52.72")
     plain = _listed(client.get(PAGE).text)
 
-    statements: list[str] = []
-
-    def counted(_connection: Any, _cursor: Any, statement: str, *_: Any) -> None:
-        statements.append(statement)
-
     monkeypatch.setattr(HouseholdView, "deep_page_from", 10)
-    event.listen(app.state.engine, "before_cursor_execute", counted)
-    try:
+    with statements_sent(app.state.engine) as statements:
         keyed = _listed(client.get(PAGE).text)
-    finally:
-        event.remove(app.state.engine, "before_cursor_execute", counted)
 
     assert keyed == plain == sorted(here, reverse=True)[20:30]
     assert not foreign & set(keyed)

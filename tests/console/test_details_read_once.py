@@ -3,15 +3,13 @@ sqladmin asks for the object to check `check_can_view_details` and again to rend
 
 from __future__ import annotations
 
-from typing import Any
-
-from sqlalchemy import event
 from sqlalchemy.orm import Session
 from starlette.applications import Starlette
 
 from models import Role
 from tests.console.test_exports import client_as
 from tests.factories import make_household
+from tests.sent_statements import statements_sent
 
 
 def test_a_households_details_page_loads_its_members_once(app: Starlette, db_session: Session) -> None:
@@ -20,17 +18,10 @@ def test_a_households_details_page_loads_its_members_once(app: Starlette, db_ses
     client = client_as(app, db_session, Role.OPERATOR_DINSOS, "52.72")
     page = f"/admin/household/details/{household.id}"
     client.get(page)
-    statements: list[str] = []
-
-    def counted(_connection: Any, _cursor: Any, statement: str, *_: Any) -> None:
-        statements.append(" ".join(statement.split()))
-
-    event.listen(app.state.engine, "before_cursor_execute", counted)
-    try:
+    with statements_sent(app.state.engine) as statements:
         response = client.get(page)
-    finally:
-        event.remove(app.state.engine, "before_cursor_execute", counted)
 
     assert response.status_code == 200
     assert all(member.name in response.text for member in household.members)
-    assert len([statement for statement in statements if statement.startswith("SELECT member.")]) == 1, statements
+    members_read = [statement for statement in statements if " ".join(statement.split()).startswith("SELECT member.")]
+    assert len(members_read) == 1, statements

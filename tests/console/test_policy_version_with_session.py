@@ -7,15 +7,14 @@ still takes effect on that official's very next request.
 
 from __future__ import annotations
 
-from typing import Any
-
-from sqlalchemy import delete, event
+from sqlalchemy import delete
 from sqlalchemy.orm import Session
 from starlette.applications import Starlette
 
 from models.policy import PolicyRule
 from models.user import Role
 from tests.console_client import ConsoleClient, log_in_as_new_user
+from tests.sent_statements import statements_sent
 
 DECREES = "/admin/decree/list"
 
@@ -44,16 +43,8 @@ def test_the_version_is_read_with_the_session_row_not_in_a_transaction_of_its_ow
 ) -> None:
     log_in_as_new_user(client, db_session, Role.TKSK, "52.72.01")
     client.get("/admin/household/list")  # the process's rules loaded
-    statements: list[str] = []
-
-    def counted(_connection: Any, _cursor: Any, statement: str, *_: Any) -> None:
-        statements.append(statement)
-
-    event.listen(app.state.engine, "before_cursor_execute", counted)
-    try:
+    with statements_sent(app.state.engine) as statements:
         assert client.get("/admin/household/list").status_code == 200
-    finally:
-        event.remove(app.state.engine, "before_cursor_execute", counted)
 
     reading_the_version = [statement for statement in statements if "policy_state" in statement]
     assert len(reading_the_version) == 1, reading_the_version
