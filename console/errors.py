@@ -7,17 +7,22 @@ from sqlalchemy.exc import DBAPIError, IntegrityError
 from models.finality import DATABASE_REFUSALS
 
 # Each message with the names a refusal carries: the constraint name (PostgreSQL reports it, and SQLite for
-# CHECKs) and "table.column, ..." (SQLite's wording for a violated UNIQUE constraint or index).
+# CHECKs) and "table.column, ..." (SQLite's wording for a violated UNIQUE constraint or index). A NIK or No. KK
+# held elsewhere is refused by the national lookup tables' keys (models/national_numbers.py) on PostgreSQL, and
+# on SQLite first by the unique constraints its first schema kept.
 _REFUSALS: tuple[tuple[str, tuple[str, ...]], ...] = (
     (
         "NIK ini sudah terdaftar pada anggota keluarga lain. Satu NIK hanya boleh tercatat sekali.",
-        ("uq_member_nik", "member.nik"),
+        ("uq_member_nik", "member.nik", "pk_member_nik", "member_nik.nik"),
     ),
     (
         "Keluarga ini sudah memiliki kepala keluarga. Satu KK hanya boleh memiliki satu kepala keluarga.",
         ("uq_member_one_head_per_household", "member.household_id"),
     ),
-    ("No. KK ini sudah terdaftar pada keluarga lain.", ("uq_household_no_kk", "household.no_kk")),
+    (
+        "No. KK ini sudah terdaftar pada keluarga lain.",
+        ("uq_household_no_kk", "household.no_kk", "pk_household_kk", "household_kk.no_kk"),
+    ),
     ("NIK harus tepat 16 digit angka.", ("ck_member_nik_digits", "ck_certificate_requested_nik_digits")),
     ("No. KK harus tepat 16 digit angka.", ("ck_household_no_kk_digits",)),
     ("Wilayah keluarga harus sebuah desa/kelurahan.", ("ck_household_village_level",)),

@@ -23,6 +23,7 @@ from models.meeting import (
     ParticipantPosition,
 )
 from models.member import Disability, Education, FamilyRelation, MaritalStatus, Member, Sex
+from models.national_numbers import NikHolder, NoKkHolder
 from models.pmt import PmtModel, PmtWeight
 from models.policy import PolicyRule, PolicyState
 from models.proposal import Proposal, ProposalHistory, ProposalKind, ProposalStatus, RemovalReason
@@ -61,6 +62,8 @@ __all__ = [
     "MeetingKind",
     "MeetingParticipant",
     "Member",
+    "NikHolder",
+    "NoKkHolder",
     "ParticipantPosition",
     "PmtModel",
     "PmtResult",

@@ -6,7 +6,7 @@ import re
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, SmallInteger, String, Text
+from sqlalchemy import CheckConstraint, ForeignKey, Index, SmallInteger, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from models.base import (
@@ -50,6 +50,10 @@ class Household(TimestampMixin, Base):
         CheckConstraint(period_check("period"), name="period_shape"),  # a quarter (models/periods.py)
         CheckConstraint("length(region_code) = 13", name="village_level"),
         Index("ix_household_region_code_id", "region_code", "id"),
+        # No. KK is unique nationally through household_kk (models/national_numbers.py); SQLite keeps the unique
+        # constraint its first schema made (dropping it would rebuild the table), PostgreSQL an index for lookups.
+        UniqueConstraint("no_kk", name="uq_household_no_kk", info={"only_dialect": "sqlite"}).ddl_if(dialect="sqlite"),
+        Index("ix_household_no_kk", "no_kk", info={"only_dialect": "postgresql"}).ddl_if(dialect="postgresql"),
         Index("ix_household_dtks_status_region_code", "dtks_status", "region_code"),
         # Name search is ILIKE '%term%' on the head's name: on PostgreSQL a trigram index serves it.
         Index(
@@ -62,7 +66,7 @@ class Household(TimestampMixin, Base):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    no_kk: Mapped[str] = mapped_column(String(16), unique=True)
+    no_kk: Mapped[str] = mapped_column(String(16))
     region_code: Mapped[str] = region_code_column(ForeignKey("region.code"))
     address: Mapped[str] = mapped_column(String(200))
     rt: Mapped[str] = mapped_column(String(3), default="")

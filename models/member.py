@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Date, ForeignKey, Index, String, text
+from sqlalchemy import Date, ForeignKey, Index, String, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from models.base import Base, LabelledEnum, TimestampMixin, digits_check, enum_column, region_code_column, scope_indexes
@@ -86,6 +86,10 @@ class Member(TimestampMixin, Base):
             postgresql_where=text("family_relation = 'kepala_keluarga'"),
         ),
         Index("ix_member_region_code_id", "region_code", "id"),
+        # NIK is unique nationally through member_nik (models/national_numbers.py); SQLite keeps the unique
+        # constraint its first schema made (dropping it would rebuild the table), PostgreSQL an index for lookups.
+        UniqueConstraint("nik", name="uq_member_nik", info={"only_dialect": "sqlite"}).ddl_if(dialect="sqlite"),
+        Index("ix_member_nik", "nik", info={"only_dialect": "postgresql"}).ddl_if(dialect="postgresql"),
         # Name search is ILIKE '%term%': on PostgreSQL a trigram index serves it (pg_trgm, see the migration).
         Index(
             "ix_member_name_trgm",
@@ -100,7 +104,7 @@ class Member(TimestampMixin, Base):
     household_id: Mapped[int] = mapped_column(ForeignKey("household.id", ondelete="CASCADE"), index=True)
     # Copied from the household so the scope filter needs no join.
     region_code: Mapped[str] = region_code_column()
-    nik: Mapped[str] = mapped_column(String(16), unique=True)
+    nik: Mapped[str] = mapped_column(String(16))
     name: Mapped[str] = mapped_column(String(120), index=True)
     sex: Mapped[Sex] = mapped_column(enum_column(Sex))
     birth_place: Mapped[str] = mapped_column(String(80), default="")

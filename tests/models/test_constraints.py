@@ -141,7 +141,7 @@ REFUSED_ROWS = [
     pytest.param(
         "member",
         _member_copying_the_nik_of_another_household,
-        _unique("uq_member_nik", "member.nik"),
+        _unique("pk_member_nik", "member.nik"),
         id="same-nik-in-two-households",
     ),
     pytest.param(
@@ -163,7 +163,7 @@ REFUSED_ROWS = [
     pytest.param(
         "household",
         _household_copying_the_no_kk,
-        _unique("uq_household_no_kk", "household.no_kk"),
+        _unique("pk_household_kk", "household.no_kk"),
         id="same-no-kk-twice",
     ),
     pytest.param(
