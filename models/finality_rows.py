@@ -12,7 +12,7 @@ from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Select, inspect, select
+from sqlalchemy import Select, exists, inspect, select
 from sqlalchemy.orm import InstanceState, Session
 
 from models import finality
@@ -158,10 +158,13 @@ def _in_a_decree(ids: Sequence[int]) -> Select[Any]:
 
 def _households_with_fixed_rows(ids: Sequence[int]) -> list[Select[Any]]:
     """Households holding a fixed visit, and those holding a determined period's PMT result or standing."""
-    closed = select(Proposal.id).where(Proposal.status.not_in(finality.VISIT_OPEN))
+    # Correlated, one primary-key probe per visit: inside the OR, PostgreSQL cannot turn `proposal_id IN
+    # (SELECT ...)` into a join and hashed every closed proposal of the register for each page (14 ms at 20,000
+    # proposals, growing with the register) where EXISTS reads the one proposal of the visit (0.1 ms).
+    closed = exists().where(Proposal.id == Visit.proposal_id, Proposal.status.not_in(finality.VISIT_OPEN))
     fixed_visit = select(Visit.household_id).where(
         Visit.household_id.in_(ids),
-        (Visit.result != VisitResult.PENDING) | Visit.confirmed_at.is_not(None) | Visit.proposal_id.in_(closed),
+        (Visit.result != VisitResult.PENDING) | Visit.confirmed_at.is_not(None) | closed,
     )
     determined = select(Decree.period).where(
         Decree.kind == DecreeKind.MINISTRY_DETERMINATION, Decree.signed_at.is_not(None)

@@ -26,6 +26,7 @@ from models import (
     VisitResult,
 )
 from models.finality import PROPOSAL_DECIDED, PROPOSAL_IN_DECREE, RecordFixed
+from models.finality_rows import Facts
 from models.workflow import TransitionRefused, apply_transition
 from tests.factories import make_decree, make_household, make_pmt_model
 from tests.finality_world import dump, place
@@ -304,3 +305,26 @@ def test_a_household_whose_deletion_would_cascade_a_confirmed_visit_stays(db_ses
     db_session.delete(household)
     with pytest.raises(RecordFixed, match="tidak dapat dihapus"):
         db_session.flush()
+
+
+@pytest.mark.parametrize(("status", "fixed"), [(S.SUBMITTED, True), (S.RATIFIED, True), (S.AGREED, False)])
+def test_a_pending_visit_is_fixed_by_its_proposal_having_left_the_visit_stage(
+    db_session: Session, status: ProposalStatus, fixed: bool
+) -> None:
+    """The household's fact read one by one and read ahead for a page: the pending, unconfirmed visit counts
+    as fixed exactly when its proposal is past the visit (the correlated EXISTS of models/finality_rows.py)."""
+    household = make_household(db_session)
+    proposal = Proposal(
+        kind=ProposalKind.NEW, household=household, region_code=household.region_code, reason="uji", status=status
+    )
+    db_session.add(proposal)
+    db_session.flush()
+    db_session.add(
+        Visit(household=household, proposal=proposal, enumerator_name="Pendata", visited_on=date(2026, 8, 1))
+    )
+    db_session.commit()
+
+    assert Facts(db_session).household_holds_fixed_rows(household.id) is fixed
+    page = Facts(db_session)
+    page.prefetch([household])
+    assert page.household_holds_fixed_rows(household.id) is fixed
