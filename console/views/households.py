@@ -196,8 +196,8 @@ class HouseholdView(DtksModelView, model=Household):
 
     def search_conditions(self, term: str) -> list[ColumnElement[bool]]:
         if term.isdigit() and len(term) == 16:
-            # A No. KK or a member's NIK: the two unique indexes looked up once each ("KK = t OR id IN (NIK)"
-            # made the planner scan every household).
+            # A No. KK or a member's NIK: the two indexes looked up once each ("KK = t OR id IN (NIK)" made the
+            # planner scan every household). Unique nationally through models/national_numbers.py.
             by_kk = select(Household.id).where(Household.no_kk == term)
             by_nik = select(Member.household_id).where(Member.nik == term)
             return [Household.id.in_(union(by_kk, by_nik))]
