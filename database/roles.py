@@ -27,8 +27,19 @@ from database.settings import DatabaseSettings
 APPEND_ONLY_TABLES = frozenset({"audit_entry", "decree_annex_row"})
 # Read, never written by the app: alembic's bookkeeping (the app may read which revision it runs on, never move
 # it), and the tallies (models/tally.py), written only by their triggers, whose functions run as the owner
-# (SECURITY DEFINER, revision c5e7a9b1d3f2): the console cannot write a count the register does not back.
-READ_ONLY_TABLES = frozenset({"alembic_version", "household_tally", "proposal_tally", "tally_delta", "tally_pending"})
+# (SECURITY DEFINER, revision c5e7a9b1d3f2): the console cannot write a count the register does not back. The
+# national numbers' lookup tables likewise (revision f2a4c6e8b0d1): the console cannot free a NIK held elsewhere.
+READ_ONLY_TABLES = frozenset(
+    {
+        "alembic_version",
+        "household_kk",
+        "household_tally",
+        "member_nik",
+        "proposal_tally",
+        "tally_delta",
+        "tally_pending",
+    }
+)
 READ_WRITE = "SELECT, INSERT, UPDATE, DELETE"
 
 

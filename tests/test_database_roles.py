@@ -33,7 +33,7 @@ from console.cli import main, prepare_to_serve
 from console.database import make_session_factory
 from database.roles import APPEND_ONLY_TABLES, READ_ONLY_TABLES
 from demo import DEMO_USER_NAMES
-from models import AuditAction, AuditEntry, Household, Region, Role
+from models import AuditAction, AuditEntry, Household, Member, Region, Role
 from tests.conftest import log_in, settings_for
 from tests.console.form_posts import create
 from tests.console_client import ConsoleClient
@@ -302,6 +302,41 @@ def test_the_app_role_moves_the_tallies_only_through_the_registers_triggers(
     ]
 
     assert _not_refused(app_engine, attempts) == []
+
+
+def test_the_app_role_holds_a_nik_only_through_the_registers_triggers(two_roles: TwoRoles, app_engine: Engine) -> None:
+    """The national numbers' lookup (models/national_numbers.py) is written by the triggers, running as the owner;
+    the app's role can neither free a NIK by deleting its lookup row nor claim one by inserting it."""
+    village = "99.01.01.2002"  # this test's own village, outside the regions the other tests load
+    nik = next_nik(kecamatan_of(village), date(1985, 3, 4), False)
+    with app_engine.begin() as connection:
+        connection.execute(insert(Region.__table__).values(code=village, name="Desa Uji NIK", level=4))
+        household_id = connection.execute(
+            insert(Household.__table__)
+            .values(no_kk=next_no_kk(kecamatan_of(village)), region_code=village, address="Jl. NIK", notes="")
+            .returning(Household.__table__.c.id)
+        ).scalar_one()
+        connection.execute(
+            insert(Member.__table__).values(
+                household_id=household_id, region_code=village, nik=nik, name="Pemilik NIK", sex="L",
+                birth_date=date(1985, 3, 4), family_relation="kepala_keluarga",
+            )
+        )  # fmt: skip
+        held = connection.execute(text("SELECT regency_code FROM member_nik WHERE nik = :n"), {"n": nik}).scalar_one()
+        assert held == "99.01"
+    attempts = [
+        f"DELETE FROM member_nik WHERE nik = '{nik}'",
+        "UPDATE household_kk SET household_id = household_id",
+        "INSERT INTO member_nik VALUES ('5272010101800001', 1, '52.72')",
+    ]
+    try:
+        assert _not_refused(app_engine, attempts) == []
+    finally:
+        with app_engine.begin() as connection:
+            connection.execute(text("DELETE FROM household WHERE id = :h"), {"h": household_id})
+            connection.execute(text("DELETE FROM region WHERE code = :v"), {"v": village})
+        with app_engine.connect() as connection:
+            assert connection.execute(text("SELECT count(*) FROM member_nik WHERE nik = :n"), {"n": nik}).scalar() == 0
 
 
 def test_the_app_role_cannot_truncate_alter_or_drop_any_table(app_engine: Engine) -> None:

@@ -14,7 +14,10 @@ there rebuilds the table, whose DROP TABLE would take the member triggers and ex
 lookup tables hold the same rule on both engines.
 
 PostgreSQL's triggers are per statement, reading the statement's rows as transition tables: a bulk insert (the
-BNBA import, the scale seeding) writes the lookup rows in one INSERT ... SELECT, not one statement per row.
+BNBA import, the scale seeding) writes the lookup rows in one INSERT ... SELECT, not one statement per row. Their
+functions are SECURITY DEFINER, owned by the schema's owner, with a fixed search_path, and the app's role may only
+read the lookup tables (database/roles.py): the console cannot free a NIK by deleting its lookup row, as it could
+never drop the unique index before. A TRUNCATE of the register (the owner's maintenance) empties them too.
 """
 
 from collections.abc import Sequence
@@ -34,22 +37,26 @@ LOOKUPS = (("member", "nik", "member_nik", "member_id"), ("household", "no_kk", 
 REGENCY = "substr({row}.region_code, 1, 5)"
 
 
-def _postgresql(table: str, number: str, lookup: str, owner: str) -> list[str]:
+def _definer(schema: str) -> str:
+    return f'SECURITY DEFINER SET search_path = "{schema}", pg_temp'
+
+
+def _postgresql(schema: str, table: str, number: str, lookup: str, owner: str) -> list[str]:
     moved = f"(a.{number}, {REGENCY.format(row='a')}) IS DISTINCT FROM (b.{number}, {REGENCY.format(row='b')})"
     return [
-        f"""CREATE FUNCTION {lookup}_added() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN
+        f"""CREATE FUNCTION {lookup}_added() RETURNS trigger LANGUAGE plpgsql {_definer(schema)} AS $$ BEGIN
     INSERT INTO {lookup} ({number}, {owner}, regency_code)
         SELECT a.{number}, a.id, {REGENCY.format(row="a")} FROM added a;
     RETURN NULL;
 END $$""",
-        f"""CREATE FUNCTION {lookup}_changed() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN
+        f"""CREATE FUNCTION {lookup}_changed() RETURNS trigger LANGUAGE plpgsql {_definer(schema)} AS $$ BEGIN
     DELETE FROM {lookup} l USING old_rows b JOIN new_rows a ON a.id = b.id
         WHERE l.{number} = b.{number} AND l.{owner} = b.id AND {moved};
     INSERT INTO {lookup} ({number}, {owner}, regency_code)
         SELECT a.{number}, a.id, {REGENCY.format(row="a")} FROM old_rows b JOIN new_rows a ON a.id = b.id WHERE {moved};
     RETURN NULL;
 END $$""",
-        f"""CREATE FUNCTION {lookup}_removed() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN
+        f"""CREATE FUNCTION {lookup}_removed() RETURNS trigger LANGUAGE plpgsql {_definer(schema)} AS $$ BEGIN
     DELETE FROM {lookup} l USING removed r WHERE l.{number} = r.{number} AND l.{owner} = r.id;
     RETURN NULL;
 END $$""",
@@ -59,6 +66,12 @@ END $$""",
     FOR EACH STATEMENT EXECUTE FUNCTION {lookup}_changed()""",
         f"""CREATE TRIGGER {lookup}_delete AFTER DELETE ON {table} REFERENCING OLD TABLE AS removed
     FOR EACH STATEMENT EXECUTE FUNCTION {lookup}_removed()""",
+        f"""CREATE FUNCTION {lookup}_emptied() RETURNS trigger LANGUAGE plpgsql {_definer(schema)} AS $$ BEGIN
+    DELETE FROM {lookup};
+    RETURN NULL;
+END $$""",
+        f"""CREATE TRIGGER {lookup}_truncate AFTER TRUNCATE ON {table}
+    FOR EACH STATEMENT EXECUTE FUNCTION {lookup}_emptied()""",
     ]
 
 
@@ -78,7 +91,9 @@ def _sqlite(table: str, number: str, lookup: str, owner: str) -> list[str]:
 
 
 def upgrade() -> None:
-    postgresql = op.get_bind().dialect.name == "postgresql"
+    bind = op.get_bind()
+    postgresql = bind.dialect.name == "postgresql"
+    schema = bind.execute(sa.text("SELECT current_schema()")).scalar_one() if postgresql else ""
     for table, number, lookup, owner in LOOKUPS:
         op.create_table(
             lookup,
@@ -94,19 +109,18 @@ def upgrade() -> None:
         if postgresql:
             op.drop_constraint(f"uq_{table}_{number}", table, type_="unique")
             op.create_index(op.f(f"ix_{table}_{number}"), table, [number], unique=False)
-        for statement in (
-            _postgresql(table, number, lookup, owner) if postgresql else _sqlite(table, number, lookup, owner)
-        ):
+        names = (table, number, lookup, owner)
+        for statement in _postgresql(schema, *names) if postgresql else _sqlite(*names):
             op.execute(statement)
 
 
 def downgrade() -> None:
     postgresql = op.get_bind().dialect.name == "postgresql"
     for table, number, lookup, _owner in LOOKUPS:
-        for event in ("insert", "update", "delete"):
+        for event in ("insert", "update", "delete", "truncate") if postgresql else ("insert", "update", "delete"):
             op.execute(f"DROP TRIGGER {lookup}_{event} ON {table}" if postgresql else f"DROP TRIGGER {lookup}_{event}")
         if postgresql:
-            for function in ("added", "changed", "removed"):
+            for function in ("added", "changed", "removed", "emptied"):
                 op.execute(f"DROP FUNCTION {lookup}_{function}()")
             op.drop_index(op.f(f"ix_{table}_{number}"), table_name=table)
             op.create_unique_constraint(op.f(f"uq_{table}_{number}"), table, [number])

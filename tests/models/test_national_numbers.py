@@ -216,3 +216,13 @@ def test_the_migration_fills_the_lookup_for_a_register_already_there(
                 )
     finally:
         engine.dispose()
+
+
+def test_on_postgresql_truncating_the_register_empties_the_lookup_too(db_session: Session) -> None:
+    """The owner's maintenance: a TRUNCATE fires no row trigger, so its own trigger empties the lookup."""
+    if db_session.connection().dialect.name != "postgresql":
+        pytest.skip("SQLite has no TRUNCATE")
+    make_household(db_session, members=2)
+    db_session.flush()
+    db_session.execute(text("TRUNCATE household CASCADE"))
+    assert (_nik_holders(db_session), _kk_holders(db_session)) == ({}, {})
