@@ -96,6 +96,7 @@ class CertificateApproval(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     certificate_id: Mapped[int] = mapped_column(ForeignKey("certificate.id", ondelete="CASCADE"), index=True)
+    region_code: Mapped[str] = region_code_column()  # the certificate's, copied (models/scope_sync.py)
     step: Mapped[CertificateStep] = mapped_column(enum_column(CertificateStep, name="approval_step"))
     user_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
     user_name: Mapped[str] = mapped_column(String(120))

@@ -55,7 +55,7 @@ BY_OWN_KEY = {
 }
 
 # Gaps still open. Rows a child holds without a region code of its own (its parent's is reached by a join):
-WITHOUT_REGION_CODE = frozenset({"certificate_approval", "decree_proposal"})
+WITHOUT_REGION_CODE = frozenset({"decree_proposal"})
 # Foreign keys between two tables distributed by regency that do not carry the regency code yet (table.column):
 FOREIGN_KEYS_WITHOUT_REGENCY = frozenset(
     {

@@ -1,9 +1,10 @@
 """Keep the copied region code of owned rows equal to their owner's (one place for it).
 
-Members, proposals, visits, meeting participants and decisions carry their village code themselves,
-so the scope filter is one indexed condition without a join. This before_flush hook, the first of the
-write path (chain/write_path.py), fills the code on insert, follows a changed owner (a member moved to
-another household) and a moved owner (a household or a meeting moved to another village).
+Members, proposals, visits, meeting participants and decisions carry their village code themselves, and a
+certificate's parafs the certificate's code, so the scope filter is one indexed condition without a join. This
+before_flush hook, the first of the write path (chain/write_path.py), fills the code on insert, follows a
+changed owner (a member moved to another household) and a moved owner (a household or a meeting moved to
+another village).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from typing import Any
 from sqlalchemy import inspect
 from sqlalchemy.orm import Session
 
+from models.certificate import Certificate, CertificateApproval
 from models.household import Household
 from models.meeting import Meeting, MeetingDecision, MeetingParticipant
 from models.member import HouseholdRuleViolation, Member
@@ -27,11 +29,13 @@ _OWNERS: dict[type, tuple[type, str, str]] = {
     MeetingParticipant: (Meeting, "meeting_id", "Musyawarah"),
     MeetingDecision: (Meeting, "meeting_id", "Musyawarah"),
     ProposalHistory: (Proposal, "proposal_id", "Usulan"),
+    CertificateApproval: (Certificate, "certificate_id", "Surat keterangan"),
 }
 # owner class -> the collections whose rows follow it when it moves
 _FOLLOWERS: dict[type, tuple[str, ...]] = {
     Household: ("members", "proposals", "visits"),
     Meeting: ("participants", "decisions"),
+    Certificate: ("approvals",),
 }
 
 

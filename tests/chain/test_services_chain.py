@@ -96,6 +96,8 @@ def test_a_registered_nik_goes_up_the_whole_paraf_chain_to_a_printable_letter(db
     letter, signature = signed
     assert letter.step == CertificateStep.SIGNED and letter.completed_at is not None
     assert [approval.step for approval in letter.approvals] == [step.target for step in PARAF_CHAIN]
+    # Each paraf carries its certificate's region code (models/scope_sync.py), as every child row does.
+    assert {approval.region_code for approval in letter.approvals} == {letter.region_code}
     assert signature.user_name == officials[Role.KEPALA_DINAS].name
     assert certificates.requested_member(letter) == household.members[0]
     assert not certificates.is_late(letter) and certificates.next_step(letter) is None

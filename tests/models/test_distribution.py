@@ -6,8 +6,14 @@ Read from the models' metadata, which tests/test_migrations.py holds equal to wh
 
 from __future__ import annotations
 
-from sqlalchemy import ForeignKeyConstraint, Index, Table, UniqueConstraint
+from collections.abc import Callable
 
+from alembic.config import Config
+from sqlalchemy import ForeignKeyConstraint, Index, Table, UniqueConstraint, text
+
+from alembic import command
+from console.database import make_engine
+from console.settings import Settings
 from models import Base
 from models.distribution import (
     BY_OWN_KEY,
@@ -99,3 +105,39 @@ def test_unique_keys_of_regency_tables_without_the_regency_code_are_exactly_the_
         if any(REGENCY_COLUMN not in columns for columns in _unique_column_sets(TABLES[name]))
     }
     assert missing == UNIQUE_WITHOUT_REGENCY
+
+
+def test_the_migration_gives_the_parafs_already_there_their_certificates_region_code(
+    empty_database_url: str, alembic_config_for: Callable[[str], Config], settings: Settings
+) -> None:
+    config = alembic_config_for(empty_database_url)
+    command.upgrade(config, "f2a4c6e8b0d1")
+    engine = make_engine(settings.model_copy(update={"database_url": empty_database_url}))
+    try:
+        with engine.begin() as connection:
+            for code, level, parent in [("52", 1, None), ("52.72", 2, "52")]:
+                connection.execute(
+                    text("INSERT INTO region (code, name, level, parent_code) VALUES (:c, :c, :l, :p)"),
+                    {"c": code, "l": level, "p": parent},
+                )
+            connection.execute(
+                text(
+                    "INSERT INTO certificate (id, region_code, requested_nik, applicant_name, purpose, result, step,"
+                    " requested_at, notes, created_at, updated_at) VALUES (3, '52.72', '5272010101800001', 'Pemohon',"
+                    " '', 'terdaftar', 'paraf_penyuluh', CURRENT_TIMESTAMP, '', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"
+                )
+            )
+            connection.execute(
+                text(
+                    "INSERT INTO certificate_approval (certificate_id, step, user_name, at)"
+                    " VALUES (3, 'paraf_penyuluh', 'Penyuluh', CURRENT_TIMESTAMP)"
+                )
+            )
+        command.upgrade(config, "a3b5c7d9e1f2")
+        with engine.connect() as connection:
+            assert connection.execute(text("SELECT region_code FROM certificate_approval")).scalars().all() == ["52.72"]
+        command.downgrade(config, "f2a4c6e8b0d1")
+        with engine.connect() as connection:
+            assert connection.execute(text("SELECT count(*) FROM certificate_approval")).scalar_one() == 1
+    finally:
+        engine.dispose()
