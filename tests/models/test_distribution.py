@@ -25,6 +25,7 @@ from models.distribution import (
     WITHOUT_REGION_CODE,
     kind_of,
 )
+from tests.factories import insert_region_path
 
 TABLES: dict[str, Table] = dict(Base.metadata.tables)
 
@@ -115,11 +116,7 @@ def test_the_migration_gives_the_parafs_already_there_their_certificates_region_
     engine = make_engine(settings.model_copy(update={"database_url": empty_database_url}))
     try:
         with engine.begin() as connection:
-            for code, level, parent in [("52", 1, None), ("52.72", 2, "52")]:
-                connection.execute(
-                    text("INSERT INTO region (code, name, level, parent_code) VALUES (:c, :c, :l, :p)"),
-                    {"c": code, "l": level, "p": parent},
-                )
+            insert_region_path(connection, "52.72")
             connection.execute(
                 text(
                     "INSERT INTO certificate (id, region_code, requested_nik, applicant_name, purpose, result, step,"

@@ -15,7 +15,7 @@ from console.database import make_engine
 from console.settings import Settings
 from models import Household, Member
 from models.member import FamilyRelation, Sex
-from tests.factories import DEFAULT_VILLAGE, make_household, make_member, next_nik
+from tests.factories import DEFAULT_VILLAGE, insert_region_path, make_household, make_member, next_nik
 
 KECAMATAN = DEFAULT_VILLAGE.rsplit(".", 1)[0]
 
@@ -96,15 +96,7 @@ def test_the_migration_fills_the_column_for_households_already_registered(
     engine = make_engine(settings.model_copy(update={"database_url": empty_database_url}))
     try:
         with engine.begin() as connection:
-            for code, level, parent in [("52", 1, None), ("52.72", 2, "52"), (KECAMATAN, 3, "52.72")]:
-                connection.execute(
-                    text("INSERT INTO region (code, name, level, parent_code) VALUES (:c, :c, :l, :p)"),
-                    {"c": code, "l": level, "p": parent},
-                )
-            connection.execute(
-                text("INSERT INTO region (code, name, level, parent_code) VALUES (:c, :c, 4, :p)"),
-                {"c": DEFAULT_VILLAGE, "p": KECAMATAN},
-            )
+            insert_region_path(connection, DEFAULT_VILLAGE)
             connection.execute(
                 text(
                     "INSERT INTO household (id, no_kk, region_code, address, rt, rw, dtks_status, notes, created_at,"

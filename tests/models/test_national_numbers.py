@@ -19,9 +19,17 @@ from console.errors import database_error_message
 from console.settings import Settings
 from models import Household, Member, NikHolder, NoKkHolder
 from models.member import FamilyRelation, Sex
-from tests.factories import DEFAULT_VILLAGE, make_household, make_member, next_nik, next_no_kk
+from tests.factories import (
+    DEFAULT_VILLAGE,
+    insert_region_path,
+    kecamatan_of,
+    make_household,
+    make_member,
+    next_nik,
+    next_no_kk,
+)
 
-KECAMATAN = DEFAULT_VILLAGE[:8]
+KECAMATAN = kecamatan_of(DEFAULT_VILLAGE)
 OTHER_REGENCY_VILLAGE = "52.71.01.1004"  # Kota Mataram
 
 
@@ -165,15 +173,7 @@ def test_the_migration_fills_the_lookup_for_a_register_already_there(
     nik, no_kk = next_nik(KECAMATAN, date(1980, 5, 1), False), next_no_kk(KECAMATAN)
     try:
         with engine.begin() as connection:
-            for code, level, parent in [("52", 1, None), ("52.72", 2, "52"), (KECAMATAN, 3, "52.72")]:
-                connection.execute(
-                    text("INSERT INTO region (code, name, level, parent_code) VALUES (:c, :c, :l, :p)"),
-                    {"c": code, "l": level, "p": parent},
-                )
-            connection.execute(
-                text("INSERT INTO region (code, name, level, parent_code) VALUES (:c, :c, 4, :p)"),
-                {"c": DEFAULT_VILLAGE, "p": KECAMATAN},
-            )
+            insert_region_path(connection, DEFAULT_VILLAGE)
             connection.execute(
                 text(
                     "INSERT INTO household (id, no_kk, region_code, address, rt, rw, dtks_status, notes, head_name,"
