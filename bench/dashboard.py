@@ -82,9 +82,9 @@ def bench_database(server: URL) -> Iterator[str]:
 def _households_sql(villages: str, first: int, count: int) -> str:
     """INSERT `count` households numbered from `first` over the villages of temp table `villages` (n, code)."""
     return f"""
-INSERT INTO household (no_kk, region_code, address, rt, rw, dtks_status, desil, period, notes, head_name,
-                       created_at, updated_at)
-SELECT lpad(g::text, 16, '0'), v.code, 'Jl. Bangku ' || g, '001', '002',
+INSERT INTO household (no_kk, region_code, regency_code, address, rt, rw, dtks_status, desil, period, notes,
+                       head_name, created_at, updated_at)
+SELECT lpad(g::text, 16, '0'), v.code, left(v.code, 5), 'Jl. Bangku ' || g, '001', '002',
        CASE WHEN g % 10 < 6 THEN 'terdaftar' WHEN g % 10 = 6 THEN 'dikeluarkan' ELSE 'belum_terdaftar' END,
        CASE WHEN g % 10 < 6 THEN 1 + (g / 10) % 10 END,
        CASE WHEN g % 10 < 7 THEN ({PERIODS})[1 + (g / 100) % 4] END,
@@ -119,9 +119,10 @@ def seed(engine: Engine, households: int) -> dict[str, float]:
         started = time.perf_counter()
         connection.execute(
             text(
-                "INSERT INTO proposal (kind, household_id, region_code, reason, requested_changes, has_ktp, has_kk,"
-                " has_sktm, status, status_changed_at, return_reason, version, created_at, updated_at)"
-                f" SELECT 'baru', id, region_code, '', '{{}}', true, true, true, (ARRAY[{statuses}])[1 + id % 17],"
+                "INSERT INTO proposal (kind, household_id, region_code, regency_code, reason, requested_changes,"
+                " has_ktp, has_kk, has_sktm, status, status_changed_at, return_reason, version, created_at, updated_at)"
+                f" SELECT 'baru', id, region_code, regency_code, '', '{{}}', true, true, true,"
+                f" (ARRAY[{statuses}])[1 + id % 17],"
                 " now() - (id % 200) * interval '1 day', '', 1, now(), now() FROM household WHERE id % 3 = 0"
             )
         )
@@ -278,8 +279,9 @@ def _write_round(connection: Connection, triggers: bool, base: int) -> dict[str,
         _commit_work(connection)
         timings["one DELETE of 100,000"] = time.perf_counter() - started
         single = text(
-            "INSERT INTO household (no_kk, region_code, address, rt, rw, dtks_status, notes, head_name, created_at,"
-            " updated_at) VALUES (:kk, :village, 'Jl. Satu', '', '', 'belum_terdaftar', '', '', now(), now())"
+            "INSERT INTO household (no_kk, region_code, regency_code, address, rt, rw, dtks_status, notes, head_name,"
+            " created_at, updated_at) VALUES (:kk, :village, substr(:village, 1, 5), 'Jl. Satu', '', '',"
+            " 'belum_terdaftar', '', '', now(), now())"
         )
         villages = connection.execute(text("SELECT code FROM spread ORDER BY n LIMIT 100")).scalars().all()
         started = time.perf_counter()

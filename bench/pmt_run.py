@@ -43,17 +43,19 @@ STEPS = ("pmt-orm", "pmt", "determine-orm", "determine")
 SEED = [
     # Households: region spread over NTB's villages; the head's name kept on the row (as the member triggers do).
     """
-    INSERT INTO household (id, no_kk, region_code, address, rt, rw, dtks_status, notes, head_name, created_at,
-                           updated_at)
-    SELECT g, '5201' || lpad(g::text, 12, '0'), v.codes[1 + g % array_length(v.codes, 1)], 'Jl. Uji No. ' || g,
+    INSERT INTO household (id, no_kk, region_code, regency_code, address, rt, rw, dtks_status, notes, head_name,
+                           created_at, updated_at)
+    SELECT g, '5201' || lpad(g::text, 12, '0'), v.codes[1 + g % array_length(v.codes, 1)],
+           substr(v.codes[1 + g % array_length(v.codes, 1)], 1, 5), 'Jl. Uji No. ' || g,
            lpad((g % 20 + 1)::text, 3, '0'), '002', 'belum_terdaftar', '', 'Kepala ' || g, now(), now()
     FROM generate_series(1, :n) AS g,
          (SELECT array_agg(code ORDER BY code) AS codes FROM region WHERE level = 4) AS v
     """,
     """
-    INSERT INTO member (household_id, region_code, nik, name, sex, birth_place, birth_date, family_relation,
-                        mother_name, marital_status, occupation, education, disability, created_at, updated_at)
-    SELECT h.id, h.region_code, '52' || lpad((h.id * 4 + k)::text, 14, '0'),
+    INSERT INTO member (household_id, region_code, regency_code, nik, name, sex, birth_place, birth_date,
+                        family_relation, mother_name, marital_status, occupation, education, disability, created_at,
+                        updated_at)
+    SELECT h.id, h.region_code, h.regency_code, '52' || lpad((h.id * 4 + k)::text, 14, '0'),
            CASE k WHEN 0 THEN 'Kepala ' || h.id ELSE 'Anggota ' || h.id || '-' || k END,
            CASE WHEN k = 1 THEN 'P' ELSE 'L' END, 'Mataram', date '1980-01-01' + (h.id % 9000),
            CASE k WHEN 0 THEN 'kepala_keluarga' WHEN 1 THEN 'istri_suami' ELSE 'anak' END,
@@ -62,10 +64,10 @@ SEED = [
     FROM household AS h, generate_series(0, 3) AS k
     """,
     """
-    INSERT INTO proposal (id, kind, household_id, region_code, reason, removal_reason, requested_changes, has_ktp,
-                          has_kk, has_sktm, status, status_changed_at, return_reason, version, created_at,
-                          updated_at)
-    SELECT h.id, k.kind, h.id, h.region_code, '', CASE WHEN k.kind = 'dikeluarkan' THEN 'meninggal' END,
+    INSERT INTO proposal (id, kind, household_id, region_code, regency_code, reason, removal_reason,
+                          requested_changes, has_ktp, has_kk, has_sktm, status, status_changed_at, return_reason,
+                          version, created_at, updated_at)
+    SELECT h.id, k.kind, h.id, h.region_code, h.regency_code, '', CASE WHEN k.kind = 'dikeluarkan' THEN 'meninggal' END,
            CASE WHEN k.kind = 'perbaikan' THEN '{"rt": "004"}' ELSE '{}' END::json, true, true, true, 'received',
            now(), '', 1, now(), now()
     FROM household AS h,
@@ -73,10 +75,10 @@ SEED = [
                               WHEN h.id % 20 < 18 THEN 'tetap' ELSE 'dikeluarkan' END AS kind) AS k
     """,
     """
-    INSERT INTO visit (household_id, proposal_id, region_code, enumerator_name, visited_on, floor_material,
-                       wall_material, lighting, floor_area_m2, room_count, assets, livestock, programme_cards, notes,
-                       result, created_at, updated_at)
-    SELECT h.id, h.id, h.region_code, 'Pendata', date '2026-08-01' + (h.id % 30),
+    INSERT INTO visit (household_id, proposal_id, region_code, regency_code, enumerator_name, visited_on,
+                       floor_material, wall_material, lighting, floor_area_m2, room_count, assets, livestock,
+                       programme_cards, notes, result, created_at, updated_at)
+    SELECT h.id, h.id, h.region_code, h.regency_code, 'Pendata', date '2026-08-01' + (h.id % 30),
            (ARRAY['tanah', 'keramik', 'semen_bata', 'bambu'])[1 + h.id % 4],
            (ARRAY['bambu', 'tembok', 'kayu'])[1 + h.id % 3], 'listrik_pln', 20 + h.id % 80, 1 + h.id % 5,
            CASE WHEN h.id % 7 = 0 THEN '["mobil"]' WHEN h.id % 3 = 0 THEN '["sepeda_motor"]' ELSE '[]' END::json,

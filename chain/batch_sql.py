@@ -41,7 +41,7 @@ from sqlalchemy.sql.functions import FunctionElement
 
 from chain.audit import actor_columns
 from models.audit import AuditAction, AuditEntry
-from models.base import table_of, utc_now
+from models.base import insert_with_regency, table_of, utc_now
 
 WORK_TABLES = MetaData()  # temporary tables of one transaction: never part of the schema or its migrations
 
@@ -200,7 +200,7 @@ def insert_audit_rows(connection: Connection, rows: Select[Any]) -> None:
     who = {"at": utc_now(), **actor_columns()}
     constants = [literal(value, table_of(AuditEntry).c[name].type) for name, value in who.items()]
     source = rows.add_columns(*constants)
-    statement = insert(table_of(AuditEntry)).from_select([*AUDIT_COLUMNS, *who], source)
+    statement = insert_with_regency(table_of(AuditEntry), [*AUDIT_COLUMNS, *who], source)
     connection.execute(statement)
 
 

@@ -37,7 +37,7 @@ from sqlalchemy import (
 from chain.batch_sql import action, changed_only, insert_audit_rows, iso_timestamp, json_object, pairs, text_of
 from models import DtksStatus, Household, HouseholdPeriod, ProposalKind, ProposalStatus
 from models.audit import AuditAction
-from models.base import table_of
+from models.base import insert_with_regency, table_of
 
 DETERMINED = ProposalStatus.DETERMINED.value
 HOUSEHOLD, STANDING = table_of(Household), table_of(HouseholdPeriod)
@@ -137,7 +137,7 @@ def write_standings(connection: Connection, households: Table, period: str, decr
     new = select(s.household_id, literal(period), s.status, s.desil, decree, s.region_code)
     new = new.add_columns(literal(now, p.recorded_at.type)).where(s.had_standing == false())
     names = ["household_id", "period", "dtks_status", "desil", "decree_id", "region_code", "recorded_at"]
-    connection.execute(insert(STANDING).from_select(names, new))
+    connection.execute(insert_with_regency(STANDING, names, new))
     after = json_object(*pairs([
         ("id", p.id), ("household_id", p.household_id), ("period", p.period), ("dtks_status", p.dtks_status),
         ("desil", p.desil), ("decree_id", p.decree_id), ("region_code", p.region_code),

@@ -69,7 +69,7 @@ from models import (
 )
 from models.audit import AuditAction
 from models.audit_trail import column_value, mask_text
-from models.base import table_of, utc_now
+from models.base import insert_with_regency, regency_of_column, table_of, utc_now
 from models.decree import decree_proposal
 from models.decree_annex import copy_annex
 from models.household import requested_household_changes
@@ -144,7 +144,11 @@ class SkWriter:
             (removal, DETERMINED), (result.c.desil.is_(None), null()), (result.c.desil <= max_desil, DETERMINED),
             else_=NOT_DETERMINED,
         )  # fmt: skip
-        scored = and_(result.c.household_id == PROPOSAL.c.household_id, result.c.period == self.period)
+        scored = and_(
+            result.c.household_id == PROPOSAL.c.household_id,
+            result.c.regency_code == PROPOSAL.c.regency_code,
+            result.c.period == self.period,
+        )
         source = (
             select(
                 PROPOSAL.c.id,
@@ -251,7 +255,7 @@ class SkWriter:
             literal(user.full_name, String), literal(self.now, HISTORY.c.at.type), self._note(False),
         ).where(d.c.target.is_not(None))  # fmt: skip
         names = ["proposal_id", "region_code", "from_status", "to_status", "actor_id", "actor_name", "at", "note"]
-        self.connection.execute(insert(HISTORY).from_select(names, rows))
+        self.connection.execute(insert_with_regency(HISTORY, names, rows))
         h = HISTORY.c
         after = json_object(*pairs([
             ("id", h.id), ("proposal_id", h.proposal_id), ("region_code", h.region_code),
@@ -268,8 +272,9 @@ class SkWriter:
     def link_proposals(self) -> None:
         """The decree's annex links: every decided proposal."""
         d = self.decisions
-        linked = select(literal(self.decree_id, Integer), d.c.proposal_id).where(d.c.target.is_not(None))
-        self.connection.execute(insert(decree_proposal).from_select(["decree_id", "proposal_id"], linked))
+        linked = select(literal(self.decree_id, Integer), d.c.proposal_id, regency_of_column(d.c.region_code))
+        names = ["decree_id", "proposal_id", "regency_code"]
+        self.connection.execute(insert(decree_proposal).from_select(names, linked.where(d.c.target.is_not(None))))
 
     # --- households and their standing (chain/determination_households.py) ---------------------------
 

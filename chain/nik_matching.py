@@ -19,6 +19,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from chain.actor import Actor
 from chain.proposals import CHANGED_UNDER_YOU, apply_recorded
 from models import DtksStatus, Household, Member, Proposal, ProposalStatus
+from models.base import regency_join
 from models.identity import check_nik
 from models.refusals import Conflict
 from models.workflow import TransitionRefused
@@ -58,7 +59,7 @@ def nik_reason(session: Session, household: Household) -> str | None:
         duplicate = session.scalar(
             select(func.count())
             .select_from(Member)
-            .join(Household, Member.household_id == Household.id)
+            .join(Household, regency_join(Household, Member.household_id))
             .where(
                 Household.id != household.id,
                 Household.dtks_status == DtksStatus.REGISTERED,

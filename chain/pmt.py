@@ -54,7 +54,7 @@ from chain.periods import open_period
 from models import Household, Member, PmtModel, PmtResult, Proposal, ProposalKind, ProposalStatus, Visit
 from models.audit import AuditAction
 from models.audit_trail import json_safe
-from models.base import table_of, utc_now
+from models.base import insert_with_regency, table_of, utc_now
 from models.pmt_scoring import ScoringModel, choose_model, desil_of, score_answers, visit_answers
 from models.region_codes import RegionLevel, ancestor_at
 from models.visit import CODED_ANSWERS
@@ -239,7 +239,7 @@ def _store(connection: Connection, scored: Table, period: str, computed_at: date
     ranked = select(*(scored.c[name] for name in names), literal(computed_at, table_of(PmtResult).c.computed_at.type))
     ranked = ranked.order_by(scored.c.score, scored.c.household_id)
     results = table_of(PmtResult)
-    connection.execute(insert(results).from_select([*names, "computed_at"], ranked))
+    connection.execute(insert_with_regency(results, [*names, "computed_at"], ranked))
     r, contributions = results.c, func.coalesce(scored.c.audit_contributions, cast(results.c.contributions, Text))
     after = json_object(*pairs([
         ("id", r.id), ("household_id", r.household_id), ("period", r.period), ("model_id", r.model_id),

@@ -5,6 +5,8 @@ nothing else: the flush hooks (scope_sync, text_guard, finality_guard, finality_
 functions that chain/write_path.py attaches to the session factory.
 """
 
+from sqlalchemy.orm import configure_mappers  # noqa: E402  (after every model: the relationships are set up first)
+
 from models.audit import AuditAction, AuditEntry
 from models.base import Base
 from models.certificate import Certificate, CertificateApproval, CertificateResult, CertificateStep
@@ -13,6 +15,7 @@ from models.deadline import StepTarget
 from models.decree import Decree, DecreeKind, decree_proposal
 from models.decree_annex import DecreeAnnexRow
 from models.determination import HouseholdPeriod, PmtResult
+from models.distribution import keep_regency_in_keys  # noqa: E402
 from models.household import DtksStatus, Household
 from models.meeting import (
     Decision,
@@ -32,6 +35,9 @@ from models.session import LoginAttempt, UserSession
 from models.tally import HouseholdTally, ProposalTally
 from models.user import Role, User
 from models.visit import Visit, VisitResult
+
+configure_mappers()
+keep_regency_in_keys(Base.metadata)
 
 __all__ = [
     "AuditAction",

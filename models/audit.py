@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import JSON, DateTime, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from models.base import Base, LabelledEnum, enum_column, region_code_column, scope_indexes, utc_now
+from models.base import Base, LabelledEnum, RegencyScoped, enum_column, region_code_column, scope_indexes, utc_now
 
 
 class AuditAction(LabelledEnum):
@@ -27,7 +27,7 @@ class AuditAction(LabelledEnum):
     LOOKUP = "lookup", "Pencarian NIK"
 
 
-class AuditEntry(Base):
+class AuditEntry(RegencyScoped, Base):
     """One audited event: UTC time, actor, request, action, object and its before/after snapshot."""
 
     __tablename__ = "audit_entry"

@@ -39,6 +39,8 @@ from models.identity import mask_identity_number
 SKIPPED_TABLES = frozenset({"audit_entry", "user_session", "login_attempt", "policy_state"})
 IDENTITY_COLUMNS = frozenset({"nik", "no_kk", "requested_nik"})
 SECRET_COLUMNS = frozenset({"password_hash", "token_hash"})
+# Copied from another column of the same row (models/base.RegencyScoped): the snapshot names the region code.
+DERIVED_COLUMNS = frozenset({"regency_code"})
 HIDDEN = "***"  # a secret column: recorded as present or changed, never its value
 # An update that touches only these is bookkeeping (a login sets last_login_at; the login has its own row).
 QUIET_COLUMNS = frozenset({"updated_at", "last_login_at"})
@@ -104,7 +106,7 @@ def column_value(key: str, value: Any) -> Any:
 
 def snapshot(values: dict[str, Any]) -> dict[str, Any]:
     """A before/after snapshot: column name -> stored value, made safe by `column_value`."""
-    return {key: column_value(key, value) for key, value in values.items()}
+    return {key: column_value(key, value) for key, value in values.items() if key not in DERIVED_COLUMNS}
 
 
 # --- rows and their identity ---------------------------------------------------------------------
@@ -304,7 +306,10 @@ def _cascading_children(table: Table) -> tuple[tuple[Table, ForeignKey, Mapper[A
         if mapper is None or not is_audited(mapper):
             continue
         for foreign_key in child.foreign_keys:
-            if foreign_key.column.table is table and (foreign_key.ondelete or "").upper() == "CASCADE":
+            # PostgreSQL's twin of a link on (<parent>_id, regency_code) (models/distribution.py) cascades the same
+            # rows as the single-column link kept beside it: following its regency element would name a regency.
+            single = foreign_key.constraint is not None and len(foreign_key.constraint.columns) == 1
+            if single and foreign_key.column.table is table and (foreign_key.ondelete or "").upper() == "CASCADE":
                 found.append((child, foreign_key, mapper))
     return tuple(found)
 

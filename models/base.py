@@ -13,14 +13,18 @@ from sqlalchemy import (
     DateTime,
     Enum,
     Index,
+    Insert,
     MetaData,
     Result,
+    Select,
     String,
     Table,
+    and_,
     func,
+    insert,
     literal_column,
 )
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.orm import DeclarativeBase, Mapped, QueryableAttribute, mapped_column, validates
 
 # Named constraints, so migrations are stable and a violated constraint can be turned into a message.
 NAMING_CONVENTION = {
@@ -166,3 +170,68 @@ def scope_indexes(table: str) -> tuple[Index, ...]:
 def region_code_column(*args: Any, **kwargs: Any) -> Mapped[Any]:
     """The dotted Kemendagri code of the narrowest region a row belongs to; indexed for the scope filter."""
     return mapped_column(String(REGION_CODE_LENGTH), *args, index=True, **kwargs)
+
+
+REGENCY_CODE_LENGTH = SCOPE_PREFIXES["regency"]
+REGENCY_OF_REGION = f"regency_code = substr(region_code, 1, {REGENCY_CODE_LENGTH})"
+"""The rule every row distributed by regency keeps (models/distribution.py): its regency code is the first part
+of its region code ('' for a national audit row)."""
+
+
+def regency_of(region_code: str | None) -> str:
+    """The regency part of a region code: '52.72' of '52.72.01.1001'; a province's code or '' stays as it is."""
+    return (region_code or "")[:REGENCY_CODE_LENGTH]
+
+
+def _regency_of_inserted_row(context: Any) -> str:
+    # A Core INSERT (one row or many) that names the region code but not the regency code gets it from the row.
+    return regency_of(context.get_current_parameters().get("region_code"))
+
+
+class RegencyScoped:
+    """The distribution column of a row kept by regency (docs/SCALING.md): `regency_code`, a plain column, since a
+    distributed engine routes an INSERT by its value before the statement runs.
+
+    One place keeps it: the ORM copies it whenever the region code is set, a Core INSERT that leaves it out gets it
+    from the row's region code, and a CHECK on both engines refuses any row where the two disagree, so a raw
+    statement that forgets it fails instead of misplacing the row.
+    """
+
+    regency_code: Mapped[str] = mapped_column(
+        String(REGENCY_CODE_LENGTH),
+        CheckConstraint(REGENCY_OF_REGION, name="regency_of_region"),
+        default=_regency_of_inserted_row,
+    )
+
+    @validates("region_code")
+    def _keep_regency_code(self, _key: str, region_code: str | None) -> str | None:
+        self.regency_code = regency_of(region_code)
+        return region_code
+
+
+def regency_join(parent: Any, link: Any) -> ColumnElement[bool]:
+    """The join condition between two tables kept by regency (docs/SCALING.md, rule 3): `link` (a child's foreign
+    key, or any column naming the parent's id) equals the parent's id and the two rows' regency codes are equal,
+    as PostgreSQL's links are keyed (models/distribution.py), so a distributed engine joins them on one node.
+    `parent` is a mapped class, an alias of one or a table; so is the owner of `link`.
+
+    The ORM's relationships stay on the id, as sqladmin's forms read them; none of them is loaded by a join
+    (tests/distributed_joins.py holds every statement the suite sends to this)."""
+    parent_columns = getattr(parent, "c", parent)
+    if isinstance(link, QueryableAttribute):
+        child_regency = link.parent.entity.regency_code
+    else:
+        child_regency = link.table.c.regency_code
+    return and_(parent_columns.id == link, parent_columns.regency_code == child_regency)
+
+
+def regency_of_column(region_code: Any) -> ColumnElement[str]:
+    """The regency part of a region code column, in SQL (the spelling of the CHECK and the scope indexes)."""
+    return scope_prefix(region_code, REGENCY_CODE_LENGTH)
+
+
+def insert_with_regency(table: Table, names: list[str], source: Select[Any]) -> Insert:
+    """INSERT ... SELECT into a table kept by regency: the regency code computed from the selected region code,
+    for the set-based writers (a Core INSERT ... SELECT runs no Python default)."""
+    region_code = source.selected_columns[names.index("region_code")]
+    return insert(table).from_select([*names, "regency_code"], source.add_columns(regency_of_column(region_code)))

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from models.base import (
     Base,
     LabelledEnum,
+    RegencyScoped,
     TimestampMixin,
     digits_check,
     enum_column,
@@ -45,7 +46,7 @@ class CertificateStep(LabelledEnum):
     CLOSED = "selesai_tidak_terdaftar", "Selesai (tidak terdaftar)"
 
 
-class Certificate(TimestampMixin, Base):
+class Certificate(RegencyScoped, TimestampMixin, Base):
     """One certificate request at the district desk: NIK asked, result, letter number and paraf chain."""
 
     __tablename__ = "certificate"
@@ -88,7 +89,7 @@ class Certificate(TimestampMixin, Base):
         return self.letter_number or f"Permohonan #{self.id}"
 
 
-class CertificateApproval(Base):
+class CertificateApproval(RegencyScoped, Base):
     """One paraf (or the signature) on a certificate, by a user of the role that step needs."""
 
     __tablename__ = "certificate_approval"

@@ -8,7 +8,16 @@ from typing import TYPE_CHECKING
 from sqlalchemy import DateTime, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from models.base import Base, LabelledEnum, TimestampMixin, digits_check, enum_column, region_code_column, scope_indexes
+from models.base import (
+    Base,
+    LabelledEnum,
+    RegencyScoped,
+    TimestampMixin,
+    digits_check,
+    enum_column,
+    region_code_column,
+    scope_indexes,
+)
 
 if TYPE_CHECKING:
     from models.region import Region
@@ -44,7 +53,7 @@ class ComplaintStatus(LabelledEnum):
     REJECTED = "ditolak", "Tidak dapat ditindaklanjuti"
 
 
-class Complaint(TimestampMixin, Base):
+class Complaint(RegencyScoped, TimestampMixin, Base):
     """A complaint, the region it concerns, who handles it and the answer given."""
 
     __tablename__ = "complaint"

@@ -5,10 +5,29 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import CheckConstraint, Column, Date, DateTime, ForeignKey, String, Table, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import (
+    CheckConstraint,
+    Column,
+    ColumnElement,
+    Date,
+    DateTime,
+    ForeignKey,
+    String,
+    Table,
+    UniqueConstraint,
+    and_,
+)
+from sqlalchemy.orm import Mapped, foreign, mapped_column, relationship
 
-from models.base import Base, LabelledEnum, TimestampMixin, enum_column, region_code_column, scope_indexes
+from models.base import (
+    REGENCY_CODE_LENGTH,
+    Base,
+    LabelledEnum,
+    TimestampMixin,
+    enum_column,
+    region_code_column,
+    scope_indexes,
+)
 from models.periods import period_check
 
 if TYPE_CHECKING:
@@ -28,6 +47,9 @@ decree_proposal = Table(
     Base.metadata,
     Column("decree_id", ForeignKey("decree.id", ondelete="CASCADE"), primary_key=True),
     Column("proposal_id", ForeignKey("proposal.id", ondelete="RESTRICT"), primary_key=True, index=True),
+    # The proposal's regency code, the link's distribution column (models/distribution.py): the ORM's collection
+    # copies it from the proposal (the secondary join below names it), the set-based determination selects it.
+    Column("regency_code", String(REGENCY_CODE_LENGTH), nullable=False),
 )
 
 
@@ -55,7 +77,12 @@ class Decree(TimestampMixin, Base):
     signed_file_path: Mapped[str | None] = mapped_column(String(255))
     signed_file_sha256: Mapped[str | None] = mapped_column(String(64))
 
-    proposals: Mapped[list[Proposal]] = relationship(secondary=decree_proposal, order_by="Proposal.id")
+    proposals: Mapped[list[Proposal]] = relationship(
+        secondary=decree_proposal,
+        primaryjoin=lambda: Decree.id == decree_proposal.c.decree_id,
+        secondaryjoin=lambda: _linked_proposal(),
+        order_by="Proposal.id",
+    )
 
     @property
     def is_signed(self) -> bool:
@@ -63,3 +90,12 @@ class Decree(TimestampMixin, Base):
 
     def __str__(self) -> str:
         return f"{self.kind.label if self.kind else 'SK'} No. {self.number or '(draf)'}"
+
+
+def _linked_proposal() -> ColumnElement[bool]:
+    from models.proposal import Proposal
+
+    return and_(
+        Proposal.id == decree_proposal.c.proposal_id,
+        Proposal.regency_code == foreign(decree_proposal.c.regency_code),
+    )

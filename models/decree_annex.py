@@ -21,20 +21,28 @@ from sqlalchemy import (
     UniqueConstraint,
     case,
     func,
-    insert,
     literal,
     select,
 )
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from models.base import Base, cursor_of, enum_column, region_code_column, table_of
+from models.base import (
+    Base,
+    RegencyScoped,
+    cursor_of,
+    enum_column,
+    insert_with_regency,
+    regency_join,
+    region_code_column,
+    table_of,
+)
 from models.decree import Decree, decree_proposal
 from models.household import Household
 from models.member import FamilyRelation, MaritalStatus, Member, Sex
 from models.proposal import Proposal, ProposalKind, RemovalReason
 
 
-class DecreeAnnexRow(Base):
+class DecreeAnnexRow(RegencyScoped, Base):
     """One member row of a signed decree's annex, as the household stood when the decree was signed."""
 
     __tablename__ = "decree_annex_row"
@@ -102,13 +110,13 @@ def copy_annex(session: Session, decree_id: int) -> int:
             Proposal.removal_reason,
         )
         .select_from(decree_proposal)
-        .join(Proposal, Proposal.id == decree_proposal.c.proposal_id)
-        .join(Household, Household.id == Proposal.household_id)
-        .join(Member, Member.household_id == Household.id)
+        .join(Proposal, regency_join(Proposal, decree_proposal.c.proposal_id))
+        .join(Household, regency_join(Household, Proposal.household_id))
+        .join(Member, regency_join(Household, Member.household_id))
         .where(decree_proposal.c.decree_id == decree_id)
     )
     names = ["decree_id", "position", "proposal_id", *MEMBER_COLUMNS, "proposal_kind", "reason", "removal_reason"]
-    result = session.execute(insert(table_of(DecreeAnnexRow)).from_select(names, source))
+    result = session.execute(insert_with_regency(table_of(DecreeAnnexRow), names, source))
     return cursor_of(result).rowcount or 0
 
 

@@ -25,11 +25,11 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, QueryableAttribute, mapped_column, relationship
 
-from models.base import Base, enum_column, region_code_column, scope_indexes, utc_now
+from models.base import Base, RegencyScoped, enum_column, region_code_column, scope_indexes, utc_now
 from models.household import DtksStatus, Household
 
 
-class PmtResult(Base):
+class PmtResult(RegencyScoped, Base):
     """One household's PMT score for a period: the score, its national desil, each variable's contribution."""
 
     __tablename__ = "pmt_result"
@@ -56,7 +56,7 @@ class PmtResult(Base):
         return f"PMT {self.period}: skor {self.score:.3f}, desil {self.desil}"
 
 
-class HouseholdPeriod(Base):
+class HouseholdPeriod(RegencyScoped, Base):
     """A household's DTKS standing in one determination period (history kept per period)."""
 
     __tablename__ = "household_period"

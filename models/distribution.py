@@ -11,12 +11,19 @@ rules that keep the move possible:
   numbers' lookup tables (models/national_numbers.py), login sessions and attempts, the tallies' transaction
   marks.
 
-The schema does not meet every rule yet. What is still missing is listed below, item by item, and the test
-checks both ways: a new gap fails it, and so does a closed gap still listed here, so the list is always the
-work left (docs/SCALING.md, "Where the schema stands today", gives the order).
+Every table distributed by regency but the tallies carries the regency code as a plain column
+(models/base.RegencyScoped keeps it; a decree's link copies its proposal's), and on PostgreSQL every key of those
+tables includes it (`keep_regency_in_keys`, below). The schema does not meet every rule yet. What is still
+missing is listed below, item by item, and the test checks both ways: a new gap fails it, and so does a closed
+gap still listed here, so the list is always the work left (docs/SCALING.md, "Where the schema stands today",
+gives the order).
 """
 
 from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import DDL, ForeignKeyConstraint, Index, MetaData, Table, UniqueConstraint, event
 
 REGENCY_COLUMN = "regency_code"
 
@@ -54,29 +61,16 @@ BY_OWN_KEY = {
     "user_session": "token_hash",
 }
 
-# Gaps still open. Rows a child holds without a region code of its own (its parent's is reached by a join):
-WITHOUT_REGION_CODE = frozenset({"decree_proposal"})
-# Foreign keys between two tables distributed by regency that do not carry the regency code yet (table.column):
-FOREIGN_KEYS_WITHOUT_REGENCY = frozenset(
-    {
-        "certificate.household_id",
-        "certificate_approval.certificate_id",
-        "decree_annex_row.proposal_id",
-        "decree_proposal.proposal_id",
-        "household_period.household_id",
-        "meeting_decision.meeting_id",
-        "meeting_decision.proposal_id",
-        "meeting_participant.meeting_id",
-        "member.household_id",
-        "pmt_result.household_id",
-        "proposal.household_id",
-        "proposal_history.proposal_id",
-        "visit.household_id",
-        "visit.proposal_id",
-    }
-)
-# Tables distributed by regency whose primary key or a unique constraint or index leaves the regency code out:
-UNIQUE_WITHOUT_REGENCY = frozenset(BY_REGENCY)
+# Gaps still open. Tables distributed by regency without the regency code column: the tallies, whose rows the
+# database's triggers keep per region level (a province's and the nation's rows too); keyed by regency, a
+# province's figure becomes the sum of its regencies' rows (docs/SCALING.md, step 3).
+WITHOUT_REGENCY_CODE = frozenset({"household_tally", "proposal_tally", "tally_delta"})
+# Foreign keys between two tables distributed by regency that do not carry the regency code yet (table.column),
+# on PostgreSQL (SQLite keeps its single-column links, see below): none left.
+FOREIGN_KEYS_WITHOUT_REGENCY: frozenset[str] = frozenset()
+# Tables distributed by regency whose primary key or a unique constraint or index leaves the regency code out, on
+# PostgreSQL: the tallies, which have no regency code yet.
+UNIQUE_WITHOUT_REGENCY = WITHOUT_REGENCY_CODE
 
 
 def kind_of(table: str) -> str:
@@ -88,3 +82,63 @@ def kind_of(table: str) -> str:
     if table in BY_OWN_KEY:
         return "by own key"
     raise KeyError(f"{table} is not placed in models/distribution.py")
+
+
+# --- PostgreSQL's keys for tables distributed by regency ------------------------------------------
+#
+# Citus accepts a primary key, unique constraint or foreign key between distributed tables only when it includes
+# the distribution column. PostgreSQL therefore gets, for every table keyed by regency, its primary key and unique
+# keys with `regency_code` added and its links to other such tables on (<parent>_id, regency_code); SQLite, never
+# distributed, keeps the single-column keys its first schema made (changing them there would rebuild every table).
+# The ORM's relationships are configured on the single-column links before the PostgreSQL twins are added, so they
+# keep joining and loading on the id; `id` stays the ORM's identity (URLs, session.get).
+
+KEYED_BY_REGENCY = BY_REGENCY - WITHOUT_REGENCY_CODE
+
+
+def _on(dialect: str, item: Any) -> Any:
+    item.info["only_dialect"] = dialect
+    return item.ddl_if(dialect=dialect)
+
+
+def postgresql_primary_key(table: Table) -> tuple[str, ...]:
+    """The primary key PostgreSQL gives a table: with the regency code for a table kept by regency."""
+    columns = tuple(column.name for column in table.primary_key.columns)
+    return (*columns, REGENCY_COLUMN) if table.name in KEYED_BY_REGENCY else columns
+
+
+def _keep_regency_in_keys(table: Table) -> None:
+    primary_key = ", ".join(postgresql_primary_key(table))
+    name = table.primary_key.name
+    swap = f"ALTER TABLE {table.name} DROP CONSTRAINT {name}, ADD CONSTRAINT {name} PRIMARY KEY ({primary_key})"
+    event.listen(table, "after_create", DDL(swap).execute_if(dialect="postgresql"))  # type: ignore[no-untyped-call]
+    for constraint in list(table.constraints):
+        if not isinstance(constraint, UniqueConstraint | ForeignKeyConstraint):
+            continue
+        columns = [column.name for column in constraint.columns]
+        if isinstance(constraint, UniqueConstraint) and constraint.info.get("only_dialect") is None:
+            _on("sqlite", constraint)
+            table.append_constraint(_on("postgresql", UniqueConstraint(*columns, REGENCY_COLUMN, name=constraint.name)))
+        elif isinstance(constraint, ForeignKeyConstraint) and constraint.referred_table.name in KEYED_BY_REGENCY:
+            (column,) = columns
+            parent = constraint.referred_table
+            ondelete = f"SET NULL ({column})" if constraint.ondelete == "SET NULL" else constraint.ondelete
+            _on("sqlite", constraint)
+            link = ForeignKeyConstraint(
+                [column, REGENCY_COLUMN],
+                [parent.c.id, parent.c[REGENCY_COLUMN]],
+                ondelete=ondelete,
+                name=constraint.name,
+            )
+            table.append_constraint(_on("postgresql", link))
+    for index in list(table.indexes):
+        if index.unique and index.info.get("only_dialect") is None:
+            _on("sqlite", index)
+            regency = table.c[REGENCY_COLUMN]
+            _on("postgresql", Index(index.name, *index.expressions, regency, unique=True, **index.dialect_kwargs))
+
+
+def keep_regency_in_keys(metadata: MetaData) -> None:
+    """Give every table kept by regency its PostgreSQL keys (see above); run once, after the mappers are set up."""
+    for name in sorted(KEYED_BY_REGENCY):
+        _keep_regency_in_keys(metadata.tables[name])

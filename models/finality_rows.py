@@ -16,6 +16,7 @@ from sqlalchemy import Select, exists, inspect, select
 from sqlalchemy.orm import InstanceState, Session
 
 from models import finality
+from models.base import regency_join
 from models.decree import Decree, DecreeKind, decree_proposal
 from models.decree_annex import DecreeAnnexRow
 from models.determination import HouseholdPeriod, PmtResult
@@ -146,7 +147,7 @@ class Facts:
 def _decided_by_final_meeting(ids: Sequence[int]) -> Select[Any]:
     return (
         select(MeetingDecision.proposal_id)
-        .join(Meeting, Meeting.id == MeetingDecision.meeting_id)
+        .join(Meeting, regency_join(Meeting, MeetingDecision.meeting_id))
         .where(MeetingDecision.proposal_id.in_(ids), Meeting.finalised_at.is_not(None))
         .distinct()
     )
@@ -161,7 +162,7 @@ def _households_with_fixed_rows(ids: Sequence[int]) -> list[Select[Any]]:
     # Correlated, one primary-key probe per visit: inside the OR, PostgreSQL cannot turn `proposal_id IN
     # (SELECT ...)` into a join and hashed every closed proposal of the register for each page (14 ms at 20,000
     # proposals, growing with the register) where EXISTS reads the one proposal of the visit (0.1 ms).
-    closed = exists().where(Proposal.id == Visit.proposal_id, Proposal.status.not_in(finality.VISIT_OPEN))
+    closed = exists().where(regency_join(Proposal, Visit.proposal_id), Proposal.status.not_in(finality.VISIT_OPEN))
     fixed_visit = select(Visit.household_id).where(
         Visit.household_id.in_(ids),
         (Visit.result != VisitResult.PENDING) | Visit.confirmed_at.is_not(None) | closed,

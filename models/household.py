@@ -12,6 +12,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from models.base import (
     Base,
     LabelledEnum,
+    RegencyScoped,
     TimestampMixin,
     digits_check,
     enum_column,
@@ -39,7 +40,7 @@ class DtksStatus(LabelledEnum):
     REMOVED = "dikeluarkan", "Dikeluarkan dari DTKS"
 
 
-class Household(TimestampMixin, Base):
+class Household(RegencyScoped, TimestampMixin, Base):
     """A family (one No. KK) with its address and DTKS standing; scoped by its village code."""
 
     __tablename__ = "household"

@@ -8,7 +8,15 @@ from typing import TYPE_CHECKING
 from sqlalchemy import Date, DateTime, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from models.base import Base, LabelledEnum, TimestampMixin, enum_column, region_code_column, scope_indexes
+from models.base import (
+    Base,
+    LabelledEnum,
+    RegencyScoped,
+    TimestampMixin,
+    enum_column,
+    region_code_column,
+    scope_indexes,
+)
 
 if TYPE_CHECKING:
     from models.proposal import Proposal
@@ -43,7 +51,7 @@ class Decision(LabelledEnum):
     REJECTED = "tolak", "Ditolak"
 
 
-class Meeting(TimestampMixin, Base):
+class Meeting(RegencyScoped, TimestampMixin, Base):
     """One Musdes/Muskel of a village: agenda, participants, BA and decisions; final once signed."""
 
     __tablename__ = "meeting"
@@ -78,7 +86,7 @@ class Meeting(TimestampMixin, Base):
         return f"{self.kind.label if self.kind else 'Musyawarah'} {self.held_on:%d-%m-%Y}"
 
 
-class MeetingParticipant(Base):
+class MeetingParticipant(RegencyScoped, Base):
     """A person who attended a Musdes/Muskel, with their position."""
 
     __tablename__ = "meeting_participant"
@@ -95,7 +103,7 @@ class MeetingParticipant(Base):
         return f"{self.name} ({self.position.label if self.position else '-'})"
 
 
-class MeetingDecision(Base):
+class MeetingDecision(RegencyScoped, Base):
     """The meeting's decision on one proposal on its agenda (empty until decided)."""
 
     __tablename__ = "meeting_decision"

@@ -8,7 +8,16 @@ from typing import TYPE_CHECKING
 from sqlalchemy import Date, ForeignKey, Index, String, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from models.base import Base, LabelledEnum, TimestampMixin, digits_check, enum_column, region_code_column, scope_indexes
+from models.base import (
+    Base,
+    LabelledEnum,
+    RegencyScoped,
+    TimestampMixin,
+    digits_check,
+    enum_column,
+    region_code_column,
+    scope_indexes,
+)
 from models.identity import IdentityCheck, check_nik
 
 if TYPE_CHECKING:
@@ -70,7 +79,7 @@ class Disability(LabelledEnum):
     MULTIPLE = "ganda", "Disabilitas ganda"
 
 
-class Member(TimestampMixin, Base):
+class Member(RegencyScoped, TimestampMixin, Base):
     """One person of a household; NIK unique nationwide, exactly one head per household."""
 
     __tablename__ = "member"

@@ -8,7 +8,16 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import JSON, Boolean, CheckConstraint, DateTime, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from models.base import Base, LabelledEnum, TimestampMixin, enum_column, region_code_column, scope_indexes, utc_now
+from models.base import (
+    Base,
+    LabelledEnum,
+    RegencyScoped,
+    TimestampMixin,
+    enum_column,
+    region_code_column,
+    scope_indexes,
+    utc_now,
+)
 
 if TYPE_CHECKING:
     from models.decree import Decree
@@ -79,7 +88,7 @@ FINAL_STATUSES = frozenset(
 )
 
 
-class Proposal(TimestampMixin, Base):
+class Proposal(RegencyScoped, TimestampMixin, Base):
     """A proposal to add, correct, remove or keep a household; `status` moves only through the state machine."""
 
     __tablename__ = "proposal"
@@ -107,13 +116,21 @@ class Proposal(TimestampMixin, Base):
     version: Mapped[int] = mapped_column(Integer, default=1)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
 
-    household: Mapped[Household] = relationship(back_populates="proposals", lazy="joined")
+    # Loaded with the proposal by a second statement, not a join: two tables kept by regency are joined only on
+    # the id and the regency code (models/base.regency_join), which a relationship sqladmin's forms read cannot be.
+    household: Mapped[Household] = relationship(back_populates="proposals", lazy="selectin")
     history: Mapped[list[ProposalHistory]] = relationship(
         back_populates="proposal", order_by="ProposalHistory.id", cascade="all, delete-orphan"
     )
     visits: Mapped[list[Visit]] = relationship(back_populates="proposal")
     decisions: Mapped[list[MeetingDecision]] = relationship(back_populates="proposal", viewonly=True)
-    decrees: Mapped[list[Decree]] = relationship(secondary="decree_proposal", viewonly=True)
+    decrees: Mapped[list[Decree]] = relationship(
+        secondary="decree_proposal",
+        viewonly=True,
+        primaryjoin="and_(Proposal.id == decree_proposal.c.proposal_id,"
+        " Proposal.regency_code == decree_proposal.c.regency_code)",
+        secondaryjoin="Decree.id == decree_proposal.c.decree_id",
+    )
     created_by: Mapped[User | None] = relationship()
 
     # Optimistic concurrency: an UPDATE carries "WHERE version = <read version>"; a stale write fails.
@@ -141,7 +158,7 @@ def fields_of_kind(values: dict[str, Any]) -> None:
         values["requested_changes"] = {}
 
 
-class ProposalHistory(Base):
+class ProposalHistory(RegencyScoped, Base):
     """One recorded status change of a proposal: who, when, from, to, and the note."""
 
     __tablename__ = "proposal_history"

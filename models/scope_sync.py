@@ -5,6 +5,11 @@ certificate's parafs the certificate's code, so the scope filter is one indexed 
 before_flush hook, the first of the write path (chain/write_path.py), fills the code on insert, follows a
 changed owner (a member moved to another household) and a moved owner (a household or a meeting moved to
 another village).
+
+A row that other rows point to stays in its regency (kabupaten/kota): on PostgreSQL those links include the
+regency code (docs/SCALING.md, rule 2), so a family, a meeting, a proposal or a certificate moved to another
+regency is refused with a message; the family is registered again at its destination. A member may still move
+to a family in another regency: nothing points to a member.
 """
 
 from __future__ import annotations
@@ -14,6 +19,7 @@ from typing import Any
 from sqlalchemy import inspect
 from sqlalchemy.orm import Session
 
+from models.base import regency_of
 from models.certificate import Certificate, CertificateApproval
 from models.household import Household
 from models.meeting import Meeting, MeetingDecision, MeetingParticipant
@@ -36,6 +42,14 @@ _FOLLOWERS: dict[type, tuple[str, ...]] = {
     Household: ("members", "proposals", "visits"),
     Meeting: ("participants", "decisions"),
     Certificate: ("approvals",),
+}
+
+# class -> what it is called when a move to another regency is refused (the parents of links keyed by regency)
+_STAYS_IN_REGENCY: dict[type, str] = {
+    Household: "Keluarga",
+    Meeting: "Musyawarah",
+    Proposal: "Usulan",
+    Certificate: "Surat keterangan",
 }
 
 
@@ -68,8 +82,22 @@ def copy_region_codes(session: Session, _context: Any, _instances: Any) -> None:
             code = _owner_region(session, owner) if owner is not None else None
             if code and obj.region_code != code:
                 obj.region_code = code
+        if type(obj) in _STAYS_IN_REGENCY and obj not in new:
+            _refuse_move_to_another_regency(obj)
         if type(obj) in _FOLLOWERS and obj not in new:
             if inspect(obj).attrs.region_code.history.has_changes():
                 for collection in _FOLLOWERS[type(obj)]:
                     for follower in getattr(obj, collection):
                         follower.region_code = obj.region_code
+
+
+def _refuse_move_to_another_regency(obj: Any) -> None:
+    history = inspect(obj).attrs.region_code.history
+    if not history.has_changes() or not history.deleted:
+        return
+    before, after = regency_of(history.deleted[0]), regency_of(obj.region_code)
+    if before and before != after:
+        raise HouseholdRuleViolation(
+            f"{_STAYS_IN_REGENCY[type(obj)]} tidak dapat dipindahkan ke kabupaten/kota lain "
+            f"({before} ke {after or 'tanpa wilayah'}): daftarkan baru di kabupaten/kota tujuan."
+        )

@@ -8,7 +8,15 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import JSON, CheckConstraint, Date, DateTime, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from models.base import Base, LabelledEnum, TimestampMixin, enum_column, region_code_column, scope_indexes
+from models.base import (
+    Base,
+    LabelledEnum,
+    RegencyScoped,
+    TimestampMixin,
+    enum_column,
+    region_code_column,
+    scope_indexes,
+)
 from models.instrument import (
     Condition,
     CookingFuel,
@@ -58,7 +66,7 @@ class VisitResult(LabelledEnum):
     NOT_ELIGIBLE = "tidak_layak", "Tidak layak"
 
 
-class Visit(TimestampMixin, Base):
+class Visit(RegencyScoped, TimestampMixin, Base):
     """One verval visit to a household: instrument answers, enumerator, and the TKSK's confirmation."""
 
     __tablename__ = "visit"

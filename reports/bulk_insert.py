@@ -15,7 +15,8 @@ SQLite's next ids under the write lock), and runs what the flush hooks would hav
 - the audit trail: one CREATE row per inserted row with the very snapshot a flush would record, written in
   the same transaction (`audit_bulk_created`, models/audit_trail.py) when `write_audit` is called.
 
-The copied village code (models/scope_sync.py) is the caller's to fill: it knows each row's owner.
+The copied village code (models/scope_sync.py) is the caller's to fill: it knows each row's owner; the regency
+code follows from it here, as models/base.RegencyScoped gives it to an ORM insert.
 """
 
 from __future__ import annotations
@@ -27,7 +28,8 @@ from sqlalchemy import Table, func, insert, inspect, select, text
 from sqlalchemy.orm import Session
 
 from models.audit_trail import RowChange, audit_bulk_created, created_change
-from models.base import Base, table_of
+from models.base import Base, regency_of, table_of
+from models.distribution import REGENCY_COLUMN
 from models.text_guard import refuse_unstorable_rows
 from policies.scope import refuse_outside_acting_scope
 
@@ -104,6 +106,8 @@ class BulkInsert:
     @staticmethod
     def _complete(table: Table, model: type[Base], row: dict[str, Any]) -> dict[str, Any]:
         """`row` with the Python defaults an ORM insert fires, in column order (the order of the snapshot)."""
+        if REGENCY_COLUMN in table.c and REGENCY_COLUMN not in row:
+            row[REGENCY_COLUMN] = regency_of(row.get("region_code"))  # its default reads the statement's row
         for key, default, called in _defaults(table):
             if key not in row:
                 row[key] = default(None) if called else default

@@ -29,6 +29,7 @@ from console.database import make_engine, make_session_factory
 from console.settings import Settings
 from models import Base, PolicyRule, PolicyState, Region, Role, StepTarget
 from policies.rules import seed_rules_if_empty
+from tests import distributed_joins
 from tests.console_client import ConsoleClient, own_origin, read_csrf_token
 from tests.factories import DEFAULT_PASSWORD, make_user
 from tests.log_scan import LogLines, LogScan
@@ -48,6 +49,7 @@ LOG_SCAN = LogScan()
 
 def pytest_configure(config: pytest.Config) -> None:
     LOG_SCAN.install()
+    distributed_joins.install()
 
 
 def pytest_runtest_call(item: pytest.Item) -> None:
@@ -222,6 +224,15 @@ def regions(engine: Engine) -> frozenset[str]:
 
 
 # --- per-test state ------------------------------------------------------------------------------
+
+
+@pytest.fixture(autouse=True)
+def joins_on_the_regency_code() -> Iterator[None]:
+    """Rule 3 of docs/SCALING.md over every statement the console sends during the test (tests/distributed_joins.py)."""
+    list(distributed_joins.taken())
+    yield
+    found = sorted(set(distributed_joins.taken()))
+    assert not found, "joins between tables kept by regency without the regency code:\n" + "\n".join(found)
 
 
 @pytest.fixture(autouse=True)

@@ -8,14 +8,12 @@ from datetime import date
 
 import pytest
 from alembic.config import Config
-from sqlalchemy import Engine, insert, text
+from sqlalchemy import Engine, text
 from sqlalchemy.exc import DBAPIError
 
 from alembic import command
 from console.database import make_engine
 from console.settings import Settings
-from models import Member
-from models.member import FamilyRelation, Sex
 from tests.factories import DEFAULT_VILLAGE, kecamatan_of, next_nik, next_no_kk
 
 BEFORE, REVISION = "8d2c6b1a9e47", "a7c3e5f1d2b4"
@@ -58,18 +56,20 @@ def _household(engine: Engine, period: str) -> int:
             {"kk": next_no_kk(kecamatan), "village": DEFAULT_VILLAGE, "period": period},
         ).scalar_one()
         born = date(1980, 5, 1)
-        connection.execute(  # `member` is the same at both revisions: its Core insert fills the columns' defaults
-            insert(Member.__table__).values(
-                household_id=household_id,
-                region_code=DEFAULT_VILLAGE,
-                nik=next_nik(kecamatan, born, False),
-                name="Kepala Uji",
-                sex=Sex.MALE,
-                birth_date=born,
-                family_relation=FamilyRelation.HEAD,
-                birth_place="Bima",
-                mother_name="Ibu Uji",
-            )
+        connection.execute(  # `member` as it stood at that revision (no regency code yet)
+            text(
+                "INSERT INTO member (household_id, region_code, nik, name, sex, birth_place, birth_date,"
+                " family_relation, marital_status, education, occupation, disability, mother_name, created_at,"
+                " updated_at) VALUES (:household, :village, :nik, 'Kepala Uji', 'L', 'Bima', :born,"
+                " 'kepala_keluarga', 'kawin', 'sd', '', 'tidak_ada', 'Ibu Uji', CURRENT_TIMESTAMP,"
+                " CURRENT_TIMESTAMP)"
+            ),
+            {
+                "household": household_id,
+                "village": DEFAULT_VILLAGE,
+                "nik": next_nik(kecamatan, born, False),
+                "born": born,
+            },
         )
     return int(household_id)
 

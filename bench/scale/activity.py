@@ -33,10 +33,10 @@ AUDITED_ACTIONS = [
 ]
 
 _PROPOSALS = """
-INSERT INTO proposal (kind, household_id, region_code, reason, removal_reason, requested_changes, has_ktp, has_kk,
-                      has_sktm, status, status_changed_at, return_reason, version, created_by_id, created_at,
-                      updated_at)
-SELECT kind, h.id, h.region_code, 'Usulan dari musyawarah desa',
+INSERT INTO proposal (kind, household_id, region_code, regency_code, reason, removal_reason, requested_changes,
+                      has_ktp, has_kk, has_sktm, status, status_changed_at, return_reason, version, created_by_id,
+                      created_at, updated_at)
+SELECT kind, h.id, h.region_code, h.regency_code, 'Usulan dari musyawarah desa',
        CASE WHEN kind = :remove THEN (CAST(:reasons AS text[]))[1 + i % cardinality(CAST(:reasons AS text[]))] END,
        CASE WHEN kind = :update THEN json_build_object('address', h.address || ' (pindah RT)') ELSE '{}'::json END,
        true, true, i % 3 <> 0, status, now() - (i % 120) * interval '1 day',
@@ -50,23 +50,26 @@ FROM (
 ) AS p JOIN household AS h ON h.id = p.household_id
 """
 _HISTORY = """
-INSERT INTO proposal_history (proposal_id, region_code, from_status, to_status, actor_id, actor_name, at, note)
-SELECT id, region_code, NULL, status, NULL, 'Operator desa', status_changed_at, '' FROM proposal
+INSERT INTO proposal_history (proposal_id, region_code, regency_code, from_status, to_status, actor_id, actor_name,
+                              at, note)
+SELECT id, region_code, regency_code, NULL, status, NULL, 'Operator desa', status_changed_at, '' FROM proposal
 """
 _VISITS = """
-INSERT INTO visit (household_id, proposal_id, region_code, enumerator_id, enumerator_name, visited_on, floor_area_m2,
-                   room_count, assets, livestock, programme_cards, notes, result, created_at, updated_at)
-SELECT household_id, id, region_code, NULL, 'Petugas pendata', (status_changed_at - interval '3 days')::date,
+INSERT INTO visit (household_id, proposal_id, region_code, regency_code, enumerator_id, enumerator_name, visited_on,
+                   floor_area_m2, room_count, assets, livestock, programme_cards, notes, result, created_at,
+                   updated_at)
+SELECT household_id, id, region_code, regency_code, NULL, 'Petugas pendata',
+       (status_changed_at - interval '3 days')::date,
        18 + id % 60, 1 + id % 5, '[]', '{}', '[]', '', :pending, now(), now()
 FROM proposal WHERE status = ANY(CAST(:visited AS text[]))
 """
 _AUDIT = """
 INSERT INTO audit_entry (at, actor_id, actor_name, request_id, ip, action, object_type, object_id, region_code,
-                         before, after, message)
+                         regency_code, before, after, message)
 SELECT now() - (:rows - i) * interval '30 days' / :rows, a.ids[1 + i % cardinality(a.ids)],
        a.names[1 + i % cardinality(a.ids)], '', '127.0.0.1',
        (CAST(:actions AS text[]))[1 + i % cardinality(CAST(:actions AS text[]))], 'household', h.id::text,
-       h.region_code, NULL, json_build_object('address', h.address), ''
+       h.region_code, h.regency_code, NULL, json_build_object('address', h.address), ''
 FROM generate_series(1, :rows) AS i
 CROSS JOIN (SELECT array_agg(id ORDER BY id) AS ids, array_agg(username ORDER BY id) AS names FROM user_account) AS a
 JOIN household AS h ON h.id = 1 + ((i - 1) * :stride) % :households

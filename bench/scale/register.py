@@ -87,12 +87,12 @@ JOIN seed_village AS v ON v.dense = (g <= :dense)
  AND v.n = CASE WHEN g <= :dense THEN (g - 1) % :dense_villages ELSE (g - :dense - 1) % :other_villages END
 """
 _HOUSEHOLDS = f"""
-INSERT INTO household (id, no_kk, region_code, address, rt, rw, dtks_status, desil, period, notes, head_name,
-                       created_at, updated_at)
+INSERT INTO household (id, no_kk, region_code, regency_code, address, rt, rw, dtks_status, desil, period, notes,
+                       head_name, created_at, updated_at)
 SELECT id,
        kecamatan || to_char(registered_on, 'DDMMYY')
          || lpad((row_number() OVER (PARTITION BY kecamatan, registered_on ORDER BY id))::text, 4, '0'),
-       region_code, 'Jl. ' || {pick("street", "id * 7")} || ' No. ' || (id % 199 + 1),
+       region_code, left(region_code, 5), 'Jl. ' || {pick("street", "id * 7")} || ' No. ' || (id % 199 + 1),
        lpad((id % 12 + 1)::text, 3, '0'), lpad((id % 6 + 1)::text, 3, '0'),
        CASE WHEN id % 10 < 4 THEN :registered WHEN id % 10 = 4 THEN :proposed WHEN id % 10 = 5 THEN :removed
             ELSE :not_registered END,
@@ -111,9 +111,10 @@ SELECT h.id AS household_id, h.region_code, h.kecamatan, h.head_name, k,
 FROM seed_household AS h CROSS JOIN LATERAL generate_series(0, 1 + (h.id % 5)::int) AS k
 """
 _MEMBERS = f"""
-INSERT INTO member (household_id, region_code, nik, name, sex, birth_place, birth_date, family_relation,
-                    mother_name, marital_status, occupation, education, disability, created_at, updated_at)
-SELECT household_id, region_code,
+INSERT INTO member (household_id, region_code, regency_code, nik, name, sex, birth_place, birth_date,
+                    family_relation, mother_name, marital_status, occupation, education, disability, created_at,
+                    updated_at)
+SELECT household_id, region_code, left(region_code, 5),
        kecamatan || lpad((extract(day FROM birth_date)::int + CASE WHEN female THEN 40 ELSE 0 END)::text, 2, '0')
          || to_char(birth_date, 'MMYY')
          || lpad((row_number() OVER (PARTITION BY kecamatan, birth_date, female ORDER BY household_id, k))::text,

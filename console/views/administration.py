@@ -161,7 +161,7 @@ class AuditEntryView(ReadOnly, DtksModelView, model=AuditEntry):
     column_formatters = {"at": lambda entry, _: f"{entry.at:%d-%m-%Y %H:%M:%S}"}
     column_formatters_detail = column_formatters
     # Before/after are shown by the template as a table of changes and as JSON (autoescaped, never Markup).
-    column_details_exclude_list = [AuditEntry.before, AuditEntry.after]
+    column_details_exclude_list = [AuditEntry.before, AuditEntry.after, AuditEntry.regency_code]
     details_template = "audit_entry_details.html"
 
     def search_conditions(self, term: str) -> list[ColumnElement[bool]]:

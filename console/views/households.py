@@ -256,7 +256,7 @@ class MemberView(DtksModelView, model=Member):
         Member.household,
         Member.region_code,
     ]
-    column_details_exclude_list = [Member.id, Member.household_id]
+    column_details_exclude_list = [Member.id, Member.household_id, Member.regency_code]
     column_labels = MEMBER_LABELS
     column_sortable_list = [Member.id, Member.name, Member.birth_date]
     column_default_sort = [(Member.id, True)]

@@ -254,7 +254,7 @@ class ComplaintView(DtksModelView, model=Complaint):
         Complaint.region,
         Complaint.status,
     ]
-    column_details_exclude_list = [Complaint.id, Complaint.assigned_to_id]
+    column_details_exclude_list = [Complaint.id, Complaint.assigned_to_id, Complaint.regency_code]
     column_labels = COMPLAINT_LABELS
     column_default_sort = [(Complaint.id, True)]
     column_searchable_list = [Complaint.complainant_name]

@@ -68,6 +68,7 @@ class VisitView(DtksModelView, model=Visit):
         Visit.household_id,
         Visit.proposal_id,
         Visit.enumerator_id,
+        Visit.regency_code,  # the region code's first part (models/base.RegencyScoped)
     ]
     column_labels = VISIT_LABELS
     column_default_sort = [(Visit.visited_on, True)]

@@ -261,7 +261,7 @@ def test_the_readme_guided_tour_walks_through_the_demo_data(
     # 9. petugas_layanan: "Layanan NIK" looks a registered NIK up; penyuluh .. kepala_dinas initial it.
     member = demo.scalars(
         select(Member)
-        .join(Household)
+        .join(Member.household)
         .where(Household.dtks_status == DtksStatus.REGISTERED, Household.region_code.startswith(REGENCY))
         .order_by(Member.id)
     ).first()

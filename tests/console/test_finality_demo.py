@@ -125,7 +125,7 @@ def test_the_village_operator_can_neither_edit_nor_delete_a_proposal_from_in_dec
 def test_the_enumerator_can_neither_edit_nor_delete_a_visit_of_those_proposals(
     demo: Session, app: Starlette, browsers: dict[str, ConsoleClient]
 ) -> None:
-    visits = list(demo.scalars(select(Visit).join(Proposal).where(Proposal.status.in_(finality.IN_DECREE_ON))))
+    visits = list(demo.scalars(select(Visit).join(Visit.proposal).where(Proposal.status.in_(finality.IN_DECREE_ON))))
     enumerators = _officials(app, demo, browsers, Role.PENDATA, {v.region_code for v in visits})
     before = whole_database(demo)
 

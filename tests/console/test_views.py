@@ -79,9 +79,10 @@ from tests.console.form_posts import (
     saved_row,
     seed_register,
 )
-from tests.factories import DEFAULT_VILLAGE, make_member, next_nik, next_no_kk
+from tests.factories import DEFAULT_VILLAGE, make_household, make_member, next_nik, next_no_kk
 
 COMPLAINANT_NIK = make_nik("52.72.01", date(1990, 7, 1), is_female=True, serial=9001)
+OTHER_KECAMATAN_VILLAGE = "52.72.02.1004"  # Kota Bima, another kecamatan: the same regency
 CUTOFFS = "[10, 20, 30, 40, 50, 60, 70, 80, 90]"
 
 
@@ -507,7 +508,7 @@ def test_household_form_stores_the_household_with_its_head_then_edits_and_delete
         "household",
         household_id,
         {
-            "region": OTHER_VILLAGE,
+            "region": OTHER_KECAMATAN_VILLAGE,
             "no_kk": no_kk,
             "address": "Jl. Sultan Hasanuddin",
             "rt": "001",
@@ -520,7 +521,7 @@ def test_household_form_stores_the_household_with_its_head_then_edits_and_delete
         household,
         {
             "no_kk": no_kk,
-            "region_code": OTHER_VILLAGE,
+            "region_code": OTHER_KECAMATAN_VILLAGE,
             "address": "Jl. Sultan Hasanuddin",
             "rt": "001",
             "rw": "",
@@ -528,7 +529,7 @@ def test_household_form_stores_the_household_with_its_head_then_edits_and_delete
         },
     )
     # Members carry their household's village code for the scope filter: it follows the household.
-    assert [member.region_code for member in household.members] == [OTHER_VILLAGE, OTHER_VILLAGE]
+    assert [member.region_code for member in household.members] == [OTHER_KECAMATAN_VILLAGE] * 2
 
     assert delete_refusal(delete(admin_client, "household", household_id)) is None
     db_session.expire_all()
@@ -620,8 +621,8 @@ def _visit_move(session: Session, seed: Seed) -> tuple[Any, dict[str, str]]:
 
 @pytest.mark.parametrize(
     ("identity", "make_row"),
-    [("member", _member_move), ("proposal", _proposal_move), ("visit", _visit_move)],
-    ids=["member", "proposal", "visit"],
+    [("member", _member_move), ("visit", _visit_move)],
+    ids=["member", "visit"],
 )
 def test_a_row_moved_to_another_household_takes_that_household_village_code(
     identity: str,
@@ -642,6 +643,41 @@ def test_a_row_moved_to_another_household_takes_that_household_village_code(
     assert (moved.household_id, moved.region_code) == (seed.other_household_id, seed.other_household_region)
 
 
+def test_a_proposal_moves_to_a_family_of_its_regency_and_is_refused_one_of_another(
+    seed: Seed, admin_client: TestClient, db_session: Session
+) -> None:
+    """Other rows point to a proposal by (id, regency code) on PostgreSQL (models/scope_sync.py)."""
+    proposal, posted = _proposal_move(db_session, seed)
+    neighbour = make_household(db_session, region_code=OTHER_KECAMATAN_VILLAGE, members=1)
+    db_session.commit()
+
+    refused = edit(admin_client, "proposal", proposal.id, {**posted, "household": str(seed.other_household_id)})
+    assert "Usulan tidak dapat dipindahkan ke kabupaten/kota lain" in refusal_text(refused)
+    db_session.expire_all()
+    assert db_session.get_one(Proposal, proposal.id).household_id == seed.household_id
+
+    moved = edit(admin_client, "proposal", proposal.id, {**posted, "household": str(neighbour.id)})
+    assert moved.status_code == 302, refusal_text(moved)
+    db_session.expire_all()
+    assert (db_session.get_one(Proposal, proposal.id).region_code) == OTHER_KECAMATAN_VILLAGE
+
+
+def test_a_family_is_not_moved_to_another_regency_through_its_form(
+    seed: Seed, admin_client: TestClient, db_session: Session
+) -> None:
+    household = db_session.get_one(Household, seed.household_id)
+    before = (household.region_code, household.address)
+    form = {"region": OTHER_VILLAGE, "no_kk": household.no_kk, "address": "Jl. Baru", "rt": "", "rw": "", "notes": ""}
+
+    response = edit(admin_client, "household", seed.household_id, form)
+
+    assert "Keluarga tidak dapat dipindahkan ke kabupaten/kota lain (52.72 ke 73.02)" in refusal_text(response)
+    db_session.expire_all()
+    household = db_session.get_one(Household, seed.household_id)
+    assert (household.region_code, household.address) == before
+    assert {member.region_code for member in household.members} == {seed.household_region}
+
+
 def test_a_meeting_moved_to_another_village_takes_its_participants_along(
     seed: Seed, admin_client: TestClient, db_session: Session
 ) -> None:
@@ -654,13 +690,13 @@ def test_a_meeting_moved_to_another_village_takes_its_participants_along(
     db_session.add(participant)
     db_session.commit()
 
-    edit(
+    response = edit(
         admin_client,
         "meeting",
         seed.meeting_id,
         {
             "kind": "musdes",
-            "region": OTHER_VILLAGE,
+            "region": OTHER_KECAMATAN_VILLAGE,
             "held_on": "2026-01-12",
             "place": "Balai Desa",
             "ba_number": "",
@@ -668,8 +704,10 @@ def test_a_meeting_moved_to_another_village_takes_its_participants_along(
         },
     )
 
+    assert response.status_code == 302, refusal_text(response)
     db_session.expire_all()
-    meeting = db_session.get(Meeting, seed.meeting_id)
+    meeting = db_session.get_one(Meeting, seed.meeting_id)
+    assert meeting.region_code == OTHER_KECAMATAN_VILLAGE
     # Participants carry the meeting's village code for the scope filter, like members carry the household's.
     assert [p.region_code for p in meeting.participants] == [meeting.region_code]
 

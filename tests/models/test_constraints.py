@@ -25,6 +25,7 @@ from models import (
     User,
     within_region,
 )
+from models.base import regency_of
 from models.region_codes import RegionLevel
 from tests.factories import DEFAULT_PASSWORD, DEFAULT_VILLAGE, make_household, make_member, make_user
 
@@ -63,22 +64,22 @@ def _household_with_unknown_status(session: Session, household: Household) -> No
     # Raw SQL: the ORM's Enum type would refuse the value before the database sees it.
     session.execute(
         text(
-            "INSERT INTO household (no_kk, region_code, address, rt, rw, dtks_status, notes) "
-            "VALUES ('5272011403190999', :region, 'Jl. Uji', '001', '001', 'hilang', '')"
+            "INSERT INTO household (no_kk, region_code, regency_code, address, rt, rw, dtks_status, notes) "
+            "VALUES ('5272011403190999', :region, :regency, 'Jl. Uji', '001', '001', 'hilang', '')"
         ),
-        {"region": DEFAULT_VILLAGE},
+        {"region": DEFAULT_VILLAGE, "regency": regency_of(DEFAULT_VILLAGE)},
     )
 
 
 def _member_with_unknown_sex(session: Session, household: Household) -> None:
     session.execute(
         text(
-            "INSERT INTO member (household_id, region_code, nik, name, sex, birth_place, birth_date, "
+            "INSERT INTO member (household_id, region_code, regency_code, nik, name, sex, birth_place, birth_date, "
             "family_relation, mother_name, marital_status, occupation, education, disability) "
-            "VALUES (:household, :region, '5272010101010001', 'Uji', 'X', '', '2001-01-01', "
+            "VALUES (:household, :region, :regency, '5272010101010001', 'Uji', 'X', '', '2001-01-01', "
             "'anak', '', 'belum_kawin', '', 'tidak_sekolah', 'tidak_ada')"
         ),
-        {"household": household.id, "region": household.region_code},
+        {"household": household.id, "region": household.region_code, "regency": household.regency_code},
     )
 
 

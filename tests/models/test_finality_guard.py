@@ -13,6 +13,7 @@ from models import (
     Decree,
     DecreeKind,
     DtksStatus,
+    Household,
     HouseholdPeriod,
     Meeting,
     MeetingParticipant,
@@ -233,11 +234,12 @@ def test_a_decree_signed_in_this_transaction_still_takes_its_annex_until_commit(
 def _period_rows(session: Session) -> tuple[int, int]:
     placed = place(session, S.DETERMINED)
     model = make_pmt_model(session)
+    village = session.get_one(Household, placed.household_id).region_code
     result = PmtResult(
-        household_id=placed.household_id, period="2026-10", model_id=model.id, score=1.0, desil=2, region_code="x"
+        household_id=placed.household_id, period="2026-10", model_id=model.id, score=1.0, desil=2, region_code=village
     )
     standing = HouseholdPeriod(
-        household_id=placed.household_id, period="2026-10", dtks_status=DtksStatus.REGISTERED, region_code="x"
+        household_id=placed.household_id, period="2026-10", dtks_status=DtksStatus.REGISTERED, region_code=village
     )
     session.add_all([result, standing])
     session.commit()

@@ -51,9 +51,14 @@ def test_the_migrations_frozen_rule_is_the_models_rule() -> None:
 @pytest.mark.parametrize(
     ("model", "content", "kept"),
     [
-        (Proposal, "PROPOSAL_CONTENT", {*finality.TRANSITION_COLUMNS, *finality.CHECKLIST, "created_by_id"}),
-        (Visit, "VISIT_CONTENT", {"updated_at", "enumerator_id", "confirmed_by_id"}),
-        (Meeting, "MEETING_CONTENT", {"updated_at", "finalised_by_id"}),
+        # regency_code is held equal to the compared region code by its CHECK (models/base.RegencyScoped).
+        (
+            Proposal,
+            "PROPOSAL_CONTENT",
+            {*finality.TRANSITION_COLUMNS, *finality.CHECKLIST, "created_by_id", "regency_code"},
+        ),
+        (Visit, "VISIT_CONTENT", {"updated_at", "enumerator_id", "confirmed_by_id", "regency_code"}),
+        (Meeting, "MEETING_CONTENT", {"updated_at", "finalised_by_id", "regency_code"}),
     ],
     ids=["proposal", "visit", "meeting"],
 )
@@ -156,22 +161,23 @@ def test_raw_sql_cannot_add_children_to_decided_parents(
     before = dump(db_session)
     _refused(
         db_session,
-        "INSERT INTO decree_proposal (decree_id, proposal_id) VALUES (:d, :p)",
+        "INSERT INTO decree_proposal (decree_id, proposal_id, regency_code) VALUES (:d, :p, '52.72')",
         d=ratified.decree_ids[0],
         p=accepted.proposal_id,
     )
     _refused(
         db_session,
-        "INSERT INTO visit (household_id, proposal_id, region_code, enumerator_name, visited_on, result, assets, "
-        "livestock, programme_cards, notes, created_at, updated_at) VALUES (:h, :p, '52.72.01.1001', 'x', "
+        "INSERT INTO visit (household_id, proposal_id, region_code, regency_code, enumerator_name, visited_on, "
+        "result, assets, livestock, programme_cards, notes, created_at, updated_at) VALUES (:h, :p, "
+        "'52.72.01.1001', '52.72', 'x', "
         "'2026-09-09', 'menunggu', '[]', '{}', '[]', '', now(), now())",
         h=ratified.household_id,
         p=ratified.proposal_id,
     )
     _refused(
         db_session,
-        "INSERT INTO meeting_participant (meeting_id, region_code, name, position) "
-        "VALUES (:m, '52.72.01.1001', 'x', 'lainnya')",
+        "INSERT INTO meeting_participant (meeting_id, region_code, regency_code, name, position) "
+        "VALUES (:m, '52.72.01.1001', '52.72', 'x', 'lainnya')",
         m=ratified.meeting_id,
     )
     assert dump(db_session) == before
@@ -181,8 +187,8 @@ def test_raw_sql_cannot_rewrite_a_determined_period(postgresql_only: None, db_se
     household = world[S.DETERMINED].household_id
     db_session.execute(
         text(
-            "INSERT INTO household_period (household_id, period, dtks_status, region_code, recorded_at) "
-            "VALUES (:h, '2027-01', 'terdaftar', 'x', now())"
+            "INSERT INTO household_period (household_id, period, dtks_status, region_code, regency_code, recorded_at) "
+            "SELECT id, '2027-01', 'terdaftar', region_code, regency_code, now() FROM household WHERE id = :h"
         ),
         {"h": household},
     )  # a period nobody has determined yet
@@ -212,6 +218,6 @@ def test_a_decree_inserted_signed_takes_its_annex_in_the_same_transaction_only(
             "now(), now()) RETURNING id"
         )
     ).scalar_one()
-    db_session.execute(text("INSERT INTO decree_proposal VALUES (:d, :p)"), {"d": decree, "p": proposal})
+    db_session.execute(text("INSERT INTO decree_proposal VALUES (:d, :p, '52.72')"), {"d": decree, "p": proposal})
     db_session.commit()
     _refused(db_session, "DELETE FROM decree_proposal WHERE decree_id = :d", d=decree)

@@ -105,19 +105,16 @@ def test_the_migration_fills_the_column_for_households_already_registered(
                 ),
                 {"v": DEFAULT_VILLAGE},
             )
-            # `member` is the same at both revisions: its Core insert fills the columns' defaults.
+            # The member as its table stood at that revision (no regency code yet).
             connection.execute(
-                insert(Member.__table__).values(
-                    household_id=1,
-                    region_code=DEFAULT_VILLAGE,
-                    nik=next_nik(KECAMATAN, date(1980, 5, 1), False),
-                    name="Kepala Lama",
-                    sex=Sex.MALE,
-                    birth_date=date(1980, 5, 1),
-                    family_relation=FamilyRelation.HEAD,
-                    birth_place="Bima",
-                    mother_name="Ibu",
-                )
+                text(
+                    "INSERT INTO member (household_id, region_code, nik, name, sex, birth_place, birth_date,"
+                    " family_relation, marital_status, education, occupation, disability, mother_name, created_at,"
+                    " updated_at) VALUES (1, :v, :nik, 'Kepala Lama', 'L', 'Bima', '1980-05-01',"
+                    " 'kepala_keluarga', 'kawin', 'sd', '', 'tidak_ada', 'Ibu', CURRENT_TIMESTAMP,"
+                    " CURRENT_TIMESTAMP)"
+                ),
+                {"v": DEFAULT_VILLAGE, "nik": next_nik(KECAMATAN, date(1980, 5, 1), False)},
             )
         command.upgrade(config, "head")
         with engine.connect() as connection:

@@ -86,14 +86,16 @@ def test_the_lookup_follows_every_change_of_the_register(db_session: Session) ->
     assert len(_nik_holders(db_session)) == 2
 
 
-def test_a_family_moved_to_another_regency_takes_its_numbers_there(db_session: Session) -> None:
+def test_a_member_moved_to_a_family_in_another_regency_takes_its_nik_there(db_session: Session) -> None:
     household = make_household(db_session, members=2)
+    elsewhere = make_household(db_session, region_code=OTHER_REGENCY_VILLAGE, members=1)
     db_session.commit()
-    household.region_code = OTHER_REGENCY_VILLAGE
-    db_session.commit()  # scope_sync moves the members' region code with the household
+    moving = household.members[1]
+    moving.household_id = elsewhere.id
+    db_session.commit()  # scope_sync gives the member its new family's region code
 
-    assert {regency for _id, regency in _nik_holders(db_session).values()} == {"52.71"}
-    assert _kk_holders(db_session) == {household.no_kk: (household.id, "52.71")}
+    assert _nik_holders(db_session)[moving.nik] == (moving.id, "52.71")
+    assert _nik_holders(db_session) == _register_niks(db_session)
 
 
 def test_bulk_core_statements_are_held_to_the_rule_too(db_session: Session) -> None:
