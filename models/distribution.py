@@ -11,12 +11,10 @@ rules that keep the move possible:
   numbers' lookup tables (models/national_numbers.py), login sessions and attempts, the tallies' transaction
   marks.
 
-Every table distributed by regency but the tallies carries the regency code as a plain column
-(models/base.RegencyScoped keeps it; a decree's link copies its proposal's), and on PostgreSQL every key of those
-tables includes it (`keep_regency_in_keys`, below). The schema does not meet every rule yet. What is still
-missing is listed below, item by item, and the test checks both ways: a new gap fails it, and so does a closed
-gap still listed here, so the list is always the work left (docs/SCALING.md, "Where the schema stands today",
-gives the order).
+Every table distributed by regency carries the regency code as a plain column (models/base.RegencyScoped keeps
+it; a decree's link copies its proposal's; the tallies' triggers write it), and on PostgreSQL every key of those
+tables includes it (`keep_regency_in_keys`, below). The gap lists below say what is still missing, item by item
+(nothing, today), and the test checks both ways: a new gap fails it, and so does a closed gap still listed here.
 """
 
 from __future__ import annotations
@@ -61,16 +59,15 @@ BY_OWN_KEY = {
     "user_session": "token_hash",
 }
 
-# Gaps still open. Tables distributed by regency without the regency code column: the tallies, whose rows the
-# database's triggers keep per region level (a province's and the nation's rows too); keyed by regency, a
-# province's figure becomes the sum of its regencies' rows (docs/SCALING.md, step 3).
-WITHOUT_REGENCY_CODE = frozenset({"household_tally", "proposal_tally", "tally_delta"})
-# Foreign keys between two tables distributed by regency that do not carry the regency code yet (table.column),
-# on PostgreSQL (SQLite keeps its single-column links, see below): none left.
+# Gaps still open: none. Tables distributed by regency without the regency code column (the tallies were the last,
+# alembic e5a7c9d1f3b5):
+WITHOUT_REGENCY_CODE: frozenset[str] = frozenset()
+# Foreign keys between two tables distributed by regency that do not carry the regency code (table.column), on
+# PostgreSQL (SQLite keeps its single-column links, see below):
 FOREIGN_KEYS_WITHOUT_REGENCY: frozenset[str] = frozenset()
 # Tables distributed by regency whose primary key or a unique constraint or index leaves the regency code out, on
-# PostgreSQL: the tallies, which have no regency code yet.
-UNIQUE_WITHOUT_REGENCY = WITHOUT_REGENCY_CODE
+# PostgreSQL:
+UNIQUE_WITHOUT_REGENCY: frozenset[str] = frozenset()
 
 
 def kind_of(table: str) -> str:

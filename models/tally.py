@@ -9,7 +9,8 @@ whatever writes (the ORM, bulk Core statements, the BNBA import): code only read
 change as each statement runs; on PostgreSQL each statement appends its deltas (TallyDelta) and the
 transaction's commit folds them in, so a transaction reads its own changes in the tallies only once committed.
 A row whose count falls to 0 is kept at 0 (the combination is likely to come back; no delete and re-insert
-churn).
+churn). Every row carries its regency code (a province's row its province code), the distribution column of
+docs/SCALING.md, which the triggers write with it (alembic e5a7c9d1f3b5).
 
 On PostgreSQL the tally rows are locked only by the fold, at commit, in key order: two officials adding a
 household of the same status in one province wait for each other only for the length of a fold, and a long
@@ -23,7 +24,7 @@ from typing import Any
 from sqlalchemy import BigInteger, CheckConstraint, ColumnElement, Integer, Select, SmallInteger, String, func, select
 from sqlalchemy.orm import Mapped, mapped_column
 
-from models.base import REGION_CODE_LENGTH, Base, enum_column
+from models.base import REGION_CODE_LENGTH, Base, RegencyScoped, enum_column
 from models.household import DtksStatus
 from models.proposal import ProposalStatus
 from models.region_codes import RegionLevel
@@ -32,7 +33,7 @@ NO_DESIL = 0  # a household without a desil (not ranked yet)
 NO_PERIOD = ""  # a household no SK Penetapan has placed in a period yet
 
 
-class HouseholdTally(Base):
+class HouseholdTally(RegencyScoped, Base):
     """Households of one region (any level) per DTKS status, desil (0: none) and period ('': none)."""
 
     __tablename__ = "household_tally"
@@ -52,7 +53,7 @@ class HouseholdTally(Base):
         return f"{self.region_code} {self.dtks_status.label}: {self.households}"
 
 
-class ProposalTally(Base):
+class ProposalTally(RegencyScoped, Base):
     """Proposals of one region (any level) per status."""
 
     __tablename__ = "proposal_tally"
@@ -69,7 +70,7 @@ class ProposalTally(Base):
         return f"{self.region_code} {self.status.label}: {self.proposals}"
 
 
-class TallyDelta(Base):
+class TallyDelta(RegencyScoped, Base):
     """PostgreSQL: a change to a tally written by a statement, folded into the tally when its transaction commits.
 
     Many statements of one transaction (an ORM flush of thousands of rows, each its own UPDATE) would otherwise

@@ -90,10 +90,15 @@ def _households(engine: Engine, where: str) -> int:
 def test_the_upgrade_fills_the_tallies_from_the_rows_already_there(before: tuple[Engine, Config]) -> None:
     engine, config = before
 
-    command.upgrade(config, REVISION)
+    command.upgrade(config, "head")  # the models' tallies: with the regency code of alembic e5a7c9d1f3b5
 
     with Session(engine) as session:
         assert_tallies_match(session)
+    with engine.connect() as connection:
+        regencies = connection.execute(text("SELECT DISTINCT level, regency_code FROM household_tally ORDER BY 1, 2"))
+        assert [tuple(row) for row in regencies] == [
+            (1, "52"), (1, "73"), (2, "52.72"), (2, "73.02"), (3, "52.72"), (3, "73.02"), (4, "52.72"), (4, "73.02")
+        ]  # fmt: skip
     assert _households(engine, "level = 1 AND region_code = '52' AND dtks_status = 'terdaftar'") == 3
     assert _households(engine, "level = 4 AND region_code = '52.72.01.1001' AND desil = 1") == 2
     assert _households(engine, "level = 1 AND region_code = '73' AND desil = 0 AND period = '2026-04'") == 1
@@ -121,7 +126,7 @@ def test_a_truncate_by_the_owner_empties_the_tallies_with_the_register(before: t
     engine, config = before
     if engine.dialect.name != "postgresql":
         pytest.skip("TRUNCATE is PostgreSQL's (SQLite has none)")
-    command.upgrade(config, REVISION)
+    command.upgrade(config, "head")
 
     with engine.begin() as connection:
         connection.execute(text("TRUNCATE household CASCADE"))  # proposals go with their households
@@ -129,3 +134,20 @@ def test_a_truncate_by_the_owner_empties_the_tallies_with_the_register(before: t
     with Session(engine) as session:
         assert_tallies_match(session)
     assert _households(engine, "true") == 0
+
+
+def test_the_tallies_count_on_after_their_regency_code_is_taken_away_again(before: tuple[Engine, Config]) -> None:
+    """alembic e5a7c9d1f3b5's downgrade puts back the triggers and functions that write no regency code."""
+    engine, config = before
+    command.upgrade(config, "head")
+
+    command.downgrade(config, "d3f5a7b9c1e3")
+
+    drafts = "SELECT proposals FROM proposal_tally WHERE level = 1 AND region_code = :p AND status = 'draft'"
+    with engine.begin() as connection:
+        assert connection.execute(text(drafts), {"p": "52"}).scalar_one() == 1
+        connection.execute(text("UPDATE household SET dtks_status = 'terdaftar', desil = 7, period = '2026-10'"))
+        connection.execute(text("DELETE FROM proposal WHERE status = 'draft'"))
+    assert _households(engine, "level = 2 AND region_code = '52.72' AND desil = 7") == 6
+    with engine.connect() as connection:
+        assert connection.execute(text(drafts), {"p": "52"}).scalar_one() == 0
