@@ -11,10 +11,13 @@ and their audit rows by another (the snapshot built by the database). The caller
 from __future__ import annotations
 
 import json
+import math
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import (
@@ -28,6 +31,7 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    TypeDecorator,
     cast,
     delete,
     func,
@@ -61,6 +65,7 @@ from models.visit import CODED_ANSWERS
 
 SCORED_KINDS = (ProposalKind.NEW, ProposalKind.UPDATE, ProposalKind.KEEP)
 RUNNING = ("proposal", "action:determine")
+_SIXTEEN_DIGITS = re.compile(r"\d{16}")  # at least what models/audit_trail.mask_text masks
 PAGE = 5_000  # households read, scored and staged at a time
 # What scoring reads of a visit (models/pmt_scoring.visit_answers), and how the latest one is chosen.
 VISIT_ANSWERS = (*CODED_ANSWERS, "floor_area_m2", "room_count", "assets", "programme_cards", "livestock")
@@ -160,9 +165,31 @@ def _latest_visits(connection: Connection, households: Any) -> dict[int, Row[Any
 
 
 def _answer_columns() -> list[Any]:
-    """The answers as stored: the coded ones as their text (what scoring compares), not as enum members."""
+    """The answers as stored: the coded ones as their text (what scoring compares), not as enum members, and
+    the JSON ones (assets, cards, livestock) read as text and parsed once per distinct value (`_RepeatedJson`)."""
     coded = [type_coerce(getattr(Visit, name), String).label(name) for name in CODED_ANSWERS]
-    return [*coded, *(getattr(Visit, name) for name in VISIT_ANSWERS if name not in CODED_ANSWERS)]
+    others = [getattr(Visit, name) for name in VISIT_ANSWERS if name not in CODED_ANSWERS]
+    return [
+        *coded,
+        *(type_coerce(cast(c, Text), _RepeatedJson).label(c.key) if isinstance(c.type, JSON) else c for c in others),
+    ]
+
+
+@lru_cache(maxsize=65_536)
+def _parsed(text: str) -> Any:
+    return json.loads(text)
+
+
+class _RepeatedJson(TypeDecorator[Any]):
+    """A JSON answer read as its text and parsed through a cache: a register holds few distinct asset lists,
+    card lists and livestock counts, and parsing each visit's three values cost more than scoring it. The parsed
+    values are shared between households, so scoring only reads them (models/pmt_scoring.visit_answers copies)."""
+
+    impl = Text
+    cache_ok = True
+
+    def process_result_value(self, value: Any, dialect: Any) -> Any:
+        return None if value is None else _parsed(value)
 
 
 # --- scoring -------------------------------------------------------------------------------------
@@ -211,9 +238,21 @@ class _Scorer:
         # What the audit row's snapshot needs that SQL cannot say as the trail does (models/audit_trail.py): the
         # score as Python writes a float, and the contributions only if masking changed them (it never does for
         # the instrument's variable names).
-        audited = json_safe(result.contributions)
-        masked = json.dumps(audited) if audited != result.contributions else None
-        return {**values, "score_text": json.dumps(json_safe(result.score)), "audit_contributions": masked}
+        return {**values, "score_text": _score_text(result.score), "audit_contributions": _masked(result.contributions)}
+
+
+def _score_text(score: float) -> str:
+    """The score as the trail's JSON writes it (json_safe, then json.dumps: a finite float is its repr)."""
+    return repr(score) if math.isfinite(score) else json.dumps(json_safe(score))
+
+
+def _masked(contributions: dict[str, float]) -> str | None:
+    """The contributions as the trail would store them, or None when that is themselves (the common case: no key
+    holds a run of 16 digits and every value is finite, which json_safe keeps as they are)."""
+    if not _SIXTEEN_DIGITS.search("\n".join(contributions)) and all(map(math.isfinite, contributions.values())):
+        return None
+    audited = json_safe(contributions)
+    return json.dumps(audited) if audited != contributions else None
 
 
 # --- storing, in rank order, with the audit rows -------------------------------------------------
