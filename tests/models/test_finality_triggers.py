@@ -23,11 +23,13 @@ from tests.factories import make_user
 from tests.finality_world import dump, place
 
 S = ProposalStatus
-MIGRATION = next((Path(__file__).parents[2] / "alembic" / "versions").glob("*_3f1e2d4c5b6a_*.py"))
+VERSIONS = Path(__file__).parents[2] / "alembic" / "versions"
+MIGRATION = next(VERSIONS.glob("*_3f1e2d4c5b6a_*.py"))
+BY_COLUMNS = next(VERSIONS.glob("*_a7c9e1b3d5f7_*.py"))  # PostgreSQL's proposal guard compares columns
 
 
-def _migration() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("finality_migration", MIGRATION)
+def _migration(path: Path = MIGRATION) -> ModuleType:
+    spec = importlib.util.spec_from_file_location(f"finality_migration_{path.stem}", path)
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
@@ -65,6 +67,15 @@ def test_the_migrations_frozen_rule_is_the_models_rule() -> None:
 def test_the_sqlite_triggers_compare_every_column_of_the_table(model: type, content: str, kept: set[str]) -> None:
     columns = {column.name for column in model.__table__.columns}
     assert set(getattr(_migration(), content)) | kept == columns
+
+
+def test_postgresqls_proposal_guard_compares_every_column_and_keeps_the_rule() -> None:
+    frozen, first = _migration(BY_COLUMNS), _migration()
+    for name in ("OPEN", "DECIDED", "ARROWS", "TRANSITION_COLUMNS", "CHECKLIST", "PROPOSAL_FIXED", "PROPOSAL_KEPT"):
+        assert getattr(frozen, name) == getattr(first, name), name
+    kept = {*finality.TRANSITION_COLUMNS, *finality.CHECKLIST, "created_by_id", "regency_code"}
+    assert set(frozen.PROPOSAL_CONTENT) | kept == {column.name for column in Proposal.__table__.columns}
+    assert set(frozen.AS_JSONB) == {c.name for c in Proposal.__table__.columns if c.type.__class__.__name__ == "JSON"}
 
 
 def test_every_trigger_message_has_its_indonesian_meaning_in_the_console() -> None:
@@ -112,6 +123,40 @@ def test_raw_sql_cannot_change_or_delete_what_is_decided(db_session: Session, wo
     _refused(db_session, "DELETE FROM meeting_participant WHERE meeting_id = :id", id=ratified.meeting_id)
     _refused(db_session, "UPDATE meeting_decision SET note = 'x' WHERE meeting_id = :id", id=ratified.meeting_id)
     assert dump(db_session) == before
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        "kind = 'tetap'",
+        "region_code = '52.72.01.1002'",
+        "removal_reason = 'pindah'",
+        'requested_changes = CAST(\'{"rt": "009"}\' AS JSON)',
+        "created_at = created_at + interval '1 day'",
+        "id = id + 100000",
+        "has_ktp = NOT has_ktp",
+    ],
+)
+def test_raw_sql_cannot_change_any_content_column_of_a_fixed_proposal(
+    postgresql_only: None, db_session: Session, world: dict, change: str
+) -> None:
+    before = dump(db_session)
+    _refused(db_session, f"UPDATE proposal SET {change} WHERE id = :id", id=world[S.RATIFIED].proposal_id)
+    assert dump(db_session) == before
+
+
+def test_a_fixed_proposals_requested_changes_rewritten_as_equal_json_are_not_a_change(
+    postgresql_only: None, db_session: Session, world: dict
+) -> None:
+    proposal_id = world[S.RATIFIED].proposal_id
+    db_session.execute(
+        text("UPDATE proposal SET requested_changes = CAST(CAST(requested_changes AS jsonb) AS json) WHERE id = :id"),
+        {"id": proposal_id},
+    )
+    db_session.execute(
+        text("UPDATE proposal SET has_ktp = NOT has_ktp WHERE id = :id"), {"id": world[S.VISITED].proposal_id}
+    )
+    db_session.commit()  # the checklist of a proposal decided in the village may still change
 
 
 def test_raw_sql_may_still_move_a_fixed_proposal_along_an_arrow_and_change_open_rows(
