@@ -1,8 +1,9 @@
 """The SK Penetapan for a quarter (the Minister's determination): every RECEIVED proposal decided, all or nothing.
 
-New, update and keep proposals at or below `max_desil` (their PMT result of the period) are DETERMINED, the
-household REGISTERED with its desil and period; above it they are NOT_DETERMINED with the reason. Removals are
-DETERMINED, the household REMOVED. Proposals still without a PMT result of the period stay RECEIVED (reported).
+New, update and keep proposals at or below `max_desil` (their PMT result of the period; in the DTSEN mode their BPS
+ranking of the period, every desil) are DETERMINED, the household REGISTERED with its desil and period; above it
+they are NOT_DETERMINED with the reason. Removals are DETERMINED, the household REMOVED. Proposals still without a
+desil of the period stay RECEIVED (reported).
 A determined update applies its requested changes to the household. A household with several determined
 proposals ends as the last of them (by id) leaves it, with every determined update's changes applied.
 The decree, every transition, the standings per period and the annex go in the caller's one transaction.
@@ -28,7 +29,7 @@ from chain.determination_rows import SkWriter
 from chain.letters import Letter, check_letter
 from chain.periods import open_period
 from chain.proposals import CHANGED_UNDER_YOU
-from models import Decree, DecreeKind, ProposalHistory, ProposalStatus
+from models import Decree, DecreeKind, ProposalHistory, ProposalStatus, RegisterMode
 from models.finality import TRANSITION_COLUMNS, proposal_change_refusal
 from models.periods import parse_period
 from models.refusals import Conflict
@@ -39,7 +40,11 @@ ABOVE_CUTOFF = "Desil di atas batas penetapan"
 NUMBER_TAKEN = "Nomor SK Penetapan tersebut sudah dipakai."
 LETTER_REQUIRED = "Nomor, tanggal dan penandatangan SK Penetapan wajib diisi."
 NOTHING_SCORED = "Tidak ada usulan diterima yang sudah dinilai PMT untuk periode ini."
+NOTHING_RANKED = (
+    "Tidak ada usulan diterima yang sudah diperingkat BPS untuk periode ini: impor dulu hasil pemeringkatannya."
+)
 DEFAULT_SIGNER_TITLE = "Menteri Sosial"
+DTSEN_MAX_DESIL = 10  # DTSEN holds every ranked family, desil 1 to 10
 DETERMINING = (("proposal", "action:determine"), ("proposal", "action:not_determine"))
 __all__ = ["CHANGED_UNDER_YOU", "DeterminationOutcome", "checked_letter", "determine"]
 
@@ -54,8 +59,19 @@ class DeterminationOutcome:
     unscored: list[int] = field(default_factory=list)
 
 
-def determine(session: Session, actor: Actor, period: str, letter: Letter, *, max_desil: int) -> DeterminationOutcome:
-    """Write the period's SK Penetapan and decide every received proposal by it. The caller commits."""
+def determine(
+    session: Session,
+    actor: Actor,
+    period: str,
+    letter: Letter,
+    *,
+    max_desil: int,
+    mode: RegisterMode = RegisterMode.DTKS,
+) -> DeterminationOutcome:
+    """Write the period's SK Penetapan and decide every received proposal by it. The caller commits.
+
+    In the DTSEN mode the desil is the family's BPS ranking of the period (chain/ranking.py) and every ranked
+    family enters the register (`max_desil` is not applied: programmes select by their own desil bands)."""
     user = actor.require(*DETERMINING)
     period = parse_period(period)  # the period's shape is said first, then the letter, then whether it is open
     letter = checked_letter(letter)
@@ -64,10 +80,10 @@ def determine(session: Session, actor: Actor, period: str, letter: Letter, *, ma
     _check_moves()
     session.flush()
     with SkWriter.opened(session, user, period, notes) as sk:
-        sk.decide(actor.scope.condition, max_desil)
+        sk.decide(actor.scope.condition, max_desil if mode is RegisterMode.DTKS else DTSEN_MAX_DESIL, mode)
         outcome = DeterminationOutcome(0, *sk.outcome())
         if not outcome.determined and not outcome.not_determined:
-            raise TransitionRefused(NOTHING_SCORED)
+            raise TransitionRefused(NOTHING_SCORED if mode is RegisterMode.DTKS else NOTHING_RANKED)
         sk.check_requested_changes()  # refuses the whole SK on the first invalid change, before any write
         _refuse_taken(session, letter)
         outcome.decree_id = sk.write_decree(letter, [*outcome.determined, *outcome.not_determined], NUMBER_TAKEN)

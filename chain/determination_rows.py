@@ -65,6 +65,9 @@ from models import (
     ProposalHistory,
     ProposalKind,
     ProposalStatus,
+    RankingResult,
+    RankingStatus,
+    RegisterMode,
     User,
 )
 from models.audit import AuditAction
@@ -75,6 +78,15 @@ from models.decree_annex import copy_annex
 from models.household import requested_household_changes
 from models.refusals import Conflict
 from models.workflow import BY_ACTION, TransitionRefused
+
+
+def desil_source(mode: RegisterMode) -> Any:
+    """The rows giving a household its desil of a period: (household_id, regency_code, period, desil)."""
+    if mode is RegisterMode.DTKS:
+        return table_of(PmtResult)
+    ranked = select(RankingResult.household_id, RankingResult.regency_code, RankingResult.period, RankingResult.desil)
+    return ranked.where(RankingResult.status == RankingStatus.RANKED).subquery("ranked")
+
 
 PAGE = 5_000  # update proposals whose requested changes are checked at a time
 RECEIVED, DETERMINED, NOT_DETERMINED = (s.value for s in (ProposalStatus.RECEIVED, ProposalStatus.DETERMINED,
@@ -135,10 +147,11 @@ class SkWriter:
 
     # --- reading and deciding ----------------------------------------------------------------------
 
-    def decide(self, in_scope: Callable[[Any], ColumnElement[bool]], max_desil: int) -> None:
+    def decide(self, in_scope: Callable[[Any], ColumnElement[bool]], max_desil: int, mode: RegisterMode) -> None:
         """One decision per RECEIVED proposal in scope: a removal is determined; a scored proposal is determined
-        at or below `max_desil` and not determined above it; an unscored one stays (target NULL)."""
-        result = table_of(PmtResult)
+        at or below `max_desil` and not determined above it; an unscored one stays (target NULL). The desil is
+        the period's PMT result in the DTKS mode, the family's BPS ranking of the period in the DTSEN mode."""
+        result = desil_source(mode)
         removal = PROPOSAL.c.kind == ProposalKind.REMOVE
         target = case(
             (removal, DETERMINED), (result.c.desil.is_(None), null()), (result.c.desil <= max_desil, DETERMINED),

@@ -55,13 +55,14 @@ from chain.batch_sql import (
     work_table,
 )
 from chain.periods import open_period
-from models import Household, Member, PmtModel, PmtResult, Proposal, ProposalKind, ProposalStatus, Visit
+from models import Household, Member, PmtModel, PmtResult, Proposal, ProposalKind, ProposalStatus, RegisterMode, Visit
 from models.audit import AuditAction
 from models.audit_trail import json_safe
 from models.base import insert_with_regency, table_of, utc_now
 from models.pmt_scoring import ScoringModel, choose_model, desil_of, score_answers, visit_answers
 from models.region_codes import RegionLevel, ancestor_at
 from models.visit import CODED_ANSWERS
+from models.workflow import TransitionRefused
 
 SCORED_KINDS = (ProposalKind.NEW, ProposalKind.UPDATE, ProposalKind.KEEP)
 RUNNING = ("proposal", "action:determine")
@@ -69,6 +70,11 @@ _SIXTEEN_DIGITS = re.compile(r"\d{16}")  # at least what models/audit_trail.mask
 PAGE = 5_000  # households read, scored and staged at a time
 # What scoring reads of a visit (models/pmt_scoring.visit_answers), and how the latest one is chosen.
 VISIT_ANSWERS = (*CODED_ANSWERS, "floor_area_m2", "room_count", "assets", "programme_cards", "livestock")
+
+PMT_ONLY_IN_DTKS = (
+    "Konsol berjalan dalam mode DTSEN: desil berasal dari pemeringkatan BPS (menu Hasil Pemeringkatan), "
+    "bukan dari PMT. Jalankan PMT hanya tersedia pada mode DTKS."
+)
 
 
 @dataclass
@@ -81,9 +87,13 @@ class RunOutcome:
     without_model: list[int] = field(default_factory=list)
 
 
-def run_pmt(session: Session, actor: Actor, period: str) -> RunOutcome:
-    """Score the period's received households and replace its results (a second run replaces the first)."""
+def run_pmt(session: Session, actor: Actor, period: str, *, mode: RegisterMode = RegisterMode.DTKS) -> RunOutcome:
+    """Score the period's received households and replace its results (a second run replaces the first).
+
+    Only in the DTKS mode: in the DTSEN mode the desil comes from BPS (chain/ranking.py), never from our PMT."""
     actor.require(RUNNING)
+    if mode is not RegisterMode.DTKS:
+        raise TransitionRefused(PMT_ONLY_IN_DTKS)
     outcome = RunOutcome(period=open_period(session, period))
     scorer = _Scorer(list(session.scalars(select(PmtModel).options(selectinload(PmtModel.weights)))), outcome.period)
     session.execute(delete(PmtResult).where(PmtResult.period == outcome.period))  # the bulk finality guard checks it

@@ -32,6 +32,7 @@ from console.settings import Settings
 from console.sqladmin_door import install_sync_rendering, install_templates, sub_application
 from console.views import register_views
 from console.views.imports import BnbaImportView
+from console.views.ranking import RankingView
 from policies.rules import PolicyStore
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
@@ -92,6 +93,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
     install_templates(admin)  # sqladmin's templates with the finer blocks ours override (console/sqladmin_door.py)
     register_views(admin)
     admin.add_view(BnbaImportView)  # Impor BNBA (console/views/imports.py), in the Alur Usulan menu
+    admin.add_view(RankingView)  # Hasil Pemeringkatan (console/views/ranking.py), in the Kementerian menu
     # The list pages render without Jinja's async mode: their rows are worked out before (views/base.py).
     install_sync_rendering(admin, {view.list_template for view in admin.views if isinstance(view, ModelView)})
     install_on(admin)

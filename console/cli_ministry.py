@@ -29,6 +29,7 @@ from chain.store import begin_write, commit_or_conflict
 from console.cli_errors import CommandRefused
 from console.database import make_engine, make_session_factory
 from console.settings import Settings
+from models import RegisterMode
 from models.user import User
 
 Result = TypeVar("Result")
@@ -61,7 +62,9 @@ def _date(value: str) -> date:
 
 
 def pmt_run_command(settings: Settings, args: argparse.Namespace) -> int:
-    outcome = as_user(settings, args.user, lambda session, actor: run_pmt(session, actor, args.period))
+    outcome = as_user(
+        settings, args.user, lambda session, actor: run_pmt(session, actor, args.period, mode=settings.register_mode)
+    )
     if args.json:
         print(json.dumps(asdict(outcome), ensure_ascii=False))
         return 0
@@ -78,7 +81,7 @@ def determine_command(settings: Settings, args: argparse.Namespace) -> int:
     max_desil = args.max_desil or settings.determination_max_desil
 
     def work(session: Session, actor: Actor) -> DeterminationOutcome:
-        return determine(session, actor, args.period, letter, max_desil=max_desil)
+        return determine(session, actor, args.period, letter, max_desil=max_desil, mode=settings.register_mode)
 
     outcome = as_user(settings, args.user, work, taken=NUMBER_TAKEN)
     if args.json:
@@ -89,7 +92,8 @@ def determine_command(settings: Settings, args: argparse.Namespace) -> int:
         f"{len(outcome.not_determined)} tidak ditetapkan."
     )
     if outcome.unscored:
-        print(f"Belum dinilai PMT (tetap diterima): {len(outcome.unscored)}.")
+        waiting = "Belum dinilai PMT" if settings.register_mode is RegisterMode.DTKS else "Belum diperingkat BPS"
+        print(f"{waiting} (tetap diterima): {len(outcome.unscored)}.")
     return 0
 
 

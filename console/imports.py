@@ -19,6 +19,7 @@ import hashlib
 import os
 import re
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy.orm import Session, sessionmaker
@@ -55,8 +56,22 @@ def _too_large(settings: Settings) -> SheetRefused:
     return SheetRefused(f"Berkas terlalu besar; batas ukuran {size_text(settings.max_import_bytes)}.")
 
 
+@dataclass(frozen=True)
+class SheetUpload:
+    """An uploaded sheet: its bytes, the name the browser gave it, and the form's text fields."""
+
+    data: bytes
+    file_name: str
+    fields: dict[str, str]
+
+
 async def read_sheet_upload(request: Request, settings: Settings) -> bytes:
     """The uploaded file's bytes; SheetRefused as soon as the body passes the cap, or when no file was sent."""
+    return (await read_sheet_form(request, settings)).data
+
+
+async def read_sheet_form(request: Request, settings: Settings) -> SheetUpload:
+    """The uploaded sheet with the form's other fields; SheetRefused past the cap, or when no file was sent."""
     ceiling = settings.max_import_bytes + FORM_OVERHEAD
     declared = request.headers.get("content-length", "")
     if declared.isdigit() and int(declared) > ceiling:
@@ -79,13 +94,15 @@ async def read_sheet_upload(request: Request, settings: Settings) -> bytes:
     try:
         upload = form.get(FILE_FIELD)
         if not isinstance(upload, UploadFile):
-            raise SheetRefused("Belum ada berkas yang dipilih; pilih berkas BNBA .xlsx.")
+            raise SheetRefused("Belum ada berkas yang dipilih; pilih berkas .xlsx.")
         data = await upload.read(settings.max_import_bytes + 1)
+        fields = {name: value for name, value in form.items() if isinstance(value, str)}
+        file_name = upload.filename or ""
     finally:
         await form.close()
     if len(data) > settings.max_import_bytes:
         raise _too_large(settings)
-    return data
+    return SheetUpload(data, file_name, fields)
 
 
 # --- the sheet kept between preview and confirmation ---

@@ -14,6 +14,7 @@ from pydantic import Field, field_validator, model_validator
 from pydantic_settings import NoDecode
 
 from database.settings import DEFAULT_DATABASE_URL, ENV_FILE, PROJECT_DIR, DatabaseSettings
+from models.ranking import RegisterMode
 
 __all__ = ["DEFAULT_DATABASE_URL", "ENV_FILE", "PROJECT_DIR", "Settings", "ensure_env_file"]
 
@@ -39,8 +40,11 @@ class Settings(DatabaseSettings):
     # BNBA import (reports/xlsx_upload.py): largest .xlsx accepted, and most data rows read from it.
     max_import_bytes: int = Field(default=10 * 1024 * 1024, gt=0)
     max_import_rows: int = Field(default=50_000, gt=0)
-    # SK Penetapan: households at or below this desil (1..10) are determined into the DTKS.
+    # SK Penetapan: households at or below this desil (1..10) are determined into the DTKS (DTKS mode only).
     determination_max_desil: int = Field(default=4, ge=1, le=10)
+    # The register's mode (models/ranking.py): DTKS, the ministry's PMT gives the desil (the 2021-2022 chain), or
+    # DTSEN, the desil comes back from BPS as a ranking file (since Inpres 4/2025). One mode per deployment.
+    register_mode: RegisterMode = RegisterMode.DTKS
     # Load shedding (console/load_shedding.py): requests served at once per server process; one more is answered
     # 503 with Retry-After at once. Seconds a request waits for a free database connection before its 503.
     max_requests_in_flight: int = Field(default=64, ge=1)
@@ -53,6 +57,11 @@ class Settings(DatabaseSettings):
         if isinstance(value, str):
             return [host.strip().lower() for host in value.split(",") if host.strip()]
         return value
+
+    @field_validator("register_mode", mode="before")
+    @classmethod
+    def _mode_in_any_case(cls, value: object) -> object:
+        return value.strip().upper() if isinstance(value, str) else value
 
     @field_validator("upload_dir")
     @classmethod

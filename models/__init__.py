@@ -30,6 +30,7 @@ from models.national_numbers import NikHolder, NoKkHolder
 from models.pmt import PmtModel, PmtWeight
 from models.policy import PolicyRule, PolicyState
 from models.proposal import Proposal, ProposalHistory, ProposalKind, ProposalStatus, RemovalReason
+from models.ranking import RankingImport, RankingResult, RankingStatus, RegisterMode
 from models.region import Region, within_region
 from models.session import LoginAttempt, UserSession
 from models.tally import HouseholdTally, ProposalTally
@@ -73,6 +74,10 @@ __all__ = [
     "ParticipantPosition",
     "PmtModel",
     "PmtResult",
+    "RankingImport",
+    "RankingResult",
+    "RankingStatus",
+    "RegisterMode",
     "PmtWeight",
     "PolicyRule",
     "PolicyState",

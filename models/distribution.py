@@ -44,12 +44,23 @@ BY_REGENCY = frozenset(
         "proposal",
         "proposal_history",
         "proposal_tally",
+        "ranking_result",
         "tally_delta",
         "visit",
     }
 )
 REFERENCE = frozenset(
-    {"decree", "pmt_model", "pmt_weight", "policy_rule", "policy_state", "region", "step_target", "user_account"}
+    {
+        "decree",
+        "pmt_model",
+        "pmt_weight",
+        "policy_rule",
+        "policy_state",
+        "ranking_import",
+        "region",
+        "step_target",
+        "user_account",
+    }
 )
 BY_OWN_KEY = {
     "household_kk": "no_kk",

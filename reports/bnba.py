@@ -12,9 +12,10 @@ from __future__ import annotations
 
 import enum
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import cached_property
 from typing import Any
 
 from models.base import LabelledEnum
@@ -31,6 +32,7 @@ class CellKind(enum.Enum):
     DATE = "date"  # a real Excel date; import also takes DD-MM-YYYY text
     CODED = "coded"  # a LabelledEnum: the label on export, any spelling of its code book on import
     NUMBER = "number"  # the running NO column
+    INTEGER = "integer"  # a whole number the record keeps (a desil): a number cell or its digits as text
 
 
 class CellError(ValueError):
@@ -182,16 +184,63 @@ HEADER_ALIASES: dict[str, tuple[str, ...]] = {
 }
 
 
-def _columns_by_header() -> dict[str, BnbaColumn]:
-    found: dict[str, BnbaColumn] = {}
-    for column in BNBA_COLUMNS:
-        for name in (column.header, *HEADER_ALIASES.get(column.key, ())):
-            if found.setdefault(normalise(name), column) is not column:
-                raise ValueError(f"BNBA header {name!r} would name two columns")
-    return found
+@dataclass(frozen=True)
+class SheetSpec:
+    """One sheet's column specification: its columns, the other names offices give them, the code books of its
+    coded columns. The BNBA is one (`BNBA`, below); the interchange files are others (reports/interchange.py).
+    The one reader (reports/bnba_sheet.py `read_sheet`) and the one writer take any of them."""
+
+    title: str  # the sheet's name in messages: "Baris judul kolom BNBA tidak ditemukan ..."
+    columns: tuple[BnbaColumn, ...]
+    aliases: Mapping[str, tuple[str, ...]]
+    books: Mapping[type[LabelledEnum], CodeBook]
+
+    @cached_property
+    def by_key(self) -> dict[str, BnbaColumn]:
+        return {column.key: column for column in self.columns}
+
+    @cached_property
+    def by_header(self) -> dict[str, BnbaColumn]:
+        found: dict[str, BnbaColumn] = {}
+        for column in self.columns:
+            for name in (column.header, *self.aliases.get(column.key, ())):
+                if found.setdefault(normalise(name), column) is not column:
+                    raise ValueError(f"{self.title} header {name!r} would name two columns")
+        return found
+
+    @property
+    def headers(self) -> tuple[str, ...]:
+        return tuple(column.header for column in self.columns)
+
+    def find_header_columns(self, cells: Iterable[Any]) -> dict[str, int] | None:
+        """Map column key -> position when `cells` is this sheet's header row (every required column present)."""
+        positions: dict[str, int] = {}
+        for position, cell in enumerate(cells):
+            column = self.by_header.get(normalise_header(cell))
+            if column is not None and column.key not in positions:
+                positions[column.key] = position
+        required = {column.key for column in self.columns if column.required}
+        return positions if required <= positions.keys() else None
+
+    def missing_headers(self, cells: Iterable[Any]) -> list[str]:
+        """The required headers a candidate header row lacks (for the file-level message)."""
+        present = {self.by_header[name].key for name in map(normalise_header, cells) if name in self.by_header}
+        return [column.header for column in self.columns if column.required and column.key not in present]
+
+    def read_cell(self, column: BnbaColumn, cell: Any) -> Any:
+        """The record value of one cell; None for an empty optional cell; CellError when it cannot be read."""
+        if cell is None or (isinstance(cell, str) and not cell.strip()):
+            if column.required:
+                raise CellError(f"{column.header} wajib diisi.")
+            return None
+        if column.kind is CellKind.CODED:
+            assert column.codes is not None
+            return _read_coded(column, self.books[column.codes], cell)
+        return _READERS[column.kind](column, cell)
 
 
-COLUMN_BY_HEADER: dict[str, BnbaColumn] = _columns_by_header()
+BNBA = SheetSpec("BNBA", BNBA_COLUMNS, HEADER_ALIASES, CODE_BOOKS)
+COLUMN_BY_HEADER: dict[str, BnbaColumn] = BNBA.by_header
 
 
 def coded_columns() -> list[tuple[str, CodeBook]]:
@@ -210,19 +259,12 @@ def spelling_table() -> str:
 
 def find_header_columns(cells: Iterable[Any]) -> dict[str, int] | None:
     """Map column key -> position when `cells` is a BNBA header row (every required column present)."""
-    positions: dict[str, int] = {}
-    for position, cell in enumerate(cells):
-        column = COLUMN_BY_HEADER.get(normalise_header(cell))
-        if column is not None and column.key not in positions:
-            positions[column.key] = position
-    required = {column.key for column in BNBA_COLUMNS if column.required}
-    return positions if required <= positions.keys() else None
+    return BNBA.find_header_columns(cells)
 
 
 def missing_headers(cells: Iterable[Any]) -> list[str]:
-    """The required headers a candidate header row lacks (for the file-level message)."""
-    present = {COLUMN_BY_HEADER[name].key for name in map(normalise_header, cells) if name in COLUMN_BY_HEADER}
-    return [column.header for column in BNBA_COLUMNS if column.required and column.key not in present]
+    """The required BNBA headers a candidate header row lacks (for the file-level message)."""
+    return BNBA.missing_headers(cells)
 
 
 # --- writing: a record's value -> the cell value xlsxwriter writes ---
@@ -236,7 +278,7 @@ def export_value(column: BnbaColumn, value: Any) -> str | int | date | None:
         return value.label if isinstance(value, LabelledEnum) else column.codes(value).label  # type: ignore[misc]
     if column.kind is CellKind.DATE:
         return value.date() if isinstance(value, datetime) else value
-    if column.kind is CellKind.NUMBER:
+    if column.kind in (CellKind.NUMBER, CellKind.INTEGER):
         return int(value)
     return str(value)
 
@@ -272,17 +314,16 @@ def _read_date(column: BnbaColumn, cell: Any) -> date:
         raise CellError(f"{column.header} {cell} bukan tanggal yang ada.") from None
 
 
-def _read_coded(column: BnbaColumn, cell: Any) -> LabelledEnum | None:
-    assert column.codes is not None
+def _read_coded(column: BnbaColumn, book: CodeBook, cell: Any) -> LabelledEnum | None:
     text = _read_text(column, cell)
-    member = CODE_BOOKS[column.codes].find(text)
+    member = book.find(text)
     if member is not None:
         return member
     if not normalise(text):  # "-" or "." where offices leave a cell empty
         if column.required:
             raise CellError(f"{column.header} wajib diisi.")
         return None
-    raise CellError(CODE_BOOKS[column.codes].refusal(column.header, text))
+    raise CellError(book.refusal(column.header, text))
 
 
 def _read_number(column: BnbaColumn, cell: Any) -> int | None:
@@ -292,19 +333,28 @@ def _read_number(column: BnbaColumn, cell: Any) -> int | None:
         return None  # the running number is informative only
 
 
+def _read_integer(column: BnbaColumn, cell: Any) -> int:
+    if isinstance(cell, bool):
+        raise CellError(f"{column.header} harus bilangan bulat.")
+    if isinstance(cell, float) and cell.is_integer():
+        return int(cell)
+    if isinstance(cell, int):
+        return cell
+    text = str(cell).strip()
+    if text.isascii() and text.isdigit() and len(text) <= 9:
+        return int(text)
+    raise CellError(f"{column.header} harus bilangan bulat, bukan {str(cell)[:40]!r}.")
+
+
 _READERS: dict[CellKind, Callable[[BnbaColumn, Any], Any]] = {
     CellKind.TEXT: _read_text,
     CellKind.DIGITS: _read_digits,
     CellKind.DATE: _read_date,
-    CellKind.CODED: _read_coded,
     CellKind.NUMBER: _read_number,
+    CellKind.INTEGER: _read_integer,
 }
 
 
 def read_cell(column: BnbaColumn, cell: Any) -> Any:
-    """The record value of one cell; None for an empty optional cell; CellError when it cannot be read."""
-    if cell is None or (isinstance(cell, str) and not cell.strip()):
-        if column.required:
-            raise CellError(f"{column.header} wajib diisi.")
-        return None
-    return _READERS[column.kind](column, cell)
+    """The record value of one BNBA cell; None for an empty optional cell; CellError when it cannot be read."""
+    return BNBA.read_cell(column, cell)

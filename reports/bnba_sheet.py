@@ -22,15 +22,7 @@ from models.proposal import Proposal, ProposalKind, RemovalReason
 from models.region_codes import RegionLevel, is_code_of_level, village_code_from_digits
 from models.text import control_problem, text_problems
 from policies.scope import Scope
-from reports.bnba import (
-    BNBA_COLUMNS,
-    COLUMN_BY_KEY,
-    REMOVAL_REASONS,
-    CellError,
-    find_header_columns,
-    missing_headers,
-    read_cell,
-)
+from reports.bnba import BNBA, COLUMN_BY_KEY, REMOVAL_REASONS, CellError, SheetSpec
 from reports.xlsx_upload import SheetRefused, UploadLimits, open_workbook, sheet_rows, too_many_rows
 
 HEADER_SEARCH_ROWS = 20
@@ -77,16 +69,17 @@ class SheetRow:
 
 @dataclass
 class ParsedSheet:
-    """The rows of a BNBA sheet and every problem found in them."""
+    """The rows of a sheet (a BNBA, or another `SheetSpec`) and every problem found in them."""
 
     sheet_name: str
     header_row: int
     rows: list[SheetRow] = field(default_factory=list)
     errors: list[RowError] = field(default_factory=list)
+    spec: SheetSpec = BNBA
 
     def add(self, row: int, key: str, message: str) -> None:
-        header = COLUMN_BY_KEY[key].header if key in COLUMN_BY_KEY else key
-        self.errors.append(RowError(row, header, message))
+        column = self.spec.by_key.get(key)
+        self.errors.append(RowError(row, column.header if column is not None else key, message))
 
     def by_kk(self) -> dict[str, list[SheetRow]]:
         groups: dict[str, list[SheetRow]] = defaultdict(list)
@@ -98,6 +91,12 @@ class ParsedSheet:
 
 def read_bnba(data: bytes, limits: UploadLimits) -> ParsedSheet:
     """Find the BNBA header, read every data row, record every unreadable cell; SheetRefused for the file."""
+    return read_sheet(data, limits, BNBA)
+
+
+def read_sheet(data: bytes, limits: UploadLimits, spec: SheetSpec) -> ParsedSheet:
+    """Find `spec`'s header row in any sheet, read every data row through `spec`, record every unreadable cell;
+    SheetRefused for a problem of the file itself (no header, no data row, too many rows, not a workbook)."""
     with open_workbook(data, limits) as workbook:
         best: tuple[int, list[str]] | None = None
         for sheet in workbook.worksheets:
@@ -105,9 +104,9 @@ def read_bnba(data: bytes, limits: UploadLimits) -> ParsedSheet:
                 continue
             rows = sheet_rows(sheet, limits)
             for seen, (number, values) in enumerate(rows, start=1):
-                positions = find_header_columns(values)
+                positions = spec.find_header_columns(values)
                 if positions is not None:
-                    parsed = ParsedSheet(sheet.title, number)
+                    parsed = ParsedSheet(sheet.title, number, spec=spec)
                     for row_number, row_values in rows:
                         if len(parsed.rows) >= limits.max_rows:
                             raise too_many_rows(limits)
@@ -115,7 +114,7 @@ def read_bnba(data: bytes, limits: UploadLimits) -> ParsedSheet:
                     if not parsed.rows:
                         raise SheetRefused(f"Lembar '{sheet.title}' hanya berisi judul kolom; tidak ada baris data.")
                     return parsed
-                missing = missing_headers(values)
+                missing = spec.missing_headers(values)
                 if best is None or len(missing) < len(best[1]):
                     best = (number, missing)
                 if seen >= HEADER_SEARCH_ROWS:
@@ -123,21 +122,21 @@ def read_bnba(data: bytes, limits: UploadLimits) -> ParsedSheet:
     if best is None:
         raise SheetRefused("Lembar kerja kosong: tidak ada baris yang berisi data.")
     raise SheetRefused(
-        f"Baris judul kolom BNBA tidak ditemukan di {HEADER_SEARCH_ROWS} baris pertama. Baris yang paling mirip "
-        f"(baris {best[0]}) tidak memiliki kolom: {', '.join(best[1])}."
+        f"Baris judul kolom {spec.title} tidak ditemukan di {HEADER_SEARCH_ROWS} baris pertama. Baris yang paling "
+        f"mirip (baris {best[0]}) tidak memiliki kolom: {', '.join(best[1])}."
     )
 
 
 def _read_row(parsed: ParsedSheet, number: int, cells: tuple[Any, ...], positions: dict[str, int]) -> SheetRow:
     values: dict[str, Any] = {}
-    for column in BNBA_COLUMNS:
+    for column in parsed.spec.columns:
         position = positions.get(column.key)
         cell = cells[position] if position is not None and position < len(cells) else None
         if position is None and not column.required:
             values[column.key] = None
             continue
         try:
-            values[column.key] = read_cell(column, cell)
+            values[column.key] = parsed.spec.read_cell(column, cell)
         except CellError as error:
             parsed.add(number, column.key, str(error))
     return SheetRow(number, values)

@@ -32,6 +32,8 @@ from tests.factories import make_user
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 SECRET = "m" * 48
 BEFORE_THE_SEED = "c11b53d3aa39"
+THE_SEED = "5eed9a11c0de"
+RANKING_RULES = "b1d3f5a7c9e2"  # adds the DTSEN ranking page's rules to a table seeded before them
 
 
 @contextmanager
@@ -113,8 +115,30 @@ def test_the_migration_leaves_a_table_that_already_holds_rules_as_it_is(
         with engine.begin() as connection:  # plain SQL: the write path's audit row needs the head's audit table
             connection.execute(insert(PolicyRule.__table__).values(subject="admin", resource="*", action="*"))
 
-        command.upgrade(config, "head")
+        command.upgrade(config, THE_SEED)
 
         assert _rules(engine) == {("admin", "*", "*")}
         with make_session_factory(engine)() as session:
             assert session.scalar(select(func.count()).select_from(PolicyRule)) == 1
+
+
+def test_the_ranking_rules_reach_a_deployment_seeded_before_them(
+    empty_database_url: str, tmp_path: Path, alembic_config_for: Callable[[str], Config]
+) -> None:
+    """A table seeded (or written by an admin) before revision b1d3f5a7c9e2 gets the ranking rules it lacks, and
+    nothing else; the seed file holds the same rules, so a fresh deployment and an upgraded one agree."""
+    config = alembic_config_for(empty_database_url)
+    command.upgrade(config, BEFORE_THE_SEED)
+    settings = _settings(empty_database_url, tmp_path)
+    ranking = {rule for rule in read_seed() if rule[1] == "ranking"}
+    assert ranking, "policies/policy.csv grants the ranking page"
+    with _engine(settings) as engine:
+        with engine.begin() as connection:
+            connection.execute(insert(PolicyRule.__table__).values(subject="admin", resource="*", action="*"))
+            connection.execute(
+                insert(PolicyRule.__table__).values(subject="pusdatin", resource="ranking", action="read")
+            )
+
+        command.upgrade(config, "head")
+
+        assert _rules(engine) == {("admin", "*", "*"), *ranking}

@@ -29,7 +29,7 @@ from console.views.base import DtksModelView
 from console.views.households import REQUIRED
 from console.views.menu_links import MINISTRY_DESK_ACCESS
 from console.views.steps import chosen_ids
-from models import PmtModel, PmtWeight
+from models import PmtModel, PmtWeight, RegisterMode
 from models.refusals import Refusal
 from models.region_codes import RegionLevel, is_code_of_level
 
@@ -129,7 +129,8 @@ class PmtModelView(DtksModelView, model=PmtModel):
     async def ministry_run(self, request: Request) -> Response:
         form = await request.form()
         period, actor = str(form.get("period") or ""), actor_of(request)
-        return await self._desk_step(request, lambda session: run_message(run_pmt(session, actor, period)))
+        mode = request.app.state.settings.register_mode
+        return await self._desk_step(request, lambda session: run_message(run_pmt(session, actor, period, mode=mode)))
 
     @expose("/desk/determine", methods=["POST"])
     async def ministry_determine(self, request: Request) -> Response:
@@ -140,10 +141,12 @@ class PmtModelView(DtksModelView, model=PmtModel):
         except ValueError:
             decree_date = None
         period, letter = str(form.get("period") or ""), Letter(dated=decree_date, **typed)
-        max_desil, actor = request.app.state.settings.determination_max_desil, actor_of(request)
+        settings, actor = request.app.state.settings, actor_of(request)
+        max_desil, mode = settings.determination_max_desil, settings.register_mode
 
         def step(session: Session) -> str:
-            return determination_message(determine(session, actor, period, letter, max_desil=max_desil), letter)
+            outcome = determine(session, actor, period, letter, max_desil=max_desil, mode=mode)
+            return determination_message(outcome, letter, mode)
 
         return await self._desk_step(request, step, taken=NUMBER_TAKEN)
 
@@ -172,6 +175,7 @@ class PmtModelView(DtksModelView, model=PmtModel):
             "error": error,
             "note": ILLUSTRATIVE_NOTE,
             "max_desil": request.app.state.settings.determination_max_desil,
+            "dtsen": request.app.state.settings.register_mode is RegisterMode.DTSEN,
         }
         return await self.templates.TemplateResponse(request, "ministry_desk.html", context, status_code=status_code)
 
@@ -186,14 +190,15 @@ def run_message(outcome: RunOutcome) -> str:
     return message
 
 
-def determination_message(outcome: DeterminationOutcome, letter: Letter) -> str:
+def determination_message(outcome: DeterminationOutcome, letter: Letter, mode: RegisterMode) -> str:
     """What the desk says after the SK Penetapan."""
     message = (
         f"SK Penetapan {letter.number}: {len(outcome.determined)} ditetapkan, "
         f"{len(outcome.not_determined)} tidak ditetapkan."
     )
     if outcome.unscored:
-        message += f" Belum dinilai PMT (tetap diterima): {len(outcome.unscored)}."
+        waiting = "Belum dinilai PMT" if mode is RegisterMode.DTKS else "Belum diperingkat BPS"
+        message += f" {waiting} (tetap diterima): {len(outcome.unscored)}."
     return message
 
 

@@ -1,0 +1,54 @@
+"""The interchange with the ministry's systems (SIKS-NG, the BPS ranking), its columns in one place, versioned.
+
+We do not have SIKS-NG's own file specification, so the console defines one (docs/INTERCHANGE.md) and reads what
+comes back tolerantly, through the one sheet reader (reports/bnba_sheet.py `read_sheet`): the header row found
+among title rows, headers compared ignoring case, spaces and punctuation and known by their other names, columns
+in any order, coded cells read from every spelling listed here. A column's header, key and cell kind are the
+`BnbaColumn` of the BNBA specification (reports/bnba.py), so identifiers stay 16-digit text and dates real dates.
+
+`RESULTS` is the file that comes in: one row per family, its No. KK, the NIK of its head, and either the desil
+BPS ranked it into or the Dukcapil matching's refusal (NIK not found, inactive, duplicate). `INTERCHANGE_VERSION`
+names this specification; a change of a column's meaning is a new version, documented beside the old.
+"""
+
+from __future__ import annotations
+
+from models.ranking import RankingStatus
+from reports.bnba import HEADER_ALIASES, BnbaColumn, CellKind, SheetSpec
+from reports.bnba_codes import CodeBook
+
+INTERCHANGE_VERSION = "1"
+
+# Sources of the spellings: the status words the district pages quoting Cek Bansos and SIKS-NG use ("padan",
+# "tidak padan", "NIK tidak aktif", "NIK ganda/duplikat"), and BPS's own English export headers.
+STATUS_SPELLINGS = {
+    RankingStatus.RANKED: ("Diperingkat", "Ranked", "Padan", "Sesuai", "Valid", "Terperingkat"),
+    RankingStatus.NIK_NOT_FOUND: ("Tidak ditemukan", "NIK tidak ditemukan", "Tidak padan", "Not found"),
+    RankingStatus.NIK_INACTIVE: ("Tidak aktif", "NIK tidak aktif", "Nonaktif", "Non aktif", "Inactive"),
+    RankingStatus.NIK_DUPLICATE: ("Ganda", "Duplikat", "NIK duplikat", "Duplicate", "NIK ganda"),
+}
+STATUS_BOOK = CodeBook(RankingStatus, STATUS_SPELLINGS)
+
+RESULT_COLUMNS: tuple[BnbaColumn, ...] = (
+    BnbaColumn("NO", "number", CellKind.NUMBER, 6),
+    BnbaColumn("PERIODE", "period", CellKind.TEXT, 10),
+    BnbaColumn("KODE WILAYAH", "region_code", CellKind.DIGITS, 16),
+    BnbaColumn("NO KK", "no_kk", CellKind.DIGITS, 19, required=True),
+    BnbaColumn("NIK KEPALA KELUARGA", "head_nik", CellKind.DIGITS, 19, required=True),
+    BnbaColumn("NAMA KEPALA KELUARGA", "head_name", CellKind.TEXT, 26),
+    BnbaColumn("DESIL", "desil", CellKind.INTEGER, 8),
+    BnbaColumn("STATUS", "status", CellKind.CODED, 24, codes=RankingStatus),
+    BnbaColumn("KETERANGAN", "remarks", CellKind.TEXT, 28),
+)
+RESULT_ALIASES: dict[str, tuple[str, ...]] = {
+    "number": HEADER_ALIASES["number"],
+    "period": ("Periode pemeringkatan", "Periode data", "Triwulan"),
+    "region_code": ("Kode desa", "Kode wilayah desa", "Kode kelurahan"),
+    "no_kk": HEADER_ALIASES["no_kk"],
+    "head_nik": ("NIK KK", "NIK kepala", "NIK KRT", "NIK kepala rumah tangga", "NIK kepala keluarga (KK)"),
+    "head_name": ("Nama kepala", "Nama KRT", "Nama kepala rumah tangga", "Nama KK"),
+    "desil": ("Desil nasional", "Desil DTSEN", "Peringkat desil", "Decile"),
+    "status": ("Status padan", "Status pemeringkatan", "Hasil padan", "Hasil pemeringkatan"),
+    "remarks": ("Catatan", "Alasan"),
+}
+RESULTS = SheetSpec("hasil pemeringkatan", RESULT_COLUMNS, RESULT_ALIASES, {RankingStatus: STATUS_BOOK})
