@@ -22,6 +22,7 @@ inactive, duplicate); the columns are reports/interchange.py `RESULTS`, read tol
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -41,6 +42,7 @@ from reports.interchange import RESULTS
 from reports.xlsx_upload import UploadLimits
 
 IMPORTING = ("ranking", "import")
+_DATED_PERIOD = re.compile(r"([0-9]{4}-[0-9]{2})-01(?: 00:00:00)?")
 CHUNK = 500  # numbers per IN query
 FILE_NAME_LENGTH = 200
 
@@ -254,7 +256,7 @@ def _checked_row(parsed: ParsedSheet, row: SheetRow, period: str) -> RankedRow |
         value = row.get(key)
         if isinstance(value, str) and (problem := control_problem(value, multiline=False)):
             add(row.number, key, problem)
-    written_period = (row.get("period") or "").strip()
+    written_period = _period_written(row.get("period"))
     if written_period and written_period != period:
         add(row.number, "period", f"PERIODE {written_period[:10]} berbeda dengan periode yang diimpor ({period}).")
     if status is None and "status" in row.values:
@@ -270,6 +272,14 @@ def _checked_row(parsed: ParsedSheet, row: SheetRow, period: str) -> RankedRow |
     if not (no_kk and head_nik and isinstance(status, RankingStatus)):
         return None
     return RankedRow(row.number, no_kk, head_nik, status, desil)
+
+
+def _period_written(cell: Any) -> str:
+    """The PERIODE cell as TTTT-BB: Excel turns a typed "2026-10" into the date 1 October 2026 (read as
+    "2026-10-01 00:00:00"), so a date's year and month are its period."""
+    text = (cell or "").strip()
+    dated = _DATED_PERIOD.fullmatch(text)
+    return dated.group(1) if dated else text
 
 
 # --- the register ---

@@ -712,3 +712,12 @@ def test_in_the_dtsen_mode_an_sk_with_no_ranked_proposal_is_refused_and_changes_
     assert str(refused.value) == NOTHING_RANKED
     assert snapshot() == before
     assert db_session.get_one(Proposal, scored.id).status == ProposalStatus.RECEIVED
+
+
+def test_a_periode_excel_turned_into_the_first_day_of_the_period_is_read_as_the_period(
+    db_session: Session, register: Register, dinsos: User
+) -> None:
+    dated = [row_of(register.registered, 5, PERIODE=datetime(2026, 10, 1))]
+    assert _plan(db_session, dinsos, ranking_bytes(dated)).ok
+    other_day = [row_of(register.registered, 5, PERIODE=datetime(2026, 10, 2))]
+    assert [error.column for error in _plan(db_session, dinsos, ranking_bytes(other_day)).errors] == ["PERIODE"]
