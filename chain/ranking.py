@@ -14,6 +14,9 @@ inactive, duplicate); the columns are reports/interchange.py `RESULTS`, read tol
   history). A family already in the register (terdaftar) takes the desil as its standing of the period
   (`HouseholdPeriod`) and its current desil; a proposed family keeps its standing until the SK Penetapan of the
   period determines it by this desil (chain/determination.py in the DTSEN mode).
+- When the importer takes the ministry's matching steps (pusdatin), a forwarded proposal of a family in the file is
+  received (ranked) or rejected with the refusal as its reason (`reject_nik`): it returns to its village, which
+  proposes it again through its next Musdes (chain/resubmission.py).
 - The same file for the same period and region is recognised by its SHA-256 and changes nothing; another file with
   the same results changes nothing either (only a result that differs is written). Every written row has its audit
   row (the flush hooks), and the import its IMPORT entry, in the caller's one transaction.
@@ -33,7 +36,17 @@ from sqlalchemy.orm import Session
 from chain.actor import Actor
 from chain.audit import record
 from chain.periods import open_period
-from models import AuditAction, DtksStatus, FamilyRelation, Household, HouseholdPeriod, Member
+from chain.proposals import apply_recorded, permission
+from models import (
+    AuditAction,
+    DtksStatus,
+    FamilyRelation,
+    Household,
+    HouseholdPeriod,
+    Member,
+    Proposal,
+    ProposalStatus,
+)
 from models.identity import check_nik, check_no_kk
 from models.ranking import RankingImport, RankingResult, RankingStatus
 from models.text import control_problem
@@ -99,6 +112,8 @@ class RankingPlan:
     ranked: int = 0
     refused: int = 0  # rows with a matching refusal (NIK not found, inactive, duplicate)
     standings: int = 0  # registered families whose standing of the period took the desil
+    received: int = 0  # forwarded proposals the file matched and ranked (received by the ministry)
+    rejected: int = 0  # forwarded proposals the file refused: back to their village with the reason
     already_imported: RankingImport | None = None
 
     @property
@@ -118,6 +133,8 @@ class RankingPlan:
             "ranked": self.ranked,
             "refused": self.refused,
             "standings": self.standings,
+            "received": self.received,
+            "rejected": self.rejected,
             "unknown": self.unknown,
             "errors": len(self.errors),
         }
@@ -173,6 +190,7 @@ def import_ranking(
     for family, row in applied:
         _record_result(session, batch, family, row, plan.period)
     plan.standings = _apply_standings(session, applied, plan.period)
+    _move_forwarded(session, actor, applied, plan)
     session.flush()
     _record_import(session, plan, batch)
     return plan
@@ -364,6 +382,31 @@ def _apply_standings(session: Session, applied: list[tuple[_Known, RankedRow]], 
     return changed
 
 
+def _move_forwarded(session: Session, actor: Actor, applied: list[tuple[_Known, RankedRow]], plan: RankingPlan) -> None:
+    """The forwarded proposals of the file's families, when the importer takes the ministry's matching steps: a
+    ranked family's proposal is received, a refused one's rejected with the refusal as its reason (it returns to
+    its village, which may propose it again: chain/resubmission.py)."""
+    if not all(actor.allows(*permission(action)) for action in ("match_nik", "reject_nik")):
+        return
+    rows = {family.household_id: row for family, row in applied}
+    for chunk in _chunks(list(rows)):
+        waiting = select(Proposal).where(
+            Proposal.household_id.in_(chunk),
+            Proposal.status == ProposalStatus.FORWARDED,
+            actor.scope.condition(Proposal.region_code),
+        )
+        for proposal in session.scalars(waiting.order_by(Proposal.id)):
+            row = rows[proposal.household_id]
+            if row.status is RankingStatus.RANKED:
+                note = f"Padan Dukcapil dan diperingkat BPS periode {plan.period}: desil {row.desil}"
+                apply_recorded(session, actor, proposal, "match_nik", note=note)
+                plan.received += 1
+            else:
+                note = f"{row.status.label} (hasil pemeringkatan BPS periode {plan.period})"
+                apply_recorded(session, actor, proposal, "reject_nik", note=note)
+                plan.rejected += 1
+
+
 def _record_import(session: Session, plan: RankingPlan, batch: RankingImport) -> None:
     counts = plan.counts()
     record(
@@ -374,7 +417,8 @@ def _record_import(session: Session, plan: RankingPlan, batch: RankingImport) ->
         region_code=batch.scope_code,
         message=(
             f"Impor hasil pemeringkatan {plan.period}: {counts['new']} baru, {counts['changed']} berubah, "
-            f"{counts['unchanged']} tetap, {counts['unknown']} tidak dikenal; {counts['standings']} status periode."
+            f"{counts['unchanged']} tetap, {counts['unknown']} tidak dikenal; {counts['standings']} status periode; "
+            f"usulan diteruskan: {counts['received']} diterima, {counts['rejected']} ditolak."
         ),
         after={"file_sha256": plan.digest, **counts},
     )

@@ -32,6 +32,7 @@ from models.policy import PolicyRule, PolicyState
 from models.proposal import Proposal, ProposalHistory, ProposalKind, ProposalStatus, RemovalReason
 from models.ranking import RankingImport, RankingResult, RankingStatus, RegisterMode
 from models.region import Region, within_region
+from models.resubmission import ProposalResubmission
 from models.session import LoginAttempt, UserSession
 from models.tally import HouseholdTally, ProposalTally
 from models.user import Role, User
@@ -84,6 +85,7 @@ __all__ = [
     "Proposal",
     "ProposalTally",
     "ProposalHistory",
+    "ProposalResubmission",
     "ProposalKind",
     "ProposalStatus",
     "Region",

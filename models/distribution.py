@@ -43,6 +43,7 @@ BY_REGENCY = frozenset(
         "pmt_result",
         "proposal",
         "proposal_history",
+        "proposal_resubmission",
         "proposal_tally",
         "ranking_result",
         "tally_delta",

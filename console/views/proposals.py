@@ -8,15 +8,17 @@ from typing import Any
 import anyio
 from markupsafe import Markup
 from sqladmin import expose
+from sqladmin.flash import Flash
 from sqlalchemy import ColumnElement, Select
 from sqlalchemy.orm import Session, selectinload
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import RedirectResponse, Response
 
-from chain import proposals
+from chain import proposals, resubmission
 from chain.actor import Actor
 from chain.deadlines import step_targets
 from console.json_fields import RequestedChangesField
+from console.refusals import status_of
 from console.sqladmin_door import ColumnLabels
 from console.views.base import DtksModelView, ReadOnly
 from console.views.filters import OverdueFilter, list_filters
@@ -27,6 +29,7 @@ from models.base import utc_now
 from models.deadlines import OVERDUE_LABEL, due_date, is_overdue
 from models.household import changes_text
 from models.proposal import fields_of_kind
+from models.refusals import Refusal
 from models.region_codes import is_region_code
 
 PROPOSAL_LABELS: ColumnLabels = {
@@ -169,12 +172,31 @@ class ProposalView(WorkflowSteps, DtksModelView, model=Proposal):
 
         return await self.take_step(request, step)
 
+    @expose("/resubmit/{pk:int}", methods=["POST"])
+    async def resubmit(self, request: Request) -> Response:
+        """Propose a rejected family again (chain/resubmission.py); opens the new draft's page."""
+        pk: int = request.path_params["pk"]
+        try:
+            draft = await self.core_write(request, lambda session, actor: resubmission.resubmit(session, actor, pk).id)
+        except Refusal as refusal:
+            return await self.step_page(request, pk, str(refusal), status_of(refusal))
+        Flash.success(request, f"Usulan #{draft} dibuat sebagai draf untuk Musdes berikutnya (usulan ulang #{pk}).")
+        return RedirectResponse(request.url_for(self.step_route, pk=draft), status_code=303)
+
     async def step_page(self, request: Request, pk: int, error: str = "", status_code: int = 200) -> Response:
         def load(session: Session, actor: Actor) -> dict[str, Any]:
             proposal = proposals.load_proposal(session, actor, pk)
             late = is_overdue(proposal.status, proposal.status_changed_at, step_targets(session), utc_now().date())
             offered = proposals.offered_transitions(actor, proposal)
-            return {"proposal": proposal, "transitions": offered, "overdue": late}
+            loop = resubmission.resubmission_of(session, proposal.id)
+            return {
+                "proposal": proposal,
+                "transitions": offered,
+                "overdue": late,
+                "rejection": resubmission.rejection_reason(proposal),
+                "loop": loop,
+                "may_resubmit": loop is None and actor.allows(*resubmission.CREATING),
+            }
 
         context = await self.core_read(request, load)
         household = context["proposal"].household

@@ -196,6 +196,11 @@ def outcome_message(plan: RankingPlan) -> str:
         f"Hasil pemeringkatan {plan.period} diimpor: {counts['new']} keluarga baru, {counts['changed']} berubah, "
         f"{counts['unchanged']} tetap; {counts['standings']} status periode keluarga terdaftar diperbarui."
     )
+    if plan.received or plan.rejected:
+        message += (
+            f" Usulan diteruskan: {plan.received} diterima, {plan.rejected} ditolak dan kembali ke desa "
+            "dengan alasannya."
+        )
     if plan.unknown:
         message += f" {plan.unknown} baris tidak diterapkan (lihat daftar di bawah)."
     return message

@@ -226,8 +226,8 @@ def test_a_good_file_in_other_spellings_records_each_familys_result_and_the_regi
 
     assert (plan.period, plan.header_row, plan.data_rows, plan.errors, plan.unapplied) == (PERIOD, 4, 4, [], [])
     assert plan.counts() == {
-        "rows": 4, "new": 4, "changed": 0, "unchanged": 0, "ranked": 3, "refused": 1, "standings": 2, "unknown": 0,
-        "errors": 0,
+        "rows": 4, "new": 4, "changed": 0, "unchanged": 0, "ranked": 3, "refused": 1, "standings": 2, "received": 0,
+        "rejected": 0, "unknown": 0, "errors": 0,
     }  # fmt: skip
     r = register
     assert _results(db_session) == {
