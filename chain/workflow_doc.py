@@ -79,6 +79,25 @@ transition writes. A visit is also fixed once the TKSK confirmed it; decrees onc
 """
 
 
+LOOPS = """### The loops back to the village
+
+Two ways lead a family back to its village without an arrow of its own:
+
+- **Returned by the district** (`return_to_village`, above): the same proposal, `returned` then `draft` again
+  (`reopen`), goes to the next Musdes.
+- **Rejected by the ministry** (`reject_nik`: the desk's NIK matching, or the BPS ranking file's refusal, NIK not
+  found, inactive or duplicate, imported by Pusdatin: chain/ranking.py): the proposal stays `rejected_ministry`, as
+  its decree fixed it, with the reason in its history. The village operator proposes the family again ("Usulkan
+  ulang", chain/resubmission.py, casbin `proposal, create`): a new `draft` of the same kind, reason and checklist,
+  linked to the rejected one (`proposal_resubmission`, once per rejected proposal), whose history opens with the
+  rejected proposal's number and reason. It then takes the whole chain again from the next Musdes.
+
+In the DTSEN mode (`REGISTER_MODE=DTSEN`) the ministry's ranking file also receives a forwarded proposal it
+ranked (`match_nik`), and the SK Penetapan (`determine`) registers every received family BPS ranked for the
+period, whatever its desil; `not_determine` is then not used.
+"""
+
+
 def _finality_row(status: ProposalStatus) -> str:
     if status in finality.OPEN:
         changes = "everything"
@@ -96,7 +115,7 @@ def _finality_row(status: ProposalStatus) -> str:
 def _proposal_chain() -> list[str]:
     lines = ["## The proposal chain", "", "### Diagram", "", *_proposal_diagram(), ""]
     lines += ["### Transitions", "", *_proposal_table(), "", "### Statuses", "", *_proposal_statuses(), ""]
-    lines += [FINALITY_HEADER, "| status | what may still change | delete | its visits |", "|---|---|---|---|"]
+    lines += [LOOPS, FINALITY_HEADER, "| status | what may still change | delete | its visits |", "|---|---|---|---|"]
     return lines + [_finality_row(status) for status in ProposalStatus]
 
 
