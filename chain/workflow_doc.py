@@ -15,11 +15,12 @@ from models.certificate_flow import CERTIFICATE_FLOW
 from models.complaint_flow import COMPLAINT_FLOW
 from models.flow import Flow, FlowStep
 from models.proposal import ProposalStatus
+from models.resident_request_flow import REQUEST_FLOW
 from models.user import Role
 from models.workflow import TRANSITIONS
 
 DOC_PATH = Path(__file__).resolve().parent.parent / "docs" / "WORKFLOW.md"
-FLOWS: tuple[Flow[Any], ...] = (CERTIFICATE_FLOW, COMPLAINT_FLOW)
+FLOWS: tuple[Flow[Any], ...] = (CERTIFICATE_FLOW, COMPLAINT_FLOW, REQUEST_FLOW)
 
 HEADER = """# The state machines
 

@@ -29,9 +29,26 @@ from models.member import Disability, Education, FamilyRelation, MaritalStatus, 
 from models.national_numbers import NikHolder, NoKkHolder
 from models.pmt import PmtModel, PmtWeight
 from models.policy import PolicyRule, PolicyState
+from models.programme import (
+    MembershipSource,
+    MembershipStatus,
+    Programme,
+    ProgrammeBand,
+    ProgrammeMembership,
+    ProgrammeReview,
+    ReviewDecision,
+)
 from models.proposal import Proposal, ProposalHistory, ProposalKind, ProposalStatus, RemovalReason
 from models.ranking import RankingImport, RankingResult, RankingStatus, RegisterMode
 from models.region import Region, within_region
+from models.resident_request import (
+    Dispute,
+    RequestChannel,
+    RequestEvidence,
+    RequestKind,
+    RequestStatus,
+    ResidentRequest,
+)
 from models.resubmission import ProposalResubmission
 from models.session import LoginAttempt, UserSession
 from models.tally import HouseholdTally, ProposalTally
@@ -79,12 +96,25 @@ __all__ = [
     "RankingResult",
     "RankingStatus",
     "RegisterMode",
+    "Dispute",
+    "RequestChannel",
+    "RequestEvidence",
+    "RequestKind",
+    "RequestStatus",
+    "ResidentRequest",
     "PmtWeight",
     "PolicyRule",
     "PolicyState",
     "Proposal",
     "ProposalTally",
     "ProposalHistory",
+    "Programme",
+    "ProgrammeBand",
+    "ProgrammeMembership",
+    "ProgrammeReview",
+    "MembershipSource",
+    "MembershipStatus",
+    "ReviewDecision",
     "ProposalResubmission",
     "ProposalKind",
     "ProposalStatus",

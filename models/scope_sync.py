@@ -24,7 +24,9 @@ from models.certificate import Certificate, CertificateApproval
 from models.household import Household
 from models.meeting import Meeting, MeetingDecision, MeetingParticipant
 from models.member import HouseholdRuleViolation, Member
+from models.programme import ProgrammeMembership
 from models.proposal import Proposal, ProposalHistory
+from models.resident_request import ResidentRequest
 from models.visit import Visit
 
 # owned class -> (owner class, foreign-key attribute, what the owner is called in a refusal)
@@ -32,6 +34,8 @@ _OWNERS: dict[type, tuple[type, str, str]] = {
     Member: (Household, "household_id", "Keluarga"),
     Proposal: (Household, "household_id", "Keluarga"),
     Visit: (Household, "household_id", "Keluarga"),
+    ProgrammeMembership: (Household, "household_id", "Keluarga"),
+    ResidentRequest: (Household, "household_id", "Keluarga"),
     MeetingParticipant: (Meeting, "meeting_id", "Musyawarah"),
     MeetingDecision: (Meeting, "meeting_id", "Musyawarah"),
     ProposalHistory: (Proposal, "proposal_id", "Usulan"),

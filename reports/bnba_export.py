@@ -26,7 +26,7 @@ from models.proposal import Proposal, ProposalKind
 from models.region import within_region
 from models.region_codes import RegionLevel, ancestor_at, ancestors_of, region_name
 from policies.scope import Scope
-from reports.bnba import BNBA_COLUMNS, BNBA_KEYS, CellKind
+from reports.bnba import BNBA_COLUMNS, BNBA_KEYS, BnbaColumn, CellKind
 from reports.xlsx import Column, ExportFile, Kind, safe_file_name, write_table
 
 YIELD_PER = 2000
@@ -37,8 +37,16 @@ _KIND = {
     CellKind.DIGITS: Kind.DIGITS,
     CellKind.DATE: Kind.DATE,
     CellKind.NUMBER: Kind.NUMBER,
+    CellKind.INTEGER: Kind.NUMBER,
 }
-BNBA_SHEET_COLUMNS: tuple[Column, ...] = tuple(Column(c.header, _KIND[c.kind], c.width) for c in BNBA_COLUMNS)
+
+
+def sheet_columns(columns: Iterable[BnbaColumn]) -> tuple[Column, ...]:
+    """The writer's columns of a sheet specification's columns (the BNBA's, or an interchange file's)."""
+    return tuple(Column(column.header, _KIND[column.kind], column.width) for column in columns)
+
+
+BNBA_SHEET_COLUMNS: tuple[Column, ...] = sheet_columns(BNBA_COLUMNS)
 # The order `bnba_rows` fills a row in; checked against the specification at import, so the two never drift.
 _ROW_KEYS = (
     "number",
@@ -125,7 +133,10 @@ def streamed(session: Session, stmt: Select[*tuple[Any, ...]]) -> Iterator[Any]:
 
 
 def bnba_rows(rows: Iterable[Sequence[Any]], *, full_identity: bool) -> Iterator[list[Any]]:
-    """Query tuples (member columns, then kind, reason, remarks) -> BNBA cell values in the spec's order."""
+    """Query tuples (member columns, then kind, reason, remarks) -> BNBA cell values in the spec's order.
+
+    Values after the remarks (an interchange file's own columns, reports/interchange_export.py) follow the BNBA
+    cells unchanged."""
     names = RegionNames()
     for number, row in enumerate(rows, start=1):
         (
@@ -146,6 +157,7 @@ def bnba_rows(rows: Iterable[Sequence[Any]], *, full_identity: bool) -> Iterator
             kind,
             reason,
             note,
+            *extra,
         ) = row
         if not full_identity:
             no_kk, nik = mask_identity_number(no_kk), mask_identity_number(nik)
@@ -173,6 +185,7 @@ def bnba_rows(rows: Iterable[Sequence[Any]], *, full_identity: bool) -> Iterator
             kind.label if kind else None,
             reason,
             note,
+            *extra,
         ]
 
 

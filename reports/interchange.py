@@ -7,14 +7,18 @@ in any order, coded cells read from every spelling listed here. A column's heade
 `BnbaColumn` of the BNBA specification (reports/bnba.py), so identifiers stay 16-digit text and dates real dates.
 
 `RESULTS` is the file that comes in: one row per family, its No. KK, the NIK of its head, and either the desil
-BPS ranked it into or the Dukcapil matching's refusal (NIK not found, inactive, duplicate). `INTERCHANGE_VERSION`
-names this specification; a change of a column's meaning is a new version, documented beside the old.
+BPS ranked it into or the Dukcapil matching's refusal (NIK not found, inactive, duplicate). `PROPOSALS_OUT` is the
+file that goes out: the district's verified proposals a signed district SK ratified, one row per member in the BNBA
+columns (the very `BNBA_COLUMNS`), then the proposal's id, the SK's number and date, the proposal's status and the
+specification's version (written by reports/interchange_export.py). `INTERCHANGE_VERSION` names this
+specification; a change of a column's meaning is a new version, documented beside the old.
 """
 
 from __future__ import annotations
 
+from models.proposal import ProposalStatus
 from models.ranking import RankingStatus
-from reports.bnba import HEADER_ALIASES, BnbaColumn, CellKind, SheetSpec
+from reports.bnba import BNBA_COLUMNS, CODE_BOOKS, HEADER_ALIASES, BnbaColumn, CellKind, SheetSpec
 from reports.bnba_codes import CodeBook
 
 INTERCHANGE_VERSION = "1"
@@ -52,3 +56,42 @@ RESULT_ALIASES: dict[str, tuple[str, ...]] = {
     "remarks": ("Catatan", "Alasan"),
 }
 RESULTS = SheetSpec("hasil pemeringkatan", RESULT_COLUMNS, RESULT_ALIASES, {RankingStatus: STATUS_BOOK})
+
+
+# --- the file that goes out: the district's verified proposals (version 1) ---
+
+# The proposals a signed district SK (SK Pengesahan Bupati/Walikota) ratified: ratified and every status after it,
+# the ministry's own answers included, so the file also tells which proposals it has already decided.
+PROPOSAL_OUT_STATUSES: tuple[ProposalStatus, ...] = (
+    ProposalStatus.RATIFIED,
+    ProposalStatus.FORWARDED,
+    ProposalStatus.RECEIVED,
+    ProposalStatus.REJECTED_MINISTRY,
+    ProposalStatus.DETERMINED,
+    ProposalStatus.NOT_DETERMINED,
+)
+PROPOSAL_STATUS_BOOK = CodeBook(ProposalStatus, {})  # the code and the label the console writes
+
+INTERCHANGE_COLUMNS: tuple[BnbaColumn, ...] = (
+    BnbaColumn("ID USULAN", "proposal_id", CellKind.INTEGER, 11, required=True),
+    BnbaColumn("NOMOR SK", "decree_number", CellKind.TEXT, 26, required=True),
+    BnbaColumn("TANGGAL SK", "decree_date", CellKind.DATE, 13, required=True),
+    BnbaColumn("STATUS USULAN", "proposal_status", CellKind.CODED, 26, codes=ProposalStatus),
+    BnbaColumn("VERSI SPESIFIKASI", "spec_version", CellKind.TEXT, 10),
+)
+PROPOSAL_OUT_COLUMNS: tuple[BnbaColumn, ...] = (*BNBA_COLUMNS, *INTERCHANGE_COLUMNS)
+PROPOSAL_OUT_ALIASES: dict[str, tuple[str, ...]] = {
+    **HEADER_ALIASES,
+    "proposal_id": ("ID", "Nomor usulan", "No usulan", "Kode usulan"),
+    "decree_number": ("No SK", "Nomor SK pengesahan", "Nomor keputusan", "Nomor SK Bupati/Walikota"),
+    "decree_date": ("Tgl SK", "Tanggal SK pengesahan", "Tanggal keputusan"),
+    "proposal_status": ("Status", "Status proposal", "Tahap usulan"),
+    "spec_version": ("Versi", "Versi format", "Versi spesifikasi pertukaran"),
+}
+PROPOSALS_OUT = SheetSpec(
+    "usulan terverifikasi",
+    PROPOSAL_OUT_COLUMNS,
+    PROPOSAL_OUT_ALIASES,
+    {**CODE_BOOKS, ProposalStatus: PROPOSAL_STATUS_BOOK},
+)
+PROPOSALS_OUT_TITLE = f"SPESIFIKASI PERTUKARAN DATA SIKS-NG VERSI {INTERCHANGE_VERSION}"

@@ -39,7 +39,15 @@ TEST_DATABASE_PREFIX = "dtks_test_"
 # Provinces whose whole tree is loaded: NTB (Kota Bima 52.72) and Sulawesi Selatan (Bulukumba 73.02).
 LOADED_PROVINCES = ("52", "73")
 # Reference data loaded once per session and kept between tests.
-KEPT_TABLES = {Region.__tablename__, PolicyRule.__tablename__, PolicyState.__tablename__, StepTarget.__tablename__}
+# Seeded by the migrations and kept between tests; a test that commits a change to one of them undoes it.
+KEPT_TABLES = {
+    Region.__tablename__,
+    PolicyRule.__tablename__,
+    PolicyState.__tablename__,
+    StepTarget.__tablename__,
+    "programme",
+    "programme_band",
+}
 
 
 # --- the log of the whole run: no identity number in it (tests/log_scan.py) --------------------------

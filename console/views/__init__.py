@@ -13,7 +13,9 @@ from console.views.identity_check import IdentityCheckView
 from console.views.menu_links import add_page_links
 from console.views.ministry import PmtModelView, PmtWeightView
 from console.views.musdes import MeetingParticipantView, MeetingView
+from console.views.programmes import ProgrammeBandView, ProgrammeMembershipView, ProgrammeReviewView, ProgrammeView
 from console.views.proposals import ProposalHistoryView, ProposalView
+from console.views.resident_requests import ResidentRequestView
 from console.views.services import CertificateView, ComplaintView
 from console.views.sessions import UserSessionView
 from console.views.visits import VisitView
@@ -31,8 +33,13 @@ ALL_VIEWS = [
     DecreeView,
     CertificateView,
     ComplaintView,
+    ResidentRequestView,
     PmtModelView,
     PmtWeightView,
+    ProgrammeReviewView,
+    ProgrammeMembershipView,
+    ProgrammeView,
+    ProgrammeBandView,
     UserView,
     UserSessionView,
     PolicyRuleView,

@@ -1,4 +1,5 @@
-"""One-click spreadsheet downloads: SK annex, Musdes BA annex, DTKS roster, recap, certificate and complaint registers.
+"""One-click spreadsheet downloads: SK annex, Musdes BA annex, DTKS roster, recap, certificate and complaint registers,
+and the outgoing SIKS-NG interchange file (the verified proposals signed district SKs ratified).
 
 Each download is a small hidden page (its own identity, so its own route name) allowed by ("bnba", "export")
 plus the permission to read what it exports; the workbooks are reports/, the rules chain/exports.py, the
@@ -21,13 +22,16 @@ from chain.exports import EXPORT, empty_message, refuse_empty, region_and_period
 from chain.store import load_scoped
 from console.authorization import actor_of, may
 from console.exports import export_response, full_identity, paper_of, scope_of
+from console.identifiers import ROW_ID
 from console.sqladmin_door import add_template_global, exposed_identities, session_maker_of
-from models.decree import Decree
+from models.decree import Decree, DecreeKind
 from models.meeting import Meeting
 from models.refusals import Invalid, NotFound
 from models.region import Region
 from policies.scope import Scope
 from reports.bnba_export import build_musdes_annex, build_roster, build_sk_annex
+from reports.interchange import INTERCHANGE_VERSION
+from reports.interchange_export import build_proposals_out
 from reports.recap import build_recap
 from reports.registers import build_certificate_register, build_complaint_register
 from reports.xlsx import ExportFile
@@ -207,6 +211,48 @@ async def _scope_wide(
     return await export_response(page.sessions(), build)
 
 
+def _decree_asked(request: Request) -> int | None:
+    """?decree=<id> of the interchange download: empty is none; anything but a possible row id names no SK (404)."""
+    asked = request.query_params.get("decree", "").strip()
+    if not asked:
+        return None
+    if ROW_ID.fullmatch(asked) is None:
+        raise HTTPException(status_code=404)
+    return int(asked)
+
+
+class InterchangeExport(ExportPage):
+    """The outgoing SIKS-NG file (docs/INTERCHANGE.md, "Direction out"): the verified proposals that signed district
+    SKs ratified in the user's region, or only those of `?decree=<id>` (a signed district SK in the region, else
+    404); NIK and No. KK masked as on screen; one EXPORT audit row."""
+
+    name = "Usulan Terverifikasi SIKS-NG (.xlsx)"
+    reads = ("decree", "list")
+
+    @expose("/export/interchange", methods=["GET"], identity="export-interchange")
+    async def interchange(self, request: Request) -> Response:
+        decree_id = _decree_asked(request)
+        scope, full, actor = scope_of(request), full_identity(request), actor_of(request)
+
+        def build(session: Session) -> Any:
+            what = f"Usulan SIKS-NG versi {INTERCHANGE_VERSION}"
+            where = scope.code or ""
+            decree = None
+            if decree_id is not None:
+                signed_district = (Decree.kind == DecreeKind.DISTRICT_RATIFICATION, Decree.signed_at.is_not(None))
+                decree = load_scoped(session, actor, Decree, decree_id, where=signed_district)
+            export = refuse_empty(
+                build_proposals_out(session, scope, decree=decree, full_identity=full),
+                empty_message(what, where, None, counted="usulan yang disahkan SK Bupati/Walikota"),
+            )
+            if decree is not None:
+                fields = {"what": f"{what} SK {decree.number}", "object_type": "decree", "object_id": decree.id}
+                return export, {**fields, "region": decree.region_code}
+            return export, {"what": what, "object_type": "proposal", "object_id": where, "region": where}
+
+        return await export_response(self.sessions(), build)
+
+
 EXPORT_VIEWS = [
     SkAnnexExport,
     MusdesAnnexExport,
@@ -214,10 +260,12 @@ EXPORT_VIEWS = [
     RecapExport,
     CertificateRegisterExport,
     ComplaintRegisterExport,
+    InterchangeExport,
 ]
 
 # The buttons a list page shows next to its own export (console/templates/sqladmin/list.html).
 LIST_PAGE_DOWNLOADS: dict[str, list[type[ExportPage]]] = {
+    "decree": [InterchangeExport],
     "household": [RosterExport, RecapExport],
     "certificate": [CertificateRegisterExport],
     "complaint": [ComplaintRegisterExport],

@@ -11,7 +11,7 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
-from chain import certificates, complaints
+from chain import certificates, complaints, resident_requests
 from chain.store import write_transaction
 from console.authorization import actor_of
 from console.forms import optional_nik_validator, strip_filter
@@ -34,6 +34,7 @@ from models.refusals import Conflict, Invalid, Refusal
 # These pages answered refused input with these codes before the core had named refusals; kept for clients.
 DESK_INVALID_STATUS = 422
 HANDLING_INVALID_STATUS = 409
+SANGGAH_CATEGORIES = {category.value for category in resident_requests.DISPUTE_OF_CATEGORY}
 
 
 def page_status(refusal: Refusal, *, invalid: int) -> int:
@@ -312,6 +313,22 @@ class ComplaintView(DtksModelView, model=Complaint):
         Flash.success(request, f"Pengaduan #{pk}: {step.label} berhasil.")
         return RedirectResponse(request.url_for("admin:view-complaint-handle", pk=pk), status_code=303)
 
+    @expose("/to-sanggah/{pk:int}", methods=["POST"], identity="complaint-to-sanggah")
+    async def to_sanggah(self, request: Request) -> Response:
+        """Make the complaint a sanggah (chain/resident_requests.py); opens the sanggah's process page."""
+        pk, actor = request.path_params["pk"], actor_of(request)
+
+        def make(session: Session) -> int:
+            return resident_requests.from_complaint(session, actor, pk).id
+
+        try:
+            made = await in_core(lambda: write_transaction(self.session_maker, make))
+        except (Conflict, Invalid) as refusal:
+            status = page_status(refusal, invalid=HANDLING_INVALID_STATUS)
+            return await self._handle_response(request, pk, error=str(refusal), status_code=status)
+        Flash.success(request, f"Pengaduan #{pk} dijadikan sanggah #{made}.")
+        return RedirectResponse(request.url_for("admin:view-resident-request-process_page", pk=made), status_code=303)
+
     async def _handle_response(self, request: Request, pk: int, error: str = "", status_code: int = 200) -> Response:
         actor = actor_of(request)
 
@@ -327,6 +344,8 @@ class ComplaintView(DtksModelView, model=Complaint):
                     "steps": steps,
                     "users": users,
                     "nik_label": self.identity_text(request, complaint.nik) if complaint.nik else "",
+                    "may_make_sanggah": actor.allows(*resident_requests.CREATING)
+                    and complaint.category.value in SANGGAH_CATEGORIES,
                     "error": error,
                 }
 

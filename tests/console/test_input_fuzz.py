@@ -31,12 +31,19 @@ from models import (
     ComplaintCategory,
     Decree,
     DecreeKind,
+    Dispute,
     MeetingParticipant,
     ParticipantPosition,
     PmtWeight,
     PolicyRule,
+    Programme,
+    ProgrammeBand,
+    ProgrammeMembership,
     Proposal,
     ProposalKind,
+    RequestChannel,
+    RequestKind,
+    ResidentRequest,
     Role,
     StepTarget,
     Visit,
@@ -119,6 +126,10 @@ class World:
     edit_pk: dict[str, str]
 
 
+def _pkh(session: Session) -> int:
+    return session.scalars(select(Programme.id).where(Programme.code == "PKH")).one()
+
+
 def _build_world(session: Session) -> World:
     make_user(session, Role.ADMIN, None, username="admin_uji")  # seed_register names it as a complaint assignee
     seed = seed_register(session)
@@ -137,7 +148,14 @@ def _build_world(session: Session) -> World:
     )
     weight = PmtWeight(model_id=seed.pmt_model_id, variable="lighting", choice="listrik_pln", weight=1.0)
     colleague = make_user(session, Role.OPERATOR_DESA, DEFAULT_VILLAGE, username="rekan_desa")
-    session.add_all([proposal, visit, participant, decree, complaint, weight])
+    membership = ProgrammeMembership(
+        household_id=seed.household_id, programme_id=_pkh(session), period="2026-10", region_code=DEFAULT_VILLAGE
+    )
+    sanggah = ResidentRequest(
+        kind=RequestKind.SANGGAH, channel=RequestChannel.CEK_BANSOS, household_id=seed.household_id,
+        region_code=DEFAULT_VILLAGE, dispute=Dispute.WRONG_DATA, resident_name="Warga", statement="Nama salah",
+    )  # fmt: skip
+    session.add_all([proposal, visit, participant, decree, complaint, weight, membership, sanggah])
     session.commit()
     rule = session.scalar(select(PolicyRule.id).where(PolicyRule.subject == "penyuluh").order_by(PolicyRule.id))
     edit_pk = {
@@ -154,19 +172,25 @@ def _build_world(session: Session) -> World:
         "user": colleague.id,
         "policy-rule": rule,
         "step-target": "draft",
+        "programme": _pkh(session),
+        "programme-band": session.scalars(select(ProgrammeBand.id).order_by(ProgrammeBand.id)).first(),
+        "programme-membership": membership.id,
+        "resident-request": sanggah.id,
     }
     return World(seed, {identity: str(pk) for identity, pk in edit_pk.items()})
 
 
 @pytest.fixture
 def reference_kept(db_session: Session) -> Iterator[None]:
-    """Policy rules and step targets outlive a test (conftest KEPT_TABLES): put back whatever the fuzz saved."""
-    tables: list[Table] = [PolicyRule.__table__, StepTarget.__table__]
+    """Policy rules, step targets and programmes outlive a test (conftest KEPT_TABLES): put back whatever the fuzz
+    saved (the bands before their programmes are deleted, the programmes before their bands are put back)."""
+    tables: list[Table] = [PolicyRule.__table__, StepTarget.__table__, Programme.__table__, ProgrammeBand.__table__]
     before = {table.name: db_session.execute(select(table)).all() for table in tables}
     yield
     db_session.rollback()
-    for table in tables:
+    for table in reversed(tables):
         db_session.execute(table.delete())
+    for table in tables:
         if before[table.name]:
             db_session.execute(table.insert(), [row._asdict() for row in before[table.name]])
     db_session.commit()

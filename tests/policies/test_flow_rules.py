@@ -10,10 +10,11 @@ from models import Role
 from models.certificate_flow import CERTIFICATE_FLOW
 from models.complaint_flow import COMPLAINT_FLOW
 from models.flow import Flow
+from models.resident_request_flow import REQUEST_FLOW
 from policies.rules import Decisions, read_seed
 
 SEED = read_seed()
-FLOWS: list[Flow[Any]] = [CERTIFICATE_FLOW, COMPLAINT_FLOW]
+FLOWS: list[Flow[Any]] = [CERTIFICATE_FLOW, COMPLAINT_FLOW, REQUEST_FLOW]
 FLOW_IDS = [flow.resource for flow in FLOWS]
 STEP_PERMISSIONS = sorted(
     {(flow.resource, step.action, step.roles) for flow in FLOWS for step in flow.steps}, key=lambda row: row[:2]
