@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -19,11 +20,26 @@ from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from console.app import create_app
-from models import DtksStatus, Household, HouseholdPeriod, ProposalResubmission, RankingResult, RankingStatus
+from models import (
+    DtksStatus,
+    Household,
+    HouseholdPeriod,
+    Proposal,
+    ProposalResubmission,
+    RankingResult,
+    RankingStatus,
+    RequestStatus,
+    ResidentRequest,
+    Role,
+)
 from tests.conftest import settings_for
-from tests.console.chain_cast import Cast, full_name, history, status_shown, stored, workflow_page
+from tests.console.chain_cast import VILLAGE, Cast, full_name, history, status_shown, stored, workflow_page
+from tests.console.form_posts import create, edit
 from tests.console.test_chain_scenario import (
+    DINSOS,
     OPERATOR_DESA,
+    PENDATA,
+    POOR_HOUSE,
     PUSDATIN,
     UPWARDS_PATH,
     VILLAGE_PATH,
@@ -33,6 +49,7 @@ from tests.console.test_chain_scenario import (
     through_the_village,
     up_to_the_ministry,
 )
+from tests.factories import make_household
 from tests.ranking_files import ranking_bytes, row_of
 
 FIRST, NEXT = "2026-10", "2027-01"
@@ -133,3 +150,49 @@ def test_dtsen_a_ranked_family_is_determined_and_a_rejected_one_comes_back_throu
     reopened = [("", "draft", OPERATOR_DESA)]
     determined = [("received", "determined", PUSDATIN)]
     assert history(db_session, again) == expected_history(reopened, VILLAGE_PATH, UPWARDS_PATH, determined)
+
+
+def test_dtsen_a_residents_sanggah_takes_a_wrongly_included_family_out_of_the_register(
+    cast: Cast, db_session: Session
+) -> None:
+    family = make_household(db_session, region_code=VILLAGE, members=2, dtks_status=DtksStatus.REGISTERED, desil=3,
+                            period="2026-07")  # fmt: skip
+    db_session.commit()
+    form = {"kind": "sanggah", "channel": "cek_bansos", "household": str(family.id), "dispute": "salah_masuk",
+            "resident_name": "Warga Paruga", "resident_contact": "", "statement": "Punya toko dan mobil."}  # fmt: skip
+    assert create(cast[OPERATOR_DESA], "resident-request", form).status_code == 302
+    sanggah = db_session.scalars(select(ResidentRequest)).one()
+
+    def step(role: Role, action: str, text: str = "") -> str:
+        page = cast[role].get(f"/admin/resident-request/process/{sanggah.id}").text
+        token = _FORM_TOKEN.search(page)
+        assert token is not None
+        done = cast[role].post(
+            f"/admin/resident-request/process/{sanggah.id}/{action}", data={"csrf_token": token.group(1), "text": text}
+        )
+        assert done.status_code == 200, (role, action, done.status_code)
+        return done.text
+
+    step(DINSOS, "send_to_field")
+    visit = {"household": str(family.id), "proposal": "", "enumerator_name": "Rahmat Pendata",
+             "visited_on": date.today().isoformat(), "notes": "Toko dan mobil pribadi.", **POOR_HOUSE}  # fmt: skip
+    assert create(cast[PENDATA], "visit", visit).status_code == 302
+    step(Role.TKSK, "record_check", "Benar: toko dan mobil pribadi.")
+    granted = step(DINSOS, "grant", "Tidak layak menurut cek lapangan.")
+    assert 'id="request-proposal"' in granted
+    step(Role.PETUGAS_LAYANAN, "answer", "Usulan penghapusan diteruskan ke Musdes.")
+    removal = stored(db_session, ResidentRequest, sanggah.id).proposal_id
+    assert removal is not None and status_shown(cast[OPERATOR_DESA], removal) == "Draf"
+    draft = stored(db_session, Proposal, removal)
+    checklist = {"kind": "dikeluarkan", "household": str(family.id), "reason": draft.reason,
+                 "removal_reason": "tidak_layak", "has_ktp": "y", "has_kk": "y"}  # fmt: skip
+    assert edit(cast[OPERATOR_DESA], "proposal", removal, checklist).status_code == 302  # the village's documents
+
+    through_the_village(cast, db_session, {removal: family})
+    up_to_the_ministry(cast, db_session, [removal], "188.45/470/2026")
+    pusdatin_imports_the_ranking(cast, FIRST, ranking_bytes([row_of(family, 8, "Padan")]))
+    assert "1 ditetapkan" in pusdatin_issues_the_sk_penetapan(cast, FIRST, "150/HUK/2026")
+
+    household = stored(db_session, Household, family.id)
+    assert (household.dtks_status, household.period) == (DtksStatus.REMOVED, FIRST)
+    assert stored(db_session, ResidentRequest, sanggah.id).status == RequestStatus.ANSWERED
