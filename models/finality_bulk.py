@@ -26,6 +26,7 @@ from models.finality_guard import fresh_rows
 from models.finality_rows import Facts
 from models.meeting import Meeting, MeetingDecision, MeetingParticipant
 from models.proposal import Proposal
+from models.ranking import RankingResult
 from models.visit import Visit, VisitResult
 
 # table -> the message of a refused bulk change (periods say which period)
@@ -40,6 +41,7 @@ _MESSAGES = {
     MeetingDecision.__table__: finality.MEETING_FINAL,
     PmtResult.__table__: finality.PERIOD_DETERMINED,
     HouseholdPeriod.__table__: finality.PERIOD_DETERMINED,
+    RankingResult.__table__: finality.PERIOD_DETERMINED,
 }
 
 
@@ -78,6 +80,7 @@ def fixed_condition(session: Session, table: Table) -> ColumnElement[bool] | Non
         MeetingDecision.__table__: lambda: columns.meeting_id.in_(final_meetings),
         PmtResult.__table__: lambda: columns.period.in_(_determined_periods(session)),
         HouseholdPeriod.__table__: lambda: columns.period.in_(_determined_periods(session)),
+        RankingResult.__table__: lambda: columns.period.in_(_determined_periods(session)),
     }
     condition = conditions.get(table)
     return condition() if condition is not None else None
@@ -100,7 +103,8 @@ def _inserted_refusal(session: Session, table: Table, row: dict[str, Any]) -> st
         decree = session.get(Decree, row["decree_id"])
         fresh = decree is not None and decree.id in _fresh_ids(session, Decree)
         return _refusal(table) if decree is not None and decree.is_signed and not fresh else None
-    if table in (PmtResult.__table__, HouseholdPeriod.__table__) and facts.period_determined(row.get("period")):
+    period_tables = (PmtResult.__table__, HouseholdPeriod.__table__, RankingResult.__table__)
+    if table in period_tables and facts.period_determined(row.get("period")):
         return _refusal(table, row.get("period"))
     return None
 

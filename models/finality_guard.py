@@ -39,12 +39,14 @@ from models.finality_rows import (
 from models.household import Household
 from models.meeting import Meeting, MeetingDecision, MeetingParticipant
 from models.proposal import Proposal
+from models.ranking import RankingResult
 from models.visit import Visit
 
 FRESH = "dtks_finality_fresh"
 _BECOMING_FRESH = "dtks_finality_becoming_fresh"
 GOVERNED = (
-    Proposal, Visit, Decree, DecreeAnnexRow, Meeting, MeetingParticipant, MeetingDecision, PmtResult, HouseholdPeriod
+    Proposal, Visit, Decree, DecreeAnnexRow, Meeting, MeetingParticipant, MeetingDecision, PmtResult, HouseholdPeriod,
+    RankingResult,
 )  # fmt: skip
 CHILDREN = {MeetingParticipant: "meeting", MeetingDecision: "meeting", Visit: "proposal"}
 
@@ -129,7 +131,7 @@ def _check_update(facts: Facts, obj: Any, changed: set[str]) -> bool:
     relation = CHILDREN.get(type(obj))
     if relation is not None and f"{relation}_id" in changed:  # moved onto another parent
         _refuse(insert_refusal(facts, obj))
-    if isinstance(obj, PmtResult | HouseholdPeriod) and "period" in changed:
+    if isinstance(obj, PmtResult | HouseholdPeriod | RankingResult) and "period" in changed:
         _refuse(child_refusal(facts, obj, None, obj.period))
     return False
 

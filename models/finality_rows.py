@@ -23,13 +23,14 @@ from models.determination import HouseholdPeriod, PmtResult
 from models.household import Household
 from models.meeting import Meeting, MeetingDecision, MeetingParticipant
 from models.proposal import Proposal, ProposalStatus
+from models.ranking import RankingResult
 from models.visit import Visit, VisitResult
 
 Reader = Callable[[Any, str], Any]
 # Every model the rule says something about (households: only their delete, which would cascade fixed rows).
 GOVERNED_MODELS = frozenset(
     {Proposal, Visit, Decree, DecreeAnnexRow, Meeting, MeetingParticipant, MeetingDecision, PmtResult}
-    | {HouseholdPeriod, Household}
+    | {HouseholdPeriod, RankingResult, Household}
 )
 
 
@@ -172,7 +173,7 @@ def _households_with_fixed_rows(ids: Sequence[int]) -> list[Select[Any]]:
     )
     fixed_period = [
         select(model.household_id).where(model.household_id.in_(ids), model.period.in_(determined))
-        for model in (PmtResult, HouseholdPeriod)
+        for model in (PmtResult, HouseholdPeriod, RankingResult)
     ]
     return [statement.distinct() for statement in (fixed_visit, *fixed_period)]
 
@@ -204,7 +205,7 @@ def child_refusal(facts: Facts, obj: Any, meeting_id: int | None, period: str | 
         return finality.participant_refusal(meeting_final=facts.meeting_final(meeting_id))
     if isinstance(obj, MeetingDecision):
         return finality.decision_refusal(meeting_final=facts.meeting_final(meeting_id))
-    if isinstance(obj, PmtResult | HouseholdPeriod):
+    if isinstance(obj, PmtResult | HouseholdPeriod | RankingResult):
         period = period or facts.read(obj, "period")
         return finality.period_refusal(period, determined=facts.period_determined(period))
     return None

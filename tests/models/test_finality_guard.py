@@ -22,6 +22,9 @@ from models import (
     Proposal,
     ProposalKind,
     ProposalStatus,
+    RankingImport,
+    RankingResult,
+    RankingStatus,
     Role,
     Visit,
     VisitResult,
@@ -330,3 +333,42 @@ def test_a_pending_visit_is_fixed_by_its_proposal_having_left_the_visit_stage(
     page = Facts(db_session)
     page.prefetch([household])
     assert page.household_holds_fixed_rows(household.id) is fixed
+
+
+def test_a_ranking_result_of_a_determined_period_is_fixed(db_session: Session) -> None:
+    placed = place(db_session, S.DETERMINED)  # the SK Penetapan of 2026-10 is signed
+    village = db_session.get_one(Household, placed.household_id).region_code
+    db_session.commit()  # no longer the signing transaction
+    batch = RankingImport(period="2027-01", file_sha256="0" * 64)
+    db_session.add(batch)
+    db_session.flush()
+    db_session.add(
+        RankingResult(
+            household_id=placed.household_id,
+            period="2026-10",
+            status=RankingStatus.RANKED,
+            desil=3,
+            import_id=batch.id,
+            region_code=village,
+        )  # fmt: skip
+    )
+    with pytest.raises(RecordFixed, match="Periode 2026-10"):
+        db_session.flush()
+    db_session.rollback()
+    batch = RankingImport(period="2027-01", file_sha256="1" * 64)
+    db_session.add(batch)
+    db_session.flush()
+    result = RankingResult(household_id=placed.household_id, period="2027-01", status=RankingStatus.RANKED, desil=3,
+                           import_id=batch.id, region_code=village)  # fmt: skip
+    db_session.add(result)
+    db_session.commit()  # an open period takes results
+    result.period = "2026-10"
+    with pytest.raises(RecordFixed, match="Periode 2026-10"):
+        db_session.flush()
+    db_session.rollback()
+    with pytest.raises(RecordFixed, match="Periode 2026-10"):
+        db_session.execute(
+            insert(RankingResult),
+            [{"household_id": placed.household_id, "period": "2026-10", "status": "diperingkat", "desil": 1,
+              "import_id": batch.id, "region_code": village}],
+        )  # fmt: skip
