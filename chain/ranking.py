@@ -51,12 +51,14 @@ from models.identity import check_nik, check_no_kk
 from models.ranking import RankingImport, RankingResult, RankingStatus
 from models.text import control_problem
 from reports.bnba_sheet import ParsedSheet, RowError, SheetRow, read_sheet
+from reports.bulk_insert import BulkInsert
 from reports.interchange import RESULTS
 from reports.xlsx_upload import UploadLimits
 
 IMPORTING = ("ranking", "import")
 _DATED_PERIOD = re.compile(r"([0-9]{4}-[0-9]{2})-01(?: 00:00:00)?")
 CHUNK = 500  # numbers per IN query
+WRITE_CHUNK = 1000  # new results per bulk insert
 FILE_NAME_LENGTH = 200
 
 
@@ -187,9 +189,10 @@ def import_ranking(
     )
     session.add(batch)
     session.flush()
-    for family, row in applied:
-        _record_result(session, batch, family, row, plan.period)
-    plan.standings = _apply_standings(session, applied, plan.period)
+    bulk = BulkInsert(session)
+    _record_results(session, bulk, batch, applied, plan.period)
+    plan.standings = _apply_standings(session, bulk, applied, plan.period)
+    bulk.write_audit()
     _move_forwarded(session, actor, applied, plan)
     session.flush()
     _record_import(session, plan, batch)
@@ -201,20 +204,24 @@ def _planned(
 ) -> tuple[RankingPlan, list[RankedRow], dict[str, _Known]]:
     actor.require(IMPORTING)
     period = open_period(session, period)
-    parsed = read_sheet(data, limits, RESULTS)
     digest = hashlib.sha256(data).hexdigest()
-    plan = RankingPlan(period, parsed.sheet_name, parsed.header_row, len(parsed.rows), digest, parsed.errors)
-    rows = _checked_rows(parsed, period)
-    plan.errors.sort(key=lambda error: (error.row, error.column))
-    if not plan.ok:
-        return plan, [], {}
-    plan.already_imported = session.scalar(
+    earlier = session.scalar(
         select(RankingImport).where(
             RankingImport.period == period,
             RankingImport.scope_code == (actor.scope.code or ""),
             RankingImport.file_sha256 == digest,
         )
     )
+    if earlier is not None:  # the very same bytes: recognised before the file is even read
+        plan = RankingPlan(period, "", 0, earlier.rows, digest, already_imported=earlier)
+        plan.ranked, plan.refused, plan.unchanged = earlier.ranked, earlier.refused, earlier.rows - earlier.unknown
+        return plan, [], {}
+    parsed = read_sheet(data, limits, RESULTS)
+    plan = RankingPlan(period, parsed.sheet_name, parsed.header_row, len(parsed.rows), digest, parsed.errors)
+    rows = _checked_rows(parsed, period)
+    plan.errors.sort(key=lambda error: (error.row, error.column))
+    if not plan.ok:
+        return plan, [], {}
     known = _known_families(session, actor, period, [row.no_kk for row in rows])
     for row in rows:
         family = known.get(row.no_kk)
@@ -233,9 +240,6 @@ def _planned(
             plan.changed += 1
         else:
             plan.unchanged += 1
-    if plan.already_imported is not None:
-        plan.unchanged += plan.new + plan.changed
-        plan.new = plan.changed = 0
     return plan, rows, known
 
 
@@ -329,55 +333,62 @@ def _known_families(session: Session, actor: Actor, period: str, numbers: list[s
     return found
 
 
-def _record_result(session: Session, batch: RankingImport, family: _Known, row: RankedRow, period: str) -> None:
-    result = family.result
-    if result is None:
-        session.add(
-            RankingResult(
-                household_id=family.household_id,
-                period=period,
-                status=row.status,
-                desil=row.desil,
-                import_id=batch.id,
-                region_code=family.region_code,
-            )
-        )
-    elif (result.status, result.desil) != (row.status, row.desil):
-        result.status, result.desil, result.import_id = row.status, row.desil, batch.id
+def _record_results(
+    session: Session, bulk: BulkInsert, batch: RankingImport, applied: list[tuple[_Known, RankedRow]], period: str
+) -> None:
+    """Each family's result of the period: new ones in bulk inserts (with their audit rows), a changed one updated
+    through the session (its audit row says what it was), an equal one left alone."""
+    new = []
+    for family, row in applied:
+        result = family.result
+        if result is None:
+            new.append({"household_id": family.household_id, "period": period, "status": row.status,
+                        "desil": row.desil, "import_id": batch.id, "region_code": family.region_code})  # fmt: skip
+        elif (result.status, result.desil) != (row.status, row.desil):
+            result.status, result.desil, result.import_id = row.status, row.desil, batch.id
+    for start in range(0, len(new), WRITE_CHUNK):
+        bulk.rows(RankingResult, new[start : start + WRITE_CHUNK])
+    session.flush()
 
 
-def _apply_standings(session: Session, applied: list[tuple[_Known, RankedRow]], period: str) -> int:
+def _apply_standings(session: Session, bulk: BulkInsert, applied: list[tuple[_Known, RankedRow]], period: str) -> int:
     """Registered families ranked in the file: their standing of the period and current desil take the desil;
-    returns how many standings were added or changed."""
+    returns how many standings were added or changed. Only the rows that differ are loaded and written."""
     ranked = {
-        family.household_id: row.desil
+        family.household_id: (row.desil, family.region_code)
         for family, row in applied
         if family.dtks_status == DtksStatus.REGISTERED and row.desil is not None
     }
     changed = 0
     for chunk in _chunks(list(ranked)):
-        standings = {
-            standing.household_id: standing
-            for standing in session.scalars(
-                select(HouseholdPeriod).where(HouseholdPeriod.household_id.in_(chunk), HouseholdPeriod.period == period)
-            )
-        }
-        for household in session.scalars(select(Household).where(Household.id.in_(chunk))):
-            desil = ranked[household.id]
-            standing = standings.get(household.id)
-            if standing is None:
-                standing = HouseholdPeriod(
-                    household_id=household.id,
-                    period=period,
-                    dtks_status=DtksStatus.REGISTERED,
-                    region_code=household.region_code,
+        held = dict(
+            session.execute(
+                select(HouseholdPeriod.household_id, HouseholdPeriod.desil).where(
+                    HouseholdPeriod.household_id.in_(chunk), HouseholdPeriod.period == period
                 )
-                session.add(standing)
-            if standing.desil != desil:
-                standing.desil = desil
-                changed += 1
-            if household.desil != desil:
-                household.desil = desil
+            ).all()
+        )
+        new = [
+            {"household_id": household_id, "period": period, "dtks_status": DtksStatus.REGISTERED,
+             "desil": ranked[household_id][0], "region_code": ranked[household_id][1]}
+            for household_id in chunk
+            if household_id not in held
+        ]  # fmt: skip
+        bulk.rows(HouseholdPeriod, new)
+        moved = [
+            household_id
+            for household_id in chunk
+            if household_id in held and held[household_id] != ranked[household_id][0]
+        ]
+        for standing in session.scalars(
+            select(HouseholdPeriod).where(HouseholdPeriod.household_id.in_(moved), HouseholdPeriod.period == period)
+        ):
+            standing.desil = ranked[standing.household_id][0]
+        changed += len(new) + len(moved)
+        current = session.execute(select(Household.id, Household.desil).where(Household.id.in_(chunk))).all()
+        stale = [household_id for household_id, desil in current if desil != ranked[household_id][0]]
+        for household in session.scalars(select(Household).where(Household.id.in_(stale))):
+            household.desil = ranked[household.id][0]
         session.flush()
     return changed
 
