@@ -12,7 +12,7 @@ from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Select, exists, inspect, select
+from sqlalchemy import CompoundSelect, Select, exists, inspect, select, union
 from sqlalchemy.orm import InstanceState, Session
 
 from models import finality
@@ -73,7 +73,7 @@ class Facts:
         if wanted := [key for key in keys if key is not None]:
             self.session.scalars(select(model).where(model.id.in_(wanted))).all()
 
-    def _know(self, fact: str, ids: list[Any], statements: list[Select[Any]]) -> None:
+    def _know(self, fact: str, ids: list[Any], statements: Sequence[Select[Any] | CompoundSelect[Any]]) -> None:
         holding = {key for statement in statements for key in self.session.scalars(statement)}
         self._known[fact] = {key: key in holding for key in ids}
 
@@ -118,7 +118,7 @@ class Facts:
         with self.session.no_autoflush:
             return any(decree_id not in fresh_ids for decree_id in self.session.scalars(statement))
 
-    def _ask(self, fact: str, key: Any, statement: Select[Any]) -> bool:
+    def _ask(self, fact: str, key: Any, statement: Select[Any] | CompoundSelect[Any]) -> bool:
         known = self._known.get(fact, {})
         if key in known:
             return known[key]
@@ -158,8 +158,9 @@ def _in_a_decree(ids: Sequence[int]) -> Select[Any]:
     return select(decree_proposal.c.proposal_id).where(decree_proposal.c.proposal_id.in_(ids)).distinct()
 
 
-def _households_with_fixed_rows(ids: Sequence[int]) -> list[Select[Any]]:
-    """Households holding a fixed visit, and those holding a determined period's PMT result or standing."""
+def _households_with_fixed_rows(ids: Sequence[int]) -> list[Select[Any] | CompoundSelect[Any]]:
+    """Households holding a fixed visit, and those holding a determined period's PMT result, standing or BPS
+    ranking result."""
     # Correlated, one primary-key probe per visit: inside the OR, PostgreSQL cannot turn `proposal_id IN
     # (SELECT ...)` into a join and hashed every closed proposal of the register for each page (14 ms at 20,000
     # proposals, growing with the register) where EXISTS reads the one proposal of the visit (0.1 ms).
@@ -171,11 +172,13 @@ def _households_with_fixed_rows(ids: Sequence[int]) -> list[Select[Any]]:
     determined = select(Decree.period).where(
         Decree.kind == DecreeKind.MINISTRY_DETERMINATION, Decree.signed_at.is_not(None)
     )
-    fixed_period = [
-        select(model.household_id).where(model.household_id.in_(ids), model.period.in_(determined))
-        for model in (PmtResult, HouseholdPeriod, RankingResult)
-    ]
-    return [statement.distinct() for statement in (fixed_visit, *fixed_period)]
+    fixed_period = union(
+        *(
+            select(model.household_id).where(model.household_id.in_(ids), model.period.in_(determined))
+            for model in (PmtResult, HouseholdPeriod, RankingResult)
+        )
+    )  # one statement for the three tables a period's SK Penetapan fixes (UNION: each household once)
+    return [fixed_visit.distinct(), fixed_period]
 
 
 def visit_confirmed(read: Reader, visit: Any) -> bool:

@@ -20,6 +20,7 @@ from models.proposal import ProposalStatus
 from models.ranking import RankingStatus
 from reports.bnba import BNBA_COLUMNS, CODE_BOOKS, HEADER_ALIASES, BnbaColumn, CellKind, SheetSpec
 from reports.bnba_codes import CodeBook
+from reports.bnba_sheet import ParsedSheet
 
 INTERCHANGE_VERSION = "1"
 
@@ -85,7 +86,7 @@ PROPOSAL_OUT_ALIASES: dict[str, tuple[str, ...]] = {
     "proposal_id": ("ID", "Nomor usulan", "No usulan", "Kode usulan"),
     "decree_number": ("No SK", "Nomor SK pengesahan", "Nomor keputusan", "Nomor SK Bupati/Walikota"),
     "decree_date": ("Tgl SK", "Tanggal SK pengesahan", "Tanggal keputusan"),
-    "proposal_status": ("Status", "Status proposal", "Tahap usulan"),
+    "proposal_status": ("Status", "Tahap usulan"),
     "spec_version": ("Versi", "Versi format", "Versi spesifikasi pertukaran"),
 }
 PROPOSALS_OUT = SheetSpec(
@@ -95,3 +96,17 @@ PROPOSALS_OUT = SheetSpec(
     {**CODE_BOOKS, ProposalStatus: PROPOSAL_STATUS_BOOK},
 )
 PROPOSALS_OUT_TITLE = f"SPESIFIKASI PERTUKARAN DATA SIKS-NG VERSI {INTERCHANGE_VERSION}"
+
+
+def check_version(parsed: ParsedSheet) -> None:
+    """A row of another version of this specification is an error (its columns may mean something else); an empty
+    VERSI SPESIFIKASI, or a file without the column, is read as this version."""
+    for row in parsed.rows:
+        version = row.get("spec_version")
+        if version is not None and version != INTERCHANGE_VERSION:
+            parsed.add(
+                row.number,
+                "spec_version",
+                f"VERSI SPESIFIKASI {version[:10]!r} tidak dikenal; berkas dibaca dengan spesifikasi versi "
+                f"{INTERCHANGE_VERSION}.",
+            )

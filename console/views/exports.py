@@ -224,7 +224,7 @@ def _decree_asked(request: Request) -> int | None:
 class InterchangeExport(ExportPage):
     """The outgoing SIKS-NG file (docs/INTERCHANGE.md, "Direction out"): the verified proposals that signed district
     SKs ratified in the user's region, or only those of `?decree=<id>` (a signed district SK in the region, else
-    404); NIK and No. KK masked as on screen; one EXPORT audit row."""
+    404); NIK and No. KK masked as on screen; one EXPORT audit row. With nothing ratified it is the header alone."""
 
     name = "Usulan Terverifikasi SIKS-NG (.xlsx)"
     reads = ("decree", "list")
@@ -241,10 +241,9 @@ class InterchangeExport(ExportPage):
             if decree_id is not None:
                 signed_district = (Decree.kind == DecreeKind.DISTRICT_RATIFICATION, Decree.signed_at.is_not(None))
                 decree = load_scoped(session, actor, Decree, decree_id, where=signed_district)
-            export = refuse_empty(
-                build_proposals_out(session, scope, decree=decree, full_identity=full),
-                empty_message(what, where, None, counted="usulan yang disahkan SK Bupati/Walikota"),
-            )
+            # Nothing ratified yet is an empty delivery, not a refusal: the file with its header (the button on the
+            # SK list always gives a file, as a list's own export does).
+            export = build_proposals_out(session, scope, decree=decree, full_identity=full)
             if decree is not None:
                 fields = {"what": f"{what} SK {decree.number}", "object_type": "decree", "object_id": decree.id}
                 return export, {**fields, "region": decree.region_code}

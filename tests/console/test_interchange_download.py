@@ -19,6 +19,7 @@ from tests.reports.export_checks import (
     OTHER_REGENCY_VILLAGE,
     assert_safe,
     decree_with,
+    header_row,
     hostile_household,
     open_sheet,
     proposal_for,
@@ -131,14 +132,18 @@ def test_roles_that_may_not_read_decrees_are_refused(app: Starlette, db_session:
     assert export_audits(db_session) == []
 
 
-def test_no_ratified_proposal_is_no_file_but_a_404_saying_so(app: Starlette, db_session: Session) -> None:
+def test_nothing_ratified_is_the_header_alone(app: Starlette, db_session: Session) -> None:
+    decree_with(db_session, [proposal_for(db_session, hostile_household(db_session), S.IN_DECREE)], number=None)
+    db_session.commit()
     client = client_as(app, db_session, Role.KABID, "52.72")
 
-    response = client.get(URL)
+    sheet = open_sheet(assert_download(client.get(URL), f"{FILE}_52.72.xlsx"))
 
-    assert response.status_code == 404
-    assert "tidak ada usulan yang disahkan SK Bupati/Walikota di wilayah 52.72 (Kota Bima)" in response.text
-    assert export_audits(db_session) == []
+    header = header_row(sheet)
+    assert tuple(cell.value for cell in sheet[header]) == PROPOSALS_OUT.headers
+    assert sheet.max_row == header
+    [audit] = export_audits(db_session)
+    assert audit.after["rows"] == 0
 
 
 def test_the_decree_list_offers_the_download(app: Starlette, db_session: Session) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 from collections.abc import Callable
 from datetime import UTC, date, datetime
+from pathlib import Path
 from typing import Any
 
 import openpyxl
@@ -24,7 +25,7 @@ from models.member import FamilyRelation
 from models.proposal import Proposal, ProposalStatus
 from policies.scope import Scope
 from reports.bnba_sheet import ParsedSheet, RowError, read_sheet
-from reports.interchange import INTERCHANGE_VERSION, PROPOSALS_OUT, PROPOSALS_OUT_TITLE
+from reports.interchange import INTERCHANGE_VERSION, PROPOSALS_OUT, PROPOSALS_OUT_TITLE, check_version
 from reports.interchange_export import build_proposals_out
 from reports.xlsx import ExportFile
 from reports.xlsx_upload import SheetRefused, UploadLimits
@@ -169,6 +170,7 @@ def test_the_file_reads_back_through_the_spec_unchanged(db_session: Session) -> 
     assert export.rows == 6
     data = file_bytes(export)
     parsed = read_back(data)
+    check_version(parsed)
 
     assert parsed.errors == []
     assert picked(parsed) == expected_rows(earlier, earlier_proposals) + expected_rows(later, later_proposals)
@@ -461,3 +463,35 @@ def test_the_spec_reuses_the_bnba_columns_and_adds_its_own() -> None:
         "no_kk",
     }
     assert len(PROPOSALS_OUT.by_header) > len(HEADERS)  # every alias names one column (checked when built)
+
+
+def test_a_row_of_another_version_is_refused(good_file: bytes) -> None:
+    data = rewritten(good_file, _set("VERSI SPESIFIKASI", "2"))
+    header_at = header_row(sheet_of(data))
+    parsed = read_back(data)
+    assert parsed.errors == []  # readable: the version is a rule of the rows, checked after reading
+
+    check_version(parsed)
+
+    [error] = parsed.errors
+    assert (error.row, error.column) == (header_at + 1, "VERSI SPESIFIKASI")
+    assert (
+        error.message
+        == f"VERSI SPESIFIKASI '2' tidak dikenal; berkas dibaca dengan spesifikasi versi {INTERCHANGE_VERSION}."
+    )
+
+
+def test_the_documented_table_is_the_spec() -> None:
+    text = (Path(__file__).resolve().parents[2] / "docs" / "INTERCHANGE.md").read_text(encoding="utf-8")
+    section = text.split("## Direction out", 1)[1]
+    table = [line.split("|")[1:-1] for line in section.splitlines() if line.startswith("| ") and "|---" not in line]
+    start = next(position for position, cells in enumerate(table) if cells[0].strip() == "kolom")
+    documented = []
+    for cells in table[start + 1 :]:
+        if cells[0].strip() == "label":
+            break
+        documented.append((cells[0].strip(), cells[1].strip() == "ya", cells[3].strip()))
+    assert documented == [
+        (column.header, column.required, ", ".join(PROPOSALS_OUT.aliases.get(column.key, ())))
+        for column in PROPOSALS_OUT.columns
+    ]
