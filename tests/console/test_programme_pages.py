@@ -22,7 +22,8 @@ from models import (
 )
 from models.dates import today_in_indonesia
 from models.programme import next_period, period_of
-from tests.console.form_posts import create
+from tests.console.form_posts import create, delete_refusal, edit
+from tests.console.form_posts import delete as delete_row
 from tests.console_client import ConsoleClient, log_in_as_new_user
 from tests.factories import DEFAULT_VILLAGE, make_household
 
@@ -108,3 +109,19 @@ def test_a_village_operator_has_no_programme_pages(client: ConsoleClient, db_ses
     log_in_as_new_user(client, db_session, Role.OPERATOR_DESA, DEFAULT_VILLAGE)
     assert client.get(PAGE).status_code == 403
     assert client.get("/admin/programme-band/list").status_code == 403
+
+
+def test_a_band_in_force_cannot_be_deleted_or_edited(
+    client: ConsoleClient, db_session: Session, seeded_bands_only: None
+) -> None:
+    seeded = db_session.scalars(select(ProgrammeBand).where(ProgrammeBand.effective_period == "2025-04")).first()
+    assert seeded is not None
+    log_in_as_new_user(client, db_session, Role.ADMIN, None)
+    refusal = delete_refusal(delete_row(client, "programme-band", seeded.id))
+    assert refusal is not None and "sudah berjalan atau lewat" in refusal
+    form = {"programme": str(seeded.programme_id), "effective_period": "2025-04", "min_desil": "1", "max_desil": "9",
+            "basis": "diubah"}  # fmt: skip
+    edited = edit(client, "programme-band", seeded.id, form)
+    assert edited.status_code == 400 and "sudah berjalan atau lewat" in edited.text
+    db_session.expire_all()
+    assert db_session.get_one(ProgrammeBand, seeded.id).max_desil == seeded.max_desil
