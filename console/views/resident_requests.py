@@ -19,6 +19,7 @@ from chain import resident_requests
 from chain.actor import Actor
 from chain.uploads import download_name
 from console import uploads
+from console.authorization import current_user
 from console.sqladmin_door import ColumnLabels
 from console.views.base import DtksModelView
 from console.views.filters import list_filters
@@ -94,6 +95,8 @@ class ResidentRequestView(WorkflowSteps, DtksModelView, model=ResidentRequest):
     step_route = "admin:view-resident-request-process_page"
 
     async def on_model_change(self, data: dict[str, Any], model: Any, is_created: bool, request: Request) -> None:
+        if is_created and (user := current_user(request)) is not None:
+            model.created_by_id = user.id
         if not is_created and model.status is not RequestStatus.RECORDED:
             raise ValueError(FIXED_ONCE_SENT)
         if data.get("kind") == RequestKind.SANGGAH and not data.get("dispute"):

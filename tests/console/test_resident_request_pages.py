@@ -134,3 +134,11 @@ def test_a_complaint_becomes_a_sanggah_from_its_handling_page(client: ConsoleCli
     assert (request.complaint_id, request.household_id) == (complaint.id, family.id)
     twice = client.post(f"/admin/complaint/to-sanggah/{complaint.id}", data={"csrf_token": _token(page.text)})
     assert twice.status_code == 409 and "sudah dijadikan sanggah" in twice.text
+
+
+def test_the_official_who_recorded_a_request_is_kept(client: ConsoleClient, db_session: Session) -> None:
+    family = make_household(db_session, members=1)
+    db_session.commit()
+    operator = log_in_as_new_user(client, db_session, Role.OPERATOR_DESA, DEFAULT_VILLAGE)
+    request = _recorded(client, db_session, family.id, kind="usul", dispute="")
+    assert (request.created_by_id, request.dispute, request.kind.value) == (operator.id, None, "usul")
