@@ -11,6 +11,7 @@ table of periods through both on SQLite and PostgreSQL.
 from __future__ import annotations
 
 import re
+from datetime import date
 
 from models.refusals import Invalid
 
@@ -39,3 +40,14 @@ def period_check(column: str) -> str:
     year = " AND ".join(f"substr({column}, {position}, 1) IN ({_DIGITS})" for position in range(1, 5))
     months = ", ".join(f"'-{month}'" for month in QUARTER_MONTHS)
     return f"{column} IS NULL OR (length({column}) = 7 AND {year} AND substr({column}, 5, 3) IN ({months}))"
+
+
+def period_of(day: date) -> str:
+    """The determination period (quarter) a day falls in: 2026-12-03 -> '2026-10'."""
+    month = max(int(m) for m in QUARTER_MONTHS if int(m) <= day.month)
+    return f"{day.year}-{month:02d}"
+
+
+def next_period(period: str) -> str:
+    year, month = int(period[:4]), int(period[5:])
+    return f"{year + 1}-01" if month == 10 else f"{year}-{month + 3:02d}"

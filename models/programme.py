@@ -35,7 +35,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from models.base import Base, LabelledEnum, RegencyScoped, TimestampMixin, enum_column, region_code_column, utc_now
 from models.household import Household
-from models.periods import QUARTER_MONTHS, period_check
+from models.periods import next_period, period_check, period_of
 
 BAND_STARTED = (
     "Batas desil berlaku mulai periode {period}, yang sudah berjalan atau lewat: perubahan batas desil hanya untuk "
@@ -152,17 +152,6 @@ class ProgrammeReview(RegencyScoped, Base):
 
     def __str__(self) -> str:
         return f"Tinjauan #{self.membership_id}: {self.decision.label if self.decision else '-'}"
-
-
-def period_of(day: date) -> str:
-    """The determination period (quarter) a day falls in: 2026-12-03 -> '2026-10'."""
-    month = max(int(m) for m in QUARTER_MONTHS if int(m) <= day.month)
-    return f"{day.year}-{month:02d}"
-
-
-def next_period(period: str) -> str:
-    year, month = int(period[:4]), int(period[5:])
-    return f"{year + 1}-01" if month == 10 else f"{year}-{month + 3:02d}"
 
 
 def band_refusal(effective_period: str, today: date) -> str | None:

@@ -27,8 +27,8 @@ from console.views.base import DtksModelView
 from console.views.households import HOUSEHOLD_LOOKUP, REQUIRED
 from models import Programme, ProgrammeBand, ProgrammeMembership, ReviewDecision
 from models.dates import today_in_indonesia
-from models.periods import PERIOD_MESSAGE, is_period
-from models.programme import band_refusal, period_of
+from models.periods import PERIOD_MESSAGE, is_period, period_of
+from models.programme import band_refusal
 from models.refusals import Refusal
 
 PERIOD_FIELD = {"validators": [REQUIRED, period_validator(PERIOD_MESSAGE)]}

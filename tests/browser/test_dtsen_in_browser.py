@@ -32,7 +32,7 @@ from models import (
     Role,
 )
 from models.dates import today_in_indonesia
-from models.programme import period_of
+from models.periods import period_of
 from tests.browser.page_helpers import log_in_as_new_user
 from tests.conftest import settings_for
 from tests.factories import DEFAULT_VILLAGE, make_household, make_proposal

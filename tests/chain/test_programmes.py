@@ -31,7 +31,8 @@ from models import (
     Role,
     User,
 )
-from models.programme import band_refusal, next_period, period_of
+from models.periods import next_period, period_of
+from models.programme import band_refusal
 from models.refusals import Conflict, NotAllowed
 from tests.factories import DEFAULT_VILLAGE, make_household, make_user
 

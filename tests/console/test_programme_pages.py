@@ -21,7 +21,7 @@ from models import (
     Role,
 )
 from models.dates import today_in_indonesia
-from models.programme import next_period, period_of
+from models.periods import next_period, period_of
 from tests.console.form_posts import create, delete_refusal, edit
 from tests.console.form_posts import delete as delete_row
 from tests.console_client import ConsoleClient, log_in_as_new_user
