@@ -15,7 +15,7 @@ from datetime import date
 from sqlalchemy import select, union_all
 from sqlalchemy.orm import Session
 
-from chain.deadlines import overdue_cutoffs, step_targets
+from chain.deadlines import load_deadlines
 from models.household import DtksStatus
 from models.proposal import Proposal, ProposalStatus
 from models.region import Region
@@ -83,11 +83,11 @@ def overdue_proposals(session: Session, scope: Scope, today: date, limit: int = 
     """
     walks = [
         select(Proposal.id, Proposal.status_changed_at)
-        .where(scope.condition(Proposal.region_code), Proposal.status == status, Proposal.status_changed_at < cutoff)
+        .where(scope.condition(Proposal.region_code), late)
         .order_by(Proposal.status_changed_at, Proposal.id)
         .limit(limit)
         .subquery()
-        for status, cutoff in overdue_cutoffs(step_targets(session), today).items()
+        for late in load_deadlines(session, scope, today).status_conditions(today).values()
     ]
     if not walks:
         return []

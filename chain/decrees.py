@@ -21,9 +21,10 @@ from chain.actor import Actor
 from chain.proposals import apply_recorded, permission
 from chain.store import load_scoped
 from chain.uploads import FileStore, StoredFile, UploadRefused, stored_download
-from models import Decree, DecreeKind, Proposal, ProposalStatus, Region
+from models import Decree, DecreeKind, Proposal, ProposalStatus, Region, RegisterMode
 from models.dates import checked_date
 from models.decree_annex import snapshot_annex
+from models.decree_review import DecreeReview, review_refusal
 from models.finality import DECREE_SIGNED
 from models.refusals import Invalid, NotFound
 from models.region import within_region
@@ -49,6 +50,9 @@ class AnnexPage:
     candidates: list[Proposal]
     may_compose: bool
     may_sign: bool
+    reviews: list[DecreeReview]
+    review_refusal: str  # why the list may not be signed under the regent's review rule ("" when it may)
+    may_review: bool
 
 
 def fit_decree_fields(session: Session, values: dict[str, Any]) -> None:
@@ -96,11 +100,15 @@ def annex_page(session: Session, actor: Actor, decree_id: int) -> AnnexPage:
     actor.require(DETAILS)
     decree = load_decree(session, actor, decree_id)
     draft = is_open_draft(decree)
+    reviews = reviews_of(session, decree.id)
     return AnnexPage(
         decree=decree,
         candidates=candidates(session, actor, decree),
         may_compose=draft and actor.allows(*COMPOSE),
         may_sign=draft and actor.allows(*SIGN),
+        reviews=reviews,
+        review_refusal=review_refusal([proposal.id for proposal in decree.proposals], reviews) or "",
+        may_review=draft and bool(decree.proposals) and actor.allows(RESOURCE, "action:review"),
     )
 
 
@@ -113,7 +121,8 @@ def _editable_draft(decree: Decree) -> None:
         raise TransitionRefused("SK ini belum memiliki kode wilayah kabupaten/kota.")
 
 
-def _open_draft(session: Session, actor: Actor, decree_id: int) -> Decree:
+def open_draft(session: Session, actor: Actor, decree_id: int) -> Decree:
+    """The actor's draft district decree whose annex may still change; else refused (signed, other kind)."""
     decree = load_decree(session, actor, decree_id)
     _editable_draft(decree)
     return decree
@@ -139,7 +148,7 @@ def add_proposals(session: Session, actor: Actor, decree_id: int, proposal_ids: 
     wanted = sorted(set(proposal_ids))
     if not wanted:
         raise TransitionRefused("Pilih minimal satu usulan yang akan dimasukkan ke draf SK.")
-    decree = _open_draft(session, actor, decree_id)
+    decree = open_draft(session, actor, decree_id)
     proposals = _scoped_proposals(session, actor, wanted)
     for proposal in proposals:
         if not is_within(proposal.region_code, decree.region_code):
@@ -157,7 +166,7 @@ def add_proposals(session: Session, actor: Actor, decree_id: int, proposal_ids: 
 def remove_proposal(session: Session, actor: Actor, decree_id: int, proposal_id: int, note: str = "") -> None:
     """Take a proposal out of an unsigned draft: it goes back to `accepted`."""
     actor.require(COMPOSE, permission("remove_from_decree"))
-    decree = _open_draft(session, actor, decree_id)
+    decree = open_draft(session, actor, decree_id)
     proposal = next((p for p in decree.proposals if p.id == proposal_id), None)
     if proposal is None:
         raise NotFound()
@@ -181,6 +190,12 @@ def _check_signature(decree: Decree, number: str, signed_on: date | None) -> dat
     return signed_on
 
 
+def reviews_of(session: Session, decree_id: int) -> list[DecreeReview]:
+    """The regent's reviews of a decree's list, oldest first (models/decree_review.py)."""
+    statement = select(DecreeReview).where(DecreeReview.decree_id == decree_id).order_by(DecreeReview.id)
+    return list(session.scalars(statement))
+
+
 def flush_numbered(session: Session) -> None:
     """Flush a decree that took a number: a number its region already used is said as such."""
     try:
@@ -198,12 +213,20 @@ def sign(
     number: str,
     signed_on: date | None,
     scan: bytes,
+    mode: RegisterMode = RegisterMode.DTKS,
 ) -> StoredFile:
-    """Record the signature: number, date and the checked scan; ratify every proposal of the annex."""
+    """Record the signature: number, date and the checked scan; ratify every proposal of the annex.
+
+    In DTSEN mode the regent's latest review must agree to the list as it stands (chain/decree_review.py).
+    """
     actor.require(SIGN, permission("ratify"))
     number = number.strip()
-    decree = _open_draft(session, actor, decree_id)
+    decree = open_draft(session, actor, decree_id)
     signed_on = _check_signature(decree, number, signed_on)
+    if mode is RegisterMode.DTSEN:
+        refusal = review_refusal([proposal.id for proposal in decree.proposals], reviews_of(session, decree.id))
+        if refusal is not None:
+            raise TransitionRefused(refusal)
     try:
         stored = files.store(scan)
     except UploadRefused as refusal:  # on the SK page a refused scan is a refused signature (409), as always

@@ -24,7 +24,7 @@ from database.settings import DatabaseSettings
 
 # Written, never rewritten (the triggers refuse it too): the app may only add rows. The trail, and a signed
 # SK's kept annex (models/decree_annex.py: copied in the signing transaction, final with its decree).
-APPEND_ONLY_TABLES = frozenset({"audit_entry", "decree_annex_row"})
+APPEND_ONLY_TABLES = frozenset({"audit_entry", "decree_annex_row", "decree_review"})
 # Read, never written by the app: alembic's bookkeeping (the app may read which revision it runs on, never move
 # it), and the tallies (models/tally.py), written only by their triggers, whose functions run as the owner
 # (SECURITY DEFINER, revision c5e7a9b1d3f2): the console cannot write a count the register does not back. The

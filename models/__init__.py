@@ -14,6 +14,7 @@ from models.complaint import Complaint, ComplaintCategory, ComplaintChannel, Com
 from models.deadline import StepTarget
 from models.decree import Decree, DecreeKind, decree_proposal
 from models.decree_annex import DecreeAnnexRow
+from models.decree_review import DecreeReview, ReviewOutcome
 from models.determination import HouseholdPeriod, PmtResult
 from models.distribution import keep_regency_in_keys  # noqa: E402
 from models.household import DtksStatus, Household
@@ -54,6 +55,7 @@ from models.session import LoginAttempt, UserSession
 from models.tally import HouseholdTally, ProposalTally
 from models.user import Role, User
 from models.visit import Visit, VisitResult
+from models.windows import ProposalWindow
 
 configure_mappers()
 keep_regency_in_keys(Base.metadata)
@@ -72,6 +74,7 @@ __all__ = [
     "ComplaintStatus",
     "Decision",
     "Decree",
+    "DecreeReview",
     "DecreeAnnexRow",
     "DecreeKind",
     "Disability",
@@ -124,6 +127,8 @@ __all__ = [
     "Role",
     "Sex",
     "StepTarget",
+    "ProposalWindow",
+    "ReviewOutcome",
     "User",
     "UserSession",
     "Visit",

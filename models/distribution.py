@@ -57,12 +57,14 @@ BY_REGENCY = frozenset(
 REFERENCE = frozenset(
     {
         "decree",
+        "decree_review",
         "pmt_model",
         "pmt_weight",
         "policy_rule",
         "programme",
         "programme_band",
         "policy_state",
+        "proposal_window",
         "ranking_import",
         "region",
         "step_target",

@@ -19,6 +19,7 @@ from console.views.resident_requests import ResidentRequestView
 from console.views.services import CertificateView, ComplaintView
 from console.views.sessions import UserSessionView
 from console.views.visits import VisitView
+from console.views.windows import ProposalWindowView
 
 ALL_VIEWS = [
     DashboardView,
@@ -27,6 +28,7 @@ ALL_VIEWS = [
     MemberView,
     ProposalView,
     ProposalHistoryView,
+    ProposalWindowView,
     MeetingView,
     MeetingParticipantView,
     VisitView,

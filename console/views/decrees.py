@@ -13,7 +13,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from wtforms import validators
 
-from chain import decrees, forwarding
+from chain import decree_review, decrees, forwarding
 from chain.actor import Actor
 from chain.letters import Letter
 from console import uploads
@@ -23,7 +23,7 @@ from console.views.base import DtksModelView
 from console.views.filters import list_filters
 from console.views.households import REQUIRED
 from console.views.steps import WorkflowSteps, chosen_ids, require_before_reading
-from models import Decree
+from models import Decree, RegisterMode, ReviewOutcome
 from models.refusals import Refusal
 from models.region_codes import is_region_code
 
@@ -144,8 +144,25 @@ class DecreeView(WorkflowSteps, DtksModelView, model=Decree):
 
         def step(session: Session, actor: Actor, pk: int) -> str:
             files = uploads.file_store(settings)
-            decrees.sign(session, actor, files, pk, number=number, signed_on=signed_on, scan=scan)
+            decrees.sign(
+                session, actor, files, pk, number=number, signed_on=signed_on, scan=scan, mode=settings.register_mode
+            )
             return "Tanda tangan SK tercatat; semua usulan dalam lampiran disahkan."
+
+        return await self.take_step(request, step)
+
+    @expose("/annex/{pk:int}/review", methods=["POST"])
+    async def annex_review(self, request: Request) -> Response:
+        """Record the regent's review of the draft's list as it stands (chain/decree_review.py)."""
+        form = await request.form()
+        review = decree_review.ReviewForm(
+            reviewed_on=_parse_date(str(form.get("reviewed_on") or "")),
+            **{name: str(form.get(name) or "") for name in ("reviewer_name", "reviewer_title", "outcome", "note")},
+        )
+
+        def step(session: Session, actor: Actor, pk: int) -> str:
+            done = decree_review.record_review(session, actor, pk, review)
+            return f"Tinjauan Bupati/Walikota tercatat: {done.outcome.label} ({done.proposal_count} usulan)."
 
         return await self.take_step(request, step)
 
@@ -162,6 +179,11 @@ class DecreeView(WorkflowSteps, DtksModelView, model=Decree):
             "error": error,
             "may_compose": page.may_compose,
             "may_sign": page.may_sign,
+            "reviews": page.reviews,
+            "review_refusal": page.review_refusal,
+            "may_review": page.may_review,
+            "review_required": request.app.state.settings.register_mode is RegisterMode.DTSEN,
+            "outcomes": list(ReviewOutcome),
             "household_text": lambda proposal: self.identity_text(
                 request, proposal.household.no_kk if proposal.household else ""
             ),

@@ -15,6 +15,7 @@ from console.sqladmin_door import NO_DEFAULT_VALUE
 from models.base import LabelledEnum
 from models.region import Region, within_region
 from models.region_codes import is_region_code, is_within, parent_of
+from policies.scope import acting_scope
 
 RunQuery = Callable[[Select[*tuple[Any, ...]]], Any]  # what sqladmin hands a filter to run a statement with
 ALL = "__all"
@@ -134,11 +135,13 @@ class OverdueFilter(LookupFilter):
     async def get_filtered_query(self, query: Select[Any], value: Any, model: Any) -> Select[Any]:
         if value != "terlambat":
             return query
-        from chain.deadlines import overdue_condition, step_targets
+        from chain.deadlines import Deadlines, load_deadlines
 
-        def load() -> dict[str, int]:
+        today, scope = datetime.now(UTC).date(), acting_scope()
+
+        def load() -> Deadlines:
             with self.session_maker()() as session:
-                return step_targets(session)
+                return load_deadlines(session, scope, today)
 
-        targets = await anyio.to_thread.run_sync(load)
-        return query.where(overdue_condition(targets, datetime.now(UTC).date()))
+        deadlines = await anyio.to_thread.run_sync(load)
+        return query.where(deadlines.condition(today))

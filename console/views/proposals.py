@@ -16,7 +16,7 @@ from starlette.responses import RedirectResponse, Response
 
 from chain import proposals, resubmission
 from chain.actor import Actor
-from chain.deadlines import step_targets
+from chain.deadlines import Deadlines, load_deadlines
 from console.json_fields import RequestedChangesField
 from console.refusals import status_of
 from console.sqladmin_door import ColumnLabels
@@ -26,7 +26,7 @@ from console.views.households import HOUSEHOLD_LOOKUP
 from console.views.steps import WorkflowSteps
 from models import Proposal, ProposalHistory
 from models.base import utc_now
-from models.deadlines import OVERDUE_LABEL, due_date, is_overdue
+from models.deadlines import OVERDUE_LABEL
 from models.household import changes_text
 from models.proposal import fields_of_kind
 from models.refusals import Refusal
@@ -65,16 +65,16 @@ PROPOSAL_HEADING = [
     Proposal.status,
     Proposal.status_changed_at,
 ]
-STEP_TARGETS = "dtks_step_targets"  # request.state key: the targets, read once per list page
+DEADLINES = "dtks_deadlines"  # request.state key: targets and windows, read once per list page
 
 
 def _deadline_cell(proposal: Proposal, _attribute: Any, request: Request) -> Markup | str:
     """The "Tenggat" cell: due date of the current status and the "Terlambat" badge once it has passed."""
-    targets = getattr(request.state, STEP_TARGETS, {})
-    due = due_date(proposal.status, proposal.status_changed_at, targets)
+    deadlines: Deadlines = getattr(request.state, DEADLINES, None) or Deadlines({})
+    due = deadlines.due(proposal.status, proposal.status_changed_at, proposal.regency_code)
     if due is None:
         return "—"
-    if not is_overdue(proposal.status, proposal.status_changed_at, targets, utc_now().date()):
+    if not deadlines.overdue(proposal.status, proposal.status_changed_at, proposal.regency_code, utc_now().date()):
         return f"{due:%d-%m-%Y}"
     return Markup('{} <span class="badge bg-red-lt">{}</span>').format(f"{due:%d-%m-%Y}", OVERDUE_LABEL)
 
@@ -139,12 +139,14 @@ class ProposalView(WorkflowSteps, DtksModelView, model=Proposal):
     step_route = "admin:view-proposal-workflow_page"
 
     async def list(self, request: Request) -> Any:
-        # The step targets (a dozen rows) once per page, so the Tenggat column costs no query per row.
-        def load() -> dict[str, int]:
-            with self.session_maker() as session:
-                return step_targets(session)
+        # The step targets and the scope's windows once per page, so the Tenggat column costs no query per row.
+        scope = self.scope_for(request)
 
-        setattr(request.state, STEP_TARGETS, await anyio.to_thread.run_sync(load))
+        def load() -> Deadlines:
+            with self.session_maker() as session:
+                return load_deadlines(session, scope)
+
+        setattr(request.state, DEADLINES, await anyio.to_thread.run_sync(load))
         return await super().list(request)
 
     def search_conditions(self, term: str) -> builtins.list[ColumnElement[bool]]:
@@ -186,7 +188,10 @@ class ProposalView(WorkflowSteps, DtksModelView, model=Proposal):
     async def step_page(self, request: Request, pk: int, error: str = "", status_code: int = 200) -> Response:
         def load(session: Session, actor: Actor) -> dict[str, Any]:
             proposal = proposals.load_proposal(session, actor, pk)
-            late = is_overdue(proposal.status, proposal.status_changed_at, step_targets(session), utc_now().date())
+            deadlines = load_deadlines(session, actor.scope)
+            late = deadlines.overdue(
+                proposal.status, proposal.status_changed_at, proposal.regency_code, utc_now().date()
+            )
             offered = proposals.offered_transitions(actor, proposal)
             loop = resubmission.resubmission_of(session, proposal.id)
             return {

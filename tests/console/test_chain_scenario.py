@@ -183,8 +183,11 @@ def dinsos_accepts(cast: Cast, proposal_id: int) -> None:
     act(cast[DINSOS], proposal_id, "accept", note="Berkas lengkap.")
 
 
-def dinsos_ratifies_in_an_sk(cast: Cast, session: Session, proposal_ids: list[int], number: str) -> int:
-    """operator_dinsos: a draft SK, the accepted proposals into its annex, the signature with the signed scan."""
+def dinsos_ratifies_in_an_sk(
+    cast: Cast, session: Session, proposal_ids: list[int], number: str, *, regent_reviews: bool = False
+) -> int:
+    """operator_dinsos: a draft SK, the accepted proposals into its annex, the signature with the signed scan
+    (after the regent's agreeing review, recorded, when `regent_reviews`)."""
     draft = {"kind": "pengesahan_kabupaten", "number": "", "decree_date": "2026-09-01", "region_code": "52.72",
              "signer_name": "H. Muhammad Lutfi", "signer_title": "Wali Kota Bima", "period": ""}  # fmt: skip
     assert create(cast[DINSOS], "decree", draft).status_code == 302
@@ -193,6 +196,10 @@ def dinsos_ratifies_in_an_sk(cast: Cast, session: Session, proposal_ids: list[in
     assert cast[DINSOS].post(f"/admin/decree/annex/{decree_id}/add", data=annex).status_code == 200
     signature = {"number": number, "signed_on": "2026-09-02"}
     scan = {"scan": ("sk-walikota.pdf", PDF, "application/pdf")}
+    if regent_reviews:  # the regent's review of the list (required in DTSEN mode, chain/decree_review.py)
+        review = {"reviewed_on": "2026-09-02", "reviewer_name": "H. Muhammad Lutfi", "reviewer_title": "Wali Kota Bima",
+                  "outcome": "setuju"}  # fmt: skip
+        assert cast[DINSOS].post(f"/admin/decree/annex/{decree_id}/review", data=review).status_code == 200
     assert cast[DINSOS].post(f"/admin/decree/annex/{decree_id}/sign", data=signature, files=scan).status_code == 200
     return decree_id
 
@@ -204,11 +211,13 @@ def province_forwards(cast: Cast, decree_id: int, sk_number: str) -> None:
     assert cast[PROVINSI].post(f"/admin/decree/forwarding/{decree_id}", data=letter).status_code == 200
 
 
-def up_to_the_ministry(cast: Cast, session: Session, proposal_ids: list[int], sk_number: str) -> None:
+def up_to_the_ministry(
+    cast: Cast, session: Session, proposal_ids: list[int], sk_number: str, *, regent_reviews: bool = False
+) -> None:
     """The district accepts and ratifies, the province forwards: the ministry's desk lists the proposals."""
     for proposal_id in proposal_ids:
         dinsos_accepts(cast, proposal_id)
-    decree_id = dinsos_ratifies_in_an_sk(cast, session, proposal_ids, sk_number)
+    decree_id = dinsos_ratifies_in_an_sk(cast, session, proposal_ids, sk_number, regent_reviews=regent_reviews)
     assert {status_shown(cast[PROVINSI], pid) for pid in proposal_ids} == {"Disahkan SK Bupati/Walikota"}
     province_forwards(cast, decree_id, sk_number)
     desk = cast[PUSDATIN].get("/admin/pmt-model/desk").text

@@ -101,7 +101,7 @@ def test_dtsen_a_ranked_family_is_determined_and_a_rejected_one_comes_back_throu
     ranked = operator_proposes(cast, db_session, ranked_family)
     inactive = operator_proposes(cast, db_session, inactive_family)
     through_the_village(cast, db_session, {ranked: ranked_family, inactive: inactive_family})
-    up_to_the_ministry(cast, db_session, [ranked, inactive], "188.45/401/2026")
+    up_to_the_ministry(cast, db_session, [ranked, inactive], "188.45/401/2026", regent_reviews=True)
 
     data = ranking_bytes([row_of(ranked_family, 6, "Padan"), row_of(inactive_family, status="NIK tidak aktif")])
     outcome = pusdatin_imports_the_ranking(cast, FIRST, data)
@@ -128,7 +128,7 @@ def test_dtsen_a_ranked_family_is_determined_and_a_rejected_one_comes_back_throu
     again = db_session.scalars(select(ProposalResubmission)).one().proposal_id
     assert status_shown(cast[OPERATOR_DESA], again) == "Draf"
     through_the_village(cast, db_session, {again: inactive_family})  # the next Musdes, a new groundcheck
-    up_to_the_ministry(cast, db_session, [again], "188.45/455/2026")
+    up_to_the_ministry(cast, db_session, [again], "188.45/455/2026", regent_reviews=True)
     pusdatin_imports_the_ranking(cast, NEXT, ranking_bytes([row_of(inactive_family, 2, "Valid")]))
     assert "1 ditetapkan" in pusdatin_issues_the_sk_penetapan(cast, NEXT, "12/HUK/2027")
 
@@ -189,7 +189,7 @@ def test_dtsen_a_residents_sanggah_takes_a_wrongly_included_family_out_of_the_re
     assert edit(cast[OPERATOR_DESA], "proposal", removal, checklist).status_code == 302  # the village's documents
 
     through_the_village(cast, db_session, {removal: family})
-    up_to_the_ministry(cast, db_session, [removal], "188.45/470/2026")
+    up_to_the_ministry(cast, db_session, [removal], "188.45/470/2026", regent_reviews=True)
     pusdatin_imports_the_ranking(cast, FIRST, ranking_bytes([row_of(family, 8, "Padan")]))
     assert "1 ditetapkan" in pusdatin_issues_the_sk_penetapan(cast, FIRST, "150/HUK/2026")
 
