@@ -8,14 +8,14 @@ a review is never changed afterwards, a new one is recorded instead.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date
 
 from sqlalchemy import inspect
 from sqlalchemy.orm import Session
 
 from chain.actor import Actor
 from chain.decrees import RESOURCE, open_draft, reviews_of
-from models.dates import checked_date
+from models.dates import checked_date, today_in_indonesia
 from models.decree_review import DecreeReview, ReviewOutcome, list_digest, review_refusal
 
 __all__ = ["REVIEW", "ReviewForm", "record_review", "review_state", "reviews_of"]
@@ -56,7 +56,7 @@ def record_review(session: Session, actor: Actor, decree_id: int, form: ReviewFo
         raise TransitionRefused("Nama dan jabatan peninjau (Bupati/Walikota atau yang ditunjuk) wajib diisi.")
     if form.reviewed_on is None:
         raise TransitionRefused("Tanggal tinjauan wajib diisi.")
-    if form.reviewed_on > datetime.now(UTC).date():
+    if form.reviewed_on > today_in_indonesia():  # the regent's own calendar day, east of UTC
         raise TransitionRefused("Tanggal tinjauan tidak boleh di masa depan.")
     if outcome is ReviewOutcome.CORRECTION and not note:
         raise TransitionRefused("Sebutkan perbaikan yang diminta Bupati/Walikota.")

@@ -16,12 +16,11 @@ from chain.actor import Actor
 from models import Region
 from models.refusals import NotFound
 from models.region_codes import RegionLevel, is_region_code, level_of
-from models.windows import ProposalWindow, default_window
+from models.windows import YEARS, ProposalWindow, default_window
 from models.workflow import TransitionRefused
 
 RESOURCE = "proposal-window"
 CREATING = (RESOURCE, "create")
-YEARS = range(2025, 2101)  # DTSEN began in 2025
 
 
 def regency_of(actor: Actor) -> str | None:

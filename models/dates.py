@@ -53,6 +53,7 @@ DATE_BOUNDS: dict[str, DateBounds] = {
     "visit.visited_on": DateBounds(REGISTER_START),
     "meeting.held_on": DateBounds(REGISTER_START, days_ahead=A_YEAR),
     "decree.decree_date": DateBounds(REGISTER_START, days_ahead=A_YEAR),
+    "decree_review.reviewed_on": DateBounds(REGISTER_START),
 }
 
 

@@ -29,6 +29,7 @@ from models.region_codes import CODE_LENGTH, RegionLevel
 
 MONTH_PATTERN = re.compile(r"[0-9]{4}-(?:0[1-9]|1[0-2])")
 MONTH_MESSAGE = "Bulan TTTT-BB, misalnya 2026-03."
+YEARS = range(2025, 2101)  # monthly windows began with DTSEN in 2025
 
 
 @dataclass(frozen=True)
@@ -106,6 +107,8 @@ def window_refusal(window: ProposalWindow) -> str | None:
     """Why a window typed by an official cannot be kept (in Bahasa Indonesia), or None when it can."""
     if not MONTH_PATTERN.fullmatch(window.month or ""):
         return MONTH_MESSAGE
+    if int(window.month[:4]) not in YEARS:
+        return f"Tahun jadwal {YEARS.start}-{YEARS.stop - 1}."
     first, last = month_bounds(window.month)
     dates = (window.musdes_opens, window.musdes_closes, window.input_opens, window.input_closes, window.result_date)
     if any(not isinstance(day, date) for day in dates):

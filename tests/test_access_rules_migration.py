@@ -126,8 +126,8 @@ def test_the_dtsen_rules_reach_a_deployment_seeded_before_them(
     empty_database_url: str, tmp_path: Path, alembic_config_for: Callable[[str], Config]
 ) -> None:
     """A table seeded (or written by an admin) before revisions b1d3f5a7c9e2, d5f7a9b1c3e6, e7a9c1d3f5b8 and
-    a8c0e2f4b6d9 gets the ranking, programme, usul/sanggah, window and regent's review rules it lacks, and nothing else; the seed file holds the same rules, so a fresh deployment and an
-    upgraded one agree."""
+    a8c0e2f4b6d9 gets the ranking, programme, usul/sanggah, window and regent's review rules it lacks, and nothing
+    else; the seed file holds the same rules, so a fresh deployment and an upgraded one agree."""
     config = alembic_config_for(empty_database_url)
     command.upgrade(config, BEFORE_THE_SEED)
     settings = _settings(empty_database_url, tmp_path)

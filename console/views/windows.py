@@ -70,6 +70,7 @@ class ProposalWindowView(WorkflowSteps, DtksModelView, model=ProposalWindow):
     column_default_sort = [(ProposalWindow.month, True)]
     column_sortable_list = [ProposalWindow.month, ProposalWindow.regency_code]
     form_columns = column_list
+    form_include_pk = True  # the regency and the month are the key, typed on the form
 
     async def on_model_change(self, data: dict[str, Any], model: Any, is_created: bool, request: Request) -> None:
         """A window lies in its month and keeps its order; a regency of the official's scope only."""
