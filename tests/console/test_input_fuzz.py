@@ -49,6 +49,7 @@ from models import (
     StepTarget,
     Visit,
 )
+from models.windows import default_window
 from policies.rules import Decisions, read_seed
 from tests.conftest import log_in
 from tests.console.form_pages import read_form
@@ -156,7 +157,8 @@ def _build_world(session: Session) -> World:
         kind=RequestKind.SANGGAH, channel=RequestChannel.CEK_BANSOS, household_id=seed.household_id,
         region_code=DEFAULT_VILLAGE, dispute=Dispute.WRONG_DATA, resident_name="Warga", statement="Nama salah",
     )  # fmt: skip
-    session.add_all([proposal, visit, participant, decree, complaint, weight, membership, sanggah])
+    window = default_window(DEFAULT_VILLAGE[:5], "2026-10")
+    session.add_all([proposal, visit, participant, decree, complaint, weight, membership, sanggah, window])
     session.commit()
     rule = session.scalar(select(PolicyRule.id).where(PolicyRule.subject == "penyuluh").order_by(PolicyRule.id))
     edit_pk = {
@@ -177,6 +179,7 @@ def _build_world(session: Session) -> World:
         "programme-band": session.scalars(select(ProgrammeBand.id).order_by(ProgrammeBand.id)).first(),
         "programme-membership": membership.id,
         "resident-request": sanggah.id,
+        "proposal-window": f"{window.regency_code};{window.month}",  # sqladmin's composite key: parts joined by ";"
     }
     return World(seed, {identity: str(pk) for identity, pk in edit_pk.items()})
 
@@ -260,9 +263,11 @@ def _stored(session: Session, identity: str, pk: str) -> object:
     """What the row under edit holds now, every column."""
     view = next(view for view in ALL_VIEWS if getattr(view, "identity", None) == identity)
     table = view.model.__table__
-    [key] = table.primary_key.columns
+    keys = list(table.primary_key.columns)
+    parts = pk.split(";") if len(keys) > 1 else [pk]
     session.expire_all()
-    return session.execute(select(table).where(key == (pk if key.type.python_type is str else int(pk)))).one()
+    match = [key == (part if key.type.python_type is str else int(part)) for key, part in zip(keys, parts, strict=True)]
+    return session.execute(select(table).where(*match)).one()
 
 
 def _assert_clean_page(text: str) -> None:
