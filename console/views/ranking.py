@@ -9,6 +9,8 @@ identity `ranking`, so `url_for("admin:view-ranking", step=...)` finds each by i
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 import anyio
@@ -20,6 +22,7 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
 
+from chain import windows
 from chain.ranking import RankingPlan, RankingRefused, import_ranking
 from chain.store import write_transaction
 from console import imports
@@ -28,8 +31,9 @@ from console.exports import export_response, full_identity, scope_of
 from console.refusals import in_core
 from console.sqladmin_door import session_maker_of
 from models import RankingImport, RegisterMode
+from models.dates import today_in_indonesia
 from models.identity import mask_identity_number
-from models.periods import PERIOD_MESSAGE, is_period
+from models.periods import PERIOD_MESSAGE, is_period, period_of
 from models.refusals import Refusal
 from reports.interchange import INTERCHANGE_VERSION, RESULTS, STATUS_BOOK
 from reports.ranking_compare import Comparison, compare, comparison_export, family_changes, region_rows
@@ -159,7 +163,16 @@ class RankingView(BaseView):
             with session_maker_of(self)() as session:
                 return list(session.scalars(query if scope.code is None else query.where(or_(*shown))))
 
+        def schedule() -> ResultSchedule:
+            period = period_of(today_in_indonesia())
+            regency = scope.code[: len("00.00")] if scope.code and len(scope.code) >= len("00.00") else None
+            with session_maker_of(self)() as session:
+                due = windows.result_date(session, regency, period)
+                arrived = session.scalar(select(RankingImport.id).where(RankingImport.period == period).limit(1))
+            return ResultSchedule(period, due, arrived is not None, today_in_indonesia())
+
         context = {
+            "schedule": await anyio.to_thread.run_sync(schedule),
             "dtsen": settings.register_mode is RegisterMode.DTSEN,
             "mode": settings.register_mode,
             "may_import": may(request, "ranking", "import"),
@@ -182,6 +195,20 @@ class RankingView(BaseView):
         response = await self.templates.TemplateResponse(request, TEMPLATE, context, status_code=status_code)
         response.headers.update(NO_STORE)
         return response
+
+
+@dataclass(frozen=True)
+class ResultSchedule:
+    """The current quarter's ranking: the day the window says it comes back (None: no window), and if it came."""
+
+    period: str
+    due: date | None
+    arrived: bool
+    today: date
+
+    @property
+    def late(self) -> bool:
+        return self.due is not None and not self.arrived and self.today > self.due
 
 
 def outcome_message(plan: RankingPlan) -> str:

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from models import DecreeReview, ProposalStatus, ProposalWindow, Role
 from models.dates import today_in_indonesia
+from models.periods import period_of
 from models.windows import default_window, month_of
 from tests.console.form_posts import create, edit
 from tests.console_client import ConsoleClient, log_in_as_new_user
@@ -128,3 +129,21 @@ def test_the_sk_page_records_the_regents_review_with_csrf_and_refuses_a_bad_one(
     assert done.status_code == 200 and "Tinjauan Bupati/Walikota tercatat" in done.text
     assert 'id="review-history"' in done.text and "Disetujui untuk ditandatangani" in done.text
     assert "Daftar yang sekarang telah disetujui" in done.text
+
+
+def test_the_ranking_page_says_when_the_quarters_result_is_due_and_marks_it_late(
+    client: ConsoleClient, db_session: Session
+) -> None:
+    period = period_of(today_in_indonesia())
+    window = default_window("52.72", period)
+    window.input_closes = window.musdes_opens
+    window.result_date = window.musdes_opens  # the first of the quarter: past (or today) whenever the test runs
+    db_session.add(window)
+    db_session.commit()
+    log_in_as_new_user(client, db_session, Role.OPERATOR_DINSOS, "52.72")
+    shown = re.search(r'<p id="ranking-schedule">(.*?)</p>', client.get("/admin/ranking").text, re.S)
+    assert shown is not None
+    text = " ".join(re.sub(r"<[^>]+>", " ", shown.group(1)).split())
+    assert f"periode {period}: dijadwalkan {window.result_date:%d-%m-%Y}" in text
+    late = today_in_indonesia() > window.result_date
+    assert ("Terlambat" if late else "belum diimpor") in text
