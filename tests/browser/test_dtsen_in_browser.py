@@ -9,15 +9,17 @@ Screenshots go to $DTKS_SCREENSHOT_DIR when it is set (CI keeps them as artefact
 from __future__ import annotations
 
 import os
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 from starlette.applications import Starlette
 
 from console.app import create_app
 from models import (
+    DecreeReview,
     Dispute,
     DtksStatus,
     MembershipStatus,
@@ -25,6 +27,7 @@ from models import (
     ProgrammeMembership,
     ProposalResubmission,
     ProposalStatus,
+    ProposalWindow,
     RequestChannel,
     RequestEvidence,
     RequestKind,
@@ -35,7 +38,7 @@ from models.dates import today_in_indonesia
 from models.periods import period_of
 from tests.browser.page_helpers import log_in_as_new_user
 from tests.conftest import settings_for
-from tests.factories import DEFAULT_VILLAGE, make_household, make_proposal
+from tests.factories import DEFAULT_VILLAGE, make_decree, make_household, make_proposal
 from tests.ranking_files import ranking_bytes, row_of
 
 pytestmark = pytest.mark.browser
@@ -126,3 +129,37 @@ def test_dtsen_ranking_loop_sanggah_and_review_in_the_browser(
     _shot(page, tmp_path, "programme-review")
     db_session.expire_all()
     assert db_session.get_one(ProgrammeMembership, membership.id).status == MembershipStatus.SUSPENDED
+
+
+def test_dtsen_regents_review_before_the_signature_and_the_monthly_windows_in_the_browser(
+    browser_page: object, live_server: str, db_session: Session, tmp_path: Path
+) -> None:
+    page, base = browser_page, live_server
+    accepted = make_proposal(db_session, ProposalStatus.ACCEPTED)
+    decree = make_decree(db_session)
+    db_session.commit()
+    log_in_as_new_user(page, base, db_session, Role.OPERATOR_DINSOS, "52.72", "dinsos_review")
+
+    # Jadwal Usulan: the year filled on the reported days in one click.
+    page.goto(f"{base}/admin/proposal-window/list")  # type: ignore[attr-defined]
+    page.fill("#fill-year-form input[name=year]", "2027")  # type: ignore[attr-defined]
+    page.click("#fill-year-form button[type=submit]")  # type: ignore[attr-defined]
+    page.wait_for_selector("text=12 bulan jadwal usulan dibuat")  # type: ignore[attr-defined]
+    _shot(page, tmp_path, "windows")
+    assert db_session.scalar(select(func.count()).select_from(ProposalWindow)) == 12
+
+    # The SK page: the signature waits for the regent's agreeing review of the list.
+    page.goto(f"{base}/admin/decree/annex/{decree.id}")  # type: ignore[attr-defined]
+    page.select_option("#proposal-select", str(accepted.id))  # type: ignore[attr-defined]
+    page.click("text=Masukkan ke draf SK")  # type: ignore[attr-defined]
+    page.wait_for_selector("#review-form")  # type: ignore[attr-defined]
+    assert "belum ditinjau" in page.inner_text("#review-standing")  # type: ignore[attr-defined]
+    page.fill("#reviewed_on", f"{datetime.now(UTC).date():%Y-%m-%d}")  # type: ignore[attr-defined]
+    page.fill("#reviewer_name", "H. Muhammad Lutfi")  # type: ignore[attr-defined]
+    page.select_option("#outcome", "setuju")  # type: ignore[attr-defined]
+    page.click("#review-form button[type=submit]")  # type: ignore[attr-defined]
+    page.wait_for_selector("#review-history")  # type: ignore[attr-defined]
+    assert "telah disetujui" in page.inner_text("#review-standing")  # type: ignore[attr-defined]
+    _shot(page, tmp_path, "regent-review")
+    review = db_session.scalars(select(DecreeReview)).one()
+    assert (review.reviewer_name, review.proposal_count) == ("H. Muhammad Lutfi", 1)
