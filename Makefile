@@ -38,9 +38,11 @@ lint: $(VENV)/.installed-dev
 migrate: $(VENV)/.installed-runtime
 	$(BIN)/python -m console migrate
 
-# Re-resolve both lock files from pyproject.toml (newest versions its ranges allow), with hashes.
+# Re-resolve both lock files from pyproject.toml (newest versions its ranges allow), with hashes. Extras stay in
+# the lock (`coverage[toml]==...`): pip 23.2, Python 3.11's own, otherwise looks for an unpinned `coverage[toml]`
+# (pytest-cov's requirement) once a newer coverage is published, and --require-hashes refuses it.
 lock: $(VENV)/.installed-dev
 	$(BIN)/pip-compile --quiet --generate-hashes --strip-extras --allow-unsafe --no-emit-index-url \
 		--no-emit-find-links --upgrade -o requirements.lock pyproject.toml
-	$(BIN)/pip-compile --quiet --generate-hashes --strip-extras --allow-unsafe --no-emit-index-url \
+	$(BIN)/pip-compile --quiet --generate-hashes --allow-unsafe --no-emit-index-url \
 		--no-emit-find-links --upgrade --extra dev -o requirements-dev.lock pyproject.toml
