@@ -96,6 +96,11 @@ Two ways lead a family back to its village without an arrow of its own:
 In the DTSEN mode (`REGISTER_MODE=DTSEN`) the ministry's ranking file also receives a forwarded proposal it
 ranked (`match_nik`), and the SK Penetapan (`determine`) registers every received family BPS ranked for the
 period, whatever its desil; `not_determine` is then not used.
+
+The **ground check** (DTSEN): a `pendamping_pkh` (kecamatan scope) takes `record_visit` after recording a visit
+of kind `groundcheck` with the ground-check variables (models/ground_check.py), and `record_check` on an usul or
+sanggah, only in the villages Dinsos assigned to them (`pendamping_village`, models/pendamping.py; the write guard
+of policies/scope.py refuses any other village). The TKSK confirms the visit as for any verval visit.
 """
 
 

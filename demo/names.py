@@ -93,6 +93,7 @@ DEMO_USER_NAMES = {
     Role.KEPALA_DESA: "H. Syamsuddin Abdullah",
     Role.PENDATA: "Ilham Saputra",
     Role.TKSK: "Rahmat Hidayat, S.Sos.",
+    Role.PENDAMPING_PKH: "Sri Wahyuni, S.Sos.",
     Role.OPERATOR_DINSOS: "Fitriani, S.Kom.",
     Role.KABID: "Drs. Burhanuddin Hamzah",
     Role.KEPALA_DINAS: "Dr. H. Syarifuddin Ismail, M.Si.",

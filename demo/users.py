@@ -1,4 +1,5 @@
-"""The demo accounts: one user per role, scoped to the demo village and its kecamatan, regency and province."""
+"""The demo accounts: one user per role, scoped to the demo village and its kecamatan, regency and province; the
+pendamping PKH is assigned the demo village."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from demo.geography import region_label
 from demo.names import DEMO_USER_NAMES
+from models.pendamping import PendampingVillage
 from models.region_codes import RegionLevel
 from models.user import Role, User
 
@@ -44,6 +46,10 @@ def create_users(run: DemoRun) -> None:
         user.set_password(DEMO_PASSWORD)
         run.users[role] = user
     run.session.add_all(run.users.values())
+    run.session.flush()
+    # The demo pendamping PKH does the ground check in the demo village (their other villages stay read-only).
+    pendamping = run.users[Role.PENDAMPING_PKH]
+    run.session.add(PendampingVillage(user_id=pendamping.id, region_code=village.code))
     run.session.flush()
 
 

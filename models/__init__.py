@@ -28,6 +28,7 @@ from models.meeting import (
 )
 from models.member import Disability, Education, FamilyRelation, MaritalStatus, Member, Sex
 from models.national_numbers import NikHolder, NoKkHolder
+from models.pendamping import PendampingVillage
 from models.pmt import PmtModel, PmtWeight
 from models.policy import PolicyRule, PolicyState
 from models.programme import (
@@ -131,6 +132,7 @@ __all__ = [
     "ReviewOutcome",
     "User",
     "UserSession",
+    "PendampingVillage",
     "Visit",
     "VisitResult",
     "decree_proposal",

@@ -58,6 +58,7 @@ REFERENCE = frozenset(
     {
         "decree",
         "decree_review",
+        "pendamping_village",
         "pmt_model",
         "pmt_weight",
         "policy_rule",

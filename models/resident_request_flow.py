@@ -1,9 +1,10 @@
 """The flow of an usul or sanggah as a table: field check, the district's decision, the answer to the resident.
 
 Recorded by the village operator or the Dinsos desk (the create form; status `dicatat`). The district sends it to
-a field check; the TKSK records what the check found (the household's verval visit on the same visit model); the
-district grants it (chain/resident_requests.py writes the draft proposal of the family's village: the request
-enters the proposal chain) or refuses it, with its reasons; the desk records the answer given to the resident.
+a field check; the TKSK, or the pendamping PKH in a village assigned to them, records what the check found (the
+household's verval visit on the same visit model); the district grants it (chain/resident_requests.py writes the
+draft proposal of the family's village: the request enters the proposal chain) or refuses it, with its reasons;
+the desk records the answer given to the resident.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from models.user import Role
 RESOURCE = "resident-request"
 S = RequestStatus
 _DISTRICT = frozenset({Role.OPERATOR_DINSOS})
-_FIELD = frozenset({Role.TKSK})
+_FIELD = frozenset({Role.TKSK, Role.PENDAMPING_PKH})  # the pendamping only in assigned villages
 _DESK = frozenset({Role.OPERATOR_DINSOS, Role.PETUGAS_LAYANAN})
 GRANT = "grant"
 

@@ -24,6 +24,7 @@ class Role(LabelledEnum):
     KEPALA_DESA = "kepala_desa", "Kepala desa/Lurah"
     PENDATA = "pendata", "Petugas pendata (verval)"
     TKSK = "tksk", "TKSK kecamatan"
+    PENDAMPING_PKH = "pendamping_pkh", "Pendamping PKH"
     OPERATOR_DINSOS = "operator_dinsos", "Operator Dinas Sosial"
     KABID = "kabid", "Kepala bidang"
     KEPALA_DINAS = "kepala_dinas", "Kepala Dinas Sosial"
@@ -39,12 +40,18 @@ class Role(LabelledEnum):
         """The region level a user of this role is scoped to (None: the whole nation)."""
         return ROLE_SCOPE_LEVEL[self]
 
+    @property
+    def writes_in_assigned_villages(self) -> bool:
+        """Sees the whole kecamatan, writes only in the villages assigned to them (models/pendamping.py)."""
+        return self is Role.PENDAMPING_PKH
+
 
 ROLE_SCOPE_LEVEL: dict[Role, RegionLevel | None] = {
     Role.OPERATOR_DESA: RegionLevel.VILLAGE,
     Role.KEPALA_DESA: RegionLevel.VILLAGE,
     Role.PENDATA: RegionLevel.VILLAGE,
     Role.TKSK: RegionLevel.KECAMATAN,
+    Role.PENDAMPING_PKH: RegionLevel.KECAMATAN,
     Role.OPERATOR_DINSOS: RegionLevel.REGENCY,
     Role.KABID: RegionLevel.REGENCY,
     Role.KEPALA_DINAS: RegionLevel.REGENCY,

@@ -17,6 +17,15 @@ from models.base import (
     region_code_column,
     scope_indexes,
 )
+from models.ground_check import (
+    GROUND_CHECK_COUNTS,
+    MEMBER_COUNT_MAXIMUM,
+    FamilyPresence,
+    HealthCover,
+    IncomeBand,
+    Livelihood,
+    VisitKind,
+)
 from models.instrument import (
     Condition,
     CookingFuel,
@@ -74,6 +83,10 @@ class Visit(RegencyScoped, TimestampMixin, Base):
         *scope_indexes(__tablename__),
         CheckConstraint("floor_area_m2 IS NULL OR floor_area_m2 BETWEEN 1 AND 10000", name="floor_area_range"),
         CheckConstraint("room_count IS NULL OR room_count BETWEEN 0 AND 100", name="room_count_range"),
+        *(
+            CheckConstraint(f"{count} IS NULL OR {count} BETWEEN 0 AND {MEMBER_COUNT_MAXIMUM}", name=f"{count}_range")
+            for count in GROUND_CHECK_COUNTS
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -104,6 +117,18 @@ class Visit(RegencyScoped, TimestampMixin, Base):
     livestock: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     programme_cards: Mapped[list[str]] = mapped_column(JSON, default=list)
     notes: Mapped[str] = mapped_column(Text, default="")
+
+    # The ground check's own variables (models/ground_check.py); empty on a plain verval visit.
+    kind: Mapped[VisitKind] = mapped_column(
+        enum_column(VisitKind), default=VisitKind.VERVAL, server_default=VisitKind.VERVAL.value
+    )
+    family_presence: Mapped[FamilyPresence | None] = mapped_column(enum_column(FamilyPresence))
+    livelihood: Mapped[Livelihood | None] = mapped_column(enum_column(Livelihood))
+    income_band: Mapped[IncomeBand | None] = mapped_column(enum_column(IncomeBand))
+    children_out_of_school: Mapped[int | None] = mapped_column(Integer)
+    members_with_disability: Mapped[int | None] = mapped_column(Integer)
+    members_chronically_ill: Mapped[int | None] = mapped_column(Integer)
+    health_cover: Mapped[HealthCover | None] = mapped_column(enum_column(HealthCover))
 
     result: Mapped[VisitResult] = mapped_column(enum_column(VisitResult), default=VisitResult.PENDING)
     confirmed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))

@@ -154,6 +154,8 @@ def removal_has_reason(proposal: Proposal, _: TransitionInput) -> str | None:
 _VILLAGE_OPERATOR = frozenset({Role.OPERATOR_DESA})
 _DISTRICT_OPERATOR = frozenset({Role.OPERATOR_DINSOS})
 _MINISTRY = frozenset({Role.PUSDATIN})
+# The verval enumerator of the village, or (DTSEN) the pendamping PKH doing the ground check in an assigned village.
+_FIELD_VISITORS = frozenset({Role.PENDATA, Role.PENDAMPING_PKH})
 
 TRANSITIONS: tuple[Transition, ...] = (
     Transition("put_on_agenda", S.DRAFT, S.IN_MUSDES, _VILLAGE_OPERATOR, "Masukkan ke agenda Musdes",
@@ -162,8 +164,7 @@ TRANSITIONS: tuple[Transition, ...] = (
                (musdes_agreed,)),
     Transition("musdes_reject", S.IN_MUSDES, S.REJECTED_MUSDES, frozenset({Role.KEPALA_DESA}),
                "Sahkan: ditolak Musdes", (musdes_rejected,), needs_reason=True),
-    Transition("record_visit", S.AGREED, S.VISITED, frozenset({Role.PENDATA}), "Kunjungan verval selesai",
-               (has_visit,)),
+    Transition("record_visit", S.AGREED, S.VISITED, _FIELD_VISITORS, "Kunjungan verval selesai", (has_visit,)),
     Transition("confirm_recent_visit", S.AGREED, S.VERIFIED, frozenset({Role.TKSK}),
                "Konfirmasi dengan kunjungan terakhir (usulan tetap)", (recent_visit_for_keep,)),
     Transition("confirm_eligible", S.VISITED, S.VERIFIED, frozenset({Role.TKSK}), "Konfirmasi: layak",

@@ -70,7 +70,7 @@ class BulkInsert:
         table = table_of(model)
         rows = [self._complete(table, model, row) for row in values]
         if "region_code" in table.c:
-            refuse_outside_acting_scope(row["region_code"] for row in rows)
+            refuse_outside_acting_scope(self.session, [row["region_code"] for row in rows])
         refuse_unstorable_rows(table, rows)
         ids = self._new_ids(table, len(rows))
         self.session.execute(insert(table), [{"id": row_id, **row} for row_id, row in zip(ids, rows, strict=True)])

@@ -125,9 +125,10 @@ def test_the_migration_leaves_a_table_that_already_holds_rules_as_it_is(
 def test_the_dtsen_rules_reach_a_deployment_seeded_before_them(
     empty_database_url: str, tmp_path: Path, alembic_config_for: Callable[[str], Config]
 ) -> None:
-    """A table seeded (or written by an admin) before revisions b1d3f5a7c9e2, d5f7a9b1c3e6, e7a9c1d3f5b8 and
-    a8c0e2f4b6d9 gets the ranking, programme, usul/sanggah, window and regent's review rules it lacks, and nothing
-    else; the seed file holds the same rules, so a fresh deployment and an upgraded one agree."""
+    """A table seeded (or written by an admin) before revisions b1d3f5a7c9e2, d5f7a9b1c3e6, e7a9c1d3f5b8,
+    a8c0e2f4b6d9 and b2d4f6a8c0e1 gets the ranking, programme, usul/sanggah, window, regent's review and pendamping
+    PKH rules it lacks, and nothing else; the seed file holds the same rules, so a fresh deployment and an upgraded
+    one agree."""
     config = alembic_config_for(empty_database_url)
     command.upgrade(config, BEFORE_THE_SEED)
     settings = _settings(empty_database_url, tmp_path)
@@ -139,9 +140,15 @@ def test_the_dtsen_rules_reach_a_deployment_seeded_before_them(
         "programme-review",
         "resident-request",
         "proposal-window",
+        "pendamping-village",
     )
-    ranking = {rule for rule in read_seed() if rule[1] in added or rule[1:] == ("decree", "action:review")}
-    assert {resource for _, resource, _ in ranking} == {*added, "decree"}, "policies/policy.csv grants every page added"
+    ranking = {
+        rule
+        for rule in read_seed()
+        if rule[1] in added or rule[1:] == ("decree", "action:review") or rule[0] == Role.PENDAMPING_PKH.value
+    }
+    pages = {resource for role, resource, _ in ranking if role != Role.PENDAMPING_PKH.value}
+    assert pages == {*added, "decree"}, "policies/policy.csv grants every page added"
     with _engine(settings) as engine:
         with engine.begin() as connection:
             connection.execute(insert(PolicyRule.__table__).values(subject="admin", resource="*", action="*"))

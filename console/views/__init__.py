@@ -13,6 +13,7 @@ from console.views.identity_check import IdentityCheckView
 from console.views.menu_links import add_page_links
 from console.views.ministry import PmtModelView, PmtWeightView
 from console.views.musdes import MeetingParticipantView, MeetingView
+from console.views.pendamping import PendampingVillageView
 from console.views.programmes import ProgrammeBandView, ProgrammeMembershipView, ProgrammeReviewView, ProgrammeView
 from console.views.proposals import ProposalHistoryView, ProposalView
 from console.views.resident_requests import ResidentRequestView
@@ -43,6 +44,7 @@ ALL_VIEWS = [
     ProgrammeView,
     ProgrammeBandView,
     UserView,
+    PendampingVillageView,
     UserSessionView,
     PolicyRuleView,
     RegionView,

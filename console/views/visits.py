@@ -2,14 +2,25 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from starlette.requests import Request
 from wtforms import validators
 
+from console.authorization import actor_of
 from console.json_fields import CodedChoicesField, LivestockField
 from console.sqladmin_door import ColumnLabels
 from console.views.base import DtksModelView
 from console.views.filters import list_filters
 from console.views.households import HOUSEHOLD_LOOKUP, REQUIRED
 from models import Visit
+from models.ground_check import (
+    GROUND_CHECK_COUNTS,
+    GROUND_CHECK_FIELDS,
+    MEMBER_COUNT_MAXIMUM,
+    VisitKind,
+    ground_check_refusal,
+)
 from models.instrument import Asset, ProgrammeCard, labels_of, livestock_labels
 from models.visit import INSTRUMENT_FIELDS
 
@@ -43,6 +54,14 @@ VISIT_LABELS: ColumnLabels = {
     "livestock": "Ternak",
     "programme_cards": "Kepesertaan program",
     "notes": "Catatan",
+    "kind": "Jenis kunjungan",
+    "family_presence": "Keberadaan keluarga",
+    "livelihood": "Sumber penghasilan utama",
+    "income_band": "Penghasilan keluarga per bulan",
+    "children_out_of_school": "Anak usia sekolah (7-18) tidak sekolah",
+    "members_with_disability": "Anggota penyandang disabilitas",
+    "members_chronically_ill": "Anggota berpenyakit kronis",
+    "health_cover": "Jaminan kesehatan",
     "result": "Hasil verval",
     "confirmed_by": "Dikonfirmasi oleh",
     "confirmed_at": "Dikonfirmasi",
@@ -59,6 +78,7 @@ class VisitView(DtksModelView, model=Visit):
     column_list = [
         Visit.visited_on,
         Visit.household,
+        Visit.kind,
         Visit.enumerator_name,
         Visit.result,
         Visit.region_code,
@@ -72,16 +92,18 @@ class VisitView(DtksModelView, model=Visit):
     ]
     column_labels = VISIT_LABELS
     column_default_sort = [(Visit.visited_on, True)]
-    column_filters = list_filters(column_labels, Visit.region_code, Visit.result)
+    column_filters = list_filters(column_labels, Visit.region_code, Visit.kind, Visit.result)
     form_columns = [
         "household",
         "proposal",
+        "kind",
         "enumerator_name",
         "visited_on",
         *INSTRUMENT_FIELDS,
         "assets",
         "livestock",
         "programme_cards",
+        *GROUND_CHECK_FIELDS,
         "notes",
     ]
     # Blok V lives in JSON columns: offered as coded choices, shown with their labels, never as raw JSON.
@@ -114,4 +136,23 @@ class VisitView(DtksModelView, model=Visit):
                 validators.NumberRange(0, 100, message="Jumlah kamar 0-100."),
             ],
         },
+        "kind": {"description": "Kunjungan Pendamping PKH selalu dicatat sebagai groundcheck."},
+        **{
+            count: {
+                "validators": [
+                    validators.Optional(),
+                    validators.NumberRange(0, MEMBER_COUNT_MAXIMUM, message=f"Jumlah 0-{MEMBER_COUNT_MAXIMUM} orang."),
+                ],
+            }
+            for count in GROUND_CHECK_COUNTS
+        },
     }
+
+    async def on_model_change(self, data: dict[str, Any], model: Any, is_created: bool, request: Request) -> None:
+        """A pendamping PKH's visit is a ground check; a ground check says whether the family was found."""
+        actor = actor_of(request)
+        if actor.role is not None and actor.role.writes_in_assigned_villages:
+            data["kind"] = VisitKind.GROUND_CHECK
+        refusal = ground_check_refusal(data.get("kind"), data.get("family_presence"))
+        if refusal:
+            raise ValueError(refusal)

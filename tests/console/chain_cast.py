@@ -14,7 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from starlette.applications import Starlette
 
-from models import AuditAction, AuditEntry, Proposal, ProposalHistory, Role
+from models import AuditAction, AuditEntry, PendampingVillage, Proposal, ProposalHistory, Role
 from tests.conftest import log_in
 from tests.console_client import ConsoleClient
 from tests.factories import make_user
@@ -29,6 +29,7 @@ SCOPES: dict[Role, str | None] = {
     Role.KEPALA_DESA: VILLAGE,
     Role.PENDATA: VILLAGE,
     Role.TKSK: KECAMATAN,
+    Role.PENDAMPING_PKH: KECAMATAN,
     Role.OPERATOR_DINSOS: REGENCY,
     Role.PETUGAS_LAYANAN: REGENCY,
     Role.PENYULUH: REGENCY,
@@ -48,14 +49,17 @@ def full_name(role: Role) -> str:
 
 
 class Cast:
-    """One user per role in `SCOPES` (plus an operator of the neighbouring village), logged in on first use."""
+    """One user per role in `SCOPES` (plus an operator of the neighbouring village), logged in on first use; the
+    pendamping PKH is assigned the village (not its neighbour)."""
 
     def __init__(self, app: Starlette, session: Session) -> None:
         self.app = app
         self._clients: dict[Role | str, ConsoleClient] = {}
-        for role, scope in SCOPES.items():
-            make_user(session, role, scope, username=f"skenario_{role.value}")
+        users = {
+            role: make_user(session, role, scope, username=f"skenario_{role.value}") for role, scope in SCOPES.items()
+        }
         make_user(session, Role.OPERATOR_DESA, NEIGHBOUR_VILLAGE, username="skenario_desa_tetangga")
+        session.add(PendampingVillage(user_id=users[Role.PENDAMPING_PKH].id, region_code=VILLAGE))
         session.commit()
 
     def _browser(self, key: Role | str, username: str) -> ConsoleClient:

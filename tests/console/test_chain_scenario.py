@@ -151,6 +151,20 @@ def pendata_records_the_visit(cast: Cast, household: Household, proposal_id: int
     act(cast[PENDATA], proposal_id, "record_visit")
 
 
+# The DTSEN ground check's own answers (models/ground_check.py), beside the verval instrument's.
+GROUND_CHECK = {"kind": "groundcheck", "family_presence": "ditemukan", "livelihood": "buruh_harian",
+                "income_band": "lt_500rb", "children_out_of_school": "1", "members_with_disability": "0",
+                "members_chronically_ill": "1", "health_cover": "tidak_ada"}  # fmt: skip
+
+
+def pendamping_ground_checks(cast: Cast, household: Household, proposal_id: int) -> None:
+    """pendamping_pkh (DTSEN): a groundcheck visit in an assigned village, then "Kunjungan verval selesai"."""
+    visit = {"household": str(household.id), "proposal": str(proposal_id), "enumerator_name": "Sri Pendamping",
+             "visited_on": "2026-08-10", "notes": "Bersama Dinsos.", **POOR_HOUSE, **GROUND_CHECK}  # fmt: skip
+    assert create(cast[Role.PENDAMPING_PKH], "visit", visit).status_code == 302
+    act(cast[Role.PENDAMPING_PKH], proposal_id, "record_visit")
+
+
 def tksk_confirms_eligible(cast: Cast, session: Session, proposal_id: int) -> None:
     """tksk: "Konfirmasi: layak"; the visit then carries the confirmed verval result."""
     act(cast[TKSK], proposal_id, "confirm_eligible", note="Sesuai kondisi lapangan.")
@@ -162,13 +176,19 @@ def operator_sends_to_dinsos(cast: Cast, proposal_id: int) -> None:
     act(cast[OPERATOR_DESA], proposal_id, "send_to_district")
 
 
-def through_the_village(cast: Cast, session: Session, households: dict[int, Household]) -> None:
-    """Every step of the village tier for these proposals (id -> household): Musdes, verval, sending."""
+def through_the_village(
+    cast: Cast, session: Session, households: dict[int, Household], *, ground_check: bool = False
+) -> None:
+    """Every step of the village tier for these proposals (id -> household): Musdes, verval (DTSEN: the pendamping
+    PKH's groundcheck), sending."""
     meeting_id = operator_holds_the_musdes(cast, session, list(households))
     kepala_desa_finalises_the_musdes(cast, meeting_id)
     for proposal_id, household in households.items():
         assert status_shown(cast[PENDATA], proposal_id) == "Disetujui Musdes"
-        pendata_records_the_visit(cast, household, proposal_id)
+        if ground_check:
+            pendamping_ground_checks(cast, household, proposal_id)
+        else:
+            pendata_records_the_visit(cast, household, proposal_id)
         assert status_shown(cast[TKSK], proposal_id) == "Sudah dikunjungi"
         tksk_confirms_eligible(cast, session, proposal_id)
         assert status_shown(cast[OPERATOR_DESA], proposal_id) == "Terverifikasi"

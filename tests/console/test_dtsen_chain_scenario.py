@@ -37,6 +37,7 @@ from tests.console.chain_cast import VILLAGE, Cast, full_name, history, status_s
 from tests.console.form_posts import create, edit
 from tests.console.test_chain_scenario import (
     DINSOS,
+    GROUND_CHECK,
     OPERATOR_DESA,
     PENDATA,
     POOR_HOUSE,
@@ -53,6 +54,10 @@ from tests.factories import make_household
 from tests.ranking_files import ranking_bytes, row_of
 
 FIRST, NEXT = "2026-10", "2027-01"
+# The village's path with the pendamping PKH's groundcheck in place of the verval enumerator's visit.
+GROUND_CHECK_PATH = [
+    (start, end, Role.PENDAMPING_PKH if role is PENDATA else role) for start, end, role in VILLAGE_PATH
+]
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 _FORM_TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
 
@@ -100,7 +105,7 @@ def test_dtsen_a_ranked_family_is_determined_and_a_rejected_one_comes_back_throu
     inactive_family = operator_registers_a_family(cast, db_session, "Abdul Gani", children=0)
     ranked = operator_proposes(cast, db_session, ranked_family)
     inactive = operator_proposes(cast, db_session, inactive_family)
-    through_the_village(cast, db_session, {ranked: ranked_family, inactive: inactive_family})
+    through_the_village(cast, db_session, {ranked: ranked_family, inactive: inactive_family}, ground_check=True)
     up_to_the_ministry(cast, db_session, [ranked, inactive], "188.45/401/2026", regent_reviews=True)
 
     data = ranking_bytes([row_of(ranked_family, 6, "Padan"), row_of(inactive_family, status="NIK tidak aktif")])
@@ -127,7 +132,7 @@ def test_dtsen_a_ranked_family_is_determined_and_a_rejected_one_comes_back_throu
     assert opened.status_code == 200 and 'id="resubmission-of"' in opened.text
     again = db_session.scalars(select(ProposalResubmission)).one().proposal_id
     assert status_shown(cast[OPERATOR_DESA], again) == "Draf"
-    through_the_village(cast, db_session, {again: inactive_family})  # the next Musdes, a new groundcheck
+    through_the_village(cast, db_session, {again: inactive_family}, ground_check=True)  # the next Musdes, groundcheck
     up_to_the_ministry(cast, db_session, [again], "188.45/455/2026", regent_reviews=True)
     pusdatin_imports_the_ranking(cast, NEXT, ranking_bytes([row_of(inactive_family, 2, "Valid")]))
     assert "1 ditetapkan" in pusdatin_issues_the_sk_penetapan(cast, NEXT, "12/HUK/2027")
@@ -146,10 +151,10 @@ def test_dtsen_a_ranked_family_is_determined_and_a_rejected_one_comes_back_throu
     ).all()
     assert standings == [(FIRST, 6)]
     rejected_path = [("forwarded", "rejected_ministry", PUSDATIN)]
-    assert history(db_session, inactive) == expected_history(VILLAGE_PATH, UPWARDS_PATH[:-1], rejected_path)
+    assert history(db_session, inactive) == expected_history(GROUND_CHECK_PATH, UPWARDS_PATH[:-1], rejected_path)
     reopened = [("", "draft", OPERATOR_DESA)]
     determined = [("received", "determined", PUSDATIN)]
-    assert history(db_session, again) == expected_history(reopened, VILLAGE_PATH, UPWARDS_PATH, determined)
+    assert history(db_session, again) == expected_history(reopened, GROUND_CHECK_PATH, UPWARDS_PATH, determined)
 
 
 def test_dtsen_a_residents_sanggah_takes_a_wrongly_included_family_out_of_the_register(
@@ -174,10 +179,11 @@ def test_dtsen_a_residents_sanggah_takes_a_wrongly_included_family_out_of_the_re
         return done.text
 
     step(DINSOS, "send_to_field")
-    visit = {"household": str(family.id), "proposal": "", "enumerator_name": "Rahmat Pendata",
-             "visited_on": date.today().isoformat(), "notes": "Toko dan mobil pribadi.", **POOR_HOUSE}  # fmt: skip
-    assert create(cast[PENDATA], "visit", visit).status_code == 302
-    step(Role.TKSK, "record_check", "Benar: toko dan mobil pribadi.")
+    visit = {"household": str(family.id), "proposal": "", "enumerator_name": "Sri Pendamping",
+             "visited_on": date.today().isoformat(), "notes": "Toko dan mobil pribadi.", **POOR_HOUSE,
+             **GROUND_CHECK, "income_band": "gt_3jt", "livelihood": "perdagangan"}  # fmt: skip
+    assert create(cast[Role.PENDAMPING_PKH], "visit", visit).status_code == 302
+    step(Role.PENDAMPING_PKH, "record_check", "Benar: toko dan mobil pribadi.")
     granted = step(DINSOS, "grant", "Tidak layak menurut cek lapangan.")
     assert 'id="request-proposal"' in granted
     step(Role.PETUGAS_LAYANAN, "answer", "Usulan penghapusan diteruskan ke Musdes.")
@@ -188,7 +194,7 @@ def test_dtsen_a_residents_sanggah_takes_a_wrongly_included_family_out_of_the_re
                  "removal_reason": "tidak_layak", "has_ktp": "y", "has_kk": "y"}  # fmt: skip
     assert edit(cast[OPERATOR_DESA], "proposal", removal, checklist).status_code == 302  # the village's documents
 
-    through_the_village(cast, db_session, {removal: family})
+    through_the_village(cast, db_session, {removal: family}, ground_check=True)
     up_to_the_ministry(cast, db_session, [removal], "188.45/470/2026", regent_reviews=True)
     pusdatin_imports_the_ranking(cast, FIRST, ranking_bytes([row_of(family, 8, "Padan")]))
     assert "1 ditetapkan" in pusdatin_issues_the_sk_penetapan(cast, FIRST, "150/HUK/2026")

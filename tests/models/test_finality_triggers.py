@@ -26,6 +26,7 @@ S = ProposalStatus
 VERSIONS = Path(__file__).parents[2] / "alembic" / "versions"
 MIGRATION = next(VERSIONS.glob("*_3f1e2d4c5b6a_*.py"))
 BY_COLUMNS = next(VERSIONS.glob("*_a7c9e1b3d5f7_*.py"))  # PostgreSQL's proposal guard compares columns
+GROUND_CHECK = next(VERSIONS.glob("*_b2d4f6a8c0e1_*.py"))  # SQLite's visit trigger compares the ground check too
 
 
 def _migration(path: Path = MIGRATION) -> ModuleType:
@@ -51,22 +52,25 @@ def test_the_migrations_frozen_rule_is_the_models_rule() -> None:
 
 
 @pytest.mark.parametrize(
-    ("model", "content", "kept"),
+    ("model", "content", "kept", "migration"),
     [
         # regency_code is held equal to the compared region code by its CHECK (models/base.RegencyScoped).
         (
             Proposal,
             "PROPOSAL_CONTENT",
             {*finality.TRANSITION_COLUMNS, *finality.CHECKLIST, "created_by_id", "regency_code"},
+            MIGRATION,
         ),
-        (Visit, "VISIT_CONTENT", {"updated_at", "enumerator_id", "confirmed_by_id", "regency_code"}),
-        (Meeting, "MEETING_CONTENT", {"updated_at", "finalised_by_id", "regency_code"}),
+        (Visit, "VISIT_CONTENT", {"updated_at", "enumerator_id", "confirmed_by_id", "regency_code"}, GROUND_CHECK),
+        (Meeting, "MEETING_CONTENT", {"updated_at", "finalised_by_id", "regency_code"}, MIGRATION),
     ],
     ids=["proposal", "visit", "meeting"],
 )
-def test_the_sqlite_triggers_compare_every_column_of_the_table(model: type, content: str, kept: set[str]) -> None:
+def test_the_sqlite_triggers_compare_every_column_of_the_table(
+    model: type, content: str, kept: set[str], migration: Path
+) -> None:
     columns = {column.name for column in model.__table__.columns}
-    assert set(getattr(_migration(), content)) | kept == columns
+    assert set(getattr(_migration(migration), content)) | kept == columns
 
 
 def test_postgresqls_proposal_guard_compares_every_column_and_keeps_the_rule() -> None:
