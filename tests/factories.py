@@ -25,6 +25,7 @@ from models import (
     Household,
     MaritalStatus,
     Member,
+    PendampingVillage,
     PmtModel,
     PmtResult,
     PmtWeight,
@@ -188,6 +189,13 @@ def make_user(
     session.add(user)
     session.flush()
     return user
+
+
+def assign_villages(session: Session, user: User, *villages: str) -> None:
+    """Assign these villages to a pendamping PKH (models/pendamping.py); nothing for a role that needs none."""
+    if user.role.writes_in_assigned_villages:
+        session.add_all(PendampingVillage(user_id=user.id, region_code=village) for village in villages)
+        session.flush()
 
 
 def make_detached_users(

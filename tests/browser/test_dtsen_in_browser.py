@@ -33,12 +33,14 @@ from models import (
     RequestKind,
     ResidentRequest,
     Role,
+    Visit,
 )
 from models.dates import today_in_indonesia
+from models.ground_check import VisitKind
 from models.periods import period_of
-from tests.browser.page_helpers import log_in_as_new_user
+from tests.browser.page_helpers import log_in, log_in_as_new_user, set_date
 from tests.conftest import settings_for
-from tests.factories import DEFAULT_VILLAGE, make_decree, make_household, make_proposal
+from tests.factories import DEFAULT_VILLAGE, assign_villages, make_decree, make_household, make_proposal, make_user
 from tests.ranking_files import ranking_bytes, row_of
 
 pytestmark = pytest.mark.browser
@@ -163,3 +165,37 @@ def test_dtsen_regents_review_before_the_signature_and_the_monthly_windows_in_th
     _shot(page, tmp_path, "regent-review")
     review = db_session.scalars(select(DecreeReview)).one()
     assert (review.reviewer_name, review.proposal_count) == ("H. Muhammad Lutfi", 1)
+
+
+def test_dtsen_the_pendamping_pkh_ground_checks_a_proposal_of_an_assigned_village_in_the_browser(
+    browser_page: object, live_server: str, db_session: Session, tmp_path: Path
+) -> None:
+    page, base = browser_page, live_server
+    agreed = make_proposal(db_session, ProposalStatus.AGREED)
+    pendamping = make_user(db_session, Role.PENDAMPING_PKH, "52.72.01", username="pendamping_browser")
+    assign_villages(db_session, pendamping, DEFAULT_VILLAGE)
+    db_session.commit()
+    log_in(page, base, "pendamping_browser")
+
+    # "Kunjungan Verval" opened from the proposal: household and proposal filled in; the groundcheck's variables.
+    query = f"household={agreed.household_id}&proposal={agreed.id}"
+    page.goto(f"{base}/admin/visit/create?{query}")  # type: ignore[attr-defined]
+    page.fill("#enumerator_name", "Sri Wahyuni")  # type: ignore[attr-defined]
+    set_date(page, "visited_on", today_in_indonesia())
+    page.select_option("#floor_material", "tanah")  # type: ignore[attr-defined]
+    page.select_option("#family_presence", "ditemukan")  # type: ignore[attr-defined]
+    page.select_option("#livelihood", "buruh_harian")  # type: ignore[attr-defined]
+    page.select_option("#income_band", "lt_500rb")  # type: ignore[attr-defined]
+    page.fill("#children_out_of_school", "2")  # type: ignore[attr-defined]
+    page.select_option("#health_cover", "tidak_ada")  # type: ignore[attr-defined]
+    _shot(page, tmp_path, "groundcheck-form")
+    page.click("input[type=submit][value=Simpan]")  # type: ignore[attr-defined]
+    page.wait_for_url(f"{base}/admin/visit/list*")  # type: ignore[attr-defined]
+    visit = db_session.scalars(select(Visit)).one()
+    assert (visit.kind, visit.proposal_id, visit.children_out_of_school) == (VisitKind.GROUND_CHECK, agreed.id, 2)
+
+    page.goto(f"{base}/admin/proposal/workflow/{agreed.id}")  # type: ignore[attr-defined]
+    page.get_by_role("button", name="Konfirmasi: Kunjungan verval selesai", exact=True).click()  # type: ignore[attr-defined]
+    page.wait_for_load_state()  # type: ignore[attr-defined]
+    assert page.inner_text("#proposal-status") == ProposalStatus.VISITED.label  # type: ignore[attr-defined]
+    _shot(page, tmp_path, "groundcheck-done")

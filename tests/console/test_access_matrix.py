@@ -57,6 +57,7 @@ TARGETS = {
 SCOPE_OF_ROLE = {
     **{role: "52.72.01.1001" for role in (Role.OPERATOR_DESA, Role.KEPALA_DESA, Role.PENDATA)},
     Role.TKSK: "52.72.01",
+    Role.PENDAMPING_PKH: "52.72.01",
     **{
         role: "52.72"
         for role in (

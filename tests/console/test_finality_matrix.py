@@ -28,7 +28,7 @@ from tests.conftest import log_in
 from tests.console.form_posts import SAVE, delete_refusal, fixed_refusal, refusal_text
 from tests.console.test_access_matrix import SCOPE_OF_ROLE
 from tests.console_client import ConsoleClient
-from tests.factories import make_user
+from tests.factories import assign_villages, make_user
 from tests.finality_world import Placed, dump, place
 from tests.reports.bnba_sheets import family, sheet_bytes
 
@@ -242,6 +242,7 @@ def _visit_form(session: Session, visit_id: int, **changes: str) -> dict[str, st
         "enumerator_name": visit.enumerator_name,
         "visited_on": visit.visited_on.isoformat(),
         "notes": visit.notes,
+        "family_presence": "ditemukan",  # a pendamping PKH's visit is a groundcheck, which asks it
         **changes,
     }
     return {name: value for name, value in form.items() if value != ""}
@@ -277,7 +278,7 @@ def _visit_cases(
     run("delete", lambda: deleting(str(visit_id)), _expect(can_delete, refusal), refusal, True)
     run("bulk delete", lambda: deleting(f"{open_visit},{bulk_id}"), _expect(can_delete, refusal), refusal, True)
     new = {"household": str(household_id), "proposal": str(proposal_id or ""), "enumerator_name": "Pendata Baru"}
-    new = {**new, "visited_on": "2026-09-01", **SAVE}
+    new = {**new, "visited_on": "2026-09-01", "family_presence": "ditemukan", **SAVE}
     creating = lambda: client.post("/admin/visit/create", data={k: v for k, v in new.items() if v})  # noqa: E731
     run("new visit", creating, _expect(_allows(role, "visit", "create"), attach_refusal), attach_refusal, True)
 
@@ -292,6 +293,7 @@ def test_each_role_changes_a_visit_only_where_the_rule_and_its_rights_allow(
         open_visit = _visit_at(db_session, None, False)[0]
         world.append(((status, confirmed), (visit, bulk, open_visit)))
     user = make_user(db_session, role, SCOPE_OF_ROLE[role], username=f"final_visit_{role.value}")
+    assign_villages(db_session, user, "52.72.01.1001")  # the visits' village, for a pendamping PKH
     db_session.commit()
     tally = Tally()
     with ConsoleClient(create_app(settings)) as client:
