@@ -34,6 +34,7 @@ from models import (
     Dispute,
     MeetingParticipant,
     ParticipantPosition,
+    PendampingVillage,
     PmtWeight,
     PolicyRule,
     Programme,
@@ -159,6 +160,9 @@ def _build_world(session: Session) -> World:
     )  # fmt: skip
     window = default_window(DEFAULT_VILLAGE[:5], "2026-10")
     session.add_all([proposal, visit, participant, decree, complaint, weight, membership, sanggah, window])
+    pendamping = make_user(session, Role.PENDAMPING_PKH, DEFAULT_VILLAGE[:8], username="pendamping_fuzz")
+    assignment = PendampingVillage(user_id=pendamping.id, region_code=DEFAULT_VILLAGE)
+    session.add(assignment)
     session.commit()
     rule = session.scalar(select(PolicyRule.id).where(PolicyRule.subject == "penyuluh").order_by(PolicyRule.id))
     edit_pk = {
@@ -180,6 +184,7 @@ def _build_world(session: Session) -> World:
         "programme-membership": membership.id,
         "resident-request": sanggah.id,
         "proposal-window": f"{window.regency_code};{window.month}",  # sqladmin's composite key: parts joined by ";"
+        "pendamping-village": assignment.id,
     }
     return World(seed, {identity: str(pk) for identity, pk in edit_pk.items()})
 
