@@ -45,7 +45,8 @@ from models import Household, Proposal
 from models.household import DtksStatus
 from models.region_codes import CODE_LENGTH, RegionLevel
 from policies.scope import Scope
-from reports.recap import KECAMATAN_CODE_LENGTH, count_by_region
+from reports.programme_counts import KECAMATAN_CODE_LENGTH
+from reports.recap import count_by_region
 from tests.conftest import alembic_config
 
 DATABASE = "dtks_tally_bench"

@@ -1,9 +1,11 @@
-"""The dashboard per tier: counts per status and child region, overdue proposals, desil distribution.
+"""The dashboard per tier: counts per status and child region, overdue proposals, desil distribution, programme
+members of the current period per child region.
 
 Every query is filtered by the actor's Scope (policies.scope). The counts come from the tallies the database
 keeps (models/tally.py): the scope's own row per status for the totals, its children's rows for the regions,
 so a national view reads the provinces' rows, not the register. Only the overdue list reads proposals (at
-most OVERDUE_LIMIT of them, by the status_changed_at index). The console draws the counts as charts
+most OVERDUE_LIMIT of them, by the status_changed_at index) and the programme members (one GROUP BY over the
+memberships of the period, reports/programme_counts.py). The console draws the counts as charts
 (console/dashboard_charts.py); the CLI and tests read them here.
 """
 
@@ -17,11 +19,14 @@ from sqlalchemy.orm import Session
 
 from chain.deadlines import load_deadlines
 from models.household import DtksStatus
+from models.periods import period_of
+from models.programme import Programme
 from models.proposal import Proposal, ProposalStatus
 from models.region import Region
-from models.region_codes import RegionLevel, level_of
+from models.region_codes import CODE_LENGTH, RegionLevel, level_of
 from models.tally import NO_DESIL, HouseholdTally, ProposalTally, tally_rows
 from policies.scope import Scope
+from reports.programme_counts import member_counts
 
 OVERDUE_LIMIT = 50
 
@@ -34,6 +39,18 @@ class Dashboard:
     overdue: list[Proposal]
     desil_counts: list[tuple[int | None, int]]
     total: int = field(default=0)
+    programme_period: str = ""
+    programmes: list[str] = field(default_factory=list)  # programme codes, the table's columns
+    programme_rows: list[tuple[str, str, list[int]]] = field(default_factory=list)  # code, name, members each
+
+
+@dataclass(frozen=True)
+class ProgrammeTable:
+    """Members of each programme in the period per child region (not ended: active or suspended)."""
+
+    period: str
+    programmes: list[str]
+    rows: list[tuple[str, str, list[int]]]
 
 
 def child_regions(session: Session, scope: Scope) -> tuple[str, list[tuple[str, str]], RegionLevel]:
@@ -111,9 +128,21 @@ def desil_counts(session: Session, scope: Scope) -> list[tuple[int | None, int]]
     return ordered
 
 
+def programme_table(session: Session, scope: Scope, today: date) -> ProgrammeTable:
+    """The programme members of the period `today` falls in, per child region of the scope and programme."""
+    period = period_of(today)
+    _label, children, level = child_regions(session, scope)
+    counted = member_counts(session, scope, period, CODE_LENGTH[level])
+    codes = list(session.scalars(select(Programme.code).where(Programme.is_active).order_by(Programme.code)))
+    codes += sorted({programme for _region, programme in counted} - set(codes))
+    rows = [(code, name, [counted.get((code, programme), 0) for programme in codes]) for code, name in children]
+    return ProgrammeTable(period, codes, rows)
+
+
 def build(session: Session, scope: Scope, today: date) -> Dashboard:
     label, regions = region_counts(session, scope)
     statuses = status_counts(session, scope)
+    programmes = programme_table(session, scope, today)
     return Dashboard(
         region_label=label,
         status_counts=statuses,
@@ -121,4 +150,7 @@ def build(session: Session, scope: Scope, today: date) -> Dashboard:
         overdue=overdue_proposals(session, scope, today),
         desil_counts=desil_counts(session, scope),
         total=sum(count for _status, count in statuses),
+        programme_period=programmes.period,
+        programmes=programmes.programmes,
+        programme_rows=programmes.rows,
     )

@@ -24,7 +24,7 @@ from models.identity import mask_identity_number
 from models.ranking import RankingResult, RankingStatus
 from models.region_codes import RegionLevel, region_name
 from policies.scope import Scope
-from reports.recap import KECAMATAN_CODE_LENGTH, VILLAGE_CODE_LENGTH, recap_level
+from reports.programme_counts import KECAMATAN_CODE_LENGTH, VILLAGE_CODE_LENGTH, recap_level
 from reports.xlsx import Column, ExportFile, Kind, SafeWorkbook
 
 ENTERED, LEFT, DOWN, UP = "masuk", "keluar", "desil turun", "desil naik"

@@ -1,4 +1,5 @@
-"""Rekap: households per region x DTKS status x desil, with a chart sheet (xlsxwriter charts, no formulas).
+"""Rekap: households per region x DTKS status x desil, with a chart sheet (xlsxwriter charts, no formulas) and a
+programme sheet (members, eligible families and members outside the band per region and programme).
 
 The current recap reads the tallies the database keeps (models/tally.py: the area's kecamatan or village rows,
 not the register); a recap as of a period reads the per-period standing (one GROUP BY over the indexed region
@@ -21,22 +22,15 @@ from sqlalchemy.orm import Session
 
 from models.determination import HouseholdPeriod, StandingAsOf
 from models.household import DtksStatus, Household
+from models.periods import period_of
 from models.region import within_region
-from models.region_codes import RegionLevel, level_of, region_name
+from models.region_codes import RegionLevel, region_name
 from models.tally import NO_DESIL, HouseholdTally, tally_rows
 from policies.scope import Scope
+from reports.programme_counts import KECAMATAN_CODE_LENGTH, VILLAGE_CODE_LENGTH, eligible_counts, recap_level
 from reports.xlsx import Column, ExportFile, Kind, SafeWorkbook, TableSheet, safe_file_name
 
 DESILS = tuple(range(1, 11))
-KECAMATAN_CODE_LENGTH = 8  # "35.15.01"
-VILLAGE_CODE_LENGTH = 13
-
-
-def recap_level(where: str | None) -> RegionLevel:
-    """Kecamatan rows for a regency or wider area (None: national); village rows below it."""
-    if where is None or level_of(where) <= RegionLevel.REGENCY:
-        return RegionLevel.KECAMATAN
-    return RegionLevel.VILLAGE
 
 
 def recap_columns() -> list[Column]:
@@ -141,10 +135,39 @@ def build_recap(
         total_row = table.totals(["", "JUMLAH", *totals])  # under the last sheet's rows, outside the filter
         table.finish()
         _chart_sheet(workbook, table, total_row)
+        _programme_sheet(workbook, session, scope, region_code, period or period_of(today), title[1])
     except BaseException:
         workbook.abandon()
         raise
     return workbook.close(table.data_rows, len(table.sheets))
+
+
+def programme_columns() -> list[Column]:
+    return [
+        Column("KODE WILAYAH", Kind.DIGITS, 16),
+        Column("NAMA WILAYAH", Kind.TEXT, 24),
+        Column("PROGRAM", Kind.TEXT, 12),
+        Column("PENERIMA", Kind.NUMBER, 12),
+        Column("LAYAK (DESIL DALAM BATAS)", Kind.NUMBER, 16),
+        Column("PENERIMA DI LUAR BATAS", Kind.NUMBER, 16),
+    ]
+
+
+def _programme_sheet(
+    workbook: SafeWorkbook, session: Session, scope: Scope, region_code: str | None, period: str, where: str
+) -> None:
+    """Per region and programme: the members of the period (not ended), the families eligible by the programme's
+    band as of the period, and the members outside it (reports/programme_counts.py, as Tinjauan Program shows)."""
+    counts = eligible_counts(session, scope, period, region_code)
+    title = ["REKAPITULASI PROGRAM PER WILAYAH (BATAS DESIL)", where, f"PERIODE PROGRAM: {period}"]
+    table = workbook.table("Program", programme_columns(), title=title, totals=1)
+    table.rows(
+        [c.region_code, region_name(c.region_code) or "", c.programme, c.members, c.eligible, c.outside] for c in counts
+    )
+    table.totals(
+        ["", "JUMLAH", "", *(sum(getattr(c, name) for c in counts) for name in ("members", "eligible", "outside"))]
+    )
+    table.finish()
 
 
 def _period_part(period: str | None, today: date) -> str:

@@ -30,6 +30,7 @@ from models.dates import today_in_indonesia
 from models.periods import PERIOD_MESSAGE, is_period, period_of
 from models.programme import band_refusal
 from models.refusals import Refusal
+from reports.programme_counts import eligible_counts
 
 PERIOD_FIELD = {"validators": [REQUIRED, period_validator(PERIOD_MESSAGE)]}
 
@@ -187,7 +188,7 @@ class ProgrammeReviewView(BaseView):
             with session_maker_of(self)() as session:
                 return {
                     "items": programmes.review_list(session, actor, period),
-                    "counts": programmes.eligible_counts(session, actor, period),
+                    "counts": eligible_counts(session, actor.scope, period),
                 }
 
         context = await in_core(load)

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from chain.acting import run_as
 from chain.actor import Actor, actor_for
-from chain.programmes import DECIDED, NOT_ON_LIST, bands_of, decide_review, eligible_counts, review_list
+from chain.programmes import DECIDED, NOT_ON_LIST, decide_review, review_list
 from chain.store import write_transaction
 from console.database import make_session_factory
 from models import (
@@ -34,6 +34,7 @@ from models import (
 from models.periods import next_period, period_of
 from models.programme import band_refusal
 from models.refusals import Conflict, NotAllowed
+from reports.programme_counts import bands_of, eligible_counts
 from tests.factories import DEFAULT_VILLAGE, make_household, make_user
 
 PERIOD = "2026-10"
@@ -188,9 +189,8 @@ def test_a_decision_is_recorded_once_for_a_listed_member_and_the_membership_foll
 def test_the_counts_per_region_equal_a_direct_count(db_session: Session, review_world: dict[str, Any]) -> None:
     dinsos = make_user(db_session, Role.OPERATOR_DINSOS, "52.72")
     db_session.commit()
-    counts = {
-        (c.region_code, c.programme): c for c in eligible_counts(db_session, actor_for(db_session, dinsos), PERIOD)
-    }
+    scope = actor_for(db_session, dinsos).scope
+    counts = {(c.region_code, c.programme): c for c in eligible_counts(db_session, scope, PERIOD)}
 
     # Every registered family of Kota Bima with its desil of the period (test data of other tests is rolled back).
     families = db_session.execute(

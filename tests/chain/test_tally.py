@@ -26,7 +26,8 @@ from console.database import make_session_factory
 from models import DtksStatus, Household, Proposal, ProposalKind, ProposalStatus, RemovalReason, Role
 from models.region_codes import CODE_LENGTH, RegionLevel, level_of
 from policies.scope import Scope
-from reports.recap import count_by_region, recap_level
+from reports.programme_counts import recap_level
+from reports.recap import count_by_region
 from tests.chain.chain_run import (
     KECAMATAN,
     PROVINCE,

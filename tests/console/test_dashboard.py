@@ -7,13 +7,14 @@ from datetime import UTC, datetime, timedelta
 from xml.etree import ElementTree
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 from starlette.testclient import TestClient
 
-from models import Proposal, ProposalKind, ProposalStatus, Role
+from models import MembershipStatus, Programme, ProgrammeMembership, Proposal, ProposalKind, ProposalStatus, Role
 from models.deadline import StepTarget
 from models.household import DtksStatus
+from models.periods import period_of
 from tests.conftest import log_in
 from tests.console_client import log_in_as_new_user
 from tests.factories import make_household, make_user
@@ -260,3 +261,69 @@ def test_drawing_a_chart_leaves_no_import_hook_behind(client: TestClient, db_ses
         warnings.simplefilter("error")
         with pytest.raises(ModuleNotFoundError):
             __import__("a_module_that_does_not_exist")  # no ImportWarning from a finder without find_spec
+
+
+# Memberships of the current period (and one of the period before, and one ended: neither counted).
+MEMBERSHIPS = [
+    (OWN_VILLAGE, "PKH", MembershipStatus.ACTIVE, 0),
+    (OWN_VILLAGE, "PKH", MembershipStatus.SUSPENDED, 0),
+    (OWN_VILLAGE, "SEMBAKO", MembershipStatus.ACTIVE, 0),
+    (OWN_VILLAGE, "PKH", MembershipStatus.ENDED, 0),
+    (SIBLING_VILLAGE, "PKH", MembershipStatus.ACTIVE, 0),
+    (OTHER_KECAMATAN, "PBI-JK", MembershipStatus.ACTIVE, 0),
+    (OTHER_REGENCY, "PKH", MembershipStatus.ACTIVE, 0),
+    (OTHER_PROVINCE, "PKH", MembershipStatus.ACTIVE, 0),
+    (OWN_VILLAGE, "PKH", MembershipStatus.ACTIVE, 1),
+]
+
+
+def _programme_table(html: str) -> dict[tuple[str, str], int]:
+    body = html.split('id="programme-counts"', 1)[1].split("</table>", 1)[0]
+    programmes = re.findall(r'data-programme="([^"]+)"', body)
+    shown = {}
+    for region, cells in re.findall(r'<tr data-region="([^"]+)">(.*?)</tr>', body, flags=re.S):
+        counts = [int(count) for count in re.findall(r"<td>(\d+)</td>", cells)]
+        shown.update({(region, code): count for code, count in zip(programmes, counts, strict=True) if count})
+    return shown
+
+
+def _recount(db_session: Session, period: str, scope: str | None, length: int) -> dict[tuple[str, str], int]:
+    """The members of the period not ended, per region prefix and programme, counted in plain SQL."""
+    rows = db_session.execute(
+        text(
+            "SELECT substr(m.region_code, 1, :length), p.code, count(*) FROM programme_membership m"
+            " JOIN programme p ON p.id = m.programme_id WHERE m.period = :period AND m.status <> 'dihentikan'"
+            " AND (:scope = '' OR m.region_code = :scope OR m.region_code LIKE :under)"
+            " GROUP BY substr(m.region_code, 1, :length), p.code"
+        ),
+        {"length": length, "period": period, "scope": scope or "", "under": f"{scope or ''}.%"},
+    )
+    return {(region, code): count for region, code, count in rows}
+
+
+@pytest.mark.parametrize(
+    ("role", "scope", "length"),
+    [(Role.OPERATOR_DESA, OWN_VILLAGE, 13), (Role.TKSK, "52.72.01", 13), (Role.OPERATOR_DINSOS, "52.72", 8),
+     (Role.OPERATOR_PROVINSI, "52", 5), (Role.PUSDATIN, None, 2)],
+)  # fmt: skip
+def test_the_programme_members_of_the_period_per_region_equal_a_direct_sql_count(
+    client: TestClient, db_session: Session, role: Role, scope: str | None, length: int
+) -> None:
+    period = period_of(datetime.now(UTC).date())
+    earlier = f"{int(period[:4]) - 1}{period[4:]}"
+    programme_ids = {code: pk for code, pk in db_session.execute(select(Programme.code, Programme.id))}
+    for village, code, status, before in MEMBERSHIPS:
+        household = make_household(db_session, region_code=village)
+        db_session.add(
+            ProgrammeMembership(household_id=household.id, programme_id=programme_ids[code], region_code=village,
+                                period=earlier if before else period, status=status)
+        )  # fmt: skip
+    db_session.commit()
+    log_in_as_new_user(client, db_session, role, scope)
+
+    shown = _programme_table(client.get("/admin/dashboard").text)
+
+    expected = _recount(db_session, period, scope, length)
+    assert shown == expected and expected  # some members in every tier's scope
+    if role is Role.OPERATOR_DESA:
+        assert shown == {(OWN_VILLAGE, "PKH"): 2, (OWN_VILLAGE, "SEMBAKO"): 1}

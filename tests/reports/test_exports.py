@@ -5,15 +5,18 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from models import Programme, ProgrammeMembership
 from models.determination import HouseholdPeriod
 from models.household import DtksStatus, Household
 from models.proposal import ProposalStatus
+from models.region_codes import region_name
 from policies.scope import Scope
 from reports.bnba import BNBA_HEADERS
 from reports.bnba_export import build_musdes_annex, build_roster, build_sk_annex
-from reports.recap import build_recap
+from reports.recap import build_recap, programme_columns
 from reports.registers import build_certificate_register, build_complaint_register
 from reports.xlsx import ExportFile, safe_file_name
 from tests.factories import DEFAULT_VILLAGE, make_household
@@ -241,3 +244,31 @@ def test_an_export_leaves_no_file_once_streamed(db_session: Session) -> None:
     assert export.path.exists()
     assert b"".join(export.chunks())[:2] == b"PK"
     assert not export.path.exists()
+
+
+def test_the_recap_programme_sheet_counts_members_eligible_and_outside_per_region(db_session: Session) -> None:
+    """Two registered families of the period, desil 3 and 6; PKH (band 1-4) has both as members: one eligible
+    member, one outside; SEMBAKO (1-5) one eligible family and no member."""
+    programme_ids = {code: pk for code, pk in db_session.execute(select(Programme.code, Programme.id))}
+    for desil in (3, 6):
+        family = registered(db_session)
+        db_session.add_all([
+            HouseholdPeriod(household_id=family.id, period="2026-10", dtks_status=DtksStatus.REGISTERED, desil=desil,
+                            region_code=family.region_code),
+            ProgrammeMembership(household_id=family.id, programme_id=programme_ids["PKH"], period="2026-10",
+                                region_code=family.region_code),
+        ])  # fmt: skip
+    db_session.commit()
+
+    export = build_recap(db_session, Scope("52.72"), period="2026-10", today=date(2026, 11, 2))
+    try:
+        sheet = open_sheet(export.path, "Program")
+        header = header_row(sheet, "KODE WILAYAH")
+        assert [cell.value for cell in sheet[header]] == [column.header for column in programme_columns()]
+        assert_safe(sheet)
+        rows = {row[2]: row for row in data_rows(sheet, header, 6) if row[0]}
+        kecamatan = DEFAULT_VILLAGE[:8]
+        assert rows["PKH"] == (kecamatan, region_name(kecamatan), "PKH", 2, 1, 1)
+        assert rows["SEMBAKO"][3:] == (0, 1, 0)
+    finally:
+        export.discard()

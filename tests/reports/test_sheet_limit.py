@@ -178,7 +178,8 @@ def test_a_recap_past_the_limit_keeps_its_total_row_and_charts_on_the_last_sheet
     export = build_recap(db_session, Scope("52.72"), today=date(2026, 5, 1), sheet_rows=8)
     try:
         book = openpyxl.load_workbook(export.path)
-        assert book.sheetnames == ["Rekap", "Rekap (2)", "Rekap (3)", "Grafik"]
+        assert book.sheetnames[:4] == ["Rekap", "Rekap (2)", "Rekap (3)", "Grafik"]
+        assert book.sheetnames[4] == "Program" and all(name.startswith("Program") for name in book.sheetnames[4:])
         assert [book[name].cell(7, 1).value for name in book.sheetnames[:3]] == ["52.72.01", "52.72.02", "52.72.03"]
         assert book["Rekap (3)"].cell(8, 2).value == "JUMLAH" and book["Rekap"].max_row == 7
         assert export.rows == 3
