@@ -4,7 +4,7 @@ Members, proposals, visits, meeting participants and decisions carry their villa
 certificate's parafs the certificate's code, so the scope filter is one indexed condition without a join. This
 before_flush hook, the first of the write path (chain/write_path.py), fills the code on insert, follows a
 changed owner (a member moved to another household) and a moved owner (a household or a meeting moved to
-another village).
+another village; a household's programme memberships, their reviews, its usul/sanggah and their evidence too).
 
 A row that other rows point to stays in its regency (kabupaten/kota): on PostgreSQL those links include the
 regency code (docs/SCALING.md, rule 2), so a family, a meeting, a proposal or a certificate moved to another
@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import inspect
+from sqlalchemy import inspect, select
 from sqlalchemy.orm import Session
 
 from models.base import regency_of
@@ -24,9 +24,9 @@ from models.certificate import Certificate, CertificateApproval
 from models.household import Household
 from models.meeting import Meeting, MeetingDecision, MeetingParticipant
 from models.member import HouseholdRuleViolation, Member
-from models.programme import ProgrammeMembership
+from models.programme import ProgrammeMembership, ProgrammeReview
 from models.proposal import Proposal, ProposalHistory
-from models.resident_request import ResidentRequest
+from models.resident_request import RequestEvidence, ResidentRequest
 from models.visit import Visit
 
 # owned class -> (owner class, foreign-key attribute, what the owner is called in a refusal)
@@ -46,6 +46,13 @@ _FOLLOWERS: dict[type, tuple[str, ...]] = {
     Household: ("members", "proposals", "visits"),
     Meeting: ("participants", "decisions"),
     Certificate: ("approvals",),
+}
+
+# owner class -> rows that follow it without being a collection of it: (class, foreign-key column), read when it moves
+_QUERIED_FOLLOWERS: dict[type, tuple[tuple[type, str], ...]] = {
+    Household: ((ProgrammeMembership, "household_id"), (ResidentRequest, "household_id")),
+    ProgrammeMembership: ((ProgrammeReview, "membership_id"),),
+    ResidentRequest: ((RequestEvidence, "request_id"),),
 }
 
 # class -> what it is called when a move to another regency is refused (the parents of links keyed by regency)
@@ -93,6 +100,18 @@ def copy_region_codes(session: Session, _context: Any, _instances: Any) -> None:
                 for collection in _FOLLOWERS[type(obj)]:
                     for follower in getattr(obj, collection):
                         follower.region_code = obj.region_code
+                _move_queried_followers(session, obj, obj.region_code)
+
+
+def _move_queried_followers(session: Session, owner: Any, code: str) -> None:
+    """A moved family's programme memberships (with their reviews) and usul/sanggah (with their evidence)."""
+    for follower_class, key in _QUERIED_FOLLOWERS.get(type(owner), ()):
+        with session.no_autoflush:
+            followers = list(session.scalars(select(follower_class).where(getattr(follower_class, key) == owner.id)))
+        for follower in followers:
+            if follower.region_code != code:
+                follower.region_code = code
+            _move_queried_followers(session, follower, code)
 
 
 def _refuse_move_to_another_regency(obj: Any) -> None:

@@ -9,7 +9,21 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from models import Household, Meeting, Member, Proposal
+from models import (
+    Dispute,
+    Household,
+    Meeting,
+    Member,
+    Programme,
+    ProgrammeMembership,
+    ProgrammeReview,
+    Proposal,
+    RequestChannel,
+    RequestEvidence,
+    RequestKind,
+    ResidentRequest,
+    ReviewDecision,
+)
 from models.member import HouseholdRuleViolation
 from models.proposal import ProposalStatus
 from tests.factories import DEFAULT_VILLAGE, make_household, make_proposal, make_visit
@@ -81,3 +95,27 @@ def test_a_meeting_is_not_moved_to_another_regency(db_session: Session) -> None:
         db_session.commit()
     db_session.rollback()
     assert db_session.get_one(Meeting, meeting.id).region_code == NEIGHBOUR_VILLAGE
+
+
+def test_a_moved_family_takes_its_programme_memberships_and_usul_sanggah_along(db_session: Session) -> None:
+    household = make_household(db_session)
+    pkh = db_session.scalars(select(Programme.id).where(Programme.code == "PKH")).one()
+    membership = ProgrammeMembership(household_id=household.id, programme_id=pkh, period="2026-10")
+    request = ResidentRequest(kind=RequestKind.SANGGAH, channel=RequestChannel.WALK_IN, household_id=household.id,
+                              dispute=Dispute.WRONG_DATA, resident_name="Warga", statement="Alamat salah")  # fmt: skip
+    db_session.add_all([membership, request])
+    db_session.flush()
+    review = ProgrammeReview(membership_id=membership.id, desil=None, min_desil=1, max_desil=4,
+                             decision=ReviewDecision.CONTINUE, region_code=membership.region_code)  # fmt: skip
+    evidence = RequestEvidence(request_id=request.id, region_code=request.region_code, file_path="a/b.pdf",
+                               file_sha256="0" * 64)  # fmt: skip
+    db_session.add_all([review, evidence])
+    db_session.commit()
+    assert membership.region_code == request.region_code == DEFAULT_VILLAGE
+
+    household.region_code = NEIGHBOUR_VILLAGE
+    db_session.commit()
+
+    db_session.expire_all()
+    rows = [db_session.get_one(type(row), row.id) for row in (membership, review, request, evidence)]
+    assert {(row.region_code, row.regency_code) for row in rows} == {(NEIGHBOUR_VILLAGE, "52.72")}
