@@ -107,7 +107,9 @@ def _move_queried_followers(session: Session, owner: Any, code: str) -> None:
     """A moved family's programme memberships (with their reviews) and usul/sanggah (with their evidence)."""
     for follower_class, key in _QUERIED_FOLLOWERS.get(type(owner), ()):
         with session.no_autoflush:
-            followers = list(session.scalars(select(follower_class).where(getattr(follower_class, key) == owner.id)))
+            followers: list[Any] = list(
+                session.scalars(select(follower_class).where(getattr(follower_class, key) == owner.id))
+            )
         for follower in followers:
             if follower.region_code != code:
                 follower.region_code = code
