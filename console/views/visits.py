@@ -149,9 +149,9 @@ class VisitView(DtksModelView, model=Visit):
     }
 
     async def on_model_change(self, data: dict[str, Any], model: Any, is_created: bool, request: Request) -> None:
-        """A pendamping PKH's visit is a ground check; a ground check says whether the family was found."""
+        """A pendamping PKH's new visit is a ground check; a ground check says whether the family was found."""
         actor = actor_of(request)
-        if actor.role is not None and actor.role.writes_in_assigned_villages:
+        if is_created and actor.role is not None and actor.role.writes_in_assigned_villages:
             data["kind"] = VisitKind.GROUND_CHECK
         refusal = ground_check_refusal(data.get("kind"), data.get("family_presence"))
         if refusal:
