@@ -16,6 +16,7 @@ specification; a change of a column's meaning is a new version, documented besid
 
 from __future__ import annotations
 
+from models.programme import MembershipStatus
 from models.proposal import ProposalStatus
 from models.ranking import RankingStatus
 from reports.bnba import BNBA_COLUMNS, CODE_BOOKS, HEADER_ALIASES, BnbaColumn, CellKind, SheetSpec
@@ -57,6 +58,37 @@ RESULT_ALIASES: dict[str, tuple[str, ...]] = {
     "remarks": ("Catatan", "Alasan"),
 }
 RESULTS = SheetSpec("hasil pemeringkatan", RESULT_COLUMNS, RESULT_ALIASES, {RankingStatus: STATUS_BOOK})
+
+
+# --- a programme's recipient list (daftar penerima, KPM) of a period, as the programme's office sends it ---
+
+MEMBERSHIP_STATUS_SPELLINGS = {
+    MembershipStatus.ACTIVE: ("Penerima", "KPM aktif", "Aktif menerima", "Ya"),
+    MembershipStatus.SUSPENDED: ("Tangguh", "Ditunda", "Dibekukan", "Suspend", "Suspended"),
+    MembershipStatus.ENDED: ("Berhenti", "Keluar", "Graduasi", "Tidak aktif", "Ended"),
+}
+MEMBERSHIP_STATUS_BOOK = CodeBook(MembershipStatus, MEMBERSHIP_STATUS_SPELLINGS)
+RECIPIENT_COLUMNS: tuple[BnbaColumn, ...] = (
+    BnbaColumn("NO", "number", CellKind.NUMBER, 6),
+    BnbaColumn("KODE WILAYAH", "region_code", CellKind.DIGITS, 16),
+    BnbaColumn("NO KK", "no_kk", CellKind.DIGITS, 19, required=True),
+    BnbaColumn("NIK KEPALA KELUARGA", "head_nik", CellKind.DIGITS, 19),
+    BnbaColumn("NAMA KEPALA KELUARGA", "head_name", CellKind.TEXT, 26),
+    BnbaColumn("PROGRAM", "programme", CellKind.TEXT, 16, required=True),
+    BnbaColumn("STATUS", "status", CellKind.CODED, 16, codes=MembershipStatus),
+)
+RECIPIENT_ALIASES: dict[str, tuple[str, ...]] = {
+    "number": HEADER_ALIASES["number"],
+    "region_code": RESULT_ALIASES["region_code"],
+    "no_kk": HEADER_ALIASES["no_kk"],
+    "head_nik": RESULT_ALIASES["head_nik"],
+    "head_name": (*RESULT_ALIASES["head_name"], "Nama KPM", "Nama penerima", "Nama pengurus"),
+    "programme": ("Nama program", "Jenis bansos", "Bansos", "Kode program", "Program bansos"),
+    "status": ("Status kepesertaan", "Status KPM", "Status penerima"),
+}
+RECIPIENTS = SheetSpec(
+    "daftar penerima program", RECIPIENT_COLUMNS, RECIPIENT_ALIASES, {MembershipStatus: MEMBERSHIP_STATUS_BOOK}
+)
 
 
 # --- the file that goes out: the district's verified proposals (version 1) ---

@@ -17,8 +17,9 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
-from chain import programmes
+from chain import programmes, recipients
 from chain.store import write_transaction
+from console import imports
 from console.authorization import actor_of, may
 from console.forms import period_validator
 from console.refusals import in_core, status_of
@@ -31,6 +32,7 @@ from models.periods import PERIOD_MESSAGE, is_period, period_of
 from models.programme import band_refusal
 from models.refusals import Refusal
 from reports.programme_counts import eligible_counts
+from reports.xlsx_upload import SheetRefused, size_text
 
 PERIOD_FIELD = {"validators": [REQUIRED, period_validator(PERIOD_MESSAGE)]}
 
@@ -137,6 +139,65 @@ class ProgrammeMembershipView(DtksModelView, model=ProgrammeMembership):
         "period": PERIOD_FIELD,
     }
     can_delete = False  # a membership ends by its status (and the review's decision), never disappears
+    list_template = "programme_membership_list.html"
+
+    def may_import(self, request: Request) -> bool:
+        return may(request, *recipients.IMPORTING)
+
+    @expose("/recipients", methods=["GET"])
+    async def recipients_page(self, request: Request) -> Response:
+        """Impor Daftar Penerima: the upload form (casbin `programme-membership, create`)."""
+        if not may(request, *recipients.IMPORTING):
+            raise HTTPException(status_code=403)
+        return await self._recipients(request)
+
+    @expose("/recipients", methods=["POST"])
+    async def recipients_post(self, request: Request) -> Response:
+        """The list applied all or nothing; the page shows what it did, or every row error."""
+        if not may(request, *recipients.IMPORTING):
+            raise HTTPException(status_code=403)
+        settings, actor = request.app.state.settings, actor_of(request)
+        limits = imports.limits_of(settings)
+        try:
+            upload = await imports.read_sheet_form(request, settings)
+        except SheetRefused as refusal:
+            return await self._recipients(request, error=str(refusal), status_code=400)
+        period = upload.fields.get("period", "")
+
+        def work(session: Session) -> recipients.RecipientPlan:
+            return recipients.import_recipients(session, actor, period, upload.data, limits)
+
+        try:
+            plan = await in_core(lambda: write_transaction(session_maker_of(self), work))
+        except recipients.RecipientsRefused as refused:
+            return await self._recipients(request, plan=refused.plan, error=str(refused), status_code=400)
+        except SheetRefused as refusal:
+            return await self._recipients(request, error=str(refusal), status_code=400)
+        except Refusal as refusal:
+            return await self._recipients(request, error=str(refusal), status_code=status_of(refusal))
+        Flash.success(
+            request,
+            f"Daftar penerima {plan.period} diimpor: {plan.created} baru, {plan.updated} berubah status, "
+            f"{plan.unchanged} tetap.",
+        )
+        return await self._recipients(request, plan=plan, period=plan.period)
+
+    async def _recipients(
+        self,
+        request: Request,
+        *,
+        plan: recipients.RecipientPlan | None = None,
+        error: str = "",
+        status_code: int = 200,
+        period: str = "",
+    ) -> Response:
+        context = {
+            "plan": plan,
+            "error": error,
+            "period": period or period_of(today_in_indonesia()),
+            "max_size": size_text(request.app.state.settings.max_import_bytes),
+        }
+        return await self.templates.TemplateResponse(request, "recipient_import.html", context, status_code=status_code)
 
 
 class ProgrammeReviewView(BaseView):
