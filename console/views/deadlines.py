@@ -61,10 +61,11 @@ class DashboardView(BaseView):
     @expose("/dashboard", methods=["GET"], identity="dashboard")
     async def dashboard_page(self, request: Request) -> Response:
         scope = actor_of(request).scope
+        asked = request.query_params.get("programmes") == "1"
 
         def load() -> dashboard.Dashboard:
             with session_maker_of(self)() as session:
-                board = dashboard.build(session, scope, datetime.now(UTC).date())
+                board = dashboard.build(session, scope, datetime.now(UTC).date(), programmes_shown=asked or None)
                 session.expunge_all()
                 return board
 
