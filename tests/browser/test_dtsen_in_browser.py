@@ -99,6 +99,21 @@ def test_dtsen_ranking_loop_sanggah_and_review_in_the_browser(
     assert db_session.get_one(type(ranked), ranked.id).status == ProposalStatus.RECEIVED
     assert db_session.get_one(type(refused), refused.id).status == ProposalStatus.REJECTED_MINISTRY
 
+    # The SK Penetapan of the quarter registers the ranked family with its BPS desil.
+    page.goto(f"{base}/admin/pmt-model/desk")  # type: ignore[attr-defined]
+    sk = "form[action$='/determine']"
+    page.fill(f"{sk} input[name=period]", period)  # type: ignore[attr-defined]
+    page.fill(f"{sk} input[name=number]", "150/HUK/2026")  # type: ignore[attr-defined]
+    page.fill(f"{sk} input[name=decree_date]", f"{today_in_indonesia():%Y-%m-%d}")  # type: ignore[attr-defined]
+    page.fill(f"{sk} input[name=signer_name]", "Menteri Sosial")  # type: ignore[attr-defined]
+    page.click(f"{sk} button[type=submit]")  # type: ignore[attr-defined]
+    page.wait_for_load_state()  # type: ignore[attr-defined]
+    _shot(page, tmp_path, "sk-penetapan")
+    db_session.expire_all()
+    assert db_session.get_one(type(ranked), ranked.id).status == ProposalStatus.DETERMINED
+    determined = db_session.get_one(type(ranked.household), ranked.household_id)
+    assert (determined.dtks_status, determined.desil) == (DtksStatus.REGISTERED, 4)
+
     # The village: the rejected proposal's page says why and proposes the family again; evidence for the sanggah.
     page.context.clear_cookies()  # type: ignore[attr-defined]
     log_in_as_new_user(page, base, db_session, Role.OPERATOR_DESA, DEFAULT_VILLAGE, "desa_dtsen")
