@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -51,13 +50,12 @@ from models.identity import check_nik, check_no_kk
 from models.ranking import RankingImport, RankingResult, RankingStatus
 from models.text import control_problem
 from reports.bnba_sheet import ParsedSheet, RowError, SheetRow, read_sheet
-from reports.bulk_insert import BulkInsert
+from reports.bulk_insert import BulkInsert, in_chunks
 from reports.interchange import RESULTS
 from reports.xlsx_upload import UploadLimits
 
 IMPORTING = ("ranking", "import")
 _DATED_PERIOD = re.compile(r"([0-9]{4}-[0-9]{2})-01(?: 00:00:00)?")
-CHUNK = 500  # numbers per IN query
 WRITE_CHUNK = 1000  # new results per bulk insert
 FILE_NAME_LENGTH = 200
 
@@ -307,27 +305,24 @@ def _period_written(cell: Any) -> str:
 # --- the register ---
 
 
-def _chunks(values: Sequence[Any]) -> Iterator[Sequence[Any]]:
-    for start in range(0, len(values), CHUNK):
-        yield values[start : start + CHUNK]
-
-
 def _known_families(session: Session, actor: Actor, period: str, numbers: list[str]) -> dict[str, _Known]:
     """The families of the file the register holds in the actor's scope, by No. KK, with head and period result."""
     found: dict[str, _Known] = {}
     by_id: dict[int, _Known] = {}
     columns = (Household.id, Household.no_kk, Household.region_code, Household.dtks_status)
-    for chunk in _chunks(numbers):
+    for chunk in in_chunks(numbers):
         query = select(*columns).where(Household.no_kk.in_(chunk), actor.scope.condition(Household.region_code))
         for household_id, no_kk, region_code, dtks_status in session.execute(query):
             found[no_kk] = by_id[household_id] = _Known(household_id, region_code, dtks_status, None)
-    for chunk in _chunks(list(by_id)):
+    for household_ids in in_chunks(list(by_id)):
         heads = select(Member.household_id, Member.nik).where(
-            Member.household_id.in_(chunk), Member.family_relation == FamilyRelation.HEAD
+            Member.household_id.in_(household_ids), Member.family_relation == FamilyRelation.HEAD
         )
         for household_id, nik in session.execute(heads):
             by_id[household_id].head_nik = nik
-        results = select(RankingResult).where(RankingResult.household_id.in_(chunk), RankingResult.period == period)
+        results = select(RankingResult).where(
+            RankingResult.household_id.in_(household_ids), RankingResult.period == period
+        )
         for result in session.scalars(results):
             by_id[result.household_id].result = result
     return found
@@ -360,7 +355,7 @@ def _apply_standings(session: Session, bulk: BulkInsert, applied: list[tuple[_Kn
         if family.dtks_status == DtksStatus.REGISTERED and row.desil is not None
     }
     changed = 0
-    for chunk in _chunks(list(ranked)):
+    for chunk in in_chunks(list(ranked)):
         held = dict(
             session.execute(
                 select(HouseholdPeriod.household_id, HouseholdPeriod.desil).where(
@@ -400,7 +395,7 @@ def _move_forwarded(session: Session, actor: Actor, applied: list[tuple[_Known, 
     if not all(actor.allows(*permission(action)) for action in ("match_nik", "reject_nik")):
         return
     rows = {family.household_id: row for family, row in applied}
-    for chunk in _chunks(list(rows)):
+    for chunk in in_chunks(list(rows)):
         waiting = select(Proposal).where(
             Proposal.household_id.in_(chunk),
             Proposal.status == ProposalStatus.FORWARDED,

@@ -18,9 +18,7 @@ are reports/interchange.py `RECIPIENTS`, read tolerantly by the one sheet reader
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -43,11 +41,11 @@ from models.periods import parse_period
 from models.text import control_problem
 from reports.bnba_codes import normalise
 from reports.bnba_sheet import ParsedSheet, RowError, SheetRow, read_sheet
+from reports.bulk_insert import in_chunks
 from reports.interchange import RECIPIENTS
 from reports.xlsx_upload import UploadLimits
 
 IMPORTING = ("programme-membership", "create")
-CHUNK = 500  # numbers per IN query
 UNKNOWN_FAMILY = "Keluarga dengan No. KK ini tidak terdaftar di register wilayah Anda (tidak dibuat dari daftar)."
 HEAD_DIFFERS = "NIK kepala keluarga berbeda dengan data register ({nik}); perbaiki data keluarga lebih dulu."
 UNKNOWN_PROGRAMME = "Program '{name}' tidak dikenal; gunakan kode atau nama program yang aktif (Program > Program)."
@@ -206,15 +204,10 @@ def _checked_row(parsed: ParsedSheet, row: SheetRow, programmes: dict[str, int])
     return RecipientRow(row.number, no_kk, head_nik or None, programme_id, status)
 
 
-def _chunks(values: Sequence[Any]) -> Iterator[Sequence[Any]]:
-    for start in range(0, len(values), CHUNK):
-        yield values[start : start + CHUNK]
-
-
 def _families(session: Session, actor: Actor, numbers: list[str]) -> dict[str, _Family]:
     """The families of these No. KK in the actor's scope, with the NIK of their head."""
     found: dict[str, _Family] = {}
-    for chunk in _chunks(sorted(set(numbers))):
+    for chunk in in_chunks(sorted(set(numbers))):
         statement = (
             select(Household.id, Household.no_kk, Household.region_code, Member.nik)
             .outerjoin(
@@ -229,7 +222,7 @@ def _families(session: Session, actor: Actor, numbers: list[str]) -> dict[str, _
 
 def _memberships(session: Session, period: str, household_ids: list[int]) -> dict[tuple[int, int], ProgrammeMembership]:
     held: dict[tuple[int, int], ProgrammeMembership] = {}
-    for chunk in _chunks(sorted(household_ids)):
+    for chunk in in_chunks(sorted(household_ids)):
         statement = select(ProgrammeMembership).where(
             ProgrammeMembership.period == period, ProgrammeMembership.household_id.in_(chunk)
         )

@@ -15,7 +15,7 @@ the IMPORT audit entry and commits (DESIGN section 5: reports never import the c
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -30,10 +30,9 @@ from models.region import Region
 from models.user import User
 from policies.scope import Scope
 from reports.bnba_sheet import ParsedSheet, RowError, SheetRow, check_rows, read_bnba, removal_reason
-from reports.bulk_insert import BulkInsert
+from reports.bulk_insert import BulkInsert, in_chunks
 from reports.xlsx_upload import UploadLimits
 
-CHUNK = 500  # numbers per IN query (well under SQLite's variable limit)
 WRITE_CHUNK = 1000  # households per round of inserts (~4,000 members): memory stays flat at the 50,000-row cap
 MEMBER_KEYS = ("nik", "name", "sex", "birth_place", "birth_date", "family_relation", "mother_name")
 MEMBER_KEYS_WITH_DEFAULTS = (*MEMBER_KEYS, "marital_status", "occupation")
@@ -119,11 +118,6 @@ def member_fields(row: SheetRow) -> dict[str, Any]:
     return values
 
 
-def _chunks(values: Sequence[str]) -> Iterator[Sequence[str]]:
-    for start in range(0, len(values), CHUNK):
-        yield values[start : start + CHUNK]
-
-
 def plan_import(session: Session, data: bytes, scope: Scope, limits: UploadLimits) -> ImportPlan:
     """Read and check the sheet against the rules and the database; SheetRefused for a file-level problem."""
     parsed = read_bnba(data, limits)
@@ -149,7 +143,7 @@ def plan_import(session: Session, data: bytes, scope: Scope, limits: UploadLimit
 def _check_regions_exist(session: Session, parsed: ParsedSheet, plan: ImportPlan) -> None:
     codes = sorted({row.get("region_code") for row in parsed.rows if row.get("region_code")})
     known: set[str] = set()
-    for chunk in _chunks(codes):
+    for chunk in in_chunks(codes):
         known.update(session.scalars(select(Region.code).where(Region.code.in_(chunk))))
     reported = {(error.row, error.column) for error in plan.errors}
     for row in parsed.rows:
@@ -168,7 +162,7 @@ def _registered_households(session: Session, numbers: list[str]) -> dict[str, _R
     found: dict[str, _Registered] = {}
     ids: dict[int, str] = {}
     columns = (Household.id, Household.no_kk, Household.region_code, Household.address, Household.rt, Household.rw)
-    for chunk in _chunks(numbers):
+    for chunk in in_chunks(numbers):
         for household_id, no_kk, region_code, address, rt, rw in session.execute(
             select(*columns).where(Household.no_kk.in_(chunk))
         ):
@@ -176,9 +170,9 @@ def _registered_households(session: Session, numbers: list[str]) -> dict[str, _R
             found[no_kk] = _Registered(fields)
             ids[household_id] = no_kk
     member_columns = [getattr(Member, key) for key in MEMBER_KEYS_WITH_DEFAULTS]
-    for chunk in _chunks(list(ids)):  # type: ignore[arg-type]
+    for household_ids in in_chunks(list(ids)):
         for household_id, *values in session.execute(
-            select(Member.household_id, *member_columns).where(Member.household_id.in_(chunk))
+            select(Member.household_id, *member_columns).where(Member.household_id.in_(household_ids))
         ):
             member = dict(zip(MEMBER_KEYS_WITH_DEFAULTS, values, strict=True))
             found[ids[household_id]].members[member["nik"]] = member
@@ -187,7 +181,7 @@ def _registered_households(session: Session, numbers: list[str]) -> dict[str, _R
 
 def _registered_niks(session: Session, niks: list[str]) -> set[str]:
     found: set[str] = set()
-    for chunk in _chunks(niks):
+    for chunk in in_chunks(niks):
         found.update(session.scalars(select(Member.nik).where(Member.nik.in_(chunk))))
     return found
 

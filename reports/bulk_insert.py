@@ -21,8 +21,9 @@ code follows from it here, as models/base.RegencyScoped gives it to an ORM inser
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Sequence
 from functools import cache
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import Table, func, insert, inspect, select, text
 from sqlalchemy.orm import Session
@@ -32,6 +33,15 @@ from models.base import Base, regency_of, table_of
 from models.distribution import REGENCY_COLUMN
 from models.text_guard import refuse_unstorable_rows
 from policies.scope import refuse_outside_acting_scope
+
+IN_LIST_CHUNK = 500  # values per IN list, well under SQLite's bound-variable limit
+Value = TypeVar("Value")
+
+
+def in_chunks(values: Sequence[Value], size: int = IN_LIST_CHUNK) -> Iterator[Sequence[Value]]:
+    """`values` in slices of `size`: the imports look numbers up in IN lists of this length."""
+    for start in range(0, len(values), size):
+        yield values[start : start + size]
 
 
 @cache
