@@ -24,6 +24,8 @@ from models.member import Sex
 from models.periods import is_period
 from models.text import rule_for
 
+CHOOSE_ONE = "— pilih —"
+
 
 def _enum_value(value: Any) -> str:
     return value.value if isinstance(value, enum.Enum) else str(value)
@@ -121,15 +123,23 @@ class DtksModelConverter(ModelConverter):
         enum_class = getattr(column_type, "enum_class", None)
         if enum_class is None or not issubclass(enum_class, LabelledEnum):
             return super().conv_enum(model, prop, kwargs)
+        column = prop.columns[0]
         choices: list[tuple[str, str]] = enum_class.choices()
         accepted: list[str | None] = [value for value, _ in choices]
-        if prop.columns[0].nullable:
+        required: list[Any] = []
+        if column.nullable:
             choices = [("", "—"), *choices]
             accepted.append(None)
             kwargs["filters"] = [*kwargs.get("filters", []), lambda value: value or None]
+        elif column.default is None and column.server_default is None:
+            # A required choice with no default of its own starts unchosen: the form never preselects the
+            # first member (a new member was "Kepala keluarga" unless the operator changed it).
+            choices = [("", CHOOSE_ONE), *choices]
+            required = [validators.InputRequired(message="Pilih salah satu.")]
         kwargs["choices"] = choices
         kwargs["coerce"] = enum_coercer(enum_class)
         kwargs["validators"] = [
+            *required,
             *kwargs.get("validators", []),
             validators.AnyOf(accepted, message="Pilihan tidak valid."),
         ]

@@ -438,6 +438,7 @@ class Carve:
 
 
 CARVES = (
+    Carve("base.html", "dtks_html_open", '<html lang="en">', 1, "876b0aade9c7ab4f"),
     Carve(
         "layout.html",
         "dtks_menu",
@@ -513,6 +514,7 @@ def install_templates(admin: Admin) -> None:
     env = admin.templates.env
     env.loader = ChoiceLoader([PrefixLoader({CARVED_PREFIX: CarvingLoader()}), cast(BaseLoader, env.loader)])
     env.globals["menu_of"] = menu_of
+    env.globals["page_language"] = active_locale
     env.globals["row_url"] = row_url
     env.globals["delete_url"] = delete_url
 

@@ -178,3 +178,16 @@ class ProposalHistory(RegencyScoped, Base):
     def __str__(self) -> str:
         start = self.from_status.label if self.from_status else "-"
         return f"{start} -> {self.to_status.label} ({self.actor_name})"
+
+
+def documents_checklist(proposal: Proposal) -> list[tuple[str, bool, bool]]:
+    """The proposal's documents as the decision page lists them: (document, present, required for this kind).
+
+    The same rule as the `documents_complete` precondition of "Kirim ke Dinas Sosial" (models/workflow.py): KTP and
+    KK always, the SKTM for a new proposal.
+    """
+    return [
+        ("KTP", proposal.has_ktp, True),
+        ("KK", proposal.has_kk, True),
+        ("SKTM", proposal.has_sktm, proposal.kind == ProposalKind.NEW),
+    ]

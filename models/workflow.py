@@ -15,7 +15,7 @@ from datetime import UTC, date, datetime, timedelta
 
 from models.decree import DecreeKind
 from models.meeting import Decision
-from models.proposal import Proposal, ProposalHistory, ProposalKind, ProposalStatus
+from models.proposal import Proposal, ProposalHistory, ProposalKind, ProposalStatus, documents_checklist
 from models.refusals import Conflict
 from models.user import Role
 from models.visit import Visit, VisitResult
@@ -61,9 +61,7 @@ class Transition:
 
 
 def documents_complete(proposal: Proposal, _: TransitionInput) -> str | None:
-    missing = [name for name, present in (("KTP", proposal.has_ktp), ("KK", proposal.has_kk)) if not present]
-    if proposal.kind == ProposalKind.NEW and not proposal.has_sktm:
-        missing.append("SKTM")
+    missing = [name for name, present, required in documents_checklist(proposal) if required and not present]
     return f"Kelengkapan dokumen belum lengkap: {', '.join(missing)}." if missing else None
 
 

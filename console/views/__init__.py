@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqladmin import Admin
 
-from console.views import exports
+from console.views import exports, worklist
 from console.views.administration import AuditEntryView, PolicyRuleView, RegionView, UserView
 from console.views.deadlines import DashboardChartView, DashboardView, StepTargetView
 from console.views.decrees import DecreeView
@@ -23,6 +23,7 @@ from console.views.visits import VisitView
 from console.views.windows import ProposalWindowView
 
 ALL_VIEWS = [
+    worklist.WorklistView,
     DashboardView,
     DashboardChartView,
     HouseholdView,
@@ -59,3 +60,4 @@ def register_views(admin: Admin) -> None:
         admin.add_view(view)
     add_page_links(admin)
     exports.install_on(admin)  # the one-click spreadsheet downloads (hidden pages) and their buttons
+    worklist.install_on(admin)  # /admin/ opens the worklist; the menu's count of what waits

@@ -14,9 +14,10 @@ from sqlalchemy.orm import Session, selectinload
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
-from chain import proposals, resubmission
+from chain import decrees, musdes, proposals, resubmission, visit_links
 from chain.actor import Actor
 from chain.deadlines import Deadlines, load_deadlines
+from console.authorization import may
 from console.json_fields import RequestedChangesField
 from console.refusals import status_of
 from console.sqladmin_door import ColumnLabels
@@ -24,11 +25,12 @@ from console.views.base import DtksModelView, ReadOnly
 from console.views.filters import OverdueFilter, list_filters
 from console.views.households import HOUSEHOLD_LOOKUP
 from console.views.steps import WorkflowSteps
+from console.views.visits import answers_in_words
 from models import Proposal, ProposalHistory
 from models.base import utc_now
 from models.deadlines import OVERDUE_LABEL
 from models.household import changes_text
-from models.proposal import fields_of_kind
+from models.proposal import documents_checklist, fields_of_kind
 from models.refusals import Refusal
 from models.region_codes import is_region_code
 
@@ -194,8 +196,14 @@ class ProposalView(WorkflowSteps, DtksModelView, model=Proposal):
             )
             offered = proposals.offered_transitions(actor, proposal)
             loop = resubmission.resubmission_of(session, proposal.id)
+            household = proposal.household
             return {
                 "proposal": proposal,
+                "members": list(household.members) if household is not None else [],
+                "answers": {visit.id: answers_in_words(visit) for visit in proposal.visits},
+                "documents": documents_checklist(proposal),
+                "changes": changes_text(proposal.requested_changes or {}),
+                "waits_for_visit": proposal.status in visit_links.WAITING_FOR_VISIT,
                 "transitions": offered,
                 "overdue": late,
                 "rejection": resubmission.rejection_reason(proposal),
@@ -205,7 +213,14 @@ class ProposalView(WorkflowSteps, DtksModelView, model=Proposal):
 
         context = await self.core_read(request, load)
         household = context["proposal"].household
-        context.update(error=error, household_label=self.identity_text(request, household.no_kk if household else ""))
+        context.update(
+            error=error,
+            household_label=self.identity_text(request, household.no_kk if household else ""),
+            member_nik=lambda member: self.identity_text(request, member.nik),
+            may_record_visit=may(request, "visit", "create"),
+            may_open_meeting=may(request, *musdes.DETAILS),
+            may_open_decree=may(request, *decrees.DETAILS),
+        )
         return await self.templates.TemplateResponse(
             request, "proposal_workflow.html", context, status_code=status_code
         )

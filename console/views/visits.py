@@ -4,16 +4,20 @@ from __future__ import annotations
 
 from typing import Any
 
+import anyio
+from sqladmin.flash import Flash
 from starlette.requests import Request
 from wtforms import validators
 
+from chain import visit_links
 from console.authorization import actor_of
 from console.json_fields import CodedChoicesField, LivestockField
-from console.sqladmin_door import ColumnLabels
+from console.sqladmin_door import ColumnLabels, session_maker_of
 from console.views.base import DtksModelView
 from console.views.filters import list_filters
 from console.views.households import HOUSEHOLD_LOOKUP, REQUIRED
 from models import Visit
+from models.base import LabelledEnum
 from models.ground_check import (
     GROUND_CHECK_COUNTS,
     GROUND_CHECK_FIELDS,
@@ -67,6 +71,25 @@ VISIT_LABELS: ColumnLabels = {
     "confirmed_at": "Dikonfirmasi",
     "created_at": "Dibuat",
 }
+
+
+def answers_in_words(visit: Visit) -> list[tuple[str, str]]:
+    """The visit's answers in words, in the instrument's order: (question, answer), unanswered ones left out."""
+    answers: list[tuple[str, str]] = []
+    for field in (*INSTRUMENT_FIELDS, *GROUND_CHECK_FIELDS):
+        value = getattr(visit, field)
+        if value is None or value == "":
+            continue
+        answers.append((VISIT_LABELS[field], value.label if isinstance(value, LabelledEnum) else str(value)))
+    listed = [
+        ("assets", labels_of(Asset, visit.assets or [])),
+        ("livestock", livestock_labels(visit.livestock or {})),
+        ("programme_cards", labels_of(ProgrammeCard, visit.programme_cards or [])),
+    ]
+    answers += [(VISIT_LABELS[field], _listed(labels)) for field, labels in listed]
+    if visit.notes:
+        answers.append((VISIT_LABELS["notes"], visit.notes))
+    return answers
 
 
 class VisitView(DtksModelView, model=Visit):
@@ -156,3 +179,22 @@ class VisitView(DtksModelView, model=Visit):
         refusal = ground_check_refusal(data.get("kind"), data.get("family_presence"))
         if refusal:
             raise ValueError(refusal)
+        if is_created and not data.get("proposal") and data.get("household"):
+            await self._link_waiting_proposal(data, request)
+
+    async def _link_waiting_proposal(self, data: dict[str, Any], request: Request) -> None:
+        """An unlinked new visit goes to the family's proposal waiting for it (chain/visit_links.py)."""
+        household_id = int(str(getattr(data["household"], "id", data["household"])))
+
+        def find() -> int | None:
+            with session_maker_of(self)() as session:
+                proposal = visit_links.proposal_for_new_visit(session, household_id)
+                return proposal.id if proposal is not None else None
+
+        try:
+            proposal_id = await anyio.to_thread.run_sync(find)
+        except visit_links.VisitLinkRefused as refusal:
+            raise ValueError(str(refusal)) from refusal
+        if proposal_id is not None:
+            data["proposal"] = str(proposal_id)
+            Flash.info(request, f"Kunjungan ini dicatat untuk usulan #{proposal_id}, yang menunggu kunjungan verval.")

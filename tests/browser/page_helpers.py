@@ -13,13 +13,13 @@ from tests.factories import DEFAULT_PASSWORD, make_user
 
 
 def log_in(page: Any, base: str, username: str, password: str = DEFAULT_PASSWORD) -> None:
-    """Log in through the login form, as an official does, and land on the dashboard."""
+    """Log in through the login form, as an official does, and land on their worklist (the console's home)."""
     page.goto(f"{base}/admin/")
     assert "Masuk" in page.content()
     page.fill("input[name=username]", username)
     page.fill("input[name=password]", password)
     page.click("button[type=submit]")
-    page.wait_for_url(f"{base}/admin/")
+    page.wait_for_url(f"{base}/admin/worklist")
 
 
 def log_in_as_new_user(page: Any, base: str, session: Session, role: Role, scope: str | None, username: str) -> None:

@@ -79,7 +79,7 @@ def test_an_administrator_round_works_under_the_csp_with_no_violation_and_no_nik
     assert "admin_peramban" in page.locator("table tbody").inner_text()
     page.goto(f"{live_server}/admin/logout")  # GET only asks; "Batal" keeps the session
     page.click("text=Batal")
-    page.wait_for_url(f"{live_server}/admin/")
+    page.wait_for_url(f"{live_server}/admin/worklist")
 
     page.goto(f"{live_server}/admin/household/list")
     page.fill("#search-input", nik)

@@ -46,8 +46,10 @@ def post_login(client: ConsoleClient, username: str, password: str = DEFAULT_PAS
 
 
 def signed_in(client: ConsoleClient) -> bool:
-    """Whether the client's session opens the dashboard (a logged-out one is sent to the login page)."""
-    return client.get("/admin/", follow_redirects=False).status_code == 200
+    """Whether the client's session opens the console: home sends it on to its worklist (a logged-out one is sent to
+    the login page)."""
+    response = client.get("/admin/", follow_redirects=False)
+    return response.status_code == 302 and response.headers["location"].endswith("/admin/worklist")
 
 
 def log_in_for_cookie(client: ConsoleClient, username: str = OPERATOR) -> str:

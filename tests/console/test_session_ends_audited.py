@@ -127,7 +127,7 @@ def test_a_deactivation_that_fails_keeps_the_sessions_and_records_nothing(
 
         assert [user_id for _, user_id in session_rows(db_session)] == [village_operator.id]
         assert _ended(engine) == []
-        assert official.get("/admin/", follow_redirects=False).status_code == 200
+        assert official.get("/admin/worklist", follow_redirects=False).status_code == 200
 
 
 def test_deactivating_a_user_with_no_open_session_records_no_session_end(

@@ -1,0 +1,148 @@
+"""Kotak Kerja: each official's home page, what waits for their action (chain/worklist.py), and the menu's count.
+
+`/admin/` opens it (`install_on` replaces sqladmin's empty index). It asks the dashboard's permission
+(`dashboard, list`, every role): both show the user's own tier, nothing beyond their scope. Each row links to the
+record's decision page, each step to its list filtered by the status, and "terlambat" to the late ones.
+
+The menu's badge is the total of the counts alone (no rows read), kept per user for BADGE_SECONDS in this process
+so a page does not count the queues on every request; the worklist page itself always counts afresh and renews it.
+"""
+
+from __future__ import annotations
+
+import functools
+import time
+from datetime import UTC, datetime
+from threading import Lock
+
+import anyio
+from sqladmin import Admin, BaseView, expose
+from sqladmin.authentication import login_required
+from starlette.datastructures import URL
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+from starlette.routing import Route
+
+from chain import worklist
+from chain.worklist import WorkItem, WorkKind, WorkStep
+from console.authorization import actor_of, current_user, may
+from console.sqladmin_door import add_template_global, replace_route, session_maker_of
+
+BADGE_SECONDS = 60.0
+WORKLIST_ACCESS = ("dashboard", "list")  # the dashboard's permission: every role has it
+
+# The decision page of each kind of record: (route, path parameter); a membership opens the review page.
+DECISION_PAGES: dict[WorkKind, tuple[str, str | None]] = {
+    WorkKind.PROPOSAL: ("admin:view-proposal-workflow_page", "pk"),
+    WorkKind.CERTIFICATE: ("admin:view-certificate-process", "pk"),
+    WorkKind.COMPLAINT: ("admin:view-complaint-handle", "pk"),
+    WorkKind.RESIDENT_REQUEST: ("admin:view-resident-request-process_page", "pk"),
+    WorkKind.DECREE: ("admin:view-decree-annex_page", "pk"),
+    WorkKind.MEMBERSHIP: ("admin:view-programme-review", None),
+}
+# The list of each kind, and the status filter's parameter where the list has one.
+LISTS: dict[WorkKind, tuple[str, str | None]] = {
+    WorkKind.PROPOSAL: ("proposal", "status"),
+    WorkKind.CERTIFICATE: ("certificate", None),
+    WorkKind.COMPLAINT: ("complaint", "status"),
+    WorkKind.RESIDENT_REQUEST: ("resident-request", "status"),
+    WorkKind.DECREE: ("decree", None),
+    WorkKind.MEMBERSHIP: ("programme-membership", "status"),
+}
+
+
+def item_url(request: Request, item: WorkItem) -> str:
+    route, parameter = DECISION_PAGES[item.kind]
+    if parameter is None:
+        return str(request.url_for(route))
+    return str(request.url_for(route, **{parameter: item.record_id}))
+
+
+def step_list_url(request: Request, step: WorkStep, *, late: bool = False) -> str:
+    identity, parameter = LISTS[step.kind]
+    url = URL(str(request.url_for("admin:list", identity=identity)))
+    query = {parameter: step.status} if parameter else {}
+    if late and step.kind is WorkKind.PROPOSAL:
+        query["tenggat"] = "terlambat"
+    return str(url.include_query_params(**query)) if query else str(url)
+
+
+class _Badges:
+    """The menu's count per user id, with the moment it was counted (this process only)."""
+
+    def __init__(self) -> None:
+        self._counts: dict[int, tuple[float, int]] = {}
+        self._lock = Lock()
+
+    def get(self, user_id: int) -> int | None:
+        with self._lock:
+            kept = self._counts.get(user_id)
+        if kept is None or time.monotonic() - kept[0] > BADGE_SECONDS:
+            return None
+        return kept[1]
+
+    def put(self, user_id: int, count: int) -> None:
+        with self._lock:
+            self._counts[user_id] = (time.monotonic(), count)
+
+
+BADGES = _Badges()
+
+
+class WorklistView(BaseView):
+    """Kotak Kerja: the steps waiting for this user, each with its oldest records and their deadlines."""
+
+    name = "Kotak Kerja"
+    icon = "fa-solid fa-inbox"
+
+    def is_accessible(self, request: Request) -> bool:
+        return may(request, *WORKLIST_ACCESS)
+
+    @expose("/worklist", methods=["GET"], identity="worklist")
+    async def worklist_page(self, request: Request) -> Response:
+        actor = actor_of(request)
+        now = datetime.now(UTC)
+
+        def load() -> worklist.Worklist:
+            with session_maker_of(self)() as session:
+                found = worklist.build(session, actor, now)
+                session.expunge_all()
+                return found
+
+        found = await anyio.to_thread.run_sync(load)
+        if actor.id is not None:
+            BADGES.put(actor.id, found.total)
+        context = {
+            "worklist": found,
+            "today": now.date(),
+            "item_url": lambda item: item_url(request, item),
+            "step_list_url": lambda step, late=False: step_list_url(request, step, late=late),
+        }
+        return await self.templates.TemplateResponse(request, "worklist.html", context)
+
+
+def waiting_badge(admin: Admin, request: Request) -> int | None:
+    """The menu's count for this request's user: kept, else counted now (the counts alone)."""
+    user = current_user(request)
+    if user is None or not user.is_active:
+        return None
+    kept = BADGES.get(user.id)
+    if kept is not None:
+        return kept
+    with admin.session_maker() as session:
+        count = worklist.waiting_count(session, actor_of(request))
+    BADGES.put(user.id, count)
+    return count
+
+
+@login_required  # as sqladmin's own index: a visitor without a session goes to the login page
+async def _to_worklist(_admin: Admin, request: Request) -> RedirectResponse:
+    return RedirectResponse(request.url_for("admin:view-worklist"), status_code=302)
+
+
+def install_on(admin: Admin) -> None:
+    """`/admin/` opens the worklist; the menu template asks `waiting_badge(request)` for the count."""
+    home = functools.partial(_to_worklist, admin)
+    replace_route(admin, "index", lambda old: Route(old.path, home, methods=["GET"], name=old.name))
+    add_template_global(admin, "waiting_badge", lambda request: waiting_badge(admin, request))
+    add_template_global(admin, "worklist_menu_name", WorklistView.name)
