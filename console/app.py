@@ -24,15 +24,17 @@ from console.hosts import AllowedHostsMiddleware
 from console.i18n import LANGUAGES, install_indonesian
 from console.identifiers import install_row_id_convertor
 from console.load_shedding import DatabaseBusyMiddleware, LoadSheddingMiddleware
+from console.local_time import local_time, zone_name
 from console.log_privacy import install_log_masking
 from console.request_context import RequestContextMiddleware
 from console.route_paths import remember_route_paths
 from console.security_headers import SecurityHeadersMiddleware
 from console.settings import Settings
-from console.sqladmin_door import install_sync_rendering, install_templates, sub_application
+from console.sqladmin_door import add_template_global, install_sync_rendering, install_templates, sub_application
 from console.views import register_views
 from console.views.imports import BnbaImportView
 from console.views.ranking import RankingView
+from console.views.visits import pmt_variable_words
 from policies.rules import PolicyStore
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
@@ -103,6 +105,9 @@ def create_app(settings: Settings | None = None) -> Starlette:
         ),
     )
     install_templates(admin)  # sqladmin's templates with the finer blocks ours override (console/sqladmin_door.py)
+    add_template_global(admin, "local_time", local_time)  # stored UTC times in the reader's zone
+    add_template_global(admin, "zone_name", zone_name)
+    add_template_global(admin, "pmt_words", pmt_variable_words)  # a PMT contribution's variable in words
     register_views(admin)
     admin.add_view(BnbaImportView)  # Impor BNBA (console/views/imports.py), in the Alur Usulan menu
     admin.add_view(RankingView)  # Hasil Pemeringkatan (console/views/ranking.py), in the Kementerian menu

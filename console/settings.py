@@ -33,6 +33,9 @@ class Settings(DatabaseSettings):
     host: str = "127.0.0.1"
     port: int = 8000
     default_locale: Literal["id", "en"] = "id"
+    # The zone times are shown in (stored in UTC): empty = each user's province's (models/time_zones.py), or one of
+    # WIB, WITA, WIT for every user of this server.
+    time_zone: Literal["", "WIB", "WITA", "WIT"] = ""
     demo_regency_code: str = "52.72"
     demo_households: int = 3000
     upload_dir: Path = PROJECT_DIR / "var" / "uploads"

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from sqlalchemy import ColumnElement, String, cast, or_, select
@@ -10,6 +9,8 @@ from starlette.requests import Request
 from wtforms import Form, PasswordField, SelectField, validators
 
 from chain.audit import ANONYMOUS_ACTOR, SYSTEM_ACTOR
+from console import audit_words
+from console.local_time import local_time
 from console.search import contains
 from console.sqladmin_door import ColumnLabels
 from console.views.base import DtksModelView, ReadOnly
@@ -138,7 +139,7 @@ class AuditEntryView(ReadOnly, DtksModelView, model=AuditEntry):
         AuditEntry.message,
     ]
     column_labels = {
-        "at": "Waktu (UTC)",
+        "at": "Waktu",
         "actor_name": "Pelaku",
         "actor_id": "ID pelaku",
         "action": "Tindakan",
@@ -158,7 +159,10 @@ class AuditEntryView(ReadOnly, DtksModelView, model=AuditEntry):
     scope_column = table_of(AuditEntry).c.region_code
     column_searchable_list = [AuditEntry.actor_name]
     search_hint = "Nama pengguna atau nama lengkap pelaku"
-    column_formatters = {"at": lambda entry, _: f"{entry.at:%d-%m-%Y %H:%M:%S}"}
+    column_formatters = {
+        "at": lambda entry, _: local_time(entry.at),
+        "object_type": lambda entry, _: audit_words.kind_of(entry.object_type),
+    }
     column_formatters_detail = column_formatters
     # Before/after are shown by the template as a table of changes and as JSON (autoescaped, never Markup).
     column_details_exclude_list = [AuditEntry.before, AuditEntry.after, AuditEntry.regency_code]
@@ -181,18 +185,12 @@ class AuditEntryView(ReadOnly, DtksModelView, model=AuditEntry):
             conditions.append(AuditEntry.actor_id.is_(None) & (AuditEntry.actor_name == term))
         return conditions
 
-    def changes(self, entry: AuditEntry) -> list[tuple[str, str, str]]:
-        """(column, before, after) for every column either snapshot holds, as compact JSON text."""
-        before, after = entry.before or {}, entry.after or {}
-        columns = [*before, *(key for key in after if key not in before)]
-        return [(column, _json_text(before, column), _json_text(after, column)) for column in columns]
+    def changes(self, entry: AuditEntry) -> list[audit_words.Change]:
+        """Every field either snapshot holds, labelled as on its form and in words (console/audit_words.py)."""
+        return audit_words.changes(entry.object_type, entry.before, entry.after)
 
     def pretty_json(self, snapshot: dict[str, Any] | None) -> str:
-        return json.dumps(snapshot, ensure_ascii=False, indent=2) if snapshot is not None else ""
-
-
-def _json_text(snapshot: dict[str, Any], column: str) -> str:
-    return json.dumps(snapshot[column], ensure_ascii=False) if column in snapshot else "—"
+        return audit_words.pretty_json(snapshot)
 
 
 POLICY_LABELS: ColumnLabels = {"subject": "Peran", "resource": "Sumber daya", "action": "Tindakan", "ptype": "Jenis"}

@@ -27,6 +27,7 @@ from console.errors import RefusedChange, database_error_message
 from console.forms import DtksModelConverter, localise_pickers, prefill_from_query
 from console.i18n import LocalisedForm
 from console.identifiers import identifier_values
+from console.local_time import local_time
 from console.search import LiteralLookup, SearchByPost, contains
 from console.sqladmin_door import (
     DeepPagesByKey,
@@ -100,10 +101,10 @@ class DtksModelView(
     session_maker: ClassVar[sessionmaker[Session]]
     form_base_class = LocalisedForm
     form_converter = DtksModelConverter
-    # Dates as Indonesian offices write them (DD-MM-YYYY); times in UTC as stored.
+    # Dates as Indonesian offices write them (DD-MM-YYYY); times in the reader's zone (console/local_time.py).
     column_type_formatters = {
         **BASE_FORMATTERS,
-        datetime: lambda value: value.strftime("%d-%m-%Y %H:%M"),
+        datetime: local_time,
         date: lambda value: value.strftime("%d-%m-%Y"),
     }
     column_type_formatters_detail = column_type_formatters

@@ -25,7 +25,7 @@ from models.ground_check import (
     VisitKind,
     ground_check_refusal,
 )
-from models.instrument import Asset, ProgrammeCard, labels_of, livestock_labels
+from models.instrument import Asset, Livestock, ProgrammeCard, labels_of, livestock_labels
 from models.visit import INSTRUMENT_FIELDS
 
 
@@ -90,6 +90,35 @@ def answers_in_words(visit: Visit) -> list[tuple[str, str]]:
     if visit.notes:
         answers.append((VISIT_LABELS["notes"], visit.notes))
     return answers
+
+
+PMT_VARIABLE_LABELS = {"intercept": "Intersep", "household_size": "Jumlah anggota keluarga"}
+LISTED_ANSWERS: dict[str, type[LabelledEnum]] = {"assets": Asset, "programme_cards": ProgrammeCard}
+
+
+def pmt_variable_words(key: str) -> str:
+    """A PMT contribution's key in words: "floor_material=tanah" -> "Jenis lantai: Tanah", "livestock_sapi" ->
+    "Ternak: Sapi", "household_size" -> "Jumlah anggota keluarga" (models/pmt_scoring.py writes the keys)."""
+    variable, _, choice = key.partition("=")
+    if variable in PMT_VARIABLE_LABELS:
+        return PMT_VARIABLE_LABELS[variable]
+    if variable.startswith("livestock_"):
+        return f"{VISIT_LABELS['livestock']}: {_label_of(Livestock, variable.removeprefix('livestock_'))}"
+    label = str(VISIT_LABELS.get(variable, variable))
+    if not choice:
+        return label
+    enum_class = LISTED_ANSWERS.get(variable) or getattr(getattr(Visit, variable, None), "type", None)
+    enum_class = getattr(enum_class, "enum_class", enum_class)
+    return f"{label}: {_label_of(enum_class, choice)}"
+
+
+def _label_of(enum_class: Any, value: str) -> str:
+    if isinstance(enum_class, type) and issubclass(enum_class, LabelledEnum):
+        try:
+            return enum_class(value).label
+        except ValueError:
+            return value
+    return value
 
 
 class VisitView(DtksModelView, model=Visit):

@@ -330,7 +330,7 @@ def test_a_new_family_goes_from_draft_to_determined_and_then_gets_its_certificat
     [standing] = db_session.scalars(select(HouseholdPeriod).where(HouseholdPeriod.household_id == family.id))
     assert (standing.period, standing.dtks_status, standing.desil) == (PERIOD, DtksStatus.REGISTERED, 2)
     page = cast[OPERATOR_DESA].get(f"/admin/household/details/{family.id}").text
-    assert "Terdaftar" in page and "Mengapa desil ini" in page and "floor_material=tanah" in page
+    assert "Terdaftar" in page and "Mengapa desil ini" in page and "Jenis lantai: Tanah" in page
     steps = history(db_session, proposal_id)
     assert steps == expected_history(VILLAGE_PATH, UPWARDS_PATH, [("received", "determined", PUSDATIN)])
     assert audited_transitions(db_session, proposal_id) == [(source, target) for source, target, _ in steps]

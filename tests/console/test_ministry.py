@@ -94,7 +94,7 @@ def test_pmt_run_stores_results_and_the_household_page_explains_them(
     assert page.status_code == 200
     assert "Mengapa desil ini" in page.text
     assert "Bobot ilustratif, bukan koefisien resmi" in page.text
-    assert "floor_material=tanah" in page.text
+    assert "<td>Jenis lantai: Tanah</td>" in page.text  # the variable in words, not its key
 
 
 def test_invalid_period_is_refused(client: ConsoleClient, db_session: Session) -> None:
