@@ -65,7 +65,7 @@ def _words() -> dict[str, TableWords]:
 
 
 def kind_of(object_type: str) -> str:
-    """"Usulan" for `proposal`: the record kind as the menu names it (the table name when no view shows it)."""
+    """ "Usulan" for `proposal`: the record kind as the menu names it (the table name when no view shows it)."""
     found = _words().get(object_type)
     return found.kind if found is not None else object_type
 

@@ -42,5 +42,5 @@ def in_zone(moment: datetime, zone: timezone) -> datetime:
 
 
 def local_text(moment: datetime, zone: timezone) -> str:
-    """"04-12-2026 11:00 WITA": the moment as an office in `zone` reads it."""
+    """ "04-12-2026 11:00 WITA": the moment as an office in `zone` reads it."""
     return in_zone(moment, zone).strftime("%d-%m-%Y %H:%M ") + str(zone.tzname(None))
