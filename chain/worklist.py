@@ -80,6 +80,7 @@ class WorkItem:
     since: datetime
     due: date | datetime | None
     late: bool
+    version: int = 0  # a proposal's version, which a batch decision is taken on (chain/bulk_decisions.py)
 
 
 @dataclass(frozen=True)
@@ -302,6 +303,7 @@ def read_step(
                     getattr(record, queue.since.key),
                     due,
                     is_late,
+                    record.version if queue.kind is WorkKind.PROPOSAL else 0,
                 )
             )
     return WorkStep(queue.kind, queue.status_value, queue.title, queue.actions, counted, late, tuple(items))

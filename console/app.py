@@ -24,7 +24,7 @@ from console.hosts import AllowedHostsMiddleware
 from console.i18n import LANGUAGES, install_indonesian
 from console.identifiers import install_row_id_convertor
 from console.load_shedding import DatabaseBusyMiddleware, LoadSheddingMiddleware
-from console.local_time import local_time, zone_name
+from console.local_time import local_day, local_time, zone_name
 from console.log_privacy import install_log_masking
 from console.request_context import RequestContextMiddleware
 from console.route_paths import remember_route_paths
@@ -106,6 +106,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
     )
     install_templates(admin)  # sqladmin's templates with the finer blocks ours override (console/sqladmin_door.py)
     add_template_global(admin, "local_time", local_time)  # stored UTC times in the reader's zone
+    add_template_global(admin, "local_day", local_day)
     add_template_global(admin, "zone_name", zone_name)
     add_template_global(admin, "pmt_words", pmt_variable_words)  # a PMT contribution's variable in words
     register_views(admin)

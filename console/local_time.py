@@ -10,7 +10,7 @@ from typing import Any
 from starlette.requests import HTTPConnection
 
 from console.request_context import current_request
-from models.time_zones import NATIONAL_ZONE, local_text, zone_named, zone_of_region
+from models.time_zones import NATIONAL_ZONE, in_zone, local_text, zone_named, zone_of_region
 
 
 def zone_for(connection: HTTPConnection | None) -> timezone:
@@ -30,6 +30,13 @@ def local_time(value: Any) -> str:
     if not isinstance(value, datetime):
         return "" if value is None else str(value)
     return local_text(value, zone_for(current_request()))
+
+
+def local_day(value: Any) -> str:
+    """A stored time's day in the reader's zone ("05-12-2026"), where the hour says nothing (since when)."""
+    if not isinstance(value, datetime):
+        return "" if value is None else value.strftime("%d-%m-%Y")
+    return in_zone(value, zone_for(current_request())).strftime("%d-%m-%Y")
 
 
 def zone_name() -> str:

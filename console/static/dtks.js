@@ -136,3 +136,18 @@
     });
   });
 })();
+
+// The worklist's "pick all shown" box (console/templates/worklist.html): ticks or clears the boxes of its form.
+(function () {
+  'use strict';
+  document.addEventListener('change', function (event) {
+    var box = event.target;
+    if (!box || !box.matches || !box.matches('input[data-select-all]') || !box.form) {
+      return;
+    }
+    var name = box.getAttribute('data-select-all');
+    box.form.querySelectorAll('input[type="checkbox"][name="' + name + '"]').forEach(function (other) {
+      other.checked = box.checked;
+    });
+  });
+})();

@@ -24,6 +24,7 @@ from console.views.windows import ProposalWindowView
 
 ALL_VIEWS = [
     worklist.WorklistView,
+    worklist.WorklistBatchView,  # POST /admin/worklist/batch: the worklist's batch decisions (not in the menu)
     DashboardView,
     DashboardChartView,
     HouseholdView,

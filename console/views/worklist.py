@@ -19,14 +19,19 @@ import anyio
 from sqladmin import Admin, BaseView, expose
 from sqladmin.authentication import login_required
 from starlette.datastructures import URL
+from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
-from chain import worklist
+from chain import bulk_decisions, worklist
 from chain.worklist import WorkItem, WorkKind, WorkStep
 from console.authorization import actor_of, current_user, may
+from console.refusals import in_core, status_of
 from console.sqladmin_door import add_template_global, replace_route, session_maker_of
+from console.views.steps import chosen_ids
+from models.refusals import Refusal
+from models.workflow import BY_ACTION
 
 BADGE_SECONDS = 60.0
 WORKLIST_ACCESS = ("dashboard", "list")  # the dashboard's permission: every role has it
@@ -85,6 +90,10 @@ class _Badges:
         with self._lock:
             self._counts[user_id] = (time.monotonic(), count)
 
+    def forget(self, user_id: int) -> None:
+        with self._lock:
+            self._counts.pop(user_id, None)
+
 
 BADGES = _Badges()
 
@@ -112,13 +121,65 @@ class WorklistView(BaseView):
         found = await anyio.to_thread.run_sync(load)
         if actor.id is not None:
             BADGES.put(actor.id, found.total)
+        batches = bulk_decisions.batch_actions_for(actor)
         context = {
             "worklist": found,
             "today": now.date(),
             "item_url": lambda item: item_url(request, item),
             "step_list_url": lambda step, late=False: step_list_url(request, step, late=late),
+            "batch_for": lambda step: batch_for(step, batches),
         }
         return await self.templates.TemplateResponse(request, "worklist.html", context)
+
+
+class WorklistBatchView(BaseView):
+    """The worklist's batch decisions (POST only; a view of its own, so the menu's entry keeps the page's route)."""
+
+    name = "Keputusan sekaligus"
+
+    def is_visible(self, request: Request) -> bool:
+        return False
+
+    def is_accessible(self, request: Request) -> bool:
+        return may(request, *WORKLIST_ACCESS)
+
+    @expose("/worklist/batch", methods=["POST"], identity="worklist-batch")
+    async def batch(self, request: Request) -> Response:
+        """One arrow on the ticked proposals, each as if taken alone; the page says what went through and why not."""
+        form = await request.form()
+        action = str(form.get("action") or "")
+        chosen = chosen_ids(form, "chosen")
+        seen = {pk: _version(form.get(f"version-{pk}")) for pk in chosen}
+        note = str(form.get("note") or "")
+        actor = actor_of(request)
+        maker = session_maker_of(self)
+        try:
+            outcome = await in_core(lambda: bulk_decisions.decide_each(maker, actor, action, seen, note=note))
+        except Refusal as refusal:
+            if status_of(refusal) in (403, 404):
+                raise HTTPException(status_code=status_of(refusal)) from refusal
+            context: dict[str, object] = {"outcome": None, "error": str(refusal)}
+            return await self.templates.TemplateResponse(request, "worklist_batch.html", context, status_code=400)
+        if actor.id is not None:
+            BADGES.forget(actor.id)
+        context = {"outcome": outcome, "error": "", "proposal_url": lambda pk: proposal_url(request, pk)}
+        return await self.templates.TemplateResponse(request, "worklist_batch.html", context)
+
+
+def _version(value: object) -> int:
+    return int(str(value)) if str(value).isdigit() else -1
+
+
+def proposal_url(request: Request, pk: int) -> str:
+    return str(request.url_for(DECISION_PAGES[WorkKind.PROPOSAL][0], pk=pk))
+
+
+def batch_for(step: WorkStep, actions: list[str]) -> list[tuple[str, str]]:
+    """The batch arrows (action, label) this user may take from the step's status, for proposals only."""
+    if step.kind is not WorkKind.PROPOSAL:
+        return []
+    arrows = (BY_ACTION[action] for action in actions)
+    return [(arrow.action, arrow.label) for arrow in arrows if arrow.source.value == step.status]
 
 
 def waiting_badge(admin: Admin, request: Request) -> int | None:

@@ -114,3 +114,27 @@ def test_each_tier_goes_from_its_worklist_to_a_decision_and_back(
     page.click("#menu-worklist")
     page.wait_for_url(f"{live_server}/admin/worklist")
     assert page.locator(".worklist-item").count() >= 1
+
+
+def test_the_district_accepts_what_came_in_at_once_from_a_phone(
+    live_server: str,
+    browser_page,  # noqa: ANN001
+    db_session: Session,
+) -> None:
+    page = browser_page
+    page.set_viewport_size(VIEWPORTS["ponsel"])
+    username = _seed(db_session, Role.OPERATOR_DINSOS, "52.72", ProposalStatus.SUBMITTED)
+    log_in(page, live_server, username)
+    page.check("#batch-submitted input[data-select-all]")  # "pick all shown" ticks both rows
+    assert page.locator("#batch-submitted input[name=chosen]:checked").count() == 2
+    page.fill("#note-submitted", "Berkas lengkap")
+    page.click("#batch-submitted button[value=accept]")
+    page.wait_for_load_state()
+    assert page.url.endswith("/admin/worklist/batch")
+    assert "2 diproses, 0 tidak diproses" in page.locator("#batch-summary").inner_text()
+    page.screenshot(path=str(_folder() / "operator_dinsos-ponsel-keputusan-sekaligus.png"), full_page=True)
+    _no_sideways_scroll(page, VIEWPORTS["ponsel"]["width"])
+    assert_accessible(page)
+    page.click("text=Kembali ke Kotak Kerja")
+    page.wait_for_url(f"{live_server}/admin/worklist")
+    assert page.locator("#step-proposal-accepted").get_attribute("data-count") == "2"

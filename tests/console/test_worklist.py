@@ -7,11 +7,12 @@ import re
 from datetime import UTC, datetime
 
 import pytest
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 from starlette.testclient import TestClient
 
 from console.views import worklist as worklist_view
-from models import ProposalStatus, Role
+from models import Proposal, ProposalStatus, Role
 from tests.console_client import log_in_as_new_user
 from tests.factories import make_proposal
 
@@ -86,3 +87,60 @@ def test_admin_has_no_chain_step_and_is_told_so(client: TestClient, db_session: 
 def test_the_worklist_needs_a_login(client: TestClient) -> None:
     response = client.get("/admin/worklist", follow_redirects=False)
     assert response.status_code in (302, 303) and "/admin/login" in response.headers["location"]
+
+
+def test_a_batch_decides_each_ticked_proposal_as_if_alone(client: TestClient, db_session: Session) -> None:
+    from models.audit import AuditEntry
+
+    first = make_proposal(db_session, ProposalStatus.SUBMITTED, region_code=VILLAGE)
+    second = make_proposal(db_session, ProposalStatus.SUBMITTED, region_code=VILLAGE)
+    moved = make_proposal(db_session, ProposalStatus.SUBMITTED, region_code=VILLAGE)
+    elsewhere = make_proposal(db_session, ProposalStatus.SUBMITTED, region_code=OTHER_REGENCY_VILLAGE)
+    db_session.commit()
+    log_in_as_new_user(client, db_session, Role.OPERATOR_DINSOS, "52.72")
+    page = client.get("/admin/worklist").text
+    assert 'name="chosen"' in page and 'value="accept"' in page and 'value="return_to_village"' not in page
+    form = {"action": "accept", "note": "Lengkap"}
+    chosen = [first.id, second.id, moved.id, elsewhere.id]
+    versions = {f"version-{pk}": "1" for pk in chosen}
+    versions[f"version-{moved.id}"] = "0"  # seen before someone else changed it
+    response = client.post("/admin/worklist/batch", data={**form, **versions, "chosen": [str(pk) for pk in chosen]})
+    assert response.status_code == 200
+    html = response.text
+    assert re.search(r'id="batch-summary"><strong>2</strong> diproses, <strong>2</strong> tidak diproses', html)
+    done = dict(re.findall(r'data-record="(\d+)" data-done="(ya|tidak)"', html))
+    assert done == {str(first.id): "ya", str(second.id): "ya", str(moved.id): "tidak", str(elsewhere.id): "tidak"}
+    assert "sudah diubah oleh petugas lain" in html  # the version refusal, in the single page's words
+    assert "di luar wilayah tugas" in html  # another regency's proposal: as if opened alone
+    db_session.expire_all()
+    statuses = {pk: db_session.get(Proposal, pk).status for pk in chosen}  # type: ignore[union-attr]
+    assert statuses == {
+        first.id: ProposalStatus.ACCEPTED,
+        second.id: ProposalStatus.ACCEPTED,
+        moved.id: ProposalStatus.SUBMITTED,
+        elsewhere.id: ProposalStatus.SUBMITTED,
+    }
+    audited = db_session.scalars(
+        select(AuditEntry.object_id).where(AuditEntry.object_type == "proposal", AuditEntry.action == "transition")
+    ).all()
+    assert sorted(audited) == sorted([str(first.id), str(second.id)])
+
+
+def test_a_batch_of_an_arrow_that_needs_its_own_reason_is_refused(client: TestClient, db_session: Session) -> None:
+    proposal = make_proposal(db_session, ProposalStatus.SUBMITTED, region_code=VILLAGE)
+    db_session.commit()
+    log_in_as_new_user(client, db_session, Role.OPERATOR_DINSOS, "52.72")
+    data = {"action": "return_to_village", "chosen": str(proposal.id), f"version-{proposal.id}": "1"}
+    response = client.post("/admin/worklist/batch", data=data)
+    assert response.status_code == 400 and "satu per satu" in response.text
+    assert client.post("/admin/worklist/batch", data={"action": "accept"}).status_code == 400
+    db_session.expire_all()
+    assert db_session.get(Proposal, proposal.id).status == ProposalStatus.SUBMITTED  # type: ignore[union-attr]
+
+
+def test_a_batch_arrow_of_another_role_is_forbidden(client: TestClient, db_session: Session) -> None:
+    proposal = make_proposal(db_session, ProposalStatus.SUBMITTED, region_code=VILLAGE)
+    db_session.commit()
+    log_in_as_new_user(client, db_session, Role.OPERATOR_DESA, VILLAGE)
+    data = {"action": "accept", "chosen": str(proposal.id), f"version-{proposal.id}": "1"}
+    assert client.post("/admin/worklist/batch", data=data).status_code == 403
