@@ -13,9 +13,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from models import ProposalStatus, Role
+from models import Household, ProposalStatus, Role
 from models.certificate import Certificate, CertificateResult, CertificateStep
 from tests.browser.accessibility import assert_accessible
 from tests.browser.page_helpers import log_in
@@ -138,3 +139,23 @@ def test_the_district_accepts_what_came_in_at_once_from_a_phone(
     page.click("text=Kembali ke Kotak Kerja")
     page.wait_for_url(f"{live_server}/admin/worklist")
     assert page.locator("#step-proposal-accepted").get_attribute("data-count") == "2"
+
+
+@pytest.mark.parametrize("screen", list(VIEWPORTS))
+def test_login_list_details_and_dashboard_pass_the_accessibility_check(
+    live_server: str,
+    browser_page,  # noqa: ANN001
+    db_session: Session,
+    screen: str,
+) -> None:
+    page = browser_page
+    page.set_viewport_size(VIEWPORTS[screen])
+    username = _seed(db_session, Role.OPERATOR_DINSOS, "52.72", ProposalStatus.SUBMITTED)
+    page.goto(f"{live_server}/admin/login")
+    assert_accessible(page)
+    log_in(page, live_server, username)
+    household = db_session.scalars(select(Household.id).order_by(Household.id)).first()
+    for path in ("/admin/household/list", f"/admin/household/details/{household}", "/admin/dashboard"):
+        page.goto(f"{live_server}{path}")
+        page.screenshot(path=str(_folder() / f"operator_dinsos-{screen}-{path.split('/')[2]}.png"), full_page=True)
+        assert_accessible(page)
