@@ -312,10 +312,9 @@ def read_step(
 def build(session: Session, actor: Actor, now: datetime | None = None, *, shown: int = SHOWN_PER_STEP) -> Worklist:
     """The actor's worklist at `now` (UTC): every queue of their role, empty ones included, in chain order."""
     now = now or datetime.now(UTC)
-    queues = queues_for(actor)
-    if not actor.scope.valid:
-        queues = []
-    deadlines = load_deadlines(session, actor.scope, now.date()) if queues else Deadlines({})
+    queues = queues_for(actor) if actor.scope.valid else []
+    # The deadlines serve the late counts and the rows' due dates: the badge's counts alone need none.
+    deadlines = load_deadlines(session, actor.scope, now.date()) if queues and shown else Deadlines({})
     return Worklist(tuple(read_step(session, actor, queue, deadlines, now, shown) for queue in queues))
 
 
