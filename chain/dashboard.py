@@ -12,16 +12,17 @@ memberships of the period, reports/programme_counts.py). The console draws the c
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import UTC, date, datetime
 
 from sqlalchemy import select, union_all
 from sqlalchemy.orm import Session
 
 from chain.deadlines import load_deadlines
+from database.counting import count_rows
 from models.household import DtksStatus
 from models.periods import period_of
 from models.programme import Programme
-from models.proposal import Proposal, ProposalStatus
+from models.proposal import FINAL_STATUSES, Proposal, ProposalHistory, ProposalStatus
 from models.region import Region
 from models.region_codes import CODE_LENGTH, RegionLevel, level_of
 from models.tally import NO_DESIL, HouseholdTally, ProposalTally, tally_rows
@@ -29,6 +30,7 @@ from policies.scope import Scope
 from reports.programme_counts import member_counts
 
 OVERDUE_LIMIT = 50
+EXACT_UP_TO = 10_000
 
 
 @dataclass
@@ -39,9 +41,24 @@ class Dashboard:
     overdue: list[Proposal]
     desil_counts: list[tuple[int | None, int]]
     total: int = field(default=0)
+    tiles: Tiles | None = None
     programme_period: str = ""
     programmes: list[str] = field(default_factory=list)  # programme codes, the table's columns
     programme_rows: list[tuple[str, str, list[int]]] = field(default_factory=list)  # code, name, members each
+
+
+@dataclass(frozen=True)
+class Tiles:
+    """The four numbers a head reads first: registered families, proposals under way, late ones, decided this
+    quarter. Counts beyond EXACT_UP_TO are the planner's estimate on PostgreSQL (`*_exact` False)."""
+
+    registered: int
+    in_flight: int
+    late: int
+    late_exact: bool
+    decided: int
+    decided_exact: bool
+    quarter_start: date
 
 
 @dataclass(frozen=True)
@@ -128,6 +145,35 @@ def desil_counts(session: Session, scope: Scope) -> list[tuple[int | None, int]]
     return ordered
 
 
+def quarter_start(today: date) -> date:
+    """The first day of the calendar quarter `today` lies in (the SK Penetapan's periods: -01, -04, -07, -10)."""
+    return date(today.year, (today.month - 1) // 3 * 3 + 1, 1)
+
+
+def tiles(session: Session, scope: Scope, today: date, statuses: list[tuple[ProposalStatus, int]]) -> Tiles:
+    """The dashboard's number tiles: registered and in flight from the tallies, late and decided by bounded counts."""
+    area = scope.condition(HouseholdTally.region_code) & (HouseholdTally.dtks_status == DtksStatus.REGISTERED)
+    registered = sum(count for _desil, count in session.execute(
+        tally_rows(HouseholdTally, own_level(scope), area, HouseholdTally.desil)
+    ).all())  # fmt: skip
+    in_flight = sum(count for status, count in statuses if not status.is_final)
+    overdue = load_deadlines(session, scope, today).condition(today)
+    late = count_rows(
+        session, select(Proposal.id).where(scope.condition(Proposal.region_code), overdue), exact_up_to=EXACT_UP_TO
+    )
+    start = quarter_start(today)
+    decided = count_rows(
+        session,
+        select(ProposalHistory.id).where(
+            scope.condition(ProposalHistory.region_code),
+            ProposalHistory.to_status.in_(FINAL_STATUSES),
+            ProposalHistory.at >= datetime.combine(start, datetime.min.time(), UTC),
+        ),
+        exact_up_to=EXACT_UP_TO,
+    )
+    return Tiles(registered, in_flight, late.rows, late.exact, decided.rows, decided.exact, start)
+
+
 def programme_table(session: Session, scope: Scope, today: date) -> ProgrammeTable:
     """The programme members of the period `today` falls in, per child region of the scope and programme."""
     period = period_of(today)
@@ -157,6 +203,7 @@ def build(session: Session, scope: Scope, today: date, *, programmes_shown: bool
         overdue=overdue_proposals(session, scope, today),
         desil_counts=desil_counts(session, scope),
         total=sum(count for _status, count in statuses),
+        tiles=tiles(session, scope, today, statuses),
         programme_period=programmes.period,
         programmes=programmes.programmes,
         programme_rows=programmes.rows,

@@ -330,3 +330,62 @@ def test_the_programme_members_of_the_period_per_region_equal_a_direct_sql_count
     assert shown == expected and expected  # some members in every tier's scope
     if role is Role.OPERATOR_DESA:
         assert shown == {(OWN_VILLAGE, "PKH"): 2, (OWN_VILLAGE, "SEMBAKO"): 1}
+
+
+def _tiles(html: str) -> dict[str, int]:
+    body = html.split('id="dashboard-tiles"', 1)[1].split("</div>\n    </div>", 1)[0]
+    return {name: int(value) for name, value in re.findall(r'id="tile-([a-z-]+)".*?data-value="(\d+)"', body, re.S)}
+
+
+@pytest.mark.parametrize(
+    ("role", "scope"),
+    [
+        (Role.OPERATOR_DESA, OWN_VILLAGE),
+        (Role.OPERATOR_DINSOS, "52.72"),
+        (Role.OPERATOR_PROVINSI, "52"),
+        (Role.PUSDATIN, None),
+    ],
+)
+def test_the_tiles_equal_direct_sql_counts(
+    client: TestClient, db_session: Session, register: list[Proposal], role: Role, scope: str | None
+) -> None:
+    from chain.dashboard import quarter_start
+    from models.proposal import FINAL_STATUSES, ProposalHistory
+
+    decided = register[4]  # determined, in another kecamatan of Kota Bima
+    db_session.add(
+        ProposalHistory(
+            proposal_id=decided.id, region_code=decided.region_code, from_status=ProposalStatus.RECEIVED,
+            to_status=ProposalStatus.DETERMINED, actor_name="Pusdatin", at=datetime.now(UTC),
+        )
+    )  # fmt: skip
+    db_session.commit()
+    log_in_as_new_user(client, db_session, role, scope)
+    tiles = _tiles(client.get("/admin/dashboard").text)
+
+    def within(column: object) -> str:
+        return "" if scope is None else f" AND {column} LIKE '{scope}%'"
+
+    start = quarter_start(datetime.now(UTC).date()).isoformat()
+    finals = ", ".join(f"'{status.value}'" for status in FINAL_STATUSES)
+    registered = db_session.scalar(
+        text(f"SELECT count(*) FROM household WHERE dtks_status = 'terdaftar'{within('region_code')}")
+    )
+    in_flight = db_session.scalar(
+        text(f"SELECT count(*) FROM proposal WHERE status NOT IN ({finals}){within('region_code')}")
+    )
+    decided_count = db_session.scalar(
+        text(
+            f"SELECT count(*) FROM proposal_history WHERE to_status IN ({finals}) AND at >= :start"
+            f"{within('region_code')}"
+        ),
+        {"start": start},
+    )
+    overdue_ids = set(_overdue_ids(client.get("/admin/dashboard").text))  # every late one of so few
+    assert tiles == {
+        "registered": registered,
+        "in-flight": in_flight,
+        "late": len(overdue_ids),
+        "decided": decided_count,
+    }
+    assert tiles["registered"] > 0 and tiles["in-flight"] > 0 and tiles["late"] > 0
