@@ -11,6 +11,7 @@ so a page does not count the queues on every request; the worklist page itself a
 from __future__ import annotations
 
 import functools
+import logging
 import time
 from datetime import UTC, datetime
 from threading import Lock
@@ -18,6 +19,7 @@ from threading import Lock
 import anyio
 from sqladmin import Admin, BaseView, expose
 from sqladmin.authentication import login_required
+from sqlalchemy.exc import SQLAlchemyError
 from starlette.datastructures import URL
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
@@ -33,6 +35,7 @@ from console.views.steps import chosen_ids
 from models.refusals import Refusal
 from models.workflow import BY_ACTION
 
+LOG = logging.getLogger(__name__)
 BADGE_SECONDS = 60.0
 WORKLIST_ACCESS = ("dashboard", "list")  # the dashboard's permission: every role has it
 
@@ -190,8 +193,12 @@ def waiting_badge(admin: Admin, request: Request) -> int | None:
     kept = BADGES.get(user.id)
     if kept is not None:
         return kept
-    with admin.session_maker() as session:
-        count = worklist.waiting_count(session, actor_of(request))
+    try:
+        with admin.session_maker() as session:
+            count = worklist.waiting_count(session, actor_of(request))
+    except SQLAlchemyError:  # the menu's count is a convenience: a busy database leaves it out, never fails the page
+        LOG.warning("worklist badge not counted", exc_info=True)
+        return None
     BADGES.put(user.id, count)
     return count
 
