@@ -185,22 +185,30 @@ def batch_for(step: WorkStep, actions: list[str]) -> list[tuple[str, str]]:
     return [(arrow.action, arrow.label) for arrow in arrows if arrow.source.value == step.status]
 
 
-def waiting_badge(admin: Admin, request: Request) -> int | None:
-    """The menu's count for this request's user: kept, else counted now (the counts alone)."""
+async def waiting_badge(admin: Admin, request: Request) -> int | None:
+    """The menu's count for this request's user: kept, else counted now (the counts alone), in a worker thread.
+
+    The menu renders inside sqladmin's async Jinja environment, which awaits this; counting on the event loop
+    would hold every other request while the database answers (or while the pool has no connection to give)."""
     user = current_user(request)
     if user is None or not user.is_active:
         return None
     kept = BADGES.get(user.id)
     if kept is not None:
         return kept
-    try:
+    actor = actor_of(request)
+
+    def count() -> int:
         with admin.session_maker() as session:
-            count = worklist.waiting_count(session, actor_of(request))
+            return worklist.waiting_count(session, actor)
+
+    try:
+        counted = await anyio.to_thread.run_sync(count)
     except SQLAlchemyError:  # the menu's count is a convenience: a busy database leaves it out, never fails the page
         LOG.warning("worklist badge not counted", exc_info=True)
         return None
-    BADGES.put(user.id, count)
-    return count
+    BADGES.put(user.id, counted)
+    return counted
 
 
 @login_required  # as sqladmin's own index: a visitor without a session goes to the login page
