@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 import math
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -87,10 +87,18 @@ class RunOutcome:
     without_model: list[int] = field(default_factory=list)
 
 
-def run_pmt(session: Session, actor: Actor, period: str, *, mode: RegisterMode = RegisterMode.DTKS) -> RunOutcome:
+def run_pmt(
+    session: Session,
+    actor: Actor,
+    period: str,
+    *,
+    mode: RegisterMode = RegisterMode.DTKS,
+    progress: Callable[[int, int], None] | None = None,
+) -> RunOutcome:
     """Score the period's received households and replace its results (a second run replaces the first).
 
-    Only in the DTKS mode: in the DTSEN mode the desil comes from BPS (chain/ranking.py), never from our PMT."""
+    Only in the DTKS mode: in the DTSEN mode the desil comes from BPS (chain/ranking.py), never from our PMT.
+    `progress(done, total)` is told the households read and scored after each page (the CLI's bar)."""
     actor.require(RUNNING)
     if mode is not RegisterMode.DTKS:
         raise TransitionRefused(PMT_ONLY_IN_DTKS)
@@ -99,10 +107,17 @@ def run_pmt(session: Session, actor: Actor, period: str, *, mode: RegisterMode =
     session.execute(delete(PmtResult).where(PmtResult.period == outcome.period))  # the bulk finality guard checks it
     connection = session.connection()
     with _queue(connection, actor) as queue, work_table(connection, "pmt_scored", *_scored_columns()) as scored:
+        read, queued = 0, 0
+        if progress is not None:  # one count of the work table, for the bar's total
+            queued = connection.scalar(select(func.count()).select_from(queue)) or 0
+            progress(0, queued)
         for page in _pages(connection, queue):
             staged = [row for household in page if (row := scorer.score(household, outcome)) is not None]
             bulk_insert(connection, scored, staged)
             outcome.scored += len(staged)
+            read += len(page)
+            if progress is not None:
+                progress(read, queued)
         _store(connection, scored, outcome.period, scorer.computed_at)
     return outcome
 

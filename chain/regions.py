@@ -8,11 +8,9 @@ lists are kept (households and users may still point at them). The caller commit
 
 from __future__ import annotations
 
-import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import cache
-from typing import TextIO
 
 from lokal import wilayah
 from sqlalchemy import func, insert, select, update
@@ -47,27 +45,6 @@ class RegionLoadCounts:
 
 def _thousands(number: int) -> str:
     return f"{number:,}".replace(",", ".")  # Indonesian digit grouping: 83.762
-
-
-class ProgressBar:
-    """A one-line text progress bar on stderr (`\\r  wilayah: 45,000/91,599 (49%)`), silent when disabled."""
-
-    def __init__(self, label: str, total: int, *, enabled: bool, stream: TextIO | None = None) -> None:
-        self.label, self.total, self.enabled = label, total, enabled
-        self.stream = stream or sys.stderr
-        self.done = 0
-
-    def advance(self, step: int) -> None:
-        self.done += step
-        if self.enabled:
-            percent = 100 * self.done // self.total if self.total else 100
-            self.stream.write(f"\r  {self.label}: {self.done:,}/{self.total:,} ({percent}%)")
-            self.stream.flush()
-
-    def close(self) -> None:
-        if self.enabled:
-            self.stream.write("\n")
-            self.stream.flush()
 
 
 def _walk(parent_code: str | None = None) -> Iterator[wilayah.Wilayah]:
@@ -107,15 +84,31 @@ def regions_loaded(session: Session) -> bool:
     return villages > 0 and villages >= expected_counts()[RegionLevel.VILLAGE]
 
 
-def _insert_in_chunks(session: Session, rows: list[dict[str, object]], bar: ProgressBar) -> None:
+def _insert_in_chunks(session: Session, rows: list[dict[str, object]], tally: _Tally) -> None:
     for start in range(0, len(rows), CHUNK_SIZE):
         chunk = rows[start : start + CHUNK_SIZE]
         session.execute(insert(Region), chunk)
-        bar.advance(len(chunk))
+        tally.add(len(chunk))
 
 
-def load_regions(session: Session, *, progress: bool = False) -> RegionLoadCounts:
-    """Insert the missing regions (parents before children, in chunks) and rename the changed ones."""
+@dataclass
+class _Tally:
+    """Rows done out of `total`, told to the caller's `report(done, total)` (the CLI's bar) as they grow."""
+
+    total: int
+    report: Callable[[int, int], None] | None
+    done: int = 0
+
+    def add(self, rows: int) -> None:
+        self.done += rows
+        if self.report is not None:
+            self.report(self.done, self.total)
+
+
+def load_regions(session: Session, *, progress: Callable[[int, int], None] | None = None) -> RegionLoadCounts:
+    """Insert the missing regions (parents before children, in chunks) and rename the changed ones.
+
+    `progress(done, total)` is told the rows done after each chunk (the CLI draws it: console/progress.py)."""
     lokal_rows = _lokal_rows_by_level()
     existing: dict[str, str] = {code: name for code, name in session.execute(select(Region.code, Region.name))}
     missing = {level: [row for row in rows if row["code"] not in existing] for level, rows in lokal_rows.items()}
@@ -126,13 +119,12 @@ def load_regions(session: Session, *, progress: bool = False) -> RegionLoadCount
         if row["code"] in existing and existing[row["code"]] != row["name"]
     ]
     total = sum(len(rows) for rows in lokal_rows.values())
-    bar = ProgressBar("wilayah", total, enabled=progress)
-    bar.advance(total - sum(len(rows) for rows in missing.values()))  # rows already present count as done
+    tally = _Tally(total, progress)
+    tally.add(total - sum(len(rows) for rows in missing.values()))  # rows already present count as done
     for level in RegionLevel:  # provinces first: every parent exists before its children arrive
-        _insert_in_chunks(session, missing[level], bar)
+        _insert_in_chunks(session, missing[level], tally)
     for start in range(0, len(renamed), CHUNK_SIZE):
         session.execute(update(Region), renamed[start : start + CHUNK_SIZE])
-    bar.close()
     session.flush()
     inserted = {level: len(rows) for level, rows in missing.items()}
     return RegionLoadCounts(present=present_counts(session), inserted=inserted, renamed=len(renamed))

@@ -78,9 +78,10 @@ def _session(settings: Settings) -> Session:
 
 def load_regions_command(settings: Settings) -> None:
     from chain.regions import load_regions
+    from console.progress import progress
 
-    with _session(settings) as session:
-        counts = load_regions(session, progress=True)
+    with _session(settings) as session, progress("Memuat wilayah", unit="wilayah") as report:
+        counts = load_regions(session, progress=report)
         session.commit()
     print(f"Wilayah dimuat: {counts}")
 
@@ -91,8 +92,13 @@ def seed_demo_command(settings: Settings) -> int:
     if not demo_allowed(settings):
         print(DEMO_REFUSED.format(environment=settings.environment), file=sys.stderr)
         return 2
+    from console.progress import progress
+
     with _session(settings) as session:
-        logins = seed_demo(session, regency_code=settings.demo_regency_code, households=settings.demo_households)
+        with progress("Mengisi data demo", unit="keluarga") as report:
+            logins = seed_demo(
+                session, regency_code=settings.demo_regency_code, households=settings.demo_households, progress=report
+            )
         session.commit()
     _print_logins(settings, logins)
     return 0

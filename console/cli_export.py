@@ -11,6 +11,7 @@ from chain.exports import PERIOD_INVALID, audit_export, empty_message, refuse_em
 from chain.store import begin_write, commit_or_conflict
 from console.cli_errors import CommandRefused
 from console.database import make_engine, make_session_factory
+from console.progress import progress
 from console.settings import Settings
 from models import Region
 from models.periods import is_period
@@ -36,7 +37,12 @@ def export_command(settings: Settings, args: argparse.Namespace) -> int:
             if region and session.get(Region, region) is None:
                 raise CommandRefused(f"Wilayah {region} tidak ada di tabel wilayah; periksa kodenya (load-regions?).")
             build = build_roster if args.kind == "roster" else build_recap
-            export = build(session, Scope(region or None), period=period)
+            with progress("Menulis ekspor", unit="baris") as report:
+                # The bar starts with the build and takes the rows the workbook holds once it is closed: the
+                # reports/ builders take no callback yet, so it does not move while the rows stream.
+                report(0, 0)
+                export = build(session, Scope(region or None), period=period)
+                report(export.rows, export.rows)
         try:
             counted = "keluarga terdaftar DTKS" if args.kind == "roster" else "keluarga"
             refuse_empty(export, empty_message(what, region, period, counted=counted))  # NotFound: exit 2

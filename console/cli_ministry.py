@@ -28,6 +28,7 @@ from chain.proposals import CHANGED_UNDER_YOU
 from chain.store import begin_write, commit_or_conflict
 from console.cli_errors import CommandRefused
 from console.database import make_engine, make_session_factory
+from console.progress import progress
 from console.settings import Settings
 from models import RegisterMode
 from models.user import User
@@ -62,9 +63,12 @@ def _date(value: str) -> date:
 
 
 def pmt_run_command(settings: Settings, args: argparse.Namespace) -> int:
-    outcome = as_user(
-        settings, args.user, lambda session, actor: run_pmt(session, actor, args.period, mode=settings.register_mode)
-    )
+    with progress("Menghitung PMT", unit="keluarga") as report:
+        outcome = as_user(
+            settings,
+            args.user,
+            lambda session, actor: run_pmt(session, actor, args.period, mode=settings.register_mode, progress=report),
+        )
     if args.json:
         print(json.dumps(asdict(outcome), ensure_ascii=False))
         return 0

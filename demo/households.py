@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -10,8 +11,9 @@ if TYPE_CHECKING:
 FLUSH_EVERY = 500  # households per flush
 
 
-def create_households(run: DemoRun, total: int) -> None:
-    """`total` households over every village, as even as division allows, flushed in chunks."""
+def create_households(run: DemoRun, total: int, progress: Callable[[int, int], None] | None = None) -> None:
+    """`total` households over every village, as even as division allows, flushed in chunks; `progress(done,
+    total)` is told each household made (the CLI's bar: console/progress.py)."""
     villages = run.geography.villages
     base, extra = divmod(total, len(villages))
     bonus = set(run.rng.sample(range(len(villages)), extra))
@@ -21,4 +23,6 @@ def create_households(run: DemoRun, total: int) -> None:
             run.session.add(run.homes[-1])
             if len(run.homes) % FLUSH_EVERY == 0:
                 run.session.flush()
+            if progress is not None:
+                progress(len(run.homes), total)
     run.session.flush()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -19,11 +21,17 @@ from models.user import Role, User
 
 
 def seed_demo(
-    session: Session, *, regency_code: str = "52.72", households: int = 3000, seed: int = 2026
+    session: Session,
+    *,
+    regency_code: str = "52.72",
+    households: int = 3000,
+    seed: int = 2026,
+    progress: Callable[[int, int], None] | None = None,
 ) -> list[DemoLogin]:
     """Fill the database with demo data for one regency and return the demo logins; the caller commits.
 
-    Idempotent: when the demo users exist already (a user named "admin"), nothing is created.
+    Idempotent: when the demo users exist already (a user named "admin"), nothing is created. `progress(done,
+    total)` is told the households made so far (the CLI draws it: console/progress.py).
     """
     if session.scalar(select(User.id).where(User.username == Role.ADMIN.value)) is not None:
         return demo_logins(session)
@@ -31,13 +39,13 @@ def seed_demo(
         raise ValueError("Jumlah keluarga demo minimal 1.")
     if not regions_loaded(session):
         load_regions(session)
-    run_steps(DemoRun(session, Geography.load(session, regency_code), seed), households)
+    run_steps(DemoRun(session, Geography.load(session, regency_code), seed), households, progress)
     return demo_logins(session)
 
 
-def run_steps(run: DemoRun, households: int) -> None:
+def run_steps(run: DemoRun, households: int, progress: Callable[[int, int], None] | None = None) -> None:
     create_users(run)
-    create_households(run, households)
+    create_households(run, households, progress)
     create_proposals(run)
     create_visits(run)
     create_decrees(run)
