@@ -21,7 +21,7 @@ from chain.audit import record, record_transition
 from chain.store import load_scoped
 from models.audit import AuditAction
 from models.base import utc_now
-from models.certificate import SERVICE_TARGET_MINUTES, Certificate, CertificateApproval, CertificateResult
+from models.certificate import SERVICE_TARGET_MINUTES, Certificate, CertificateApproval, CertificateResult, new_code
 from models.certificate import CertificateStep as Step
 from models.certificate_flow import CERTIFICATE_FLOW, LOOKUP
 from models.flow import FlowStep
@@ -177,6 +177,7 @@ def paraf(session: Session, actor: Actor, pk: int, action: str, *, at: datetime 
     certificate.approvals.append(approval)
     if step.target == Step.SIGNED:
         certificate.completed_at = now
+        certificate.verification_code = new_code()  # printed with its QR (chain/letter_verification.py)
     message = f"{step.label}: {source.label} -> {step.target.label}"
     record_transition(session, certificate, message, before={"step": source.value}, after={"step": step.target.value})
     return step

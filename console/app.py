@@ -31,6 +31,7 @@ from console.route_paths import remember_route_paths
 from console.security_headers import SecurityHeadersMiddleware
 from console.settings import Settings
 from console.sqladmin_door import add_template_global, install_sync_rendering, install_templates, sub_application
+from console.verification import verification_page
 from console.views import register_views
 from console.views.imports import BnbaImportView
 from console.views.ranking import RankingView
@@ -72,6 +73,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
         routes=[
             Route("/", _to_console),
             Route("/favicon.ico", _favicon),
+            Route("/verifikasi", verification_page, methods=["GET"]),  # public: is a printed letter genuine
+            Route("/verifikasi/{code}", verification_page, methods=["GET"]),
             Mount("/static", StaticFiles(directory=STATIC_DIR), name="static"),
         ],
         # Outermost first: a Host not in ALLOWED_HOSTS is refused before anything builds a URL from it; a

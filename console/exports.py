@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from starlette.background import BackgroundTask
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
-from starlette.responses import StreamingResponse
+from starlette.responses import Response, StreamingResponse
 
 from chain.exports import EXPORT, audit_export, empty_message, refuse_empty, rows_text
 from chain.store import begin_write, commit_or_conflict
@@ -89,3 +89,16 @@ async def export_response(
         return export
 
     return download(await in_core(run))
+
+
+def pdf_response(data: bytes, filename: str) -> Response:
+    """A printed document (reports/documents.py) as a download, never cached."""
+    return Response(
+        data,
+        media_type="application/pdf",
+        headers={
+            "Content-Disposition": f'attachment; filename="{filename}"',
+            "Cache-Control": "no-store",
+            "X-Content-Type-Options": "nosniff",
+        },
+    )

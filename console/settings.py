@@ -36,6 +36,9 @@ class Settings(DatabaseSettings):
     # The zone times are shown in (stored in UTC): empty = each user's province's (models/time_zones.py), or one of
     # WIB, WITA, WIT for every user of this server.
     time_zone: Literal["", "WIB", "WITA", "WIT"] = ""
+    # The address the public reaches this console at, for the verification QR printed on letters
+    # ("https://dtks.bimakota.go.id"); empty = the address of the request that printed the letter.
+    public_url: str = Field(default="", pattern=r"^(https?://[^\s/?#]+(/[^\s?#]*)?)?$")
     demo_regency_code: str = "52.72"
     demo_households: int = 3000
     upload_dir: Path = PROJECT_DIR / "var" / "uploads"

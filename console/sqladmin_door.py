@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import inspect
-from collections.abc import Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, cast
@@ -377,12 +377,47 @@ def install_sync_rendering(admin: Admin, names: Iterable[str]) -> None:
     ) -> Any:
         if name not in sync_names:
             return await rendered_async(request, name, context, status_code)
+        await prepared(templates, request)  # the wrapped renderer above is skipped for these
         context = context or {}
         context.setdefault("request", request)
         template = synchronous.get_template(name)
         return _TemplateResponse(template, template.render(context), context, status_code=status_code)
 
     templates.TemplateResponse = template_response  # type: ignore[method-assign]
+
+
+PREPARATIONS = "_dtks_before_rendering"  # on sqladmin's Jinja2Templates: what runs before every render
+
+
+def before_rendering(admin: Admin, prepare: Callable[[Request], Awaitable[None]]) -> None:
+    """Await `prepare(request)` before any template of `admin` renders, in async or sync mode, whichever of this
+    and `install_sync_rendering` is called first.
+
+    What every page's frame shows from the database (the menu's worklist count) is read here, in a worker thread of
+    `prepare`'s choosing, and left on `request.state`: a template never waits on the database, and the templates
+    rendered without async mode can show it too.
+    """
+    templates = admin.templates
+    preparations: list[Callable[[Request], Awaitable[None]]] | None = getattr(templates, PREPARATIONS, None)
+    if preparations is not None:
+        preparations.append(prepare)
+        return
+    setattr(templates, PREPARATIONS, [prepare])
+    render = templates.TemplateResponse
+
+    async def template_response(
+        request: Request, name: str, context: dict[str, Any] | None = None, status_code: int = 200
+    ) -> Any:
+        await prepared(templates, request)
+        return await render(request, name, context, status_code)
+
+    templates.TemplateResponse = template_response  # type: ignore[method-assign]
+
+
+async def prepared(templates: Any, request: Request) -> None:
+    """Run the preparations `before_rendering` registered (once per request each: they mark `request.state`)."""
+    for prepare in getattr(templates, PREPARATIONS, ()):
+        await prepare(request)
 
 
 # --- an ajax picker's private attributes ------------------------------------------------------------------

@@ -28,6 +28,7 @@ from models.meeting import (
 )
 from models.member import Disability, Education, FamilyRelation, MaritalStatus, Member, Sex
 from models.national_numbers import NikHolder, NoKkHolder
+from models.office import OfficeProfile, OfficeSigner, SignerDuty
 from models.pendamping import PendampingVillage
 from models.pmt import PmtModel, PmtWeight
 from models.policy import PolicyRule, PolicyState
@@ -128,7 +129,10 @@ __all__ = [
     "Role",
     "Sex",
     "StepTarget",
+    "OfficeProfile",
+    "OfficeSigner",
     "ProposalWindow",
+    "SignerDuty",
     "ReviewOutcome",
     "User",
     "UserSession",

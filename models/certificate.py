@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import secrets
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from models.base import (
@@ -26,6 +27,18 @@ if TYPE_CHECKING:
     from models.user import User
 
 SERVICE_TARGET_MINUTES = 15  # Bulukumba service standard (seed 004)
+
+
+# The verification code printed on a signed letter (chain/letter_verification.py): 16 symbols of 32 (80 bits).
+CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no I, O, 0 or 1: nothing to misread on paper
+CODE_SYMBOLS = 16
+CODE_GROUP = 4
+
+
+def new_code() -> str:
+    """A fresh verification code as stored: "ABCD-EFGH-JKLM-NPQR"."""
+    raw = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_SYMBOLS))
+    return "-".join(raw[i : i + CODE_GROUP] for i in range(0, CODE_SYMBOLS, CODE_GROUP))
 
 
 class CertificateResult(LabelledEnum):
@@ -54,6 +67,7 @@ class Certificate(RegencyScoped, TimestampMixin, Base):
         *scope_indexes(__tablename__),
         digits_check("requested_nik", 16),
         UniqueConstraint("region_code", "year", "sequence"),
+        Index("uq_certificate_region_code_verification_code", "region_code", "verification_code", unique=True),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -66,6 +80,8 @@ class Certificate(RegencyScoped, TimestampMixin, Base):
     year: Mapped[int | None] = mapped_column(Integer)
     sequence: Mapped[int | None] = mapped_column(Integer)
     letter_number: Mapped[str | None] = mapped_column(String(80))
+    # Given at signing (chain/certificates.py); printed with its QR, checked on the public page /verifikasi.
+    verification_code: Mapped[str | None] = mapped_column(String(19))
     step: Mapped[CertificateStep] = mapped_column(enum_column(CertificateStep), default=CertificateStep.REQUESTED)
     requested_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utc_now)
     completed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

@@ -74,3 +74,12 @@ def checked_date(column: Column[Any], value: date, label: str, refused: type[Val
     if problem is not None:
         raise refused(f"{label}: {problem}")
     return value
+
+
+MONTH_NAMES = ("Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September", "Oktober",
+               "November", "Desember")  # fmt: skip
+
+
+def long_date(day: date) -> str:
+    """A date as letters write it: "6 Desember 2026"."""
+    return f"{day.day} {MONTH_NAMES[day.month - 1]} {day.year}"

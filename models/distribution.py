@@ -58,6 +58,8 @@ REFERENCE = frozenset(
     {
         "decree",
         "decree_review",
+        "office_profile",
+        "office_signer",
         "pendamping_village",
         "pmt_model",
         "pmt_weight",

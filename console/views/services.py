@@ -11,12 +11,15 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
-from chain import certificates, complaints, resident_requests
+from chain import certificates, complaints, documents, resident_requests
 from chain.store import write_transaction
+from console import uploads
 from console.authorization import actor_of
+from console.exports import paper_of, pdf_response
 from console.forms import optional_nik_validator, strip_filter
 from console.refusals import in_core, status_of
 from console.sqladmin_door import ColumnLabels
+from console.verification import verify_url
 from console.views.base import DtksModelView, ReadOnly
 from console.views.filters import list_filters
 from console.views.households import REQUIRED
@@ -30,6 +33,7 @@ from models import (
 from models.certificate import SERVICE_TARGET_MINUTES
 from models.certificate_flow import LOOKUP
 from models.refusals import Conflict, Invalid, Refusal
+from reports.documents import certificate_pdf
 
 # These pages answered refused input with these codes before the core had named refusals; kept for clients.
 DESK_INVALID_STATUS = 422
@@ -215,6 +219,7 @@ class CertificateView(ReadOnly, DtksModelView, model=Certificate):
                     "nik_label": self.identity_text(request, certificate.requested_nik),
                     "kk_label": self.identity_text(request, household.no_kk if household is not None else ""),
                     "signature": signature,
+                    "head": documents.letterhead(session, certificate.region_code),
                 }
 
         context = await in_core(load)
@@ -222,6 +227,26 @@ class CertificateView(ReadOnly, DtksModelView, model=Certificate):
             Flash.error(request, "Surat belum ditandatangani kepala dinas; belum dapat dicetak.")
             return RedirectResponse(request.url_for("admin:view-certificate-process", pk=pk), status_code=303)
         return await self.templates.TemplateResponse(request, "certificate_letter.html", context)
+
+    @expose("/letter/{pk:int}/pdf", methods=["GET"])
+    async def letter_pdf(self, request: Request) -> Response:
+        """The signed letter as PDF for the resident: full NIK and No. KK, verification code and QR; audited."""
+        actor, pk = actor_of(request), request.path_params["pk"]
+        settings = request.app.state.settings
+        base = settings.public_url or f"{request.url.scheme}://{request.url.netloc}"
+        paper = paper_of(request)
+
+        def work(session: Session) -> bytes | None:
+            letter = documents.printed_certificate(
+                session, actor, pk, lambda code: verify_url(base, code), uploads.file_store(settings)
+            )
+            return None if letter is None else certificate_pdf(letter, paper=paper)
+
+        data = await in_core(lambda: write_transaction(self.session_maker, work))
+        if data is None:
+            Flash.error(request, "Surat belum ditandatangani kepala dinas; belum dapat dicetak.")
+            return RedirectResponse(request.url_for("admin:view-certificate-process", pk=pk), status_code=303)
+        return pdf_response(data, f"Surat_Keterangan_DTKS_{pk}.pdf")
 
 
 COMPLAINT_LABELS: ColumnLabels = {

@@ -30,7 +30,7 @@ from chain import bulk_decisions, worklist
 from chain.worklist import WorkItem, WorkKind, WorkStep
 from console.authorization import actor_of, current_user, may
 from console.refusals import in_core, status_of
-from console.sqladmin_door import add_template_global, replace_route, session_maker_of
+from console.sqladmin_door import add_template_global, before_rendering, replace_route, session_maker_of
 from console.views.steps import chosen_ids
 from models.refusals import Refusal
 from models.workflow import BY_ACTION
@@ -185,30 +185,35 @@ def batch_for(step: WorkStep, actions: list[str]) -> list[tuple[str, str]]:
     return [(arrow.action, arrow.label) for arrow in arrows if arrow.source.value == step.status]
 
 
-async def waiting_badge(admin: Admin, request: Request) -> int | None:
-    """The menu's count for this request's user: kept, else counted now (the counts alone), in a worker thread.
+BADGE_STATE = "waiting_badge"  # request.state: the menu's count, read before the page renders
 
-    The menu renders inside sqladmin's async Jinja environment, which awaits this; counting on the event loop
-    would hold every other request while the database answers (or while the pool has no connection to give)."""
+
+async def count_waiting(admin: Admin, request: Request) -> None:
+    """Leave the menu's count for this request's user on `request.state`: kept, else counted now (the counts
+    alone) in a worker thread, before any template renders (console/sqladmin_door.before_rendering)."""
     user = current_user(request)
-    if user is None or not user.is_active:
-        return None
-    kept = BADGES.get(user.id)
-    if kept is not None:
-        return kept
-    actor = actor_of(request)
+    if user is None or not user.is_active or hasattr(request.state, BADGE_STATE):
+        return
+    counted = BADGES.get(user.id)
+    if counted is None:
+        actor = actor_of(request)
 
-    def count() -> int:
-        with admin.session_maker() as session:
-            return worklist.waiting_count(session, actor)
+        def count() -> int:
+            with admin.session_maker() as session:
+                return worklist.waiting_count(session, actor)
 
-    try:
-        counted = await anyio.to_thread.run_sync(count)
-    except SQLAlchemyError:  # the menu's count is a convenience: a busy database leaves it out, never fails the page
-        LOG.warning("worklist badge not counted", exc_info=True)
-        return None
-    BADGES.put(user.id, counted)
-    return counted
+        try:
+            counted = await anyio.to_thread.run_sync(count)
+        except SQLAlchemyError:  # the menu's count is a convenience: a busy database leaves it out, never the page
+            LOG.warning("worklist badge not counted", exc_info=True)
+        else:
+            BADGES.put(user.id, counted)
+    setattr(request.state, BADGE_STATE, counted)
+
+
+def waiting_badge(request: Request) -> int | None:
+    """The menu's count as `count_waiting` left it (None: not counted, or nobody signed in)."""
+    return getattr(request.state, BADGE_STATE, None)
 
 
 @login_required  # as sqladmin's own index: a visitor without a session goes to the login page
@@ -217,8 +222,9 @@ async def _to_worklist(_admin: Admin, request: Request) -> RedirectResponse:
 
 
 def install_on(admin: Admin) -> None:
-    """`/admin/` opens the worklist; the menu template asks `waiting_badge(request)` for the count."""
+    """`/admin/` opens the worklist; every page counts the menu's number before it renders (`count_waiting`)."""
     home = functools.partial(_to_worklist, admin)
     replace_route(admin, "index", lambda old: Route(old.path, home, methods=["GET"], name=old.name))
-    add_template_global(admin, "waiting_badge", lambda request: waiting_badge(admin, request))
+    before_rendering(admin, functools.partial(count_waiting, admin))
+    add_template_global(admin, "waiting_badge", waiting_badge)
     add_template_global(admin, "worklist_menu_name", WorklistView.name)
