@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from chain.actor import Actor
@@ -18,13 +17,14 @@ from chain.certificates import requested_member, signed_letter
 from chain.letter_verification import public_code
 from chain.musdes import DETAILS as MEETING_DETAILS
 from chain.musdes import load_meeting
+from chain.offices import letterhead, logo_bytes
 from chain.uploads import FileStore
 from models import Certificate, Meeting
 from models.audit import AuditAction
 from models.dates import long_date
 from models.identity import mask_identity_number
 from models.meeting import Decision, MeetingDecision, ParticipantPosition
-from models.office import Letterhead, OfficeProfile, OfficeSigner, Signer, SignerDuty, letterhead_of, office_key
+from models.office import Letterhead, Signer, SignerDuty
 from models.office_names import names_for
 from models.region_codes import RegionLevel, ancestor_at, region_name
 from models.time_zones import in_zone, zone_of_region
@@ -34,26 +34,6 @@ from reports.pdf_letter import SignatureBlock
 CERTIFICATE_DETAILS = ("certificate", "details")
 FULL_NIK = ("nik", "view_full")  # the letter carries the resident's own NIK and No. KK in full
 VILLAGE_KIND_KELURAHAN = "1"  # Kemendagri: a village code whose serial starts with 1 is a kelurahan, 2 a desa
-
-
-def letterhead(session: Session, region_code: str | None, *, regency_level: bool = True) -> Letterhead:
-    """The letterhead of the office issuing for `region_code` (stored profile, else defaults)."""
-    key = office_key(region_code, regency_level=regency_level)
-    profile = session.get(OfficeProfile, key)
-    signers = list(session.scalars(select(OfficeSigner).where(OfficeSigner.region_code == key)))
-    return letterhead_of(profile, signers, key or None)
-
-
-def logo_bytes(head: Letterhead, files: FileStore | None) -> bytes | None:
-    """The office's stored logo, or None (no logo, or the file is gone: the letter prints without it)."""
-    if files is None or not head.logo_path:
-        return None
-    try:
-        handle, _type = files.open(head.logo_path)
-    except FileNotFoundError:
-        return None
-    with handle:
-        return handle.read()
 
 
 def certificate_letter(

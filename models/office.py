@@ -1,6 +1,6 @@
 """The office profile of a regency, a province or the ministry: what its printed documents carry.
 
-One row per issuing office, keyed by its region code ("52.72" a regency, "52" a province, "" the ministry): the
+One row per issuing office, keyed by its region code ("52.72" a regency, "52" a province, "00" the ministry): the
 kop (government line, office name), address, phone, email, the place letters are dated, the logo (a stored PNG or
 JPEG, chain/uploads.py), and its signers (`OfficeSigner`: the kepala dinas, the regional head) with name, title,
 rank and NIP. The administrator keeps them (console/views/offices.py); a region without a row prints with the
@@ -14,12 +14,13 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from sqlalchemy import CheckConstraint, DateTime, ForeignKey, String, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from models.base import Base, LabelledEnum, enum_column, utc_now
 from models.office_names import GovernmentNames, names_for
+from models.region_codes import RegionLevel, is_region_code, level_of, region_name
 
-MINISTRY_KEY = ""  # the ministry's row: it has no region
+MINISTRY_KEY = "00"  # the ministry's row: it has no region, and no province is numbered 00
 MINISTRY_OFFICE = "PUSAT DATA DAN INFORMASI KESEJAHTERAAN SOSIAL"
 REGIONAL_OFFICE = "DINAS SOSIAL"
 NIP_LENGTH = 18
@@ -43,7 +44,7 @@ class OfficeProfile(Base):
 
     __tablename__ = "office_profile"
     __table_args__ = (
-        CheckConstraint("length(region_code) IN (0, 2, 5)", name="office_region_shape"),
+        CheckConstraint("length(region_code) IN (2, 5)", name="office_region_shape"),
         CheckConstraint("logo_path IS NULL OR logo_sha256 IS NOT NULL", name="logo_with_digest"),
     )
 
@@ -82,6 +83,8 @@ class OfficeSigner(Base):
     rank: Mapped[str] = mapped_column(String(80), default="")  # pangkat/golongan: "Pembina Tingkat I (IV/b)"
     nip: Mapped[str | None] = mapped_column(String(18))  # an elected head has none
 
+    profile: Mapped[OfficeProfile] = relationship()
+
     def __str__(self) -> str:
         return f"{self.name} ({self.duty.label})"
 
@@ -97,6 +100,34 @@ def nip_problem(nip: str) -> str | None:
         return NIP_MESSAGE
     if appointed <= born or nip[14] not in "12" or nip[15:] == "000":
         return NIP_MESSAGE
+    return None
+
+
+def profile_refusal(region_code: str, phone: str, email: str) -> str | None:
+    """Why a profile cannot be kept as typed (the key, the phone, the email), or None."""
+    if region_code != MINISTRY_KEY:
+        if not is_region_code(region_code) or level_of(region_code) not in (RegionLevel.PROVINCE, RegionLevel.REGENCY):
+            return "Kode wilayah: provinsi (52), kabupaten/kota (52.72), atau 00 untuk Kementerian Sosial."
+        if region_name(region_code) is None:
+            return f"Wilayah {region_code} tidak ada dalam daftar Kemendagri."
+    if phone and not PHONE_PATTERN.fullmatch(phone):
+        return "Nomor telepon hanya berisi angka, spasi, tanda kurung, +, - atau titik (contoh: (0374) 43210)."
+    if email and not EMAIL_PATTERN.fullmatch(email):
+        return "Alamat email tidak sah (contoh: dinsos@bimakota.go.id)."
+    return None
+
+
+def signer_refusal(duty: SignerDuty | None, name: str, title: str, nip: str) -> str | None:
+    """Why a signer cannot be kept as typed, or None. A kepala dinas is a civil servant and needs a NIP; an
+    elected head (Bupati, Wali Kota, Gubernur) has none, so theirs is optional."""
+    if duty is None:
+        return "Pilih tugas penandatangan."
+    if not name.strip() or not title.strip():
+        return "Nama dan jabatan penandatangan wajib diisi."
+    if nip:
+        return nip_problem(nip)
+    if duty is SignerDuty.KEPALA_DINAS:
+        return "NIP kepala dinas wajib diisi (18 angka)."
     return None
 
 

@@ -59,7 +59,7 @@ def upgrade() -> None:
         sa.Column("logo_path", sa.String(length=255), nullable=True),
         sa.Column("logo_sha256", sa.String(length=64), nullable=True),
         sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
-        sa.CheckConstraint("length(region_code) IN (0, 2, 5)", name=op.f("ck_office_profile_office_region_shape")),
+        sa.CheckConstraint("length(region_code) IN (2, 5)", name=op.f("ck_office_profile_office_region_shape")),
         sa.CheckConstraint("logo_path IS NULL OR logo_sha256 IS NOT NULL", name=op.f("ck_office_profile_logo_with_digest")),
         sa.PrimaryKeyConstraint("region_code", name=op.f("pk_office_profile")),
     )  # fmt: skip

@@ -13,6 +13,7 @@ from console.views.identity_check import IdentityCheckView
 from console.views.menu_links import add_page_links
 from console.views.ministry import PmtModelView, PmtWeightView
 from console.views.musdes import MeetingParticipantView, MeetingView
+from console.views.offices import OfficeProfileView, OfficeSignerView
 from console.views.pendamping import PendampingVillageView
 from console.views.programmes import ProgrammeBandView, ProgrammeMembershipView, ProgrammeReviewView, ProgrammeView
 from console.views.proposals import ProposalHistoryView, ProposalView
@@ -47,6 +48,8 @@ ALL_VIEWS = [
     ProgrammeBandView,
     UserView,
     PendampingVillageView,
+    OfficeProfileView,
+    OfficeSignerView,
     UserSessionView,
     PolicyRuleView,
     RegionView,

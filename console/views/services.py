@@ -11,7 +11,7 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
-from chain import certificates, complaints, documents, resident_requests
+from chain import certificates, complaints, documents, offices, resident_requests
 from chain.store import write_transaction
 from console import uploads
 from console.authorization import actor_of
@@ -219,7 +219,7 @@ class CertificateView(ReadOnly, DtksModelView, model=Certificate):
                     "nik_label": self.identity_text(request, certificate.requested_nik),
                     "kk_label": self.identity_text(request, household.no_kk if household is not None else ""),
                     "signature": signature,
-                    "head": documents.letterhead(session, certificate.region_code),
+                    "head": offices.letterhead(session, certificate.region_code),
                 }
 
         context = await in_core(load)

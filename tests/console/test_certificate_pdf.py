@@ -17,37 +17,14 @@ import zxingcpp
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from chain import certificates
-from chain.actor import Actor
 from chain.letter_verification import masked_name, parsed
-from models import AuditAction, AuditEntry, Certificate, Household, OfficeProfile, OfficeSigner, Role, SignerDuty
-from models.household import DtksStatus
+from models import AuditAction, AuditEntry, Certificate, OfficeProfile, OfficeSigner, Role, SignerDuty
 from policies.rules import PolicyStore
+from tests.console.certificate_letters import signed_certificate
 from tests.console_client import ConsoleClient, client_logged_in_as
-from tests.factories import make_household, make_user
 
 VILLAGE = "52.72.01.1001"  # Kota Bima
 REGENCY = "52.72"
-PARAF = ("paraf_penyuluh", "paraf_kabid", "paraf_sekretaris", "sign")
-PARAF_ROLES = (Role.PENYULUH, Role.KABID, Role.SEKRETARIS, Role.KEPALA_DINAS)
-
-
-def _signed_certificate(session: Session, policy_store: PolicyStore) -> tuple[Certificate, Household]:
-    household = make_household(session, region_code=VILLAGE, dtks_status=DtksStatus.REGISTERED, period="2026-07",
-                               desil=2)  # fmt: skip
-    desk = make_user(session, Role.PETUGAS_LAYANAN, REGENCY, username="meja_pdf")
-    session.commit()
-    nik = household.members[0].nik
-    certificate = certificates.request_certificate(
-        session, Actor.of(desk, policy_store.allows), nik=nik, applicant_name="Pemohon", purpose="beasiswa"
-    )
-    session.commit()
-    for action, role in zip(PARAF, PARAF_ROLES, strict=True):
-        official = make_user(session, role, REGENCY, username=f"pdf_{role.value}")
-        session.commit()
-        certificates.paraf(session, Actor.of(official, policy_store.allows), certificate.id, action)
-        session.commit()
-    return certificate, household
 
 
 def _profile(session: Session) -> None:
@@ -75,7 +52,7 @@ def test_the_signed_letter_prints_with_full_numbers_a_qr_and_a_public_check(
     app: object, db_session: Session, policy_store: PolicyStore
 ) -> None:
     _profile(db_session)
-    certificate, household = _signed_certificate(db_session, policy_store)
+    certificate, household = signed_certificate(db_session, policy_store)
     nik = certificate.requested_nik
     desk: ConsoleClient = client_logged_in_as(app, db_session, Role.PETUGAS_LAYANAN, REGENCY, "layanan_pdf")
     response = desk.get(f"/admin/certificate/letter/{certificate.id}/pdf")
@@ -115,7 +92,9 @@ def test_the_signed_letter_prints_with_full_numbers_a_qr_and_a_public_check(
         assert private not in genuine.text, private
 
     forged_code = public.get("/verifikasi/5272-AAAA-BBBB-CCCC-DDDD")
-    assert forged_code.status_code == 404 and 'data-valid="false"' in forged_code.text and "TIDAK SAH" in forged_code.text
+    assert (
+        forged_code.status_code == 404 and 'data-valid="false"' in forged_code.text and "TIDAK SAH" in forged_code.text
+    )
     forged_number = public.get(
         "/verifikasi", params={"kode": f"5272-{stored.verification_code}", "nomor": "474/999/DINSOS/2026"}
     )
@@ -136,7 +115,7 @@ def test_the_signed_letter_prints_with_full_numbers_a_qr_and_a_public_check(
 def test_the_pdf_needs_the_full_nik_right_and_the_scope(
     app: object, db_session: Session, policy_store: PolicyStore
 ) -> None:
-    certificate, _household = _signed_certificate(db_session, policy_store)
+    certificate, _household = signed_certificate(db_session, policy_store)
     penyuluh = client_logged_in_as(app, db_session, Role.PENYULUH, REGENCY, "penyuluh_pdf")  # no full-NIK right
     assert penyuluh.get(f"/admin/certificate/letter/{certificate.id}/pdf").status_code == 403
     outsider = client_logged_in_as(app, db_session, Role.PETUGAS_LAYANAN, "73.02", "layanan_luar_pdf")
@@ -148,7 +127,7 @@ def test_the_pdf_needs_the_full_nik_right_and_the_scope(
 def test_a_letter_without_a_profile_prints_with_the_naming_defaults(
     app: object, db_session: Session, policy_store: PolicyStore
 ) -> None:
-    certificate, _household = _signed_certificate(db_session, policy_store)
+    certificate, _household = signed_certificate(db_session, policy_store)
     desk = client_logged_in_as(app, db_session, Role.PETUGAS_LAYANAN, REGENCY, "layanan_pdf_polos")
     text = _pdf_text(desk.get(f"/admin/certificate/letter/{certificate.id}/pdf").content)
     assert "PEMERINTAH KOTA BIMA" in text and "Bima, " in text
