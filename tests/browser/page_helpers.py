@@ -1,9 +1,11 @@
 """What a person does in the console's pages: log in, pick in a select2 ajax picker, set a flatpickr date, record
-a household with its head."""
+a household with its head; and what a phone needs of a page: no sideways scroll, touch-sized controls."""
 
 from __future__ import annotations
 
+import os
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -57,3 +59,39 @@ def record_household(page: Any, base: str, village: str, fields: dict[str, str],
     set_date(page, "head_birth_date", head_birth_date)
     page.click("input[type=submit][value=Simpan]")
     page.wait_for_url(f"{base}/admin/household/list*")
+
+
+def screenshot_folder(name: str) -> Path:
+    """$DTKS_SCREENSHOT_DIR/<name> when that is set (CI keeps it), else build/screenshots/<name> in the checkout."""
+    base = os.environ.get("DTKS_SCREENSHOT_DIR") or Path(__file__).resolve().parents[2] / "build" / "screenshots"
+    folder = Path(base) / name
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def assert_no_sideways_scroll(page: Any) -> None:
+    """The page is no wider than the window: nothing to scroll sideways on a phone."""
+    scroll, width = page.evaluate("() => [document.documentElement.scrollWidth, window.innerWidth]")
+    assert scroll <= width + 1, f"{page.url}: the page is {scroll} px wide at a {width} px screen"
+
+
+TOUCH_HEIGHT = 40  # px: a fingertip's target (WCAG 2.5.8 asks 24 px at least; Android's and Apple's guides 44-48)
+# The controls a finger aims at; a checkbox or a radio button is aimed at through its label, select2 and
+# flatpickr show their own control for the field they hide.
+_CONTROLS = """(minimum) => {
+  const aimed = 'button, a.btn, select, textarea, .select2-selection, '
+              + 'input:not([type=hidden]):not([type=checkbox]):not([type=radio])';
+  const shown = el => !el.classList.contains('select2-hidden-accessible') && el.getClientRects().length > 0
+                      && getComputedStyle(el).visibility !== 'hidden';
+  const named = el => el.tagName.toLowerCase() + (el.id ? '#' + el.id : '') + (el.name ? `[name=${el.name}]` : '')
+                      + ` "${(el.innerText || el.value || '').trim().slice(0, 30)}"`;
+  return [...document.querySelectorAll(aimed)].filter(shown)
+    .map(el => [el, el.getBoundingClientRect().height]).filter(([el, height]) => height < minimum)
+    .map(([el, height]) => `${named(el)} ${height.toFixed(0)} px`);
+}"""
+
+
+def assert_touch_sized(page: Any, minimum: int = TOUCH_HEIGHT) -> None:
+    """Every visible button, link button and field is at least `minimum` px tall."""
+    small = page.evaluate(_CONTROLS, minimum)
+    assert not small, f"{page.url}: controls under {minimum} px tall:\n" + "\n".join(small)

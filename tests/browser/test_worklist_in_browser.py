@@ -7,7 +7,6 @@ Screenshots: $DTKS_SCREENSHOT_DIR/worklist when that is set, else build/screensh
 
 from __future__ import annotations
 
-import os
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -19,7 +18,7 @@ from sqlalchemy.orm import Session
 from models import Household, ProposalStatus, Role
 from models.certificate import Certificate, CertificateResult, CertificateStep
 from tests.browser.accessibility import assert_accessible
-from tests.browser.page_helpers import log_in
+from tests.browser.page_helpers import assert_no_sideways_scroll, log_in, screenshot_folder
 from tests.factories import make_proposal, make_user
 
 pytestmark = pytest.mark.browser
@@ -41,10 +40,7 @@ TIERS = [
 
 
 def _folder() -> Path:
-    base = os.environ.get("DTKS_SCREENSHOT_DIR") or Path(__file__).resolve().parents[2] / "build" / "screenshots"
-    folder = Path(base) / "worklist"
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
+    return screenshot_folder("worklist")
 
 
 def _seed(session: Session, role: Role, scope: str | None, status: ProposalStatus | None) -> str:
@@ -62,11 +58,6 @@ def _seed(session: Session, role: Role, scope: str | None, status: ProposalStatu
     make_user(session, role, scope, username=username)
     session.commit()
     return username
-
-
-def _no_sideways_scroll(page: Any, width: int) -> None:
-    scroll = page.evaluate("() => document.documentElement.scrollWidth")
-    assert scroll <= width + 1, f"the page is {scroll} px wide at a {width} px screen"
 
 
 def _open_menu_if_collapsed(page: Any) -> None:
@@ -89,7 +80,6 @@ def test_each_tier_goes_from_its_worklist_to_a_decision_and_back(
 ) -> None:
     page = browser_page
     page.set_viewport_size(VIEWPORTS[screen])
-    width = VIEWPORTS[screen]["width"]
     username = _seed(db_session, role, scope, status)
     folder = _folder()
 
@@ -100,7 +90,7 @@ def test_each_tier_goes_from_its_worklist_to_a_decision_and_back(
     assert "menunggu tindakan Anda" in summary and "terlambat" in summary
     page.screenshot(path=str(folder / f"{role.value}-{screen}-kotak-kerja.png"), full_page=True)
     if screen == "ponsel":
-        _no_sideways_scroll(page, width)
+        assert_no_sideways_scroll(page)
     assert_accessible(page)
 
     page.locator(".worklist-item a.btn").first.click()
@@ -108,7 +98,7 @@ def test_each_tier_goes_from_its_worklist_to_a_decision_and_back(
     assert decision_path in page.url
     page.screenshot(path=str(folder / f"{role.value}-{screen}-keputusan.png"), full_page=True)
     if screen == "ponsel":
-        _no_sideways_scroll(page, width)
+        assert_no_sideways_scroll(page)
     assert_accessible(page)
 
     _open_menu_if_collapsed(page)
@@ -134,7 +124,7 @@ def test_the_district_accepts_what_came_in_at_once_from_a_phone(
     assert page.url.endswith("/admin/worklist/batch")
     assert "2 diproses, 0 tidak diproses" in page.locator("#batch-summary").inner_text()
     page.screenshot(path=str(_folder() / "operator_dinsos-ponsel-keputusan-sekaligus.png"), full_page=True)
-    _no_sideways_scroll(page, VIEWPORTS["ponsel"]["width"])
+    assert_no_sideways_scroll(page)
     assert_accessible(page)
     page.click("text=Kembali ke Kotak Kerja")
     page.wait_for_url(f"{live_server}/admin/worklist")
