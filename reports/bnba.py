@@ -13,7 +13,7 @@ from __future__ import annotations
 import enum
 import re
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from functools import cached_property
 from typing import Any
@@ -154,6 +154,40 @@ BNBA_HEADERS: tuple[str, ...] = tuple(column.header for column in BNBA_COLUMNS)
 BNBA_KEYS: tuple[str, ...] = tuple(column.key for column in BNBA_COLUMNS)
 COLUMN_BY_KEY: dict[str, BnbaColumn] = {column.key: column for column in BNBA_COLUMNS}
 DATE_FORMAT = "dd-mm-yyyy"  # the Excel number format of date cells, as offices write dates
+
+# The printable sheet of a Lampiran SK / BA Musdes and of a roster (issue 13): the columns a decree's annex lists,
+# in this order, with the width (characters) each takes when printed. Ten columns at 10 pt fit A4 landscape one
+# page wide at 8 pt or more even where LibreOffice lacks Calibri (its fallback, DejaVu Sans, is a third wider);
+# NIK and No. KK keep room for their 16 digits, NO for five. Headers, kinds and cells are the BNBA's own; the full
+# 22 columns stay on the BNBA sheet beside it, the one exchanged and imported. KETERANGAN on paper says what the
+# BNBA's last three columns say (`PRINTED_REMARKS`: "Dikeluarkan: Meninggal dunia", "Usulan baru. Disetujui").
+# KODE WILAYAH and HUBUNGAN KELUARGA are not printed, so the sheet reader (reports/bnba_sheet.py), which takes the
+# first sheet carrying every required header, never mistakes the printable sheet for the BNBA.
+BNBA_PRINT_WIDTHS: dict[str, int] = {
+    "number": 6,
+    "nik": 16,
+    "no_kk": 16,
+    "name": 17,
+    "sex": 9,
+    "birth_date": 10,
+    "address": 17,
+    "village_name": 12,
+    "kecamatan_name": 12,
+    "remarks": 18,
+}
+PRINTED_REMARKS = ("proposal_kind", "reason", "remarks")
+BNBA_PRINT_COLUMNS: tuple[BnbaColumn, ...] = tuple(
+    replace(COLUMN_BY_KEY[key], width=width) for key, width in BNBA_PRINT_WIDTHS.items()
+)
+if {column.key for column in BNBA_COLUMNS if column.required} <= BNBA_PRINT_WIDTHS.keys():  # pragma: no cover
+    raise RuntimeError("the printable BNBA columns must leave out a required column, or it would import as the BNBA")
+
+
+def printed_remarks(kind: Any, reason: Any, remarks: Any) -> str:
+    """KETERANGAN on paper: "Dikeluarkan: Meninggal dunia; wafat 2026", "Usulan baru. Disetujui: ...", "Desil 3"."""
+    text = ": ".join(str(part) for part in (kind, reason) if part)
+    return ". ".join(part for part in (text, str(remarks or "")) if part)
+
 
 _DAY_MONTH_YEAR = re.compile(r"(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})")
 

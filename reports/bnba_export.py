@@ -4,12 +4,21 @@ Each is a plain function of a Session (no HTTP): the console, the CLI, the bench
 same code. Rows are streamed from a Core select (tuples, `yield_per`, a server-side cursor on PostgreSQL)
 straight into the constant-memory writer of reports/xlsx.py; region names are resolved once per code.
 The columns are the one specification of reports/bnba.py, so an exported sheet imports back unchanged.
+
+Each workbook holds the same rows twice (issue 13): first a printable sheet ("Lampiran", or "Daftar" for the
+roster) with the columns a decree's annex lists, laid out to print one page wide on A4/F4 landscape at 8 pt or
+more with "Halaman n dari m" on every page; then the full 22-column BNBA sheet ("BNBA"), the one exchanged and
+imported (the sheet reader finds it by its header). Past a sheet's row limit both continue ("Lampiran",
+"Lampiran (2)", "BNBA", "BNBA (2)", ...); the file's `rows` and `sheets` count the BNBA rows and the BNBA sheets
+they run over (the printable sheets carry the same rows again).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import date
+from itertools import islice
+from operator import itemgetter
 from typing import Any
 
 from sqlalchemy import Select, String, and_, case, cast, exists, literal, select, text
@@ -22,15 +31,28 @@ from models.household import DtksStatus, Household
 from models.identity import mask_identity_number
 from models.meeting import Meeting, MeetingDecision
 from models.member import FamilyRelation, Member
+from models.office_names import names_for
 from models.proposal import Proposal, ProposalKind
 from models.region import within_region
-from models.region_codes import RegionLevel, ancestor_at, ancestors_of, region_name
+from models.region_codes import ancestors_of, region_name
 from policies.scope import Scope
-from reports.bnba import BNBA_COLUMNS, BNBA_KEYS, BnbaColumn, CellKind
-from reports.xlsx import Column, ExportFile, Kind, safe_file_name, write_table
+from reports.bnba import (
+    BNBA_COLUMNS,
+    BNBA_KEYS,
+    BNBA_PRINT_COLUMNS,
+    PRINTED_REMARKS,
+    BnbaColumn,
+    CellKind,
+    printed_remarks,
+)
+from reports.xlsx import Column, ExportFile, Kind, SafeWorkbook, TableSheet, safe_file_name
+from reports.xlsx_table import keep_together
 
 YIELD_PER = 2000
 SHEET_NAME = "BNBA"
+ANNEX_PRINT_SHEET = "Lampiran"
+ROSTER_PRINT_SHEET = "Daftar"
+FAN_OUT_ROWS = 1000  # rows handed to both sheets at a time: each table writes a batch in its own tight loop
 _KIND = {
     CellKind.TEXT: Kind.TEXT,
     CellKind.CODED: Kind.TEXT,
@@ -47,6 +69,19 @@ def sheet_columns(columns: Iterable[BnbaColumn]) -> tuple[Column, ...]:
 
 
 BNBA_SHEET_COLUMNS: tuple[Column, ...] = sheet_columns(BNBA_COLUMNS)
+BNBA_PRINT_SHEET_COLUMNS: tuple[Column, ...] = sheet_columns(BNBA_PRINT_COLUMNS)
+# Where each printed column but KETERANGAN sits in a full BNBA row, and where the parts of KETERANGAN do.
+_PRINTED = itemgetter(*(BNBA_KEYS.index(column.key) for column in BNBA_PRINT_COLUMNS[:-1]))
+_REMARKS = itemgetter(*(BNBA_KEYS.index(key) for key in PRINTED_REMARKS))
+if BNBA_PRINT_COLUMNS[-1].key != "remarks":  # pragma: no cover - printed_row writes KETERANGAN last
+    raise RuntimeError("the printable BNBA columns must end with KETERANGAN")
+
+
+def printed_row(row: Sequence[Any]) -> list[Any]:
+    """A full BNBA row's cells on the printable sheet."""
+    return [*_PRINTED(row), printed_remarks(*_REMARKS(row))]
+
+
 # The order `bnba_rows` fills a row in; checked against the specification at import, so the two never drift.
 _ROW_KEYS = (
     "number",
@@ -90,10 +125,34 @@ class RegionNames:
         return found
 
 
-def regency_title(regency_code: str) -> tuple[str, str]:
-    """("Kota Bima", "WALIKOTA") or ("Kabupaten Bulukumba", "BUPATI"): the regency and its head's title."""
-    name = region_name(regency_code) or regency_code
-    return name, "WALIKOTA" if name.upper().startswith("KOTA") else "BUPATI"
+def write_bnba(
+    filename: str,
+    print_sheet: str,
+    rows: Iterable[Sequence[Any]],
+    *,
+    title: Sequence[str] = (),
+    closing: Sequence[str] = (),
+    paper: str = "A4",
+    sheet_rows: int | None = None,
+) -> ExportFile:
+    """The printable sheet, then the full BNBA sheet, each with the kop and the closing lines, from one pass over
+    `rows` (full BNBA rows): a batch at a time goes to both, so memory stays flat whatever the row count."""
+    workbook = SafeWorkbook(filename, paper=paper, sheet_rows=sheet_rows)
+    try:
+        columns = BNBA_PRINT_SHEET_COLUMNS
+        printed = TableSheet(workbook, print_sheet, columns, title=title, closing=closing, printable=True)
+        table = workbook.table(SHEET_NAME, BNBA_SHEET_COLUMNS, title=title, closing=closing)
+        source = iter(rows)
+        while batch := list(islice(source, FAN_OUT_ROWS)):
+            printed.rows(map(printed_row, batch))
+            table.rows(batch)
+        printed.finish()
+        table.finish()
+        keep_together(workbook, printed, table)
+    except BaseException:
+        workbook.abandon()
+        raise
+    return workbook.close(table.data_rows, len(table.sheets))
 
 
 # --- the query: members of households, with the proposal columns each export needs ---
@@ -214,7 +273,10 @@ def _date_text(value: date) -> str:
 def build_sk_annex(
     session: Session, decree: Decree, *, full_identity: bool = True, paper: str = "A4", sheet_rows: int | None = None
 ) -> ExportFile:
-    """Lampiran SK Bupati/Walikota: kop, one BNBA row per member of each proposal's household, signature.
+    """Lampiran SK Bupati/Wali Kota: kop, one BNBA row per member of each proposal's household, signature.
+
+    The heading and the signature name the head alike (models/office_names.py): "LAMPIRAN KEPUTUSAN WALI KOTA
+    BIMA", signed "Bima, <tanggal>" / the decree's signer title (else "Wali Kota Bima") / the signer's name.
 
     Past a sheet's rows (`sheet_rows`, Excel's limit by default) the annex continues on "BNBA (2)"... with the
     same kop; the signature block closes the last sheet (reports/xlsx_table.py).
@@ -228,24 +290,22 @@ def build_sk_annex(
         .where(decree_proposal.c.decree_id == decree.id)
         .order_by(Proposal.id, _head_first(), Member.id)
     )
-    regency, head_title = ("", "BUPATI/WALIKOTA")
-    if decree.region_code:
-        regency, head_title = regency_title(ancestor_at(decree.region_code, RegionLevel.REGENCY))
+    names = names_for(decree.region_code)  # the regency's (or the ministry's) names, heading and signature alike
     number = decree.number or "(draf)"
     title = [
-        f"DINAS SOSIAL {regency.upper()}".strip(),
-        f"LAMPIRAN KEPUTUSAN {head_title} {regency.upper()}".strip(),
+        names.government,
+        f"LAMPIRAN KEPUTUSAN {names.head_title.upper()}",
         f"NOMOR: {number}",
         f"TANGGAL: {_date_text(decree.decree_date)}",
         "TENTANG PENGESAHAN USULAN DATA TERPADU KESEJAHTERAAN SOSIAL (DTKS)",
     ]
-    place = regency.removeprefix("Kabupaten ").removeprefix("Kota ") or "-"
-    closing = [f"{place}, {_date_text(decree.decree_date)}", decree.signer_title, "", "", "", decree.signer_name]
+    signer = decree.signer_title or names.head_title
+    closing = [f"{names.place}, {_date_text(decree.decree_date)}", signer, "", "", "", decree.signer_name]
     filename = f"Lampiran_SK_{safe_file_name(decree.number or '')}_{_date_text(decree.decree_date)}.xlsx"
     source = signed_annex_source(session, decree, stmt)
     rows = bnba_rows(_with_reason(streamed(session, source)), full_identity=full_identity)
-    return write_table(
-        filename, SHEET_NAME, BNBA_SHEET_COLUMNS, rows, title=title, closing=closing, paper=paper, sheet_rows=sheet_rows
+    return write_bnba(
+        filename, ANNEX_PRINT_SHEET, rows, title=title, closing=closing, paper=paper, sheet_rows=sheet_rows
     )
 
 
@@ -292,7 +352,7 @@ def build_musdes_annex(
 
     filename = f"Lampiran_BA_Musdes_{safe_file_name(village, 'desa')}_{_date_text(meeting.held_on)}.xlsx"
     rows = bnba_rows(with_decision(streamed(session, stmt)), full_identity=full_identity)
-    return write_table(filename, SHEET_NAME, BNBA_SHEET_COLUMNS, rows, title=title, paper=paper, sheet_rows=sheet_rows)
+    return write_bnba(filename, ANNEX_PRINT_SHEET, rows, title=title, paper=paper, sheet_rows=sheet_rows)
 
 
 def _desil_text(desil: Any) -> Any:
@@ -352,4 +412,4 @@ def build_roster(
     filename = f"DTKS_{safe_file_name(where, 'nasional')}_{safe_file_name(period or '', 'terkini')}.xlsx"
     stmt = roster_statement(scope, region_code, period)
     rows = bnba_rows(streamed(session, stmt), full_identity=full_identity)
-    return write_table(filename, SHEET_NAME, BNBA_SHEET_COLUMNS, rows, title=title, sheet_rows=sheet_rows)
+    return write_bnba(filename, ROSTER_PRINT_SHEET, rows, title=title, sheet_rows=sheet_rows)

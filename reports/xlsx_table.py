@@ -11,10 +11,17 @@ column keeps counting), and the count is the number of data rows written, over a
 Rows go strictly top to bottom (constant-memory mode) and which sheet is the last one is only known once the
 rows run out, so every sheet keeps free the rows the end of the table needs (a totals row, the blank line and
 the closing lines of a signature block); the end is written once, on the last sheet, after the last row.
+
+Every table prints one page wide with its header row on every page and "Halaman n dari m" in the footer. A
+printable table (`printable=True`, issue 13) is laid out to be read on paper, not only on screen: 10 pt cells with
+borders (empty ones too, so columns stay apart), long text and headers wrapped, each row as tall as its most wrapped
+cell (neither Excel nor LibreOffice fits the height of a row it opens; an estimate that errs on the tall side), and
+columns chosen to fit one page wide at 8 pt or more (reports/bnba.py BNBA_PRINT_COLUMNS).
 """
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Iterable, Iterator, Sequence
 from itertools import islice
 from typing import TYPE_CHECKING, Any
@@ -26,6 +33,46 @@ from reports.xlsx_cells import Column, cell_writer, is_dangerous
 
 if TYPE_CHECKING:
     from reports.xlsx import SafeWorkbook
+
+PRINT_FONT_SIZE = 10  # points; fit to one page wide, the printable columns scale to no less than 8 pt
+PRINT_FOOTER = "&CHalaman &P dari &N"
+LINE_HEIGHT = 12.5  # points per line of wrapped 10 pt text (Calibri's 12.2; DejaVu Sans, its fallback, 11.6)
+_PRINT_CELL: dict[str, object] = {"font_size": PRINT_FONT_SIZE, "valign": "top", "text_wrap": True, "border": 1}
+
+
+def printable_formats(workbook: SafeWorkbook) -> dict[str, Format | None]:
+    """The cell formats of a printable table: the workbook's kinds of cell, at 10 pt, bordered and wrapped."""
+    add = workbook.book.add_format
+    kinds: dict[str, dict[str, object]] = {
+        "text": {},
+        "quoted": {"quote_prefix": True},
+        "digits": {"num_format": "@"},
+        "quoted_digits": {"num_format": "@", "quote_prefix": True},
+        "date": {"num_format": "dd-mm-yyyy"},
+        "datetime": {"num_format": "dd-mm-yyyy hh:mm"},
+        "number": {"align": "center"},
+    }
+    formats: dict[str, Format | None] = {name: add({**_PRINT_CELL, **extra}) for name, extra in kinds.items()}
+    header = {"bold": True, "align": "center", "valign": "vcenter", "bg_color": "#E7E6E6"}
+    formats["header"] = add({**_PRINT_CELL, **header})
+    formats["title"] = add({"bold": True, "font_size": 12, "valign": "bottom"})
+    formats["kop"] = add({"bold": True, "font_size": 11, "valign": "bottom"})
+    return formats
+
+
+def line_length(column: Column) -> int:
+    """The characters of 10 pt text one line of `column` holds, at the least: a width counts characters of 11 pt
+    digits, and a line of 10 pt text holds about a fifth more of them (Calibri; a third more in its fallback)."""
+    return max(column.width * 11 // 10, 1)
+
+
+def wrapped_lines(text: str, length: int) -> int:
+    return len(textwrap.wrap(text, length)) if len(text) > length else 1
+
+
+def row_height(lines: int) -> float:
+    """The height (points) of a row showing `lines` lines of wrapped 10 pt text."""
+    return lines * LINE_HEIGHT + 2
 
 
 class TableSheet:
@@ -41,8 +88,12 @@ class TableSheet:
         closing: Sequence[str] = (),
         totals: int = 0,
         landscape: bool = True,
+        printable: bool = False,
     ) -> None:
         self.workbook = workbook
+        self.printable = printable
+        self.formats = printable_formats(workbook) if printable else workbook.formats
+        self._line_lengths = [line_length(column) for column in columns]
         self.name = name
         self.columns = tuple(columns)
         self.title = tuple(title)
@@ -114,12 +165,15 @@ class TableSheet:
                 self._text(number, 0, text, "title" if number == 0 else "kop")
         if continues and self.title:
             self._text(self.header_row - 1, 0, f"(lanjutan dari lembar {continues})", "kop")
-        header = self.workbook.formats["header"]
+        formats = self.formats
+        if self.printable:
+            # Bold capitals: a header line holds a character less than the column is wide.
+            lines = [wrapped_lines(column.header, max(column.width - 1, 1)) for column in self.columns]
+            sheet.set_row(self.header_row, row_height(max(lines, default=1)))
         for position, column in enumerate(self.columns):
-            sheet.write_string(self.header_row, position, column.header, header)
+            sheet.write_string(self.header_row, position, column.header, formats["header"])
         self.next_row = self.header_row + 1
         self._on_sheet = 0
-        formats = self.workbook.formats
         self._writers = [cell_writer(sheet, formats, column.kind) for column in self.columns]
 
     def _continue(self) -> None:
@@ -129,6 +183,8 @@ class TableSheet:
 
     def _write(self, records: Iterator[Sequence[Any]], room: int) -> int:
         """Up to `room` rows of the iterator `records` on the current sheet; how many were written."""
+        if self.printable:
+            return self._write_printed(records, room)
         writers = self._writers
         row = start = self.next_row
         for record in islice(records, room):  # islice: no per-row check of the room in Python
@@ -136,15 +192,36 @@ class TableSheet:
                 if value is not None and value != "":
                     writers[position](row, position, value)
             row += 1
-        written = row - start
-        self.next_row = row
+        return self._written(row - start)
+
+    def _write_printed(self, records: Iterator[Sequence[Any]], room: int) -> int:
+        """`_write` on a printable sheet: empty cells bordered too, each row as tall as its most wrapped cell."""
+        writers, lengths, sheet, blank = self._writers, self._line_lengths, self.sheet, self.formats["text"]
+        row = start = self.next_row
+        for record in islice(records, room):
+            lines = 1
+            for position, value in enumerate(record):
+                if value is None or value == "":
+                    sheet.write_blank(row, position, None, blank)
+                    continue
+                if type(value) is str and len(value) > lengths[position]:
+                    lines = max(lines, wrapped_lines(value, lengths[position]))
+                writers[position](row, position, value)
+            if lines > 1:
+                sheet.set_row(row, row_height(lines))  # read when the row is flushed, once the next one starts
+            row += 1
+        return self._written(row - start)
+
+    def _written(self, written: int) -> int:
+        """Count `written` rows just written on the current sheet; how many."""
+        self.next_row += written
         self._on_sheet += written
         self.data_rows += written
         return written
 
     def _text(self, row: int, column: int, text: str, style: str) -> None:
         """A text cell of the kop or the closing lines: neutralised like data cells."""
-        cell_format: Format | None = self.workbook.formats["quoted" if is_dangerous(text) else style]
+        cell_format: Format | None = self.formats["quoted" if is_dangerous(text) else style]
         self.sheet.write_string(row, column, text, cell_format)
 
     def _set_up(self, sheet: Worksheet, rows: int) -> None:
@@ -156,4 +233,23 @@ class TableSheet:
             sheet.set_landscape()
         sheet.set_paper(self.workbook.paper)
         sheet.fit_to_pages(1, 0)
-        sheet.set_margins(left=0.4, right=0.4, top=0.5, bottom=0.5)
+        sheet.set_footer(PRINT_FOOTER, {"margin": 0.25})
+        if self.printable:
+            sheet.set_margins(left=0.3, right=0.3, top=0.5, bottom=0.6)
+            sheet.center_horizontally()
+        else:
+            sheet.set_margins(left=0.4, right=0.4, top=0.5, bottom=0.5)
+
+
+def keep_together(workbook: SafeWorkbook, *tables: TableSheet) -> None:
+    """Order the workbook's sheets table by table ("Lampiran", "Lampiran (2)", "BNBA", "BNBA (2)"), once written.
+
+    Tables written side by side (reports/bnba_export.py) add their continuation sheets in turn. xlsxwriter keeps
+    its sheets in the order they were added and reads their numbers (for the print titles, the filters and the
+    active sheet) only when the workbook is closed, so putting them in order and renumbering them before is enough.
+    """
+    book = workbook.book
+    ordered = [sheet for table in tables for sheet in table.sheets]
+    book.worksheets_objs[:] = ordered + [sheet for sheet in book.worksheets_objs if sheet not in ordered]
+    for index, sheet in enumerate(book.worksheets_objs):
+        sheet.index = index

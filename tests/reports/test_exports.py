@@ -77,7 +77,8 @@ def test_sk_annex_has_kop_one_row_per_member_and_signature(db_session: Session) 
         assert rows[3][bnba_index("ALASAN")] == "Meninggal dunia; wafat 2026"
         sheet = open_sheet(export.path)
         text = [str(cell.value) for row in sheet.iter_rows() for cell in row if cell.value]
-        assert "LAMPIRAN KEPUTUSAN WALIKOTA KOTA BIMA" in text and "NOMOR: 400.9/12/Dinsos 2026" in text
+        assert "LAMPIRAN KEPUTUSAN WALI KOTA BIMA" in text and "NOMOR: 400.9/12/Dinsos 2026" in text
+        assert text[0] == "PEMERINTAH KOTA BIMA"  # models/office_names.py, as the signature names the head
         assert "TANGGAL: 02-03-2026" in text
         assert text[-3:] == ["Bima, 02-03-2026", "WALIKOTA BIMA", "H. Muhammad Lutfi"]
     finally:

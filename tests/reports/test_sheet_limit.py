@@ -42,6 +42,14 @@ def sheets_of(path: Path) -> list[Worksheet]:
     return openpyxl.load_workbook(path).worksheets
 
 
+def bnba_sheets_of(path: Path, printed: str) -> list[Worksheet]:
+    """The BNBA sheets of an export, after its printable sheets (`printed`, `printed (2)`, ...) of the same rows."""
+    sheets = sheets_of(path)
+    count = sum(sheet.title.startswith(printed) for sheet in sheets)
+    assert [sheet.title for sheet in sheets[:count]] == [printed] + [f"{printed} ({n})" for n in range(2, count + 1)]
+    return sheets[count:]
+
+
 def values(sheet: Worksheet, first_row: int = 1) -> list[tuple[Any, ...]]:
     return [row for row in sheet.iter_rows(min_row=first_row, values_only=True) if any(v is not None for v in row)]
 
@@ -105,7 +113,7 @@ def test_a_roster_continues_with_the_kop_on_every_sheet_and_numbers_that_keep_co
     # Kop: 3 title lines, the line under them, the header (row 5): 4 data rows per sheet of 9.
     split = build_roster(db_session, Scope("52.72"), period="2026-01", sheet_rows=9)
     try:
-        sheets = sheets_of(split.path)
+        sheets = bnba_sheets_of(split.path, "Daftar")
         assert [sheet.title for sheet in sheets] == ["BNBA", "BNBA (2)", "BNBA (3)"]
         assert (split.rows, split.sheets) == (12, 3)
         kop = [sheets[0].cell(row, 1).value for row in (1, 2, 3)]
@@ -123,7 +131,7 @@ def test_a_roster_continues_with_the_kop_on_every_sheet_and_numbers_that_keep_co
             assert_safe(sheet)
             rows += values(sheet, 6)
         assert [row[0] for row in rows] == list(range(1, 13))
-        assert rows == values(sheets_of(whole.path)[0], 6)  # the same rows as the one-sheet roster
+        assert rows == values(bnba_sheets_of(whole.path, "Daftar")[0], 6)  # the same rows as the one-sheet roster
         assert {row[bnba_index("NO KK")] for row in rows} == {household.no_kk for household in households}
     finally:
         whole.discard()
@@ -142,7 +150,7 @@ def test_an_sk_annex_repeats_its_kop_and_signs_once_under_the_last_row(db_sessio
     # 5 kop lines + line + header above, line + 6 signature lines below: 3 data rows per sheet of 17.
     export = build_sk_annex(db_session, decree, sheet_rows=17)
     try:
-        first, second = sheets = sheets_of(export.path)
+        first, second = sheets = bnba_sheets_of(export.path, "Lampiran")
         assert (export.rows, export.sheets) == (6, 2)
         for sheet in sheets:
             assert sheet.cell(3, 1).value == "NOMOR: 400.9/12/Dinsos 2026"
