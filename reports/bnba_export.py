@@ -270,6 +270,22 @@ def _date_text(value: date) -> str:
 # --- the exports ---
 
 
+def decree_annex_rows(session: Session, decree: Decree, *, full_identity: bool = True) -> Iterator[list[Any]]:
+    """A decree's annex as full BNBA rows, streamed: one per member of each proposal's household, as kept at
+    signing for a signed decree (`signed_annex_source`); the spreadsheet and the PDF text both read these."""
+    stmt = (
+        _member_select(Proposal.kind, Proposal.reason, Proposal.removal_reason, literal(""))
+        .select_from(decree_proposal)
+        .join(Proposal, Proposal.id == decree_proposal.c.proposal_id)
+        .join(Household, Household.id == Proposal.household_id)
+        .join(Member, Member.household_id == Household.id)
+        .where(decree_proposal.c.decree_id == decree.id)
+        .order_by(Proposal.id, _head_first(), Member.id)
+    )
+    source = signed_annex_source(session, decree, stmt)
+    return bnba_rows(_with_reason(streamed(session, source)), full_identity=full_identity)
+
+
 def build_sk_annex(
     session: Session, decree: Decree, *, full_identity: bool = True, paper: str = "A4", sheet_rows: int | None = None
 ) -> ExportFile:
@@ -281,15 +297,6 @@ def build_sk_annex(
     Past a sheet's rows (`sheet_rows`, Excel's limit by default) the annex continues on "BNBA (2)"... with the
     same kop; the signature block closes the last sheet (reports/xlsx_table.py).
     """
-    stmt = (
-        _member_select(Proposal.kind, Proposal.reason, Proposal.removal_reason, literal(""))
-        .select_from(decree_proposal)
-        .join(Proposal, Proposal.id == decree_proposal.c.proposal_id)
-        .join(Household, Household.id == Proposal.household_id)
-        .join(Member, Member.household_id == Household.id)
-        .where(decree_proposal.c.decree_id == decree.id)
-        .order_by(Proposal.id, _head_first(), Member.id)
-    )
     names = names_for(decree.region_code)  # the regency's (or the ministry's) names, heading and signature alike
     number = decree.number or "(draf)"
     title = [
@@ -302,8 +309,7 @@ def build_sk_annex(
     signer = decree.signer_title or names.head_title
     closing = [f"{names.place}, {_date_text(decree.decree_date)}", signer, "", "", "", decree.signer_name]
     filename = f"Lampiran_SK_{safe_file_name(decree.number or '')}_{_date_text(decree.decree_date)}.xlsx"
-    source = signed_annex_source(session, decree, stmt)
-    rows = bnba_rows(_with_reason(streamed(session, source)), full_identity=full_identity)
+    rows = decree_annex_rows(session, decree, full_identity=full_identity)
     return write_bnba(
         filename, ANNEX_PRINT_SHEET, rows, title=title, closing=closing, paper=paper, sheet_rows=sheet_rows
     )

@@ -103,7 +103,6 @@ def certificate_pdf(letter: CertificateLetter, paper: str = "A4") -> bytes:
 class Participant:
     name: str
     role: str
-    institution: str = ""
 
 
 @dataclass(frozen=True)
@@ -122,6 +121,7 @@ class MeetingRecord:
 
     head: Letterhead
     kind: str  # "Musyawarah Desa"
+    village_kind: str  # "Desa" or "Kelurahan"
     number: str
     held_on: date
     place: str
@@ -132,7 +132,7 @@ class MeetingRecord:
     agenda: Sequence[AgendaItem]
     notes: str
     village_head: SignatureBlock
-    chair: SignatureBlock | None = None
+    witnesses: Sequence[SignatureBlock] = ()  # BPD and TKSK/pendamping present, who sign beside the head
     annex_headers: Sequence[str] = ()
     annex_rows: Sequence[Sequence[str]] = field(default_factory=list)
     annex_widths: Sequence[float] = ()
@@ -146,17 +146,17 @@ def berita_acara_pdf(record: MeetingRecord, paper: str = "A4") -> bytes:
     weekday = _WEEKDAYS[record.held_on.weekday()]
     pdf.paragraph(
         f"Pada hari ini {weekday}, tanggal {long_date(record.held_on)}, bertempat di {record.place}, telah "
-        f"dilaksanakan {record.kind} Desa/Kelurahan {record.village}, Kecamatan {record.kecamatan}, "
+        f"dilaksanakan {record.kind} {record.village_kind} {record.village}, Kecamatan {record.kecamatan}, "
         f"{record.regency}, untuk membahas usulan Data Terpadu Kesejahteraan Sosial (DTKS), dihadiri oleh:"
     )
     pdf.grid(
-        ["NO", "NAMA", "JABATAN/UNSUR", "LEMBAGA"],
-        [[str(n), p.name, p.role, p.institution] for n, p in enumerate(record.participants, start=1)],
-        (10, 60, 55, 45),
+        ["NO", "NAMA", "JABATAN/UNSUR", "TANDA TANGAN"],
+        [[str(n), p.name, p.role, ""] for n, p in enumerate(record.participants, start=1)],
+        (10, 65, 55, 40),
     )
     pdf.heading("Agenda dan keputusan")
     decided = [
-        f"Usulan {item.proposal} untuk keluarga {item.head_name} (No. KK {item.no_kk}): {item.decision}."
+        f"{item.proposal} untuk keluarga {item.head_name} (No. KK {item.no_kk}): {item.decision}."
         for item in record.agenda
     ]
     pdf.numbered(decided or ["Tidak ada usulan dalam agenda."])
@@ -166,11 +166,15 @@ def berita_acara_pdf(record: MeetingRecord, paper: str = "A4") -> bytes:
         "Demikian Berita Acara ini dibuat dengan sebenarnya untuk dipergunakan sebagaimana mestinya. Daftar nama "
         "dan alamat (BNBA) keluarga yang dibahas terlampir."
     )
-    blocks = [record.chair] if record.chair else []
-    pdf.signatures([*blocks, record.village_head])
+    pdf.signatures([*record.witnesses, record.village_head])
     if record.annex_rows:
         pdf.add_page(orientation="L")
-        pdf.document_title(f"Lampiran Berita Acara {record.kind}", record.number or "-")
+        pdf.document_title(
+            f"Lampiran Berita Acara {record.kind} {record.village_kind} {record.village}", record.number or "-"
+        )
+        pdf.paragraph(
+            f"Tanggal musyawarah: {long_date(record.held_on)}. Kecamatan {record.kecamatan}, {record.regency}."
+        )
         pdf.grid(record.annex_headers, record.annex_rows, record.annex_widths)
     return pdf.pdf_bytes()
 
@@ -187,7 +191,7 @@ def sptjm_pdf(record: MeetingRecord, paper: str = "A4") -> bytes:
         [
             ("Nama", head.name),
             ("Jabatan", head.title),
-            ("Desa/Kelurahan", record.village),
+            (record.village_kind, record.village),
             ("Kecamatan", record.kecamatan),
         ]
     )
@@ -208,3 +212,147 @@ def sptjm_pdf(record: MeetingRecord, paper: str = "A4") -> bytes:
 
 
 _WEEKDAYS = ("Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu")
+
+
+@dataclass(frozen=True)
+class DecreeDocument:
+    """A decree or the province's cover letter as printed: its office, number, date, signer, what it decides
+    and its annex (the printable BNBA columns, reports/bnba.py)."""
+
+    head: Letterhead
+    kind: str  # DECREE_DISTRICT, DECREE_MINISTRY or COVER_LETTER
+    number: str
+    dated: date
+    period: str
+    signer: SignatureBlock
+    families: int
+    members: int
+    forwarded: Sequence[str] = ()  # the district SKs a cover letter sends on, each as a line
+    annex_headers: Sequence[str] = ()
+    annex_rows: Sequence[Sequence[str]] = ()
+    annex_widths: Sequence[float] = ()
+
+
+DECREE_DISTRICT = "district"
+DECREE_MINISTRY = "ministry"
+COVER_LETTER = "cover"
+
+_LEGAL_BASIS = (
+    "Undang-Undang Nomor 13 Tahun 2011 tentang Penanganan Fakir Miskin;",
+    "Undang-Undang Nomor 23 Tahun 2014 tentang Pemerintahan Daerah sebagaimana telah beberapa kali diubah, "
+    "terakhir dengan Undang-Undang Nomor 6 Tahun 2023;",
+    "Instruksi Presiden Nomor 4 Tahun 2025 tentang Data Tunggal Sosial dan Ekonomi Nasional;",
+    "Peraturan Menteri Sosial Nomor 3 Tahun 2021 tentang Pengelolaan Data Terpadu Kesejahteraan Sosial;",
+    "Peraturan Menteri Sosial Nomor 3 Tahun 2025 tentang pemutakhiran dan penggunaan Data Tunggal Sosial dan "
+    "Ekonomi Nasional;",
+)
+_ORDINALS = ("KESATU", "KEDUA", "KETIGA", "KEEMPAT")
+
+
+def decree_pdf(document: DecreeDocument, paper: str = "A4") -> bytes:
+    """The SK's own text (menimbang, mengingat, memutuskan) and its annex: the district's SK Pengesahan or the
+    ministry's SK Penetapan."""
+    pdf = LetterPdf(paper)
+    head = document.head
+    district = document.kind == DECREE_DISTRICT
+    who = head.names.head_title.upper()
+    subject = (
+        f"PENGESAHAN USULAN DATA TERPADU KESEJAHTERAAN SOSIAL {head.names.region.upper()}"
+        if district
+        else "PENETAPAN DATA TERPADU KESEJAHTERAAN SOSIAL"
+    )
+    period = f" PERIODE {document.period}" if document.period else ""
+    pdf.set_title(f"Keputusan {head.names.head_title} {document.number}")
+    pdf.kop(head)
+    pdf.document_title(f"Keputusan {who}", document.number or "(draf)")
+    pdf.paragraph(f"TENTANG\n{subject}{period}", bold=True)
+    pdf.paragraph(f"{who},", bold=True)
+    pdf.heading("Menimbang:")
+    reason = (
+        "hasil musyawarah desa/kelurahan, verifikasi dan validasi oleh Dinas Sosial"
+        if district
+        else "pengesahan bupati/wali kota, penerusan gubernur dan pemeringkatan kesejahteraan"
+    )
+    pdf.numbered(
+        [
+            "bahwa penyelenggaraan kesejahteraan sosial memerlukan data yang akurat, mutakhir dan dapat "
+            "dipertanggungjawabkan;",
+            f"bahwa berdasarkan {reason}, terdapat {document.families} keluarga ({document.members} jiwa) yang "
+            "diusulkan untuk ditetapkan;",
+            f"bahwa berdasarkan pertimbangan tersebut perlu menetapkan Keputusan {head.names.head_title} tentang "
+            f"{subject.title()}{period.title()};",
+        ]
+    )
+    pdf.heading("Mengingat:")
+    pdf.numbered(_LEGAL_BASIS)
+    pdf.paragraph("MEMUTUSKAN:", bold=True)
+    pdf.paragraph(f"Menetapkan: KEPUTUSAN {who} TENTANG {subject}{period}.")
+    next_step = (
+        "disampaikan kepada Gubernur untuk diteruskan kepada Menteri Sosial Republik Indonesia"
+        if district
+        else "menjadi acuan penyaluran program perlindungan sosial dan disampaikan kepada pemerintah daerah"
+    )
+    decided = [
+        f"{'Mengesahkan' if district else 'Menetapkan'} {document.families} keluarga ({document.members} jiwa) "
+        "sebagaimana tercantum dalam Lampiran yang merupakan bagian tidak terpisahkan dari Keputusan ini.",
+        f"Data sebagaimana dimaksud pada Diktum KESATU {next_step}.",
+        "Segala biaya yang timbul akibat ditetapkannya Keputusan ini dibebankan pada anggaran yang sah.",
+        "Keputusan ini mulai berlaku pada tanggal ditetapkan.",
+    ]
+    for ordinal, text in zip(_ORDINALS, decided, strict=True):
+        pdf.fields([(ordinal, text)], label_width=25)
+    block = SignatureBlock(
+        above=f"Ditetapkan di {head.city}\npada tanggal {long_date(document.dated)}",
+        title=f"{document.signer.title},",
+        name=document.signer.name,
+        rank=document.signer.rank,
+        nip=document.signer.nip,
+    )
+    pdf.signatures([block])
+    _annex(pdf, f"Lampiran Keputusan {head.names.head_title}", document)
+    return pdf.pdf_bytes()
+
+
+def cover_letter_pdf(document: DecreeDocument, paper: str = "A4") -> bytes:
+    """The province's letter sending the district SKs on to the ministry, with the annex it forwards."""
+    pdf = LetterPdf(paper)
+    head = document.head
+    pdf.set_title(f"Surat Pengantar {document.number}")
+    pdf.kop(head)
+    pdf.paragraph(dated(head.city, document.dated))
+    pdf.fields(
+        [
+            ("Nomor", document.number or "(draf)"),
+            ("Lampiran", "1 (satu) berkas"),
+            ("Perihal", "Penyampaian SK Pengesahan Usulan Data Terpadu Kesejahteraan Sosial"),
+        ],
+        label_width=25,
+    )
+    pdf.paragraph(
+        "Kepada Yth.\nMenteri Sosial Republik Indonesia\nc.q. Kepala Pusat Data dan Informasi Kesejahteraan Sosial\n"
+        "di Jakarta"
+    )
+    pdf.paragraph(
+        f"Bersama ini kami sampaikan Keputusan Bupati/Wali Kota tentang pengesahan usulan DTKS di wilayah "
+        f"{head.names.region}, sebanyak {document.families} keluarga ({document.members} jiwa), sebagai berikut:"
+    )
+    pdf.numbered(list(document.forwarded) or ["-"])
+    pdf.paragraph(
+        "Data tersebut telah kami periksa kelengkapannya dan kami teruskan untuk proses penetapan. Demikian "
+        "disampaikan, atas perhatian dan kerja samanya diucapkan terima kasih."
+    )
+    block = SignatureBlock(
+        title=document.signer.title, name=document.signer.name, rank=document.signer.rank, nip=document.signer.nip
+    )
+    pdf.signatures([block])
+    _annex(pdf, "Lampiran Surat Pengantar", document)
+    return pdf.pdf_bytes()
+
+
+def _annex(pdf: LetterPdf, title: str, document: DecreeDocument) -> None:
+    if not document.annex_rows:
+        return
+    pdf.add_page(orientation="L")
+    pdf.document_title(title, document.number or "(draf)")
+    pdf.paragraph(f"Tanggal: {long_date(document.dated)}. {document.families} keluarga, {document.members} jiwa.")
+    pdf.grid(document.annex_headers, document.annex_rows, document.annex_widths)

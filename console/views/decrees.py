@@ -13,10 +13,11 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from wtforms import validators
 
-from chain import decree_review, decrees, forwarding
+from chain import decree_review, decrees, documents, forwarding
 from chain.actor import Actor
 from chain.letters import Letter
 from console import uploads
+from console.exports import paper_of, pdf_response
 from console.forms import period_validator
 from console.sqladmin_door import ColumnLabels
 from console.views.base import DtksModelView
@@ -26,6 +27,7 @@ from console.views.steps import WorkflowSteps, chosen_ids, require_before_readin
 from models import Decree, RegisterMode, ReviewOutcome
 from models.refusals import Refusal
 from models.region_codes import is_region_code
+from reports.documents import COVER_LETTER, cover_letter_pdf, decree_pdf
 
 PERIOD_RULE = (
     validators.Optional(),
@@ -165,6 +167,19 @@ class DecreeView(WorkflowSteps, DtksModelView, model=Decree):
             return f"Tinjauan Bupati/Walikota tercatat: {done.outcome.label} ({done.proposal_count} usulan)."
 
         return await self.take_step(request, step)
+
+    @expose("/annex/{pk:int}/naskah.pdf", methods=["GET"])
+    async def annex_text_pdf(self, request: Request) -> Response:
+        """The decree's own text (or the province's cover letter) with its annex, as PDF (audited)."""
+        pk, paper = request.path_params["pk"], paper_of(request)
+
+        def work(session: Session, actor: Actor) -> bytes:
+            document = documents.printed_decree(session, actor, pk)
+            render = cover_letter_pdf if document.kind == COVER_LETTER else decree_pdf
+            return render(document, paper)
+
+        data = await self.core_write(request, work)
+        return pdf_response(data, f"Naskah_SK_{pk}.pdf")
 
     @expose("/annex/{pk:int}/scan", methods=["GET"])
     async def annex_scan(self, request: Request) -> Response:

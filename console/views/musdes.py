@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from sqladmin import expose
@@ -10,9 +11,10 @@ from sqlalchemy.orm import Session, selectinload
 from starlette.requests import Request
 from starlette.responses import Response
 
-from chain import musdes
+from chain import documents, musdes
 from chain.actor import Actor
 from console import uploads
+from console.exports import paper_of, pdf_response
 from console.sqladmin_door import ColumnLabels
 from console.views.base import DtksModelView
 from console.views.filters import RegionFilter
@@ -20,6 +22,7 @@ from console.views.households import REQUIRED, VILLAGES_ONLY
 from console.views.steps import WorkflowSteps, chosen_ids, require_before_reading
 from models import Meeting, MeetingParticipant
 from models.meeting import Decision
+from reports.documents import MeetingRecord, berita_acara_pdf, sptjm_pdf
 
 MEETING_LABELS: ColumnLabels = {
     "kind": "Jenis musyawarah",
@@ -139,6 +142,27 @@ class MeetingView(WorkflowSteps, DtksModelView, model=Meeting):
     async def musdes_ba_file(self, request: Request) -> Response:
         """The stored signed BA, after the same permission and scope checks as the details page."""
         return await self.stored_file(request, musdes.signed_ba)
+
+    @expose("/musdes/{pk:int}/ba.pdf", methods=["GET"])
+    async def musdes_ba_pdf(self, request: Request) -> Response:
+        """The Berita Acara as PDF, with its BNBA annex, to be signed (audited)."""
+        return await self._meeting_pdf(request, "Berita Acara", berita_acara_pdf, "BA")
+
+    @expose("/musdes/{pk:int}/sptjm.pdf", methods=["GET"])
+    async def musdes_sptjm_pdf(self, request: Request) -> Response:
+        """The village head's SPTJM for the data the meeting agreed, as PDF (audited)."""
+        return await self._meeting_pdf(request, "SPTJM", sptjm_pdf, "SPTJM")
+
+    async def _meeting_pdf(
+        self, request: Request, document: str, render: Callable[[MeetingRecord, str], bytes], stem: str
+    ) -> Response:
+        pk, paper = request.path_params["pk"], paper_of(request)
+
+        def work(session: Session, actor: Actor) -> bytes:
+            return render(documents.printed_meeting(session, actor, pk, document), paper)
+
+        data = await self.core_write(request, work)
+        return pdf_response(data, f"{stem}_Musyawarah_{pk}.pdf")
 
     async def step_page(self, request: Request, pk: int, error: str = "", status_code: int = 200) -> Response:
         page = await self.core_read(request, lambda session, actor: musdes.agenda_page(session, actor, pk))
