@@ -11,6 +11,7 @@ from chain.regions import load_regions, regions_loaded
 from demo.decrees import apply_outcomes, create_decrees
 from demo.geography import Geography
 from demo.households import create_households
+from demo.offices import create_offices
 from demo.pmt import create_pmt_model
 from demo.proposals import create_proposals
 from demo.run import DemoRun
@@ -53,4 +54,5 @@ def run_steps(run: DemoRun, households: int, progress: Callable[[int, int], None
     create_pmt_model(run)
     create_certificates(run)
     create_complaints(run)
+    create_offices(run)
     run.session.flush()

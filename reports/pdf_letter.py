@@ -178,9 +178,9 @@ class LetterPdf(FPDF):
 
     def qr(self, payload: str, caption: Sequence[str], *, size: float = 28) -> None:
         """The QR of `payload` at the left with its caption beside it."""
-        if self.get_y() + size + 4 > self.h - self.b_margin:
+        if self.get_y() + size + 10 > self.h - self.b_margin:
             self.add_page()
-        top = self.get_y() + 2
+        top = self.get_y() + 8
         draw_qr(self, payload, self.l_margin, top, size)
         self.set_font(FACE, "", SMALL_PT)
         self.set_xy(self.l_margin + size + 4, top + 2)

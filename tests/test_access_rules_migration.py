@@ -141,6 +141,8 @@ def test_the_dtsen_rules_reach_a_deployment_seeded_before_them(
         "resident-request",
         "proposal-window",
         "pendamping-village",
+        "office-profile",  # issue 13: the office profiles documents print from
+        "office-signer",
     )
     ranking = {
         rule

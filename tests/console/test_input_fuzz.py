@@ -33,6 +33,8 @@ from models import (
     DecreeKind,
     Dispute,
     MeetingParticipant,
+    OfficeProfile,
+    OfficeSigner,
     ParticipantPosition,
     PendampingVillage,
     PmtWeight,
@@ -47,6 +49,7 @@ from models import (
     RequestKind,
     ResidentRequest,
     Role,
+    SignerDuty,
     StepTarget,
     Visit,
 )
@@ -163,6 +166,13 @@ def _build_world(session: Session) -> World:
     pendamping = make_user(session, Role.PENDAMPING_PKH, DEFAULT_VILLAGE[:8], username="pendamping_fuzz")
     assignment = PendampingVillage(user_id=pendamping.id, region_code=DEFAULT_VILLAGE)
     session.add(assignment)
+    office = OfficeProfile(region_code=DEFAULT_VILLAGE[:5], government_name="", office_name="", address="Jl. Uji 1",
+                           phone="", email="", website="", city="Bima")  # fmt: skip
+    session.add(office)
+    session.flush()
+    signer = OfficeSigner(region_code=office.region_code, duty=SignerDuty.KEPALA_DINAS, name="Kepala Uji",
+                          title="Kepala Dinas Sosial Kota Bima", rank="", nip="197003151995031002")  # fmt: skip
+    session.add(signer)
     session.commit()
     rule = session.scalar(select(PolicyRule.id).where(PolicyRule.subject == "penyuluh").order_by(PolicyRule.id))
     edit_pk = {
@@ -185,6 +195,8 @@ def _build_world(session: Session) -> World:
         "resident-request": sanggah.id,
         "proposal-window": f"{window.regency_code};{window.month}",  # sqladmin's composite key: parts joined by ";"
         "pendamping-village": assignment.id,
+        "office-profile": office.region_code,
+        "office-signer": signer.id,
     }
     return World(seed, {identity: str(pk) for identity, pk in edit_pk.items()})
 

@@ -16,6 +16,8 @@ import pytest
 from sqlalchemy import Engine, func, select, text, update
 from sqlalchemy.orm import Session
 
+from chain import documents
+from chain.actor import Actor
 from chain.certificates import letter_number
 from chain.regions import RegionLoadCounts, load_regions, regions_loaded
 from console.database import make_engine, make_session_factory
@@ -30,6 +32,8 @@ from models import (
     Meeting,
     MeetingKind,
     Member,
+    OfficeProfile,
+    OfficeSigner,
     PmtModel,
     Proposal,
     ProposalKind,
@@ -46,6 +50,8 @@ from models.certificate_flow import PARAF_CHAIN
 from models.complaint import Complaint, ComplaintStatus
 from models.identity import check_nik
 from models.region_codes import is_within, level_of
+from policies.rules import Decisions, read_seed
+from reports.documents import certificate_pdf
 
 FULL_COUNTS = {1: 38, 2: 514, 3: 7285, 4: 83762}
 KOTA_BIMA, BULUKUMBA = "52.72", "73.02"
@@ -278,6 +284,19 @@ def test_the_demo_certificates_climb_the_paraf_chain_in_order_with_consecutive_n
         assert approvals == chain[: len(approvals)]
         assert all(certificate.requested_at < approval.at for approval in certificate.approvals)
     assert all(c.household_id is None and c.letter_number is None for c in certificates if c not in found)
+
+
+def test_the_demo_offices_print_their_letters_with_a_kop_and_a_nip(session: Session) -> None:
+    """Every issuing office of the demo has a profile and both signers; a signed demo letter prints with them."""
+    assert sorted(p.region_code for p in session.scalars(select(OfficeProfile))) == ["00", "52", "52.72"]
+    assert len(session.scalars(select(OfficeSigner)).all()) == 6
+    desk = session.scalars(select(User).where(User.role == Role.PETUGAS_LAYANAN)).first()
+    signed = session.scalars(select(Certificate).where(Certificate.step == CertificateStep.SIGNED)).first()
+    assert desk is not None and signed is not None and signed.verification_code
+    rules = Decisions(read_seed())  # the seeded casbin rules, as a deployment starts with
+    letter = documents.certificate_letter(session, Actor.of(desk, rules.allows), signed.id, lambda code: code)
+    assert letter is not None and letter.signer.nip == "197003151995031002"
+    assert letter.head.address.startswith("Jl. Contoh No. 1, Kota Bima") and certificate_pdf(letter)[:5] == b"%PDF-"
 
 
 def test_the_demo_complaints_cover_every_status_each_handled_but_the_new_ones(session: Session) -> None:
