@@ -21,9 +21,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from chain.certificates import requested_member
+from chain.offices import letterhead
 from models import Certificate, CertificateStep
 from models.certificate import CODE_GROUP, CODE_SYMBOLS
-from models.office_names import names_for
 
 _PUBLIC = re.compile(r"([0-9]{4})-?((?:[A-Z2-9]{4}-?){3}[A-Z2-9]{4})")
 
@@ -87,10 +87,10 @@ def verify(session: Session, code: str, number: str = "") -> Verified | None:
     if number.strip() and " ".join(number.split()).upper() != certificate.letter_number.upper():
         return None
     signed = next((a.at for a in certificate.approvals if a.step == CertificateStep.SIGNED), None)
-    names = names_for(certificate.region_code)
+    head = letterhead(session, certificate.region_code)
     return Verified(
         letter_number=certificate.letter_number,
         signed_on=signed.date() if signed is not None else None,
         masked_name=masked_name(letter_name(certificate)),
-        office=f"{names.government} · DINAS SOSIAL",
+        office=f"{head.government} · {head.office.upper()}",
     )

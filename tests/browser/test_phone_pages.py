@@ -89,3 +89,38 @@ def test_a_field_form_fits_a_phone_with_touch_sized_controls_and_passes_the_acce
     assert_no_sideways_scroll(page)
     assert_touch_sized(page)
     assert_accessible(page)
+
+
+@pytest.mark.parametrize("viewport", [PHONE, {"width": 1366, "height": 900}], ids=["ponsel", "kantor"])
+def test_the_public_letter_check_answers_without_a_login_and_passes_the_accessibility_check(
+    live_server: str,
+    browser_page,  # noqa: ANN001
+    demo: Session,
+    viewport: dict[str, int],
+) -> None:
+    """A bank clerk types a demo letter's code at /verifikasi (no login): SAH with the number and a masked name;
+    a forged code: TIDAK SAH. Either page fits the screen and passes axe."""
+    signed = demo.scalars(select(Certificate).where(Certificate.step == CertificateStep.SIGNED)).first()
+    assert signed is not None and signed.verification_code and signed.letter_number
+    page = browser_page
+    page.set_viewport_size(viewport)
+    folder = screenshot_folder("verifikasi")
+    size = "ponsel" if viewport is PHONE else "kantor"
+
+    page.goto(f"{live_server}/verifikasi")
+    page.fill("#kode", f"5272-{signed.verification_code}")
+    page.fill("#nomor", signed.letter_number)
+    page.click("button[type=submit]")
+    page.wait_for_selector("#verdict")
+    assert page.get_attribute("#verdict", "data-valid") == "true"
+    assert page.inner_text("#verified-number") == signed.letter_number
+    assert signed.requested_nik not in page.content()
+    page.screenshot(path=str(folder / f"sah-{size}.png"), full_page=True)
+    assert_no_sideways_scroll(page)
+    assert_touch_sized(page)
+    assert_accessible(page)
+
+    page.goto(f"{live_server}/verifikasi/5272-AAAA-BBBB-CCCC-DDDD")
+    assert page.get_attribute("#verdict", "data-valid") == "false"
+    page.screenshot(path=str(folder / f"tidak-sah-{size}.png"), full_page=True)
+    assert_accessible(page)
