@@ -36,13 +36,17 @@ def export_command(settings: Settings, args: argparse.Namespace) -> int:
         with sessions() as session:
             if region and session.get(Region, region) is None:
                 raise CommandRefused(f"Wilayah {region} tidak ada di tabel wilayah; periksa kodenya (load-regions?).")
-            build = build_roster if args.kind == "roster" else build_recap
+            scope = Scope(region or None)
             with progress("Menulis ekspor", unit="baris") as report:
-                # The bar starts with the build and takes the rows the workbook holds once it is closed: the
-                # reports/ builders take no callback yet, so it does not move while the rows stream.
                 report(0, 0)
-                export = build(session, Scope(region or None), period=period)
-                report(export.rows, export.rows)
+                if args.kind == "roster":
+                    # The roster's rows are counted first (one count query), so the bar shows how far it is
+                    # while the rows stream; it moves after every batch the workbook writes.
+                    export = build_roster(session, scope, period=period, progress=report, count_first=True)
+                else:
+                    # The recap is one sheet of tallies: it is done when its query is, so the bar just closes.
+                    export = build_recap(session, scope, period=period)
+                    report(export.rows, export.rows)
         try:
             counted = "keluarga terdaftar DTKS" if args.kind == "roster" else "keluarga"
             refuse_empty(export, empty_message(what, region, period, counted=counted))  # NotFound: exit 2

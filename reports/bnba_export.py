@@ -15,13 +15,13 @@ they run over (the printable sheets carry the same rows again).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import date
 from itertools import islice
 from operator import itemgetter
 from typing import Any
 
-from sqlalchemy import Select, String, and_, case, cast, exists, literal, select, text
+from sqlalchemy import Select, String, and_, case, cast, exists, func, literal, select, text
 from sqlalchemy.orm import Session
 
 from models.decree import Decree, decree_proposal
@@ -53,6 +53,9 @@ SHEET_NAME = "BNBA"
 ANNEX_PRINT_SHEET = "Lampiran"
 ROSTER_PRINT_SHEET = "Daftar"
 FAN_OUT_ROWS = 1000  # rows handed to both sheets at a time: each table writes a batch in its own tight loop
+Progress = Callable[[int, int], None]
+"""`progress(done, total)`: BNBA rows written so far, after each batch, and the rows in all (0 while unknown; the
+last call, once the rows ran out, passes the count written as both): console/progress.py's `Report`."""
 _KIND = {
     CellKind.TEXT: Kind.TEXT,
     CellKind.CODED: Kind.TEXT,
@@ -134,9 +137,13 @@ def write_bnba(
     closing: Sequence[str] = (),
     paper: str = "A4",
     sheet_rows: int | None = None,
+    progress: Progress | None = None,
+    total: int = 0,
 ) -> ExportFile:
     """The printable sheet, then the full BNBA sheet, each with the kop and the closing lines, from one pass over
-    `rows` (full BNBA rows): a batch at a time goes to both, so memory stays flat whatever the row count."""
+    `rows` (full BNBA rows): a batch at a time goes to both, so memory stays flat whatever the row count.
+
+    `progress` is told the rows written after every batch, against `total` when the caller knows it (else 0)."""
     workbook = SafeWorkbook(filename, paper=paper, sheet_rows=sheet_rows)
     try:
         columns = BNBA_PRINT_SHEET_COLUMNS
@@ -146,6 +153,10 @@ def write_bnba(
         while batch := list(islice(source, FAN_OUT_ROWS)):
             printed.rows(map(printed_row, batch))
             table.rows(batch)
+            if progress is not None:
+                progress(table.data_rows, total)
+        if progress is not None:
+            progress(table.data_rows, table.data_rows)
         printed.finish()
         table.finish()
         keep_together(workbook, printed, table)
@@ -401,8 +412,13 @@ def build_roster(
     period: str | None = None,
     full_identity: bool = True,
     sheet_rows: int | None = None,
+    progress: Progress | None = None,
+    count_first: bool = False,
 ) -> ExportFile:
     """A region's DTKS roster (BNBA rows); KETERANGAN carries the household's desil.
+
+    `progress(done, total)` is told the rows written after every batch of FAN_OUT_ROWS; `total` is 0 (unknown)
+    unless `count_first` asks for the rows to be counted before they are written (one more query).
 
     A province's roster outgrows one sheet (1.25M rows against Excel's 1,048,576): it continues on
     "BNBA (2)"..., and `rows` of the result counts every row written (reports/xlsx_table.py).
@@ -417,5 +433,10 @@ def build_roster(
 
     filename = f"DTKS_{safe_file_name(where, 'nasional')}_{safe_file_name(period or '', 'terkini')}.xlsx"
     stmt = roster_statement(scope, region_code, period)
+    total = 0
+    if progress is not None and count_first:
+        total = session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery())) or 0
     rows = bnba_rows(streamed(session, stmt), full_identity=full_identity)
-    return write_bnba(filename, ROSTER_PRINT_SHEET, rows, title=title, sheet_rows=sheet_rows)
+    return write_bnba(
+        filename, ROSTER_PRINT_SHEET, rows, title=title, sheet_rows=sheet_rows, progress=progress, total=total
+    )

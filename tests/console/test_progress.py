@@ -6,18 +6,22 @@ from __future__ import annotations
 
 import io
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from console import cli_export
 from console.cli import main
 from console.database import make_engine, make_session_factory
-from console.progress import FORCE_VARIABLE, progress
+from console.progress import FORCE_VARIABLE, Report, progress
 from console.settings import Settings
 from models import Household, Proposal, ProposalStatus, Role
 from models.instrument import FloorMaterial
+from reports import bnba_export
 from tests.factories import make_pmt_model, make_proposal, make_user, make_visit
 from tests.reports.export_checks import registered
 
@@ -81,10 +85,28 @@ def test_the_export_counts_the_rows_it_wrote(
     registered(db_session)  # a household of three members: three roster rows
     db_session.commit()
     monkeypatch.setenv(FORCE_VARIABLE, "1")
+    # A batch of one row (FAN_OUT_ROWS is 1,000): three rows are an export of three batches, without making
+    # thousands of members.
+    monkeypatch.setattr(bnba_export, "FAN_OUT_ROWS", 1)
+    reports: list[tuple[int, int]] = []
+
+    @contextmanager
+    def recorded(description: str, *, unit: str) -> Iterator[Report]:
+        with progress(description, unit=unit) as report:
+
+            def both(done: int, total: int) -> None:
+                reports.append((done, total))
+                report(done, total)
+
+            yield both
+
+    monkeypatch.setattr(cli_export, "progress", recorded)
     assert main(["export", "roster", "--region", "52.72", "--period", "2026-01", "--out", str(tmp_path)]) == 0
     captured = capsys.readouterr()
     assert _finished(captured.err, "Menulis ekspor", 3), captured.err
     assert "Ditulis:" in captured.out
+    # The bar moved while the rows were written, one report per batch against the rows counted first.
+    assert reports == [(0, 0), (1, 3), (2, 3), (3, 3), (3, 3)]
 
 
 def test_a_refused_command_draws_no_bar(
