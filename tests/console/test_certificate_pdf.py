@@ -8,12 +8,8 @@ a forged number.
 
 from __future__ import annotations
 
-import io
 import re
 
-import pypdf
-import pypdfium2
-import zxingcpp
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -22,6 +18,7 @@ from models import AuditAction, AuditEntry, Certificate, OfficeProfile, OfficeSi
 from policies.rules import PolicyStore
 from tests.console.certificate_letters import signed_certificate
 from tests.console_client import ConsoleClient, client_logged_in_as
+from tests.pdf_reading import pdf_text, qr_payloads
 
 VILLAGE = "52.72.01.1001"  # Kota Bima
 REGENCY = "52.72"
@@ -38,16 +35,6 @@ def _profile(session: Session) -> None:
     session.commit()
 
 
-def _pdf_text(data: bytes) -> str:
-    return "\n".join(page.extract_text() for page in pypdf.PdfReader(io.BytesIO(data)).pages)
-
-
-def _qr_payloads(data: bytes) -> list[str]:
-    page = pypdfium2.PdfDocument(data)[0]
-    image = page.render(scale=2).to_pil()
-    return [found.text for found in zxingcpp.read_barcodes(image)]
-
-
 def test_the_signed_letter_prints_with_full_numbers_a_qr_and_a_public_check(
     app: object, db_session: Session, policy_store: PolicyStore
 ) -> None:
@@ -58,7 +45,7 @@ def test_the_signed_letter_prints_with_full_numbers_a_qr_and_a_public_check(
     response = desk.get(f"/admin/certificate/letter/{certificate.id}/pdf")
     assert response.status_code == 200 and response.headers["content-type"] == "application/pdf"
     assert response.headers["cache-control"] == "no-store"
-    text = _pdf_text(response.content)
+    text = pdf_text(response.content)
     db_session.expire_all()
     stored = db_session.get(Certificate, certificate.id)
     assert stored is not None and stored.verification_code
@@ -80,7 +67,7 @@ def test_the_signed_letter_prints_with_full_numbers_a_qr_and_a_public_check(
         assert expected in text, expected
     assert "KABUPATEN/KOTA" not in text and "KOTA KOTA" not in text
 
-    [payload] = _qr_payloads(response.content)
+    [payload] = qr_payloads(response.content)
     assert payload == f"http://testserver/verifikasi/5272-{stored.verification_code}"
     public = ConsoleClient(app)  # no login
     genuine = public.get(payload.removeprefix("http://testserver"))
@@ -129,7 +116,7 @@ def test_a_letter_without_a_profile_prints_with_the_naming_defaults(
 ) -> None:
     certificate, _household = signed_certificate(db_session, policy_store)
     desk = client_logged_in_as(app, db_session, Role.PETUGAS_LAYANAN, REGENCY, "layanan_pdf_polos")
-    text = _pdf_text(desk.get(f"/admin/certificate/letter/{certificate.id}/pdf").content)
+    text = pdf_text(desk.get(f"/admin/certificate/letter/{certificate.id}/pdf").content)
     assert "PEMERINTAH KOTA BIMA" in text and "Bima, " in text
     assert "Pengguna Uji pdf_kepala_dinas" in text  # the signer recorded on the letter
     desk.__exit__(None, None, None)

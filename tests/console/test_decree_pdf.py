@@ -3,10 +3,6 @@ the annex lists every member as kept at signing, out-of-scope officials get noth
 
 from __future__ import annotations
 
-import io
-import re
-
-import pypdf
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 from starlette.applications import Starlette
@@ -16,13 +12,9 @@ from tests.console.test_decrees import PDF, _sign
 from tests.console_client import client_logged_in_as
 from tests.factories import make_decree
 from tests.finality_world import place
+from tests.pdf_reading import pdf_text
 
 S = ProposalStatus
-
-
-def _text(data: bytes) -> str:
-    reader = pypdf.PdfReader(io.BytesIO(data))
-    return re.sub(r"[ \t]+", " ", "\n".join(page.extract_text() for page in reader.pages))
 
 
 def test_the_signed_sk_prints_its_text_and_the_annex_kept_at_signing(app: Starlette, db_session: Session) -> None:
@@ -37,7 +29,7 @@ def test_the_signed_sk_prints_its_text_and_the_annex_kept_at_signing(app: Starle
     assert 'id="decree-text-pdf"' in operator.get(f"/admin/decree/annex/{decree.id}").text
     response = operator.get(f"/admin/decree/annex/{decree.id}/naskah.pdf")
     assert response.status_code == 200 and response.headers["content-type"] == "application/pdf"
-    text = _text(response.content)
+    text = pdf_text(response.content)
     for expected in (
         "PEMERINTAH KOTA BIMA",
         "KEPUTUSAN WALI KOTA BIMA",
@@ -77,7 +69,7 @@ def test_the_province_cover_letter_names_the_district_sks_it_sends_on(app: Starl
     cover.proposals.extend(district.proposals)
     db_session.commit()
     province = client_logged_in_as(app, db_session, Role.OPERATOR_PROVINSI, "52", "naskah_prov")
-    text = _text(province.get(f"/admin/decree/annex/{cover.id}/naskah.pdf").content)
+    text = pdf_text(province.get(f"/admin/decree/annex/{cover.id}/naskah.pdf").content)
     for expected in (
         "PEMERINTAH PROVINSI NUSA TENGGARA BARAT",
         "400/12/DINSOS/2026",

@@ -3,11 +3,8 @@ every member of each family on the agenda, NIK in full only for a role that sees
 
 from __future__ import annotations
 
-import io
-import re
 from datetime import date
 
-import pypdf
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -16,6 +13,7 @@ from models.meeting import Decision, MeetingKind, ParticipantPosition
 from models.proposal import ProposalStatus
 from tests.console_client import client_logged_in_as
 from tests.factories import make_proposal
+from tests.pdf_reading import pdf_pages, pdf_text
 
 VILLAGE = "52.72.01.1001"  # Kota Bima
 
@@ -38,13 +36,6 @@ def _meeting_with_two_decided(session: Session) -> tuple[Meeting, list[object]]:
     return meeting, proposals
 
 
-def _text(data: bytes) -> tuple[str, int]:
-    """The PDF's words, each run of spaces as one (justified lines space their words out)."""
-    reader = pypdf.PdfReader(io.BytesIO(data))
-    text = "\n".join(page.extract_text() for page in reader.pages)
-    return re.sub(r"[ \t]+", " ", text), len(reader.pages)
-
-
 def test_the_ba_and_sptjm_print_the_meeting_as_it_was_decided(app: object, db_session: Session) -> None:
     meeting, proposals = _meeting_with_two_decided(db_session)
     operator = client_logged_in_as(app, db_session, Role.OPERATOR_DESA, VILLAGE, "operator_ba_pdf")
@@ -52,7 +43,7 @@ def test_the_ba_and_sptjm_print_the_meeting_as_it_was_decided(app: object, db_se
     assert 'id="musdes-ba-pdf"' in page and 'id="musdes-sptjm-pdf"' in page
     response = operator.get(f"/admin/meeting/musdes/{meeting.id}/ba.pdf")
     assert response.status_code == 200 and response.headers["content-type"] == "application/pdf"
-    text, pages = _text(response.content)
+    text, pages = pdf_text(response.content), pdf_pages(response.content)
     households = [proposal.household for proposal in proposals]  # type: ignore[attr-defined]
     for expected in (
         "PEMERINTAH KOTA BIMA",
@@ -76,7 +67,7 @@ def test_the_ba_and_sptjm_print_the_meeting_as_it_was_decided(app: object, db_se
     assert households[0].no_kk not in text.split("LAMPIRAN")[0]  # the BA's own text masks the No. KK
 
     sptjm = operator.get(f"/admin/meeting/musdes/{meeting.id}/sptjm.pdf")
-    sptjm_text, _ = _text(sptjm.content)
+    sptjm_text = pdf_text(sptjm.content)
     assert "SURAT PERNYATAAN TANGGUNG JAWAB MUTLAK" in sptjm_text and "Ahmad Kades" in sptjm_text
     assert "sebanyak 1 keluarga" in sptjm_text and "Lurah Paruga" in sptjm_text
 
@@ -95,7 +86,7 @@ def test_a_role_without_the_full_nik_right_prints_the_annex_masked(app: object, 
     reader = client_logged_in_as(app, db_session, Role.KEPALA_DESA, VILLAGE, "kades_ba_pdf")
     response = reader.get(f"/admin/meeting/musdes/{meeting.id}/ba.pdf")
     assert response.status_code == 200
-    text, _ = _text(response.content)
+    text = pdf_text(response.content)
     nik = proposals[0].household.members[0].nik  # type: ignore[attr-defined]
     assert nik not in text and nik[:4] in text
     reader.__exit__(None, None, None)
