@@ -44,7 +44,6 @@ from reports.documents import (
     MeetingRecord,
     Participant,
 )
-from reports.pdf_letter import SignatureBlock
 
 CERTIFICATE_DETAILS = ("certificate", "details")
 FULL_NIK = ("nik", "view_full")  # the letter carries the resident's own NIK and No. KK in full
@@ -97,7 +96,7 @@ def certificate_letter(
         desil=str(household.desil) if household is not None and household.desil is not None else "",
         purpose=certificate.purpose,
         signed_on=in_zone(signature.at, zone).date(),
-        signer=SignatureBlock(title=kepala.title, name=kepala.name, rank=kepala.rank, nip=kepala.nip),
+        signer=Signer(title=kepala.title, name=kepala.name, rank=kepala.rank, nip=kepala.nip),
         code=code,
         verify_url=verify_url(code),
         logo=logo_bytes(head, files),
@@ -157,7 +156,7 @@ def meeting_record(session: Session, actor: Actor, meeting_id: int, files: FileS
     for title, position in WITNESSES:
         present = next((p for p in meeting.participants if p.position is position), None)
         if present is not None:
-            witnesses.append(SignatureBlock(title=title, name=present.name))
+            witnesses.append(Signer(title=title, name=present.name))
     agenda = [_agenda_item(decision) for decision in meeting.decisions]
     return MeetingRecord(
         head=head,
@@ -172,7 +171,7 @@ def meeting_record(session: Session, actor: Actor, meeting_id: int, files: FileS
         participants=participants,
         agenda=agenda,
         notes=meeting.notes,
-        village_head=SignatureBlock(title=f"{word} {village}", name=chief.name if chief else ""),
+        village_head=Signer(title=f"{word} {village}", name=chief.name if chief else ""),
         witnesses=witnesses,
         annex_headers=ANNEX_HEADERS,
         annex_rows=_annex_rows(meeting, full=actor.allows(*FULL_NIK)),
@@ -254,7 +253,7 @@ def decree_document(session: Session, actor: Actor, decree_id: int) -> DecreeDoc
         number=decree.number or "",
         dated=decree.decree_date,
         period=decree.period or "",
-        signer=SignatureBlock(
+        signer=Signer(
             title=title,
             name=decree.signer_name,
             rank=kept.rank if same_signer and kept else "",

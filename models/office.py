@@ -133,12 +133,13 @@ def signer_refusal(duty: SignerDuty | None, name: str, title: str, nip: str) -> 
 
 @dataclass(frozen=True)
 class Signer:
-    """A signature block as printed."""
+    """A signature block as printed: the line above the title (place and date, or a role), title, name, rank, NIP."""
 
     name: str
     title: str
     rank: str = ""
     nip: str = ""
+    above: str = ""
 
 
 @dataclass(frozen=True)

@@ -18,8 +18,8 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from models.dates import long_date
-from models.office import Letterhead
-from reports.pdf_letter import LetterPdf, SignatureBlock
+from models.office import Letterhead, Signer
+from reports.pdf_letter import LetterPdf
 
 FREE_OF_CHARGE = "Surat keterangan ini diberikan tanpa dipungut biaya apa pun."
 
@@ -46,7 +46,7 @@ class CertificateLetter:
     desil: str
     purpose: str
     signed_on: date
-    signer: SignatureBlock
+    signer: Signer
     code: str  # "5272-ABCD-EFGH-JKLM-NPQR"
     verify_url: str  # what the QR holds
     logo: bytes | None = None
@@ -79,7 +79,7 @@ def certificate_pdf(letter: CertificateLetter, paper: str = "A4") -> bytes:
     pdf.paragraph(
         f"Demikian surat keterangan ini dibuat{purpose}, untuk dipergunakan sebagaimana mestinya. {FREE_OF_CHARGE}"
     )
-    block = SignatureBlock(
+    block = Signer(
         above=dated(letter.head.city, letter.signed_on),
         title=letter.signer.title,
         name=letter.signer.name,
@@ -131,8 +131,8 @@ class MeetingRecord:
     participants: Sequence[Participant]
     agenda: Sequence[AgendaItem]
     notes: str
-    village_head: SignatureBlock
-    witnesses: Sequence[SignatureBlock] = ()  # BPD and TKSK/pendamping present, who sign beside the head
+    village_head: Signer
+    witnesses: Sequence[Signer] = ()  # BPD and TKSK/pendamping present, who sign beside the head
     annex_headers: Sequence[str] = ()
     annex_rows: Sequence[Sequence[str]] = field(default_factory=list)
     annex_widths: Sequence[float] = ()
@@ -206,7 +206,7 @@ def sptjm_pdf(record: MeetingRecord, paper: str = "A4") -> bytes:
         "ketentuan peraturan perundang-undangan, dan bersedia data tersebut diperbaiki atau dikeluarkan dari DTKS."
     )
     pdf.paragraph("Demikian surat pernyataan ini dibuat dengan penuh kesadaran dan tanpa paksaan.")
-    pdf.signatures([SignatureBlock(above=dated(record.village, record.held_on), title=head.title, name=head.name,
+    pdf.signatures([Signer(above=dated(record.village, record.held_on), title=head.title, name=head.name,
                                    rank=head.rank, nip=head.nip)])  # fmt: skip
     return pdf.pdf_bytes()
 
@@ -224,7 +224,7 @@ class DecreeDocument:
     number: str
     dated: date
     period: str
-    signer: SignatureBlock
+    signer: Signer
     families: int
     members: int
     forwarded: Sequence[str] = ()  # the district SKs a cover letter sends on, each as a line
@@ -301,7 +301,7 @@ def decree_pdf(document: DecreeDocument, paper: str = "A4") -> bytes:
     ]
     for ordinal, text in zip(_ORDINALS, decided, strict=True):
         pdf.fields([(ordinal, text)], label_width=25)
-    block = SignatureBlock(
+    block = Signer(
         above=f"Ditetapkan di {head.city}\npada tanggal {long_date(document.dated)}",
         title=f"{document.signer.title},",
         name=document.signer.name,
@@ -341,7 +341,7 @@ def cover_letter_pdf(document: DecreeDocument, paper: str = "A4") -> bytes:
         "Data tersebut telah kami periksa kelengkapannya dan kami teruskan untuk proses penetapan. Demikian "
         "disampaikan, atas perhatian dan kerja samanya diucapkan terima kasih."
     )
-    block = SignatureBlock(
+    block = Signer(
         title=document.signer.title, name=document.signer.name, rank=document.signer.rank, nip=document.signer.nip
     )
     pdf.signatures([block])

@@ -11,7 +11,6 @@ The QR is drawn as vector squares from segno's matrix (no raster image, sharp at
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from io import BytesIO
 from pathlib import Path
 
@@ -20,7 +19,7 @@ from fpdf import FPDF
 from fpdf.enums import Align, XPos, YPos
 from fpdf.fonts import FontFace
 
-from models.office import Letterhead
+from models.office import Letterhead, Signer
 
 FONTS = Path(__file__).parent / "fonts"
 FACE = "Serif"
@@ -31,17 +30,6 @@ SMALL_PT = 10
 TABLE_PT = 9  # the smallest text on any page
 LINE = 6.0  # mm per body line
 _HEADINGS = FontFace(emphasis="BOLD", fill_color=(230, 230, 230))
-
-
-@dataclass(frozen=True)
-class SignatureBlock:
-    """One signature: the line above the title (place and date, or a role), title, name, rank, NIP."""
-
-    title: str
-    name: str
-    above: str = ""
-    rank: str = ""
-    nip: str = ""
 
 
 class LetterPdf(FPDF):
@@ -148,7 +136,7 @@ class LetterPdf(FPDF):
         self.set_font(FACE, "", BODY_PT)
         self.ln(3)
 
-    def signatures(self, blocks: Sequence[SignatureBlock], *, right_alone: bool = True) -> None:
+    def signatures(self, blocks: Sequence[Signer], *, right_alone: bool = True) -> None:
         """Signature blocks side by side (one alone sits at the right); room is kept for the wet signature and
         stamp, and a block never splits across pages."""
         if not blocks:
