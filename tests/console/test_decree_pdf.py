@@ -9,7 +9,7 @@ from starlette.applications import Starlette
 
 from models import AuditAction, AuditEntry, Decree, DecreeKind, Household, ProposalStatus, Role
 from tests.console.test_decrees import PDF, _sign
-from tests.console_client import client_logged_in_as
+from tests.console_client import ConsoleClient, client_logged_in_as
 from tests.factories import make_decree
 from tests.finality_world import place
 from tests.pdf_reading import pdf_text
@@ -17,15 +17,22 @@ from tests.pdf_reading import pdf_text
 S = ProposalStatus
 
 
-def test_the_signed_sk_prints_its_text_and_the_annex_kept_at_signing(app: Starlette, db_session: Session) -> None:
-    placed = place(db_session, S.IN_DECREE)  # a draft SK holding a proposal of a family of two
-    db_session.commit()
-    decree = db_session.get(Decree, placed.decree_ids[0])
-    operator = client_logged_in_as(app, db_session, Role.OPERATOR_DINSOS, "52.72", "naskah_sk")
+def _signed_district_sk(app: Starlette, session: Session, username: str) -> tuple[Decree, int, ConsoleClient]:
+    """A district SK holding one proposal of a family of two, signed by the Dinsos operator (who is returned)."""
+    placed = place(session, S.IN_DECREE)
+    session.commit()
+    operator = client_logged_in_as(app, session, Role.OPERATOR_DINSOS, "52.72", username)
+    decree = session.get(Decree, placed.decree_ids[0])
     assert _sign(operator, decree, ("sk.pdf", PDF, "application/pdf")).status_code == 303
-    db_session.expire_all()
-    decree = db_session.get(Decree, decree.id)
-    household = db_session.get(Household, placed.household_id)
+    session.expire_all()
+    signed = session.get(Decree, placed.decree_ids[0])
+    assert signed is not None
+    return signed, placed.household_id, operator
+
+
+def test_the_signed_sk_prints_its_text_and_the_annex_kept_at_signing(app: Starlette, db_session: Session) -> None:
+    decree, household_id, operator = _signed_district_sk(app, db_session, "naskah_sk")
+    household = db_session.get(Household, household_id)
     assert 'id="decree-text-pdf"' in operator.get(f"/admin/decree/annex/{decree.id}").text
     response = operator.get(f"/admin/decree/annex/{decree.id}/naskah.pdf")
     assert response.status_code == 200 and response.headers["content-type"] == "application/pdf"
@@ -57,13 +64,7 @@ def test_the_signed_sk_prints_its_text_and_the_annex_kept_at_signing(app: Starle
 
 
 def test_the_province_cover_letter_names_the_district_sks_it_sends_on(app: Starlette, db_session: Session) -> None:
-    placed = place(db_session, S.IN_DECREE)
-    db_session.commit()
-    district = db_session.get(Decree, placed.decree_ids[0])
-    operator = client_logged_in_as(app, db_session, Role.OPERATOR_DINSOS, "52.72", "naskah_kab")
-    assert _sign(operator, district, ("sk.pdf", PDF, "application/pdf")).status_code == 303
-    db_session.expire_all()
-    district = db_session.get(Decree, district.id)
+    district, _household_id, operator = _signed_district_sk(app, db_session, "naskah_kab")
     cover = make_decree(db_session, DecreeKind.PROVINCE_FORWARDING, region_code="52", number="400/12/DINSOS/2026",
                         signer_name="Dr. Ahmad Provinsi", signer_title="Kepala Dinas Sosial Provinsi NTB")  # fmt: skip
     cover.proposals.extend(district.proposals)
