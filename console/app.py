@@ -20,6 +20,7 @@ from console.access_log import drop_query_strings_from_access_log
 from console.auth import LoginBackend, install_on
 from console.authorization import CasbinAuthorization
 from console.database import make_engine, make_session_factory
+from console.health import healthz, readyz
 from console.hosts import AllowedHostsMiddleware
 from console.i18n import LANGUAGES, install_indonesian
 from console.identifiers import install_row_id_convertor
@@ -73,6 +74,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
         routes=[
             Route("/", _to_console),
             Route("/favicon.ico", _favicon),
+            Route("/healthz", healthz, methods=["GET"]),  # monitoring: the process answers (console/health.py)
+            Route("/readyz", readyz, methods=["GET"]),  # monitoring: database, schema, rules and uploads ready
             Route("/verifikasi", verification_page, methods=["GET"]),  # public: is a printed letter genuine
             Route("/verifikasi/{code}", verification_page, methods=["GET"]),
             Mount("/static", StaticFiles(directory=STATIC_DIR), name="static"),
