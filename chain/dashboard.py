@@ -42,6 +42,7 @@ class Dashboard:
     desil_counts: list[tuple[int | None, int]]
     total: int = field(default=0)
     tiles: Tiles | None = None
+    regions: RegionTable | None = None
     programme_period: str = ""
     programmes: list[str] = field(default_factory=list)  # programme codes, the table's columns
     programme_rows: list[tuple[str, str, list[int]]] = field(default_factory=list)  # code, name, members each
@@ -68,6 +69,78 @@ class ProgrammeTable:
     period: str
     programmes: list[str]
     rows: list[tuple[str, str, list[int]]]
+
+
+@dataclass(frozen=True)
+class RegionRow:
+    """One child region's numbers: proposals per status (the table's columns) and registered households."""
+
+    code: str
+    name: str
+    by_status: dict[ProposalStatus, int]
+    registered: int
+
+    @property
+    def proposals(self) -> int:
+        return sum(self.by_status.values())
+
+
+@dataclass(frozen=True)
+class RegionTable:
+    """The per-region table under the charts: its statuses are those counted anywhere in the scope."""
+
+    label: str
+    level: RegionLevel
+    statuses: list[ProposalStatus]
+    rows: list[RegionRow]
+
+    def status_total(self, status: ProposalStatus) -> int:
+        return sum(row.by_status[status] for row in self.rows)
+
+    @property
+    def proposals(self) -> int:
+        return sum(row.proposals for row in self.rows)
+
+    @property
+    def registered(self) -> int:
+        return sum(row.registered for row in self.rows)
+
+
+@dataclass(frozen=True)
+class ChartSeries:
+    """One chart's title and (category, number) bars, in words: the page's SVG and the recap's chart sheet."""
+
+    title: str
+    bars: list[tuple[str, int]]
+
+
+def chart_series(session: Session, scope: Scope) -> dict[str, ChartSeries]:
+    """The dashboard's three charts, keyed `status`, `region`, `desil`."""
+    _label, regions = region_counts(session, scope)
+    return {
+        "status": ChartSeries("Usulan per status", [(status.label, n) for status, n in status_counts(session, scope)]),
+        "region": ChartSeries(f"Usulan per {LEVEL_WORDS[_child_level(scope)]}", [(name, n) for _c, name, n in regions]),
+        "desil": ChartSeries("Keluarga terdaftar per desil", desil_bars(desil_counts(session, scope))),
+    }
+
+
+def desil_bars(counts: list[tuple[int | None, int]]) -> list[tuple[str, int]]:
+    return [(f"Desil {desil}" if desil is not None else "Belum ada desil", count) for desil, count in counts]
+
+
+LEVEL_WORDS = {
+    RegionLevel.PROVINCE: "provinsi",
+    RegionLevel.REGENCY: "kabupaten/kota",
+    RegionLevel.KECAMATAN: "kecamatan",
+    RegionLevel.VILLAGE: "desa/kelurahan",
+}
+
+
+def _child_level(scope: Scope) -> RegionLevel:
+    if scope.code is None:
+        return RegionLevel.PROVINCE
+    level = level_of(scope.code)
+    return level if level == RegionLevel.VILLAGE else RegionLevel(level + 1)
 
 
 def child_regions(session: Session, scope: Scope) -> tuple[str, list[tuple[str, str]], RegionLevel]:
@@ -100,12 +173,37 @@ def status_counts(session: Session, scope: Scope) -> list[tuple[ProposalStatus, 
 
 
 def region_counts(session: Session, scope: Scope) -> tuple[str, list[tuple[str, str, int]]]:
+    """Proposals per child region: the totals of region_table's rows (one count for the chart and the table)."""
+    table = region_table(session, scope)
+    return table.label, [(row.code, row.name, row.proposals) for row in table.rows]
+
+
+def region_table(session: Session, scope: Scope) -> RegionTable:
+    """Per child region of the scope: its proposals per status and its registered households, from the tallies."""
     label, children, level = child_regions(session, scope)
-    rows = session.execute(
-        tally_rows(ProposalTally, level, scope.condition(ProposalTally.region_code), ProposalTally.region_code)
-    ).all()
-    counted: dict[str, int] = {code: count for code, count in rows}
-    return label, [(code, name, counted.get(code, 0)) for code, name in children]
+    proposals = session.execute(
+        tally_rows(
+            ProposalTally, level, scope.condition(ProposalTally.region_code), ProposalTally.region_code,
+            ProposalTally.status,
+        )
+    ).all()  # fmt: skip
+    by_region: dict[str, dict[ProposalStatus, int]] = {}
+    for code, status, count in proposals:
+        if count:
+            by_region.setdefault(code, {})[ProposalStatus(status)] = count
+    area = scope.condition(HouseholdTally.region_code) & (HouseholdTally.dtks_status == DtksStatus.REGISTERED)
+    registered: dict[str, int] = {
+        code: count
+        for code, count in session.execute(tally_rows(HouseholdTally, level, area, HouseholdTally.region_code))
+    }
+    shown = {status for counts in by_region.values() for status in counts}
+    statuses = [status for status in ProposalStatus if status in shown]
+    rows = [
+        RegionRow(code, name, {status: by_region.get(code, {}).get(status, 0) for status in statuses},
+                  registered.get(code, 0))
+        for code, name in children
+    ]  # fmt: skip
+    return RegionTable(label, level, statuses, rows)
 
 
 def overdue_proposals(session: Session, scope: Scope, today: date, limit: int = OVERDUE_LIMIT) -> list[Proposal]:
@@ -192,18 +290,19 @@ def programmes_by_default(scope: Scope) -> bool:
 
 
 def build(session: Session, scope: Scope, today: date, *, programmes_shown: bool | None = None) -> Dashboard:
-    label, regions = region_counts(session, scope)
+    table = region_table(session, scope)
     statuses = status_counts(session, scope)
     shown = programmes_by_default(scope) if programmes_shown is None else programmes_shown
     programmes = programme_table(session, scope, today) if shown else ProgrammeTable("", [], [])
     return Dashboard(
-        region_label=label,
+        region_label=table.label,
         status_counts=statuses,
-        region_counts=regions,
+        region_counts=[(row.code, row.name, row.proposals) for row in table.rows],
         overdue=overdue_proposals(session, scope, today),
         desil_counts=desil_counts(session, scope),
         total=sum(count for _status, count in statuses),
         tiles=tiles(session, scope, today, statuses),
+        regions=table,
         programme_period=programmes.period,
         programmes=programmes.programmes,
         programme_rows=programmes.rows,

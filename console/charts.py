@@ -7,6 +7,10 @@ Each row is its label on a line of its own, then its bar with the count at the b
 gives a chart a narrow column (about 150 to 290 px on a 1366 px laptop screen), and an image shrinks to its
 column but never grows, so a chart is drawn only as wide as its longest label needs (200 to 320 units),
 and its 15-unit text shows at full size in any column at least that wide.
+
+The dashboard draws its charts wide instead (`width=WIDE`, each chart a card's full width: about 1,050 px at
+1366 px, 720 px on an A4 page): each label then sits left of its bar on the same line, so the 15-unit text
+shows at 15 to 22 px on screen and about 11 pt on paper, and eleven desil rows stay one screen tall.
 """
 
 from __future__ import annotations
@@ -37,6 +41,10 @@ BAR_COLOUR = "#206bc4"  # Tabler's primary blue, the console's own
 TEXT_COLOUR = "#1d273b"
 MUTED_COLOUR = "#667382"
 EMPTY_TEXT = "Belum ada data."
+WIDE = 720  # the dashboard's full-width charts
+WIDE_ROW_HEIGHT = 30  # a wide chart's row: label, bar and count on one line
+WIDE_CHARACTER_WIDTH = 9.0  # DejaVu Sans (Debian's fallback, and print) runs wider than CHARACTER_WIDTH
+LABEL_GAP = 12  # between a wide chart's label column and its bars
 
 
 @dataclass(frozen=True)
@@ -54,14 +62,18 @@ def shown_label(label: str) -> str:
     return label if len(label) <= LONGEST_LABEL else label[: LONGEST_LABEL - 1].rstrip() + "…"
 
 
-def bar_chart_svg(title: str, bars: Sequence[Bar]) -> bytes:
-    """The SVG document of a horizontal bar chart: `title` above, one labelled bar per entry of `bars`."""
-    width = chart_width(bars)
+def bar_chart_svg(title: str, bars: Sequence[Bar], *, width: int | None = None) -> bytes:
+    """The SVG document of a horizontal bar chart: `title` above, one labelled bar per entry of `bars`.
+
+    Without `width` it is as narrow as its labels allow (labels above the bars); with it, labels beside the bars.
+    """
+    wide = width is not None
+    width = width or chart_width(bars)
     title_lines = textwrap.wrap(title, int((width - 2 * MARGIN) / TITLE_CHARACTER_WIDTH), break_long_words=False) or [
         ""
     ]
     top = TITLE_LINE_HEIGHT * len(title_lines) + ROW_GAP
-    height = top + ROW_HEIGHT * max(len(bars), 1)
+    height = top + (WIDE_ROW_HEIGHT if wide else ROW_HEIGHT) * max(len(bars), 1)
     root = ElementTree.Element(
         "svg",
         {
@@ -82,6 +94,8 @@ def bar_chart_svg(title: str, bars: Sequence[Bar]) -> bytes:
         heading.set("font-weight", "600")
     if not bars:
         _text(root, MARGIN, top + LABEL_HEIGHT / 2, EMPTY_TEXT, fill=MUTED_COLOUR)
+    elif wide:
+        _draw_wide_bars(root, bars, width, top)
     else:
         _draw_bars(root, bars, width, top)
     document = io.BytesIO()
@@ -108,6 +122,24 @@ def _draw_bars(root: ElementTree.Element, bars: Sequence[Bar], width: int, first
             rectangle = {"x": str(MARGIN), "y": _number(bar_top), "width": _number(length), "height": str(BAR_HEIGHT)}
             ElementTree.SubElement(root, "rect", {**rectangle, "fill": BAR_COLOUR, "rx": "2"})
         count = _text(root, MARGIN + length + 6, bar_top + BAR_HEIGHT / 2, number_text(bar.value))
+        count.set("font-weight", "600")
+
+
+def _draw_wide_bars(root: ElementTree.Element, bars: Sequence[Bar], width: int, first_top: float) -> None:
+    """Each row on one line: its label in a column as wide as the longest, its bar, its count past the bar."""
+    label_room = 2 * MARGIN + LABEL_GAP + WIDE_CHARACTER_WIDTH * max(len(shown_label(bar.label)) for bar in bars)
+    plot_width = width - label_room - MARGIN - NUMBER_ROOM
+    largest = max(bar.value for bar in bars) or 1
+    for index, bar in enumerate(bars):
+        middle = first_top + WIDE_ROW_HEIGHT * index + WIDE_ROW_HEIGHT / 2
+        _text(root, MARGIN, middle, shown_label(bar.label))
+        length = max(plot_width * bar.value / largest, 3 if bar.value else 0)
+        if bar.value:
+            rectangle = {"x": _number(label_room), "y": _number(middle - BAR_HEIGHT / 2), "width": _number(length)}
+            ElementTree.SubElement(
+                root, "rect", {**rectangle, "height": str(BAR_HEIGHT), "fill": BAR_COLOUR, "rx": "2"}
+            )
+        count = _text(root, label_room + length + 6, middle, number_text(bar.value))
         count.set("font-weight", "600")
 
 

@@ -1,27 +1,21 @@
-"""The dashboard's three charts: chain/dashboard.py's counts drawn by console/charts.py as standalone SVG.
+"""The dashboard's three charts: chain/dashboard.py's series drawn by console/charts.py as standalone SVG.
 
-Served as <img> sources, so the CSP stays strict.
+Served as <img> sources, so the CSP stays strict. The recap's chart sheet reads the same series
+(reports/recap.py), so the workbook and the page show the same numbers under the same titles.
 """
 
 from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
-from chain.dashboard import desil_counts, region_counts, status_counts
-from console.charts import Bar, bar_chart_svg
+from chain.dashboard import chart_series
+from console.charts import WIDE, Bar, bar_chart_svg
 from policies.scope import Scope
 
 
 def chart_svg(kind: str, session: Session, scope: Scope) -> bytes | None:
     """The SVG of one dashboard chart (`status`, `region` or `desil`), or None for an unknown kind."""
-    if kind == "status":
-        bars = [Bar(status.label, count) for status, count in status_counts(session, scope)]
-        return bar_chart_svg("Usulan per status", bars)
-    if kind == "region":
-        _label, regions = region_counts(session, scope)
-        return bar_chart_svg("Usulan per wilayah", [Bar(name, count) for _code, name, count in regions])
-    if kind == "desil":
-        desils = desil_counts(session, scope)
-        bars = [Bar(f"Desil {desil}" if desil is not None else "Belum ada", count) for desil, count in desils]
-        return bar_chart_svg("Keluarga terdaftar per desil", bars)
-    return None
+    if kind not in ("status", "region", "desil"):
+        return None
+    series = chart_series(session, scope)[kind]
+    return bar_chart_svg(series.title, [Bar(label, count) for label, count in series.bars], width=WIDE)

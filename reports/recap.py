@@ -1,5 +1,6 @@
-"""Rekap: households per region x DTKS status x desil, with a chart sheet (xlsxwriter charts, no formulas) and a
-programme sheet (members, eligible families and members outside the band per region and programme).
+"""Rekap: households per region x DTKS status x desil, with a chart sheet (the dashboard's charts as xlsxwriter
+charts, no formulas) and a programme sheet (members, eligible families and members outside the band per region
+and programme).
 
 The current recap reads the tallies the database keeps (models/tally.py: the area's kecamatan or village rows,
 not the register); a recap as of a period reads the per-period standing (one GROUP BY over the indexed region
@@ -7,8 +8,8 @@ column). The handful of result rows are pivoted here. Within the user's scope, o
 region (`region_code`) and taken as of a determination period (`period`: each household's standing then,
 models.determination.StandingAsOf, the rule the roster of a period follows; households with no determined
 standing by then are not counted). Regions are kecamatan for a regency or wider area, villages for a kecamatan
-or village. Totals are computed in Python and written as numbers; the charts' series point at those cells
-(chart ranges, not cell formulas).
+or village. Totals are computed in Python and written as numbers; the chart sheet writes the dashboard's series
+(chain/dashboard.py chart_series) as numbers and its charts point at those cells (chart ranges, not formulas).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, and_, func, select
 from sqlalchemy.orm import Session
 
+from chain.dashboard import ChartSeries, chart_series, desil_bars
 from models.determination import HouseholdPeriod, StandingAsOf
 from models.household import DtksStatus, Household
 from models.periods import period_of
@@ -28,7 +30,7 @@ from models.region_codes import RegionLevel, region_name
 from models.tally import NO_DESIL, HouseholdTally, tally_rows
 from policies.scope import Scope
 from reports.programme_counts import KECAMATAN_CODE_LENGTH, VILLAGE_CODE_LENGTH, eligible_counts, recap_level
-from reports.xlsx import Column, ExportFile, Kind, SafeWorkbook, TableSheet, safe_file_name
+from reports.xlsx import Column, ExportFile, Kind, SafeWorkbook, safe_file_name
 
 DESILS = tuple(range(1, 11))
 
@@ -132,9 +134,9 @@ def build_recap(
     try:
         table = workbook.table("Rekap", recap_columns(), title=title, totals=1)
         table.rows(rows)
-        total_row = table.totals(["", "JUMLAH", *totals])  # under the last sheet's rows, outside the filter
+        table.totals(["", "JUMLAH", *totals])  # under the last sheet's rows, outside the filter
         table.finish()
-        _chart_sheet(workbook, table, total_row)
+        _chart_sheet(workbook, session, scope, region_code, period)
         _programme_sheet(workbook, session, scope, region_code, period or period_of(today), title[1])
     except BaseException:
         workbook.abandon()
@@ -174,37 +176,72 @@ def _period_part(period: str | None, today: date) -> str:
     return f"periode-{period}" if period else f"{today:%d-%m-%Y}"
 
 
-def _chart_sheet(workbook: SafeWorkbook, table: TableSheet, total_row: int) -> None:
-    """Column chart of the desil distribution and bar chart of households per status (from the total row).
+def _chart_sheet(
+    workbook: SafeWorkbook, session: Session, scope: Scope, region_code: str | None, period: str | None
+) -> None:
+    """The dashboard's three charts (chain/dashboard.py chart_series: same titles, categories and numbers as the
+    page for the same area), each beside the table of its numbers, which its series points at.
 
-    The total row sits on the table's last sheet ("Rekap", or "Rekap (2)"... should the rows ever fill one).
+    A recap as of a period counts the registered families per desil as they stood then (the Rekap sheet's rule);
+    proposals have no period, so their two charts are the current ones, and say so.
     """
-    data, header_row = table.sheet.name, table.header_row
+    area = Scope(region_code, valid=scope.holds(region_code)) if region_code else scope
+    charts = list(chart_series(session, area).values())
+    if period:
+        counts = count_by_region(session, scope, region_code, period)
+        registered = [
+            sum(cells.get((DtksStatus.REGISTERED.value, desil), 0) for cells in counts.values()) for desil in DESILS
+        ]
+        undetermined = sum(cells.get((DtksStatus.REGISTERED.value, None), 0) for cells in counts.values())
+        desils = desil_bars([*zip(DESILS, registered, strict=True), *([(None, undetermined)] if undetermined else [])])
+        charts = [
+            ChartSeries(f"{charts[0].title} (terkini)", charts[0].bars),
+            ChartSeries(f"{charts[1].title} (terkini)", charts[1].bars),
+            ChartSeries(f"{charts[2].title}, periode {period}", desils),
+        ]
     sheet = workbook.add_sheet("Grafik")
-    statuses = len(DtksStatus)
-    desil_first = 2 + statuses + 1
-    desil_chart = workbook.book.add_chart({"type": "column"})
-    desil_chart.add_series(
-        {
-            "name": "Keluarga per desil",
-            "categories": [data, header_row, desil_first, header_row, desil_first + len(DESILS) - 1],
-            "values": [data, total_row, desil_first, total_row, desil_first + len(DESILS) - 1],
-        }
-    )
-    desil_chart.set_title({"name": "Sebaran keluarga per desil"})
-    desil_chart.set_legend({"none": True})
-    status_chart = workbook.book.add_chart({"type": "bar"})
-    status_chart.add_series(
-        {
-            "name": "Keluarga per status DTKS",
-            "categories": [data, header_row, 2, header_row, 2 + statuses - 1],
-            "values": [data, total_row, 2, total_row, 2 + statuses - 1],
-        }
-    )
-    status_chart.set_title({"name": "Keluarga per status DTKS"})
-    status_chart.set_legend({"none": True})
-    sheet.insert_chart(1, 1, desil_chart, {"x_scale": 1.5, "y_scale": 1.2})
-    sheet.insert_chart(22, 1, status_chart, {"x_scale": 1.5, "y_scale": 1.2})
+    sheet.set_column(CHART_DATA_COLUMN, CHART_DATA_COLUMN, 30)
+    sheet.set_column(CHART_DATA_COLUMN + 1, CHART_DATA_COLUMN + 1, 12)
+    row = 1
+    for series in charts:
+        row = _chart_with_its_numbers(workbook, sheet, series, row)
     sheet.set_landscape()
     sheet.set_paper(workbook.paper)
     sheet.fit_to_pages(1, 0)
+
+
+NO_DATA = "Belum ada data."  # an empty chart's one category, as the page's chart says it
+CHART_DATA_COLUMN = 11  # column L: each chart's numbers, right of the chart (B..J)
+CHART_WIDTH_PX, CHART_ROW_PX, ROW_PX = 720, 24, 20
+
+
+def _chart_with_its_numbers(workbook: SafeWorkbook, sheet: Any, series: ChartSeries, row: int) -> int:
+    """A bar chart of `series` at `row` (first category on top, each bar labelled with its number) and its numbers
+    in columns L:M from the same row; the row under both."""
+    bold = workbook.book.add_format({"bold": True})
+    sheet.write_string(row, CHART_DATA_COLUMN, series.title, bold)
+    sheet.write_string(row + 1, CHART_DATA_COLUMN, "KATEGORI", bold)
+    sheet.write_string(row + 1, CHART_DATA_COLUMN + 1, "JUMLAH", bold)
+    bars = series.bars or [(NO_DATA, 0)]
+    for index, (label, count) in enumerate(bars):
+        sheet.write_string(row + 2 + index, CHART_DATA_COLUMN, label)
+        sheet.write_number(row + 2 + index, CHART_DATA_COLUMN + 1, count)
+    first, last = row + 2, row + 1 + len(bars)
+    chart = workbook.book.add_chart({"type": "bar"})
+    chart.add_series(
+        {
+            "name": series.title,
+            "categories": [sheet.name, first, CHART_DATA_COLUMN, last, CHART_DATA_COLUMN],
+            "values": [sheet.name, first, CHART_DATA_COLUMN + 1, last, CHART_DATA_COLUMN + 1],
+            "data_labels": {"value": True, "num_format": "#,##0"},
+            "fill": {"color": "#206bc4"},
+        }
+    )
+    chart.set_title({"name": series.title, "name_font": {"size": 14}})
+    chart.set_legend({"none": True})
+    chart.set_x_axis({"reverse": True, "num_font": {"size": 11}})  # the category axis of a bar chart
+    chart.set_y_axis({"num_format": "#,##0", "num_font": {"size": 10}})
+    height = max(288, 90 + CHART_ROW_PX * len(bars))
+    chart.set_size({"width": CHART_WIDTH_PX, "height": height})
+    sheet.insert_chart(row, 1, chart)
+    return row + max(-(-height // ROW_PX), len(bars) + 2) + 2
