@@ -114,14 +114,22 @@ class ChartSeries:
     bars: list[tuple[str, int]]
 
 
-def chart_series(session: Session, scope: Scope) -> dict[str, ChartSeries]:
-    """The dashboard's three charts, keyed `status`, `region`, `desil`."""
-    _label, regions = region_counts(session, scope)
-    return {
-        "status": ChartSeries("Usulan per status", [(status.label, n) for status, n in status_counts(session, scope)]),
-        "region": ChartSeries(f"Usulan per {LEVEL_WORDS[_child_level(scope)]}", [(name, n) for _c, name, n in regions]),
-        "desil": ChartSeries("Keluarga terdaftar per desil", desil_bars(desil_counts(session, scope))),
-    }
+CHART_KINDS = ("status", "region", "desil")
+
+
+def chart_series(session: Session, scope: Scope, kinds: tuple[str, ...] = CHART_KINDS) -> dict[str, ChartSeries]:
+    """The dashboard's charts of `kinds` (`status`, `region`, `desil`; all three by default), in that order."""
+    drawn: dict[str, ChartSeries] = {}
+    for kind in kinds:
+        if kind == "status":
+            drawn[kind] = ChartSeries("Usulan per status", [(s.label, n) for s, n in status_counts(session, scope)])
+        elif kind == "region":
+            _label, regions = region_counts(session, scope)
+            title = f"Usulan per {LEVEL_WORDS[_child_level(scope)]}"
+            drawn[kind] = ChartSeries(title, [(name, count) for _code, name, count in regions])
+        elif kind == "desil":
+            drawn[kind] = ChartSeries("Keluarga terdaftar per desil", desil_bars(desil_counts(session, scope)))
+    return drawn
 
 
 def desil_bars(counts: list[tuple[int | None, int]]) -> list[tuple[str, int]]:

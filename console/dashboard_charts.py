@@ -8,14 +8,14 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
-from chain.dashboard import chart_series
+from chain.dashboard import CHART_KINDS, chart_series
 from console.charts import WIDE, Bar, bar_chart_svg
 from policies.scope import Scope
 
 
 def chart_svg(kind: str, session: Session, scope: Scope) -> bytes | None:
     """The SVG of one dashboard chart (`status`, `region` or `desil`), or None for an unknown kind."""
-    if kind not in ("status", "region", "desil"):
+    if kind not in CHART_KINDS:
         return None
-    series = chart_series(session, scope)[kind]
+    series = chart_series(session, scope, (kind,))[kind]
     return bar_chart_svg(series.title, [Bar(label, count) for label, count in series.bars], width=WIDE)

@@ -211,13 +211,13 @@ def _chart_sheet(
 
 
 NO_DATA = "Belum ada data."  # an empty chart's one category, as the page's chart says it
-CHART_DATA_COLUMN = 11  # column L: each chart's numbers, right of the chart (B..J)
+CHART_DATA_COLUMN = 13  # column N: each chart's numbers, right of the chart (B to M at 720 px)
 CHART_WIDTH_PX, CHART_ROW_PX, ROW_PX = 720, 24, 20
 
 
 def _chart_with_its_numbers(workbook: SafeWorkbook, sheet: Any, series: ChartSeries, row: int) -> int:
     """A bar chart of `series` at `row` (first category on top, each bar labelled with its number) and its numbers
-    in columns L:M from the same row; the row under both."""
+    in columns N:O from the same row; the row under both."""
     bold = workbook.book.add_format({"bold": True})
     sheet.write_string(row, CHART_DATA_COLUMN, series.title, bold)
     sheet.write_string(row + 1, CHART_DATA_COLUMN, "KATEGORI", bold)
@@ -239,8 +239,9 @@ def _chart_with_its_numbers(workbook: SafeWorkbook, sheet: Any, series: ChartSer
     )
     chart.set_title({"name": series.title, "name_font": {"size": 14}})
     chart.set_legend({"none": True})
-    chart.set_x_axis({"reverse": True, "num_font": {"size": 11}})  # the category axis of a bar chart
-    chart.set_y_axis({"num_format": "#,##0", "num_font": {"size": 10}})
+    # In an xlsxwriter bar chart y is the category axis: reversed, the first category is on top, as on the page.
+    chart.set_y_axis({"reverse": True, "num_font": {"size": 11}})
+    chart.set_x_axis({"num_format": "#,##0", "num_font": {"size": 10}})
     height = max(288, 90 + CHART_ROW_PX * len(bars))
     chart.set_size({"width": CHART_WIDTH_PX, "height": height})
     sheet.insert_chart(row, 1, chart)

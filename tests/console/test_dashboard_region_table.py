@@ -105,7 +105,7 @@ def test_each_tier_s_region_table_equals_a_direct_sql_count_and_its_links_list_a
             assert (int(listed.group(1)) if listed else 0) == number, link
 
 
-def test_the_region_chart_draws_the_table_s_totals_with_region_names(
+def test_the_charts_draw_the_table_s_totals_with_region_names_and_status_labels(
     client: TestClient, db_session: Session, register: None
 ) -> None:
     log_in_as_new_user(client, db_session, Role.OPERATOR_DINSOS, "52.72")
@@ -117,3 +117,7 @@ def test_the_region_chart_draws_the_table_s_totals_with_region_names(
     totals = re.findall(r'font-weight="600"[^>]*>([\d.]+)</text>', chart)
     per_region = [cells["jumlah"][0] for code, cells in shown.items() if code]
     assert [int(total.replace(".", "")) for total in totals] == per_region
+    status_chart = client.get("/admin/dashboard/chart/status.svg").text
+    status_totals = re.findall(r'font-weight="600"[^>]*>([\d.]+)</text>', status_chart)
+    whole = {column: number for column, (number, _link) in shown[""].items() if column not in ("jumlah", "terdaftar")}
+    assert [int(total.replace(".", "")) for total in status_totals] == list(whole.values())  # the Jumlah column

@@ -38,7 +38,7 @@ def register(db_session: Session) -> None:
 
 
 def _values(book: openpyxl.Workbook, formula: str) -> list[object]:
-    """The cells a chart range ('Grafik'!$L$3:$L$5) points at, top to bottom."""
+    """The cells a chart range ('Grafik'!$N$4:$N$6) points at, top to bottom."""
     sheet_name, cells = formula.rsplit("!", 1)
     sheet = book[sheet_name.strip("'")]
     low_column, low_row, high_column, high_row = range_boundaries(cells.replace("$", ""))
