@@ -5,8 +5,10 @@ Every query is filtered by the actor's Scope (policies.scope). The counts come f
 keeps (models/tally.py): the scope's own row per status for the totals, its children's rows for the regions,
 so a national view reads the provinces' rows, not the register. Only the overdue list reads proposals (at
 most OVERDUE_LIMIT of them, by the status_changed_at index) and the programme members (one GROUP BY over the
-memberships of the period, reports/programme_counts.py). The console draws the counts as charts
-(console/dashboard_charts.py); the CLI and tests read them here.
+memberships of the period, reports/programme_counts.py). The per-region table (region_table) holds each child
+region's proposals per status and registered families; the region chart draws its totals. The charts' words
+are in chain/dashboard_series.py, drawn by the console (console/dashboard_charts.py) and the recap's chart
+sheet (reports/recap.py); the CLI and tests read the counts here.
 """
 
 from __future__ import annotations
@@ -104,51 +106,6 @@ class RegionTable:
     @property
     def registered(self) -> int:
         return sum(row.registered for row in self.rows)
-
-
-@dataclass(frozen=True)
-class ChartSeries:
-    """One chart's title and (category, number) bars, in words: the page's SVG and the recap's chart sheet."""
-
-    title: str
-    bars: list[tuple[str, int]]
-
-
-CHART_KINDS = ("status", "region", "desil")
-
-
-def chart_series(session: Session, scope: Scope, kinds: tuple[str, ...] = CHART_KINDS) -> dict[str, ChartSeries]:
-    """The dashboard's charts of `kinds` (`status`, `region`, `desil`; all three by default), in that order."""
-    drawn: dict[str, ChartSeries] = {}
-    for kind in kinds:
-        if kind == "status":
-            drawn[kind] = ChartSeries("Usulan per status", [(s.label, n) for s, n in status_counts(session, scope)])
-        elif kind == "region":
-            _label, regions = region_counts(session, scope)
-            title = f"Usulan per {LEVEL_WORDS[_child_level(scope)]}"
-            drawn[kind] = ChartSeries(title, [(name, count) for _code, name, count in regions])
-        elif kind == "desil":
-            drawn[kind] = ChartSeries("Keluarga terdaftar per desil", desil_bars(desil_counts(session, scope)))
-    return drawn
-
-
-def desil_bars(counts: list[tuple[int | None, int]]) -> list[tuple[str, int]]:
-    return [(f"Desil {desil}" if desil is not None else "Belum ada desil", count) for desil, count in counts]
-
-
-LEVEL_WORDS = {
-    RegionLevel.PROVINCE: "provinsi",
-    RegionLevel.REGENCY: "kabupaten/kota",
-    RegionLevel.KECAMATAN: "kecamatan",
-    RegionLevel.VILLAGE: "desa/kelurahan",
-}
-
-
-def _child_level(scope: Scope) -> RegionLevel:
-    if scope.code is None:
-        return RegionLevel.PROVINCE
-    level = level_of(scope.code)
-    return level if level == RegionLevel.VILLAGE else RegionLevel(level + 1)
 
 
 def child_regions(session: Session, scope: Scope) -> tuple[str, list[tuple[str, str]], RegionLevel]:

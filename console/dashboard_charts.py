@@ -1,4 +1,4 @@
-"""The dashboard's three charts: chain/dashboard.py's series drawn by console/charts.py as standalone SVG.
+"""The dashboard's three charts: chain/dashboard_series.py's series drawn by console/charts.py as standalone SVG.
 
 Served as <img> sources, so the CSP stays strict. The recap's chart sheet reads the same series
 (reports/recap.py), so the workbook and the page show the same numbers under the same titles.
@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
-from chain.dashboard import CHART_KINDS, chart_series
+from chain.dashboard_series import CHART_KINDS, chart_series
 from console.charts import WIDE, Bar, bar_chart_svg
 from policies.scope import Scope
 

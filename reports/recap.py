@@ -9,7 +9,7 @@ region (`region_code`) and taken as of a determination period (`period`: each ho
 models.determination.StandingAsOf, the rule the roster of a period follows; households with no determined
 standing by then are not counted). Regions are kecamatan for a regency or wider area, villages for a kecamatan
 or village. Totals are computed in Python and written as numbers; the chart sheet writes the dashboard's series
-(chain/dashboard.py chart_series) as numbers and its charts point at those cells (chart ranges, not formulas).
+(chain/dashboard_series.py) as numbers and its charts point at those cells (chart ranges, not formulas).
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, and_, func, select
 from sqlalchemy.orm import Session
 
-from chain.dashboard import ChartSeries, chart_series, desil_bars
+from chain.dashboard_series import ChartSeries, chart_series, desil_bars
 from models.determination import HouseholdPeriod, StandingAsOf
 from models.household import DtksStatus, Household
 from models.periods import period_of
@@ -179,7 +179,7 @@ def _period_part(period: str | None, today: date) -> str:
 def _chart_sheet(
     workbook: SafeWorkbook, session: Session, scope: Scope, region_code: str | None, period: str | None
 ) -> None:
-    """The dashboard's three charts (chain/dashboard.py chart_series: same titles, categories and numbers as the
+    """The dashboard's three charts (chain/dashboard_series.py: same titles, categories and numbers as the
     page for the same area), each beside the table of its numbers, which its series points at.
 
     A recap as of a period counts the registered families per desil as they stood then (the Rekap sheet's rule);

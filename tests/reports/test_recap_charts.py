@@ -9,7 +9,7 @@ import pytest
 from openpyxl.utils.cell import range_boundaries
 from sqlalchemy.orm import Session
 
-from chain.dashboard import chart_series
+from chain.dashboard_series import chart_series
 from models import ProposalStatus
 from models.household import DtksStatus
 from policies.scope import Scope
