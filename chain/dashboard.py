@@ -31,7 +31,7 @@ from models.tally import NO_DESIL, HouseholdTally, ProposalTally, tally_rows
 from policies.scope import Scope
 from reports.programme_counts import member_counts
 
-OVERDUE_LIMIT = 50
+OVERDUE_LIMIT = 10  # the oldest; the tile and "Lihat semua" open the whole late list
 EXACT_UP_TO = 10_000
 
 

@@ -389,3 +389,14 @@ def test_the_tiles_equal_direct_sql_counts(
         "decided": decided_count,
     }
     assert tiles["registered"] > 0 and tiles["in-flight"] > 0 and tiles["late"] > 0
+
+
+def test_the_overdue_list_names_the_family_and_its_village_and_links_the_whole_late_list(
+    client: TestClient, db_session: Session, register: list[Proposal]
+) -> None:
+    log_in_as_new_user(client, db_session, Role.OPERATOR_DINSOS, "52.72")
+    html = client.get("/admin/dashboard").text
+    table = html.split('id="overdue"', 1)[1].split("</table>", 1)[0]
+    late = register[0]
+    assert late.household.head_name in table and late.household.region.name in table
+    assert 'id="overdue-all"' in html and "?tenggat=terlambat" in html
