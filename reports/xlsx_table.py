@@ -21,6 +21,7 @@ columns chosen to fit one page wide at 8 pt or more (reports/bnba.py BNBA_PRINT_
 
 from __future__ import annotations
 
+import functools
 import textwrap
 from collections.abc import Iterable, Iterator, Sequence
 from itertools import islice
@@ -66,8 +67,41 @@ def line_length(column: Column) -> int:
     return max(column.width * 11 // 10, 1)
 
 
+@functools.lru_cache(maxsize=8192)
 def wrapped_lines(text: str, length: int) -> int:
-    return len(textwrap.wrap(text, length)) if len(text) > length else 1
+    """The lines `textwrap.wrap(text, length)` makes (at least 1). Cached: a register repeats its village and
+    kecamatan names, its streets and its KETERANGAN texts on row after row."""
+    if len(text) <= length:
+        return 1
+    words = text.split(" ")
+    if "-" in text or words != text.split():
+        # Hyphens, tabs, runs of spaces, other whitespace: textwrap's own chunking decides.
+        return max(len(textwrap.wrap(text, length)), 1)
+    return _greedy_lines([len(word) for word in words], length)
+
+
+def _greedy_lines(words: list[int], length: int) -> int:
+    """textwrap's line count for words of these lengths joined by single spaces (no hyphens): a line takes the
+    next word and its space while they fit; a word longer than a line fills what is left of the current line
+    and goes on on the next (textwrap's `break_long_words`); a space at the start or end of a line is dropped."""
+    lines, used, index = 0, 0, 0  # `used`: characters on the line being filled, its trailing space included
+    remaining = words[0]  # characters of the current word still to place
+    while True:
+        if used + remaining <= length:  # the (rest of the) word fits on this line
+            used += remaining
+            index += 1
+            if index == len(words):
+                return lines + 1
+            remaining = words[index]
+            if used + 1 <= length:  # its space too (dropped again if it ends the line)
+                used += 1
+                continue
+            lines, used = lines + 1, 0  # the space is at a line's end: dropped, and the next line starts clean
+        elif remaining > length:  # a word longer than a line: broken at what is left of this one
+            remaining -= length - used  # nothing when the line is full: the word starts the next one
+            lines, used = lines + 1, 0
+        else:  # the word goes to the next line; the space before it ends this one and is dropped
+            lines, used = lines + 1, 0
 
 
 def row_height(lines: int) -> float:
