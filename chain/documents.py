@@ -30,7 +30,7 @@ from models.meeting import Decision, MeetingDecision, ParticipantPosition
 from models.member import FamilyRelation
 from models.office import Letterhead, Signer, SignerDuty
 from models.office_names import names_for
-from models.region_codes import RegionLevel, ancestor_at, region_name
+from models.region_codes import RegionLevel, ancestor_at, is_desa, region_name
 from models.time_zones import in_zone, zone_of_region
 from reports.bnba import BNBA_PRINT_COLUMNS
 from reports.bnba_export import decree_annex_rows, printed_row
@@ -38,6 +38,7 @@ from reports.documents import (
     COVER_LETTER,
     DECREE_DISTRICT,
     DECREE_MINISTRY,
+    PDF_ANNEX_MOST_ROWS,
     AgendaItem,
     CertificateLetter,
     DecreeDocument,
@@ -47,7 +48,6 @@ from reports.documents import (
 
 CERTIFICATE_DETAILS = ("certificate", "details")
 FULL_NIK = ("nik", "view_full")  # the letter carries the resident's own NIK and No. KK in full
-VILLAGE_KIND_KELURAHAN = "1"  # Kemendagri: a village code whose serial starts with 1 is a kelurahan, 2 a desa
 
 
 def address_of(household: Household) -> str:
@@ -120,7 +120,7 @@ def village_letterhead(session: Session, village_code: str) -> Letterhead:
     regency = letterhead(session, village_code)
     village = region_name(village_code) or village_code
     kecamatan = region_name(ancestor_at(village_code, RegionLevel.KECAMATAN)) or ""
-    word = "KELURAHAN" if village_code.rsplit(".", 1)[-1].startswith(VILLAGE_KIND_KELURAHAN) else "DESA"
+    word = "DESA" if is_desa(village_code) else "KELURAHAN"
     return Letterhead(
         names=regency.names,
         government=regency.government,
@@ -150,7 +150,7 @@ def meeting_record(session: Session, actor: Actor, meeting_id: int, files: FileS
     kecamatan = region_name(ancestor_at(meeting.region_code, RegionLevel.KECAMATAN)) or ""
     participants = [Participant(p.name, p.position.label) for p in meeting.participants]
     chief = next((p for p in meeting.participants if p.position is ParticipantPosition.HEAD), None)
-    kelurahan = head.office.startswith("KELURAHAN")
+    kelurahan = not is_desa(meeting.region_code)
     word = "Lurah" if kelurahan else "Kepala Desa"
     witnesses = []
     for title, position in WITNESSES:
@@ -240,9 +240,12 @@ def decree_document(session: Session, actor: Actor, decree_id: int) -> DecreeDoc
     province = decree.kind is DecreeKind.PROVINCE_FORWARDING
     head = letterhead(session, decree.region_code or None, regency_level=not province)
     full = actor.allows(*FULL_NIK)
-    rows = [
-        [_cell(value) for value in printed_row(row)] for row in decree_annex_rows(session, decree, full_identity=full)
-    ]
+    rows: list[list[str]] = []
+    members = 0
+    for row in decree_annex_rows(session, decree, full_identity=full):  # streamed: counted whole, kept up to the cap
+        members += 1
+        if members <= PDF_ANNEX_MOST_ROWS:
+            rows.append([_cell(value) for value in printed_row(row)])
     duty = SignerDuty.KEPALA_DINAS if province else SignerDuty.KEPALA_DAERAH
     kept = head.signers.get(duty)
     title = decree.signer_title or (kept.title if kept else head.names.head_title)
@@ -260,10 +263,10 @@ def decree_document(session: Session, actor: Actor, decree_id: int) -> DecreeDoc
             nip=kept.nip if same_signer and kept else "",
         ),
         families=len(decree.proposals),
-        members=len(rows),
+        members=members,
         forwarded=_forwarded(decree) if province else (),
         annex_headers=[column.header for column in BNBA_PRINT_COLUMNS],
-        annex_rows=rows,
+        annex_rows=rows if members <= PDF_ANNEX_MOST_ROWS else [],  # a whole annex or none: never a part
         annex_widths=_annex_widths(),
     )
 

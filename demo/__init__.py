@@ -12,13 +12,13 @@ is laid over the last three months. The caller commits.
 
 from __future__ import annotations
 
-from demo.geography import is_desa
 from demo.instrument import instrument_answers
 from demo.names import DEMO_USER_NAMES
 from demo.paths import status_path
 from demo.people import DEMO_PERIOD, PeopleFactory
 from demo.seeding import seed_demo
 from demo.users import DEMO_PASSWORD, DemoLogin, demo_logins
+from models.region_codes import is_desa
 
 __all__ = [
     "DEMO_PASSWORD",

@@ -8,12 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from models.region import Region, within_region
-from models.region_codes import RegionLevel
-
-
-def is_desa(village_code: str) -> bool:
-    """1xxx is a kelurahan, 2xxx a desa, 3xxx a desa adat (domain-notes section 3.1)."""
-    return not village_code.rsplit(".", 1)[-1].startswith("1")
+from models.region_codes import RegionLevel, is_desa
 
 
 @dataclass(frozen=True)

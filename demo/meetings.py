@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
-from demo.geography import is_desa
 from demo.paths import ProposalPlan, S
 from models.meeting import Decision, Meeting, MeetingDecision, MeetingKind, MeetingParticipant, ParticipantPosition
 from models.region import Region
+from models.region_codes import is_desa
 from models.user import Role
 
 if TYPE_CHECKING:

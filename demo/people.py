@@ -7,7 +7,6 @@ from collections import defaultdict
 from collections.abc import Callable
 from datetime import date, timedelta
 
-from demo.geography import is_desa
 from demo.names import (
     FEMALE_GIVEN_NAMES,
     FEMALE_SECOND_NAMES,
@@ -26,6 +25,7 @@ from models.household import DtksStatus, Household
 from models.identity import make_nik, make_no_kk
 from models.member import Disability, Education, FamilyRelation, MaritalStatus, Member, Sex
 from models.region import Region
+from models.region_codes import is_desa
 
 DEMO_PERIOD = "2026-10"  # the SK Penetapan period the demo register stands at
 # Ages and KK registration dates count from this day, so every run gives the same people.

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from models.base import Base, LabelledEnum, enum_column, utc_now
 from models.office_names import GovernmentNames, names_for
-from models.region_codes import RegionLevel, is_region_code, level_of, region_name
+from models.region_codes import RegionLevel, ancestor_at, is_region_code, level_of, region_name
 
 MINISTRY_KEY = "00"  # the ministry's row: it has no region, and no province is numbered 00
 MINISTRY_OFFICE = "PUSAT DATA DAN INFORMASI KESEJAHTERAAN SOSIAL"
@@ -164,8 +164,7 @@ def office_key(region_code: str | None, *, regency_level: bool = True) -> str:
     regency), the province itself, or the ministry for none."""
     if not region_code:
         return MINISTRY_KEY
-    parts = region_code.split(".")
-    return ".".join(parts[:2]) if regency_level and len(parts) >= 2 else parts[0]
+    return ancestor_at(region_code, RegionLevel.REGENCY if regency_level else RegionLevel.PROVINCE)
 
 
 def default_office(region_code: str | None) -> str:

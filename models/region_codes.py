@@ -86,5 +86,10 @@ def kecamatan_exists(dotted_code: str) -> bool:
     return wilayah.wilayah_name(dotted_code) is not None
 
 
+def is_desa(village_code: str) -> bool:
+    """1xxx is a kelurahan, 2xxx a desa, 3xxx a desa adat (domain-notes section 3.1)."""
+    return not village_code.rsplit(SEPARATOR, 1)[-1].startswith("1")
+
+
 def region_name(code: str) -> str | None:
     return wilayah.wilayah_name(code)

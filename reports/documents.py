@@ -21,6 +21,9 @@ from models.dates import long_date
 from models.office import Letterhead, Signer
 from reports.pdf_letter import LetterPdf
 
+# The most annex rows a PDF lays out (fpdf2 sets a table row in ~4 ms: 2,000 rows, ~8 s). A larger annex is left to
+# the spreadsheet annex, whose printable sheet holds the same rows; the PDF says so instead of printing a part.
+PDF_ANNEX_MOST_ROWS = 2000
 FREE_OF_CHARGE = "Surat keterangan ini diberikan tanpa dipungut biaya apa pun."
 
 
@@ -350,9 +353,15 @@ def cover_letter_pdf(document: DecreeDocument, paper: str = "A4") -> bytes:
 
 
 def _annex(pdf: LetterPdf, title: str, document: DecreeDocument) -> None:
-    if not document.annex_rows:
+    if not document.members:
         return
     pdf.add_page(orientation="L")
     pdf.document_title(title, document.number or "(draf)")
     pdf.paragraph(f"Tanggal: {long_date(document.dated)}. {document.families} keluarga, {document.members} jiwa.")
-    pdf.grid(document.annex_headers, document.annex_rows, document.annex_widths)
+    if document.annex_rows:
+        pdf.grid(document.annex_headers, document.annex_rows, document.annex_widths)
+    else:
+        pdf.paragraph(
+            f"Lampiran ini memuat {document.members} baris, lebih dari {PDF_ANNEX_MOST_ROWS} yang dicetak dalam "
+            "berkas ini: cetak lampirannya dari Lampiran SK (.xlsx), lembar pertama, yang memuat baris yang sama."
+        )

@@ -3,6 +3,7 @@ the annex lists every member as kept at signing, out-of-scope officials get noth
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 from starlette.applications import Starlette
@@ -83,3 +84,18 @@ def test_the_province_cover_letter_names_the_district_sks_it_sends_on(app: Starl
         assert expected in text, expected
     for client in (operator, province):
         client.__exit__(None, None, None)
+
+
+def test_an_annex_too_long_for_the_pdf_is_left_whole_to_the_spreadsheet(
+    app: Starlette, db_session: Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Past the PDF's row cap the annex is not printed in part: the PDF says how many rows and where they are."""
+    for module in ("chain.documents", "reports.documents"):
+        monkeypatch.setattr(f"{module}.PDF_ANNEX_MOST_ROWS", 1)  # the annex here has 2 rows
+    decree, household_id, operator = _signed_district_sk(app, db_session, "naskah_panjang")
+    household = db_session.get(Household, household_id)
+    text = pdf_text(operator.get(f"/admin/decree/annex/{decree.id}/naskah.pdf").content)
+    assert "1 keluarga (2 jiwa)" in text and "Lampiran ini memuat 2 baris, lebih dari 1 " in text
+    assert "Lampiran SK (.xlsx)" in text
+    assert not any(member.nik in text or member.name in text for member in household.members)
+    operator.__exit__(None, None, None)
