@@ -46,14 +46,17 @@ def _wait_until_ready(process: subprocess.Popen[bytes], base: str) -> None:
 
 
 @contextmanager
-def serving(environment: dict[str, str], workers: int) -> Iterator[str]:
-    """Serve the console until the block ends; yields its base URL. No access log: its lines would cost CPU."""
+def serving(environment: dict[str, str], workers: int, *, port: int = PORT, access_log: bool = False) -> Iterator[str]:
+    """Serve the console until the block ends; yields its base URL. No access log by default: its lines cost CPU.
+
+    Tests start it on a port of their own (`port`), so a test run and a load run never meet.
+    """
     command = [
-        sys.executable, "-m", "uvicorn", "--factory", "console.app:create_app", "--host", HOST, "--port", str(PORT),
-        "--workers", str(workers), "--no-access-log", "--log-level", "warning",
+        sys.executable, "-m", "uvicorn", "--factory", "console.app:create_app", "--host", HOST, "--port", str(port),
+        "--workers", str(workers), "--log-level", "warning", *([] if access_log else ["--no-access-log"]),
     ]  # fmt: skip
     process = subprocess.Popen(command, env=environment, start_new_session=True)
-    base = f"http://{HOST}:{PORT}"
+    base = f"http://{HOST}:{port}"
     try:
         _wait_until_ready(process, base)
         yield base
