@@ -10,8 +10,9 @@ import sys
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from typing import IO
 
 HOST = "127.0.0.1"
 PORT = 8301
@@ -45,18 +46,22 @@ def _wait_until_ready(process: subprocess.Popen[bytes], base: str) -> None:
     raise RuntimeError(f"the console did not answer on {base} within {READY_TIMEOUT_SECONDS} s")
 
 
-@contextmanager
-def serving(environment: dict[str, str], workers: int, *, port: int = PORT, access_log: bool = False) -> Iterator[str]:
-    """Serve the console until the block ends; yields its base URL. No access log by default: its lines cost CPU.
-
-    Tests start it on a port of their own (`port`), so a test run and a load run never meet.
-    """
-    command = [
+def uvicorn_command(workers: int, port: int, *, access_log: bool = False) -> list[str]:
+    """The documented multi-worker command (docs/DEPLOYMENT.md), on loopback; no access log by default: it costs CPU."""
+    return [
         sys.executable, "-m", "uvicorn", "--factory", "console.app:create_app", "--host", HOST, "--port", str(port),
         "--workers", str(workers), "--log-level", "warning", *([] if access_log else ["--no-access-log"]),
     ]  # fmt: skip
-    process = subprocess.Popen(command, env=environment, start_new_session=True)
-    base = f"http://{HOST}:{port}"
+
+
+@contextmanager
+def running(
+    command: Sequence[str], environment: dict[str, str], base: str, output: IO[bytes] | None = None
+) -> Iterator[str]:
+    """Run a server `command` until the block ends, once `base` answers; yields `base`. `output`: what it logs."""
+    process = subprocess.Popen(
+        command, env=environment, start_new_session=True, stdout=output, stderr=subprocess.STDOUT if output else None
+    )
     try:
         _wait_until_ready(process, base)
         yield base
@@ -67,3 +72,21 @@ def serving(environment: dict[str, str], workers: int, *, port: int = PORT, acce
         except subprocess.TimeoutExpired:
             os.killpg(process.pid, signal.SIGKILL)
             process.wait()
+
+
+@contextmanager
+def serving(
+    environment: dict[str, str],
+    workers: int,
+    *,
+    port: int = PORT,
+    access_log: bool = False,
+    output: IO[bytes] | None = None,
+) -> Iterator[str]:
+    """Serve the console with `workers` processes until the block ends; yields its base URL.
+
+    Tests start it on a port of their own (`port`), so a test run and a load run never meet, and may keep what
+    the server logs (`output`: its stdout and stderr together).
+    """
+    with running(uvicorn_command(workers, port, access_log=access_log), environment, f"http://{HOST}:{port}", output):
+        yield f"http://{HOST}:{port}"
