@@ -211,6 +211,9 @@ def _parser() -> argparse.ArgumentParser:
     from console.cli_ministry import add_commands
 
     add_commands(commands)
+    from console.cli_backup import add_commands as add_backup_commands
+
+    add_backup_commands(commands)
     create_user = commands.add_parser("create-user", help="buat akun pengguna")
     create_user.add_argument("--username", required=True)
     create_user.add_argument("--full-name", required=True)
@@ -284,6 +287,11 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
         return (pmt_run_command if args.command == "pmt-run" else determine_command)(settings, args)
     elif args.command == "create-user":
         return create_user_command(settings, args)
+    elif args.command in ("backup", "restore", "copy-to"):
+        from console.cli_backup import backup_command, copy_to_command, restore_command
+
+        commands = {"backup": backup_command, "restore": restore_command, "copy-to": copy_to_command}
+        return commands[args.command](settings, args)
     elif args.command == "workflow-doc":
         from chain.workflow_doc import write
 
