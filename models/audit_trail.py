@@ -35,8 +35,9 @@ from models.audit import AuditAction
 from models.base import Base
 from models.identity import mask_identity_number
 
-# The trail itself, and bookkeeping tables whose rows are not records (sessions, throttling, policy version).
-SKIPPED_TABLES = frozenset({"audit_entry", "user_session", "login_attempt", "policy_state"})
+# The trail itself, and bookkeeping tables whose rows are not records (sessions, throttling, policy version, the
+# seed items an upgrade offered: the rules it adds are audited as policy_rule rows).
+SKIPPED_TABLES = frozenset({"audit_entry", "user_session", "login_attempt", "policy_state", "seed_record"})
 IDENTITY_COLUMNS = frozenset({"nik", "no_kk", "requested_nik"})
 SECRET_COLUMNS = frozenset({"password_hash", "token_hash"})
 # Copied from another column of the same row (models/base.RegencyScoped): the snapshot names the region code.

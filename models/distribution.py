@@ -70,6 +70,7 @@ REFERENCE = frozenset(
         "proposal_window",
         "ranking_import",
         "region",
+        "seed_record",
         "step_target",
         "user_account",
     }
