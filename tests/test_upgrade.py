@@ -9,7 +9,9 @@ database was never offered (a rule or step target of a newer release) is added o
 
 from __future__ import annotations
 
+import os
 import re
+import secrets
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -17,7 +19,7 @@ from typing import Any
 import pytest
 from alembic.config import Config
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine, create_engine, make_url, text
 
 from alembic import command
 from console.cli import main
@@ -222,3 +224,72 @@ def test_upgrade_of_an_empty_database_builds_it_and_seeds_it(
     assert state["rules"] == set(read_seed())
     assert state["targets"] == {t.status: (t.working_days, t.basis) for t in STEP_TARGET_SEED}
     assert upgrade().startswith("Tidak ada yang perlu dilakukan")
+
+
+@pytest.mark.skipif(not os.environ.get("TEST_DATABASE_URL", "").strip(), reason="PostgreSQL roles: TEST_DATABASE_URL")
+def test_upgrade_runs_as_the_owner_and_grants_the_app_role_read_only_on_the_seed_record(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    server = make_url(os.environ["TEST_DATABASE_URL"].strip()).set(drivername="postgresql+psycopg")
+    suffix = secrets.token_hex(5)
+    owner, app, database = f"dtks_owner_{suffix}", f"dtks_app_{suffix}", f"dtks_test_{suffix}"
+    superuser = create_engine(server.render_as_string(hide_password=False), isolation_level="AUTOCOMMIT")
+    url = {
+        role: server.set(username=role, database=database).render_as_string(hide_password=False)
+        for role in (owner, app)
+    }
+    try:
+        with superuser.connect() as connection:
+            for statement in (
+                f"CREATE ROLE {owner} LOGIN",
+                f"CREATE ROLE {app} LOGIN",
+                f"CREATE DATABASE {database} OWNER {owner}",
+            ):
+                connection.execute(text(statement))
+        inside = create_engine(
+            server.set(database=database).render_as_string(hide_password=False), isolation_level="AUTOCOMMIT"
+        )
+        with inside.connect() as connection:
+            for statement in (
+                f"ALTER SCHEMA public OWNER TO {owner}",
+                "REVOKE ALL ON SCHEMA public FROM PUBLIC",
+                f"GRANT USAGE ON SCHEMA public TO {app}",
+            ):
+                connection.execute(text(statement))
+        monkeypatch.setenv("DATABASE_URL", url[app])
+        monkeypatch.setenv("MIGRATION_DATABASE_URL", url[owner])
+        monkeypatch.setenv("ENVIRONMENT", "test")
+        monkeypatch.setenv("SECRET_KEY", "u" * 48)
+        monkeypatch.setenv("UPLOAD_DIR", str(tmp_path / "uploads"))
+
+        assert main(["upgrade"]) == 0
+
+        assert f"Hak akses peran aplikasi {app} diperbarui." in capsys.readouterr().out.splitlines()
+        with inside.connect() as connection:
+            granted = (
+                connection.execute(
+                    text(
+                        "SELECT privilege_type FROM information_schema.role_table_grants"
+                        " WHERE grantee = :role AND table_name = 'seed_record'"
+                    ),
+                    {"role": app},
+                )
+                .scalars()
+                .all()
+            )
+            owner_of = connection.execute(
+                text("SELECT tableowner FROM pg_tables WHERE tablename = 'seed_record'")
+            ).scalar_one()
+        inside.dispose()
+        assert (granted, owner_of) == (["SELECT"], owner)
+        assert main(["upgrade"]) == 0
+        assert capsys.readouterr().out.startswith("Tidak ada yang perlu dilakukan")
+    finally:
+        with superuser.connect() as connection:
+            for statement in (
+                f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)',
+                f'DROP ROLE IF EXISTS "{app}"',
+                f'DROP ROLE IF EXISTS "{owner}"',
+            ):
+                connection.execute(text(statement))
+        superuser.dispose()
