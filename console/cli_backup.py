@@ -35,8 +35,9 @@ def add_commands(commands: argparse._SubParsersAction) -> None:  # type: ignore[
 @contextmanager
 def _refusals() -> Iterator[None]:
     """The domain's refusals as the CLI's (exit 2); a failed pg_dump / pg_restore as one line, exit 1."""
-    from database.backup import BackupRefused, ToolFailed
+    from database.backup import BackupRefused
     from database.empty_target import TargetNotEmpty
+    from database.pg_tools import ToolFailed
 
     try:
         yield

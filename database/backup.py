@@ -21,10 +21,7 @@ schema owner. The `pg_dump`/`pg_restore` on the PATH must be at least the server
 from __future__ import annotations
 
 import json
-import os
 import sqlite3
-import subprocess
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -32,11 +29,11 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Connection, create_engine, inspect, make_url, text
-from sqlalchemy.engine import URL
 
 from database.archive import extract_archive, file_digest, folder_digests, write_archive
 from database.empty_target import VERSION_TABLE, drop_empty_alembic_version, refuse_unless_empty
 from database.engine import make_engine
+from database.pg_tools import ToolFailed, dump, restore_dump
 from database.roles import grant_app_role
 from database.snapshot import Difference, TableSnapshot, compare, database_snapshot
 
@@ -51,10 +48,6 @@ Report = Callable[[int, int], None]
 
 class BackupRefused(Exception):
     """A backup or restore that would lose or mix data (a used folder, a database that is not empty...)."""
-
-
-class ToolFailed(Exception):
-    """pg_dump or pg_restore failed; the message carries its own first lines."""
 
 
 @dataclass(frozen=True)
@@ -168,7 +161,7 @@ def _dump_postgresql(url: str, target: Path, report: Report | None) -> tuple[str
             reading = connection.execution_options(isolation_level="REPEATABLE READ", postgresql_readonly=True)
             with reading.begin():
                 snapshot = reading.execute(text("SELECT pg_export_snapshot()")).scalar_one()
-                _pg_tool(url, ["pg_dump", "--format=custom", f"--snapshot={snapshot}", f"--file={target}"])
+                dump(url, target, snapshot=snapshot)
                 return revision_of(reading), database_snapshot(reading, report=report)
     finally:
         engine.dispose()
@@ -212,32 +205,6 @@ class _closing:
 
     def __exit__(self, *exc: object) -> None:
         self.connection.close()
-
-
-def _libpq(url: str) -> tuple[str, dict[str, str]]:
-    """The URL as libpq reads it, without the password, which goes in PGPASSWORD (never on a command line)."""
-    parsed: URL = make_url(url)
-    environment = dict(os.environ)
-    if parsed.password is not None:
-        environment["PGPASSWORD"] = str(parsed.password)
-    return parsed.set(drivername="postgresql", password=None).render_as_string(hide_password=False), environment
-
-
-def _pg_tool(url: str, arguments: list[str]) -> str:
-    dsn, environment = _libpq(url)
-    return _run_tool([*arguments, f"--dbname={dsn}"], environment)
-
-
-def _run_tool(arguments: list[str], environment: dict[str, str] | None = None) -> str:
-    """Run pg_dump or pg_restore; its output, or ToolFailed with the first lines it wrote on stderr."""
-    try:
-        done = subprocess.run(arguments, env=environment, capture_output=True, text=True)
-    except FileNotFoundError:
-        raise ToolFailed(f"{arguments[0]} tidak ditemukan; pasang postgresql-client versi server.") from None
-    if done.returncode != 0:
-        lines = [line for line in done.stderr.splitlines() if line.strip()][:3]
-        raise ToolFailed(f"{arguments[0]} gagal: " + " / ".join(lines))
-    return done.stdout
 
 
 # --- restore ----------------------------------------------------------------------------------------------------
@@ -286,22 +253,15 @@ def _shown(url: str) -> str:
     return make_url(url).render_as_string(hide_password=True)
 
 
-def _restore_postgresql(dump: Path, url: str, app_role: str | None, report: Report | None) -> dict[str, TableSnapshot]:
+def _restore_postgresql(
+    dump_file: Path, url: str, app_role: str | None, report: Report | None
+) -> dict[str, TableSnapshot]:
     engine = make_engine(url)
     try:
         with engine.begin() as connection:
             refuse_unless_empty(connection, _shown(url))
             drop_empty_alembic_version(connection)
-        # An extension's comment may only be set by its owner: one a DBA created first would stop the restore.
-        contents = _run_tool(["pg_restore", "--list", str(dump)]).splitlines()
-        kept = [line for line in contents if " COMMENT " not in line or " EXTENSION " not in line]
-        with tempfile.NamedTemporaryFile("w", suffix=".list", delete=False) as listing:
-            listing.write("\n".join(kept) + "\n")
-        try:
-            arguments = ["pg_restore", "--no-owner", "--no-acl", "--exit-on-error", "--single-transaction"]
-            _pg_tool(url, [*arguments, f"--use-list={listing.name}", str(dump)])
-        finally:
-            Path(listing.name).unlink()
+        restore_dump(url, dump_file)
         with engine.begin() as connection:
             if app_role:
                 grant_app_role(connection, app_role)

@@ -260,3 +260,26 @@ def test_a_backup_into_a_folder_that_holds_files_is_refused(
 
     assert "sudah berisi" in capsys.readouterr().err
     assert (tmp_path / "cadangan" / "manifest.json").read_text() == "{}"
+
+
+@pytest.mark.parametrize("problem", ["no-manifest", "other-engine"])
+def test_a_folder_that_is_no_backup_of_this_engine_is_refused(
+    problem: str,
+    backup_folder: Path,
+    cli_settings: Callable[[str, Path], None],
+    empty_database_url: str,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    manifest = json.loads((backup_folder / "manifest.json").read_text())
+    if problem == "no-manifest":
+        (backup_folder / "manifest.json").unlink()
+    else:
+        manifest["engine"] = "sqlite" if manifest["engine"] == "postgresql" else "postgresql"
+        (backup_folder / "manifest.json").write_text(json.dumps(manifest))
+    cli_settings(empty_database_url, tmp_path / "unggahan")
+
+    assert main(["restore", str(backup_folder)]) == 2
+
+    assert ("bukan cadangan" if problem == "no-manifest" else "copy-to") in capsys.readouterr().err
+    assert _tables(empty_database_url) == {}
