@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import json
 import re
+import secrets
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, inspect, select
+from sqlalchemy import create_engine, inspect, select, text
 from sqlalchemy.orm import Session
 
 from alembic import command
@@ -26,8 +27,9 @@ from database.archive import folder_digests
 from database.snapshot import database_snapshot
 from demo import DEMO_PASSWORD
 from models import Meeting, MeetingKind, MeetingParticipant, ParticipantPosition, User
-from tests.conftest import alembic_config, fresh_database, log_in, settings_for
+from tests.conftest import _server_url, alembic_config, fresh_database, log_in, settings_for
 from tests.console_client import ConsoleClient
+from tests.test_database_roles import TwoRoles, _renamed, _run_as_superuser, _server, _url, readme_setup
 
 PDF = b"%PDF-1.4\n% Berita Acara Musyawarah, ditandatangani\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 PNG = b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4
@@ -283,3 +285,52 @@ def test_a_folder_that_is_no_backup_of_this_engine_is_refused(
 
     assert ("bukan cadangan" if problem == "no-manifest" else "copy-to") in capsys.readouterr().err
     assert _tables(empty_database_url) == {}
+
+
+@pytest.fixture
+def two_roles() -> Iterator[TwoRoles]:
+    """The README's owner, app role and empty database (tests/test_database_roles.py's set-up), dropped after."""
+    server, suffix = _server(), secrets.token_hex(5)
+    owner, app, database = f"dtks_owner_{suffix}", f"dtks_app_{suffix}", f"dtks_test_{suffix}"
+    roles = TwoRoles(owner, app, database, _url(server, owner, database), _url(server, app, database))
+    try:
+        for name, statements in readme_setup():
+            _run_as_superuser(server, name and roles.database, [_renamed(s, roles) for s in statements])
+        yield roles
+    finally:
+        _run_as_superuser(
+            server,
+            None,
+            [
+                f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)',
+                f'DROP ROLE IF EXISTS "{app}"',
+                f'DROP ROLE IF EXISTS "{owner}"',
+            ],
+        )
+
+
+@pytest.mark.skipif(_server_url() is None, reason="two PostgreSQL roles: set TEST_DATABASE_URL")
+def test_a_restore_as_the_schema_owner_leaves_the_owner_owning_everything_and_grants_the_app_role(
+    backup_folder: Path,
+    two_roles: TwoRoles,
+    cli_settings: Callable[[str, Path], None],
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+) -> None:
+    cli_settings(two_roles.app_url, tmp_path / "unggahan")
+    monkeypatch.setenv("MIGRATION_DATABASE_URL", two_roles.owner_url)
+
+    assert main(["restore", str(backup_folder)]) == 0
+
+    engine = create_engine(two_roles.app_url)
+    try:
+        with engine.connect() as connection:
+            owners = connection.execute(text("SELECT DISTINCT tableowner FROM pg_tables WHERE schemaname = 'public'"))
+            assert owners.scalars().all() == [two_roles.owner]
+            may = "SELECT has_table_privilege(current_user, :table, :privilege)"
+            assert connection.execute(text(may), {"table": "household", "privilege": "UPDATE"}).scalar()
+            assert not connection.execute(text(may), {"table": "audit_entry", "privilege": "UPDATE"}).scalar()
+            regions = connection.execute(text("SELECT count(*) FROM region")).scalar()
+    finally:
+        engine.dispose()
+    assert regions == json.loads((backup_folder / "manifest.json").read_text())["tables"]["region"]["rows"]
