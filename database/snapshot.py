@@ -109,7 +109,9 @@ def table_rows(connection: Connection, name: str) -> tuple[list[str], list[TypeE
     names = [str(found["name"]) for found in columns]
     types: list[TypeEngine[Any]] = [found["type"] for found in columns]
     typed = dict(zip(names, types, strict=True))
-    key = list(inspector.get_pk_constraint(name).get("constrained_columns") or []) or names
+    # No primary key: every column but JSON, which PostgreSQL cannot compare.
+    unkeyed = [found for found in names if not isinstance(typed[found], JSON)]
+    key = list(inspector.get_pk_constraint(name).get("constrained_columns") or []) or unkeyed
     source = table(name, *(Column(found, typed[found]) for found in names))
     statement = select(*(_readable(connection, found, typed[found]) for found in names)).select_from(source)
     statement = statement.order_by(*(_order(connection, found, typed[found]) for found in key))
