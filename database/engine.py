@@ -23,6 +23,13 @@ def _configure_sqlite(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA busy_timeout=10000")
     cursor.close()
+    # Python's sqlite3 keeps its own transaction handling, on purpose (not SQLAlchemy's recipe of
+    # `isolation_level = None` and a BEGIN of our own): it begins a transaction at the first INSERT, UPDATE or
+    # DELETE, so a read before it holds no snapshot (it sees the last commit, as PostgreSQL's READ COMMITTED) and
+    # the write then waits for the lock, up to the busy timeout, instead of failing at once with "database is
+    # locked" as a deferred transaction that read first does. A write that depends on what it read takes the
+    # lock first (chain/store.begin_write). Why not BEGIN IMMEDIATE for every transaction: docs/BENCHMARKS.md,
+    # "SQLite under two workers"; the trap and the serialisation: tests/database/test_sqlite_writes.py.
 
 
 def make_engine(url: str, *, echo: bool = False, pool_timeout: float | None = None) -> Engine:
