@@ -1,9 +1,10 @@
 """Who is acting, for the code that records it: the audit trail and the region-scope flush guard.
 
-Each request (console/request_context.py) and each CLI call gets an `ActingContext`: a fresh request id
-(uuid4, also sent back as `X-Request-ID` by the console), the client IP (empty outside requests), and the
-acting user once they are known. The context object is shared, not copied, so a user identified in a worker
-thread (login runs there) is seen by the rest of the request, and by the audit trail (chain/audit.py).
+Each request (console/request_context.py) and each CLI call gets an `ActingContext`: a request id (uuid4,
+or for a request the reverse proxy's sane `X-Request-ID`; sent back as `X-Request-ID` by the console), the
+client IP (empty outside requests), and the acting user once they are known. The context object is shared,
+not copied, so a user identified in a worker thread (login runs there) is seen by the rest of the request, and
+by the audit trail (chain/audit.py).
 Outside any context (seeding, migrations, tests' setup) the actor is the system.
 """
 
@@ -42,8 +43,9 @@ class ActingContext:
 _context: ContextVar[ActingContext | None] = ContextVar("dtks_acting_context", default=None)
 
 
-def new_context(client_ip: str = "") -> ActingContext:
-    return ActingContext(request_id=str(uuid.uuid4()), client_ip=client_ip)
+def new_context(client_ip: str = "", request_id: str = "") -> ActingContext:
+    """A context for a request or command: `request_id` as given (the proxy's, checked by the console) or a uuid4."""
+    return ActingContext(request_id=request_id or str(uuid.uuid4()), client_ip=client_ip)
 
 
 def current_context() -> ActingContext | None:

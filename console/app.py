@@ -26,8 +26,11 @@ from console.i18n import LANGUAGES, install_indonesian
 from console.identifiers import install_row_id_convertor
 from console.load_shedding import DatabaseBusyMiddleware, LoadSheddingMiddleware
 from console.local_time import local_day, local_time, zone_name
+from console.log_format import install_log_format
 from console.log_privacy import install_log_masking
+from console.metrics import ConsoleMetrics, metrics_page, record_request
 from console.request_context import RequestContextMiddleware
+from console.request_log import RequestLogMiddleware
 from console.route_paths import remember_route_paths
 from console.security_headers import SecurityHeadersMiddleware
 from console.settings import Settings
@@ -58,6 +61,7 @@ async def _favicon(_request: Request) -> FileResponse:
 def create_app(settings: Settings | None = None) -> Starlette:
     settings = settings or Settings()
     install_log_masking()  # no NIK or No. KK in any log record, whichever server runs the app
+    install_log_format(settings)  # LOG_FORMAT, and a handler for the app's own lines (console/log_format.py)
     engine = make_engine(settings)
     session_factory = make_session_factory(engine)
     install_indonesian()
@@ -67,6 +71,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
     @asynccontextmanager
     async def lifespan(_app: Starlette) -> AsyncIterator[None]:
         drop_query_strings_from_access_log()  # again, in case the server set its logging up after the factory
+        install_log_format(settings)
         yield
         engine.dispose()
 
@@ -79,21 +84,30 @@ def create_app(settings: Settings | None = None) -> Starlette:
             Route("/verifikasi", verification_page, methods=["GET"]),  # public: is a printed letter genuine
             Route("/verifikasi/{code}", verification_page, methods=["GET"]),
             Mount("/static", StaticFiles(directory=STATIC_DIR), name="static"),
+            # monitoring: Prometheus figures, only with METRICS_ENABLED and its bearer token (console/metrics.py)
+            *([Route("/metrics", metrics_page, methods=["GET"])] if settings.metrics_enabled else []),
         ],
-        # Outermost first: a Host not in ALLOWED_HOSTS is refused before anything builds a URL from it; a
-        # request beyond MAX_REQUESTS_IN_FLIGHT is shed (503, with the security headers) before any work.
+        # Outermost first: every request has its id and its log line (refused and shed ones too); a Host not
+        # in ALLOWED_HOSTS is refused before anything builds a URL from it; a request beyond
+        # MAX_REQUESTS_IN_FLIGHT is shed (503, with the security headers) before any work.
         # Inside /admin: a busy database answers 503, then LoginBackend's server-side session and CSRF check.
         middleware=[
+            Middleware(RequestContextMiddleware),
+            Middleware(
+                RequestLogMiddleware,
+                slow_ms=settings.slow_request_ms,
+                observe=record_request if settings.metrics_enabled else None,
+            ),
             Middleware(AllowedHostsMiddleware, allowed_hosts=settings.allowed_hosts),
             Middleware(SecurityHeadersMiddleware, production=settings.environment == "production"),
             Middleware(LoadSheddingMiddleware, max_in_flight=settings.max_requests_in_flight),
-            Middleware(RequestContextMiddleware),
         ],
         lifespan=lifespan,
     )
     app.state.settings = settings
     app.state.engine = engine
     app.state.session_factory = session_factory
+    app.state.metrics = ConsoleMetrics(app, engine) if settings.metrics_enabled else None
     admin = Admin(
         app,
         session_maker=session_factory,

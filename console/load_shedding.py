@@ -5,7 +5,8 @@ Two guards, both answering the same short Bahasa Indonesia page with `Retry-Afte
 - `LoadSheddingMiddleware` (outer app): at most MAX_REQUESTS_IN_FLIGHT requests per process are being served;
   one more is answered 503 before anything reads a cookie, a session or the database, so nothing is written
   for it. The decision is taken once, when a request arrives: a request let in is always served to its end.
-  sqladmin's CSS/JS and our static files are exempt (no database, and a page let in needs them).
+  sqladmin's CSS/JS and our static files are exempt (no database, and a page let in needs them), and so is
+  /metrics, so monitoring sees the busiest moments (a token-guarded read of a few figures, console/metrics.py).
 - `DatabaseBusyMiddleware` (outermost inside the /admin sub-application, so inside its own 500 handler):
   a database that cannot take the request now is a 503, not a 500. That is SQLAlchemy's `TimeoutError`
   (the pool had no connection free within DATABASE_POOL_TIMEOUT) and every `OperationalError`, which is
@@ -32,7 +33,7 @@ logger = logging.getLogger(__name__)
 
 # Seconds a client is asked to wait before trying again (RFC 9110 10.2.3).
 RETRY_AFTER_SECONDS = 5
-EXEMPT_PREFIXES = ("/static/", "/admin/statics/")
+EXEMPT_PREFIXES = ("/static/", "/admin/statics/", "/metrics")  # a scrape answers when busiest (console/metrics.py)
 BUSY_MESSAGE = "Konsol sedang melayani banyak permintaan. Silakan coba lagi dalam beberapa detik."
 _PAGE = (
     '<!doctype html><html lang="id"><head><meta charset="utf-8"><title>Konsol DTKS sedang sibuk</title></head>'

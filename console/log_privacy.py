@@ -22,8 +22,9 @@ Why a LogRecord factory (`logging.setLogRecordFactory`) and not a filter:
   filter does not see records propagated from other loggers.
 - it is installed once per process (installing again is a no-op) and wraps the factory before it.
 Limits: fields passed with `extra=` are set after the factory runs (none of our calls pass personal data
-there; uvicorn's `color_message` is a template whose arguments are masked); text written to stderr without
-logging (print, traceback.print_exc) is not a log record. The engine hides SQL parameters as well
+there, and the JSON log format masks every field it writes, console/log_format.py; uvicorn's `color_message`
+is a template whose arguments are masked); text written to stderr without logging (print,
+traceback.print_exc) is not a log record. The engine hides SQL parameters as well
 (console/database.py), so an error's text carries no values in the first place.
 """
 
@@ -54,7 +55,8 @@ def mask_identity_runs(text: str) -> str:
     return IDENTITY_RUN.sub(lambda match: mask_identity_number(match.group()), text)
 
 
-def _masked_argument(value: Any) -> Any:
+def masked_value(value: Any) -> Any:
+    """A log argument or field masked: a string's runs of 16 digits, an integer of 16 digits or more."""
     if isinstance(value, str):
         return mask_identity_runs(value)
     if isinstance(value, int) and not isinstance(value, bool) and abs(value) >= SMALLEST_IDENTITY_INTEGER:
@@ -68,9 +70,9 @@ def _mask_message(record: logging.LogRecord) -> None:
         record.msg = str(record.msg)  # `logger.exception(error)` logs the exception object itself
     record.msg = mask_identity_runs(record.msg)
     if isinstance(record.args, Mapping):
-        record.args = {key: _masked_argument(value) for key, value in record.args.items()}
+        record.args = {key: masked_value(value) for key, value in record.args.items()}
     elif isinstance(record.args, tuple):
-        record.args = tuple(_masked_argument(value) for value in record.args)
+        record.args = tuple(masked_value(value) for value in record.args)
     try:
         message = record.getMessage()
     except Exception:  # a malformed format: logging's handleError would print msg and args raw
