@@ -55,6 +55,13 @@ class Settings(DatabaseSettings):
     # 503 with Retry-After at once. Seconds a request waits for a free database connection before its 503.
     max_requests_in_flight: int = Field(default=64, ge=1)
     database_pool_timeout: float = Field(default=10.0, gt=0)
+    # Observability (console/request_log.py, console/log_format.py, console/metrics.py): log lines as text or one
+    # JSON object per line; a request slower than SLOW_REQUEST_MS is logged again as a warning (dtks.slow);
+    # /metrics in the Prometheus format, off by default, and when on only for `Authorization: Bearer <token>`.
+    log_format: Literal["text", "json"] = "text"
+    slow_request_ms: int = Field(default=2000, ge=0)
+    metrics_enabled: bool = False
+    metrics_token: str = ""
 
     @field_validator("allowed_hosts", mode="before")
     @classmethod
@@ -87,7 +94,18 @@ class Settings(DatabaseSettings):
             raise ValueError("ALLOWED_HOSTS kosong: isi nama host konsol, dipisah koma (misalnya dtks.example.go.id).")
         if self.environment == "production" and "*" in self.allowed_hosts:
             raise ValueError("ALLOWED_HOSTS tidak boleh '*' dalam mode production: tuliskan nama host konsol.")
+        self._refuse_open_metrics()
         return self
+
+    def _refuse_open_metrics(self) -> None:
+        """/metrics is never open: on, it needs a token, and outside development a real one (like SECRET_KEY)."""
+        if not self.metrics_enabled:
+            return
+        token = self.metrics_token.strip()
+        if not token:
+            raise ValueError("METRICS_ENABLED=true tetapi METRICS_TOKEN kosong: isi token acak untuk server pemantau.")
+        if self.environment != "development" and (token.lower() in PLACEHOLDER_SECRETS or len(token) < 32):
+            raise ValueError("METRICS_TOKEN masih contoh atau kurang dari 32 karakter di luar mode development.")
 
     def effective_secret_key(self) -> str:
         """The secret to sign with; in development an empty one becomes a per-process random key."""
