@@ -16,7 +16,12 @@ from database import engine as bare
 
 
 def make_engine(settings: Settings) -> Engine:
-    return bare.make_engine(settings.database_url, echo=settings.sql_echo, pool_timeout=settings.database_pool_timeout)
+    return bare.make_engine(
+        settings.database_url,
+        echo=settings.sql_echo,
+        pool_timeout=settings.database_pool_timeout,
+        transaction_pooling=settings.database_transaction_pooling,
+    )
 
 
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:

@@ -62,6 +62,8 @@ class Settings(DatabaseSettings):
     slow_request_ms: int = Field(default=2000, ge=0)
     metrics_enabled: bool = False
     metrics_token: str = ""
+    # PostgreSQL behind PgBouncer in transaction mode (docs/DEPLOYMENT.md, "A province"): no prepared statements.
+    database_transaction_pooling: bool = False
 
     @field_validator("allowed_hosts", mode="before")
     @classmethod

@@ -32,11 +32,16 @@ def _configure_sqlite(dbapi_connection: Any, _record: Any) -> None:
     # "SQLite under two workers"; the trap and the serialisation: tests/database/test_sqlite_writes.py.
 
 
-def make_engine(url: str, *, echo: bool = False, pool_timeout: float | None = None) -> Engine:
+def make_engine(
+    url: str, *, echo: bool = False, pool_timeout: float | None = None, transaction_pooling: bool = False
+) -> Engine:
     """An engine on `url`; an SQLite file's folder is created when missing.
 
     `pool_timeout`: seconds a checkout waits for a free connection before SQLAlchemy's TimeoutError (default 30;
     an in-memory SQLite database has a single connection and no such wait).
+    `transaction_pooling`: PostgreSQL reached through a pooler in transaction mode (PgBouncer before 1.21, as
+    Debian 12 ships it), which hands each transaction to whichever server connection is free: psycopg must not
+    prepare statements (it does after a statement's fifth run), since the next transaction would not find them.
     """
     is_sqlite = make_url(url).get_backend_name() == "sqlite"
     in_memory = is_sqlite and (":memory:" in url or url == "sqlite://")
@@ -51,6 +56,8 @@ def make_engine(url: str, *, echo: bool = False, pool_timeout: float | None = No
     options: dict[str, Any] = {} if is_sqlite else {"pool_recycle": POOL_RECYCLE_SECONDS}
     if pool_timeout is not None and not in_memory:
         options["pool_timeout"] = pool_timeout
+    if transaction_pooling and not is_sqlite:
+        options["connect_args"] = {"prepare_threshold": None}
     engine = create_engine(url, echo=echo, hide_parameters=True, **options)
     if is_sqlite:
         event.listen(engine, "connect", _configure_sqlite)

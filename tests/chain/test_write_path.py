@@ -145,4 +145,4 @@ def test_no_project_module_builds_a_session_past_the_factory() -> None:
         for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1)
         if hand_built.search(line.split("#", 1)[0]) and "`" not in line
     ]
-    assert found == ["console/database.py:23"]
+    assert [place.split(":")[0] for place in found] == ["console/database.py"], found  # its one sessionmaker
