@@ -1,19 +1,21 @@
 """`copy-to` (database/copy.py): a demo register on SQLite copied into a new PostgreSQL database, table for table.
 
-Runs only against a PostgreSQL server (TEST_DATABASE_URL; the PostgreSQL CI run covers it). The source is an SQLite
-file of the test's own, built by the migrations and seeded with the demo; the target a `dtks_test_<hex>` database
-made for the test.
+The source is an SQLite file of the test's own, built by the migrations and seeded with the demo; the target a
+`dtks_test_<hex>` database made for the test on the PostgreSQL server of TEST_DATABASE_URL or, in the SQLite run,
+on the machine's own (127.0.0.1:5432, as .ci/run has it); the tests skip only when no PostgreSQL server answers.
 """
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from lokal import wilayah
-from sqlalchemy import Engine, insert, select, text
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy import URL, Engine, create_engine, insert, make_url, select, text
+from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.pool import NullPool
 
 from alembic import command
 from console.cli import main
@@ -21,13 +23,30 @@ from console.database import make_session_factory
 from database.engine import make_engine
 from database.snapshot import TableSnapshot, database_snapshot
 from models import AuditEntry, Household, HouseholdTally, Region
-from tests.conftest import _region_row, _region_tree, _server_url, alembic_config, fresh_database
+from tests.conftest import TEST_DATABASE_PREFIX, _region_row, _region_tree, _run_on_server, _server_url, alembic_config
 from tests.factories import make_household
 from tests.tally_recount import assert_tallies_match
 
-pytestmark = pytest.mark.skipif(
-    _server_url() is None, reason="copy-to copies into PostgreSQL: set TEST_DATABASE_URL (the PostgreSQL CI run)"
-)
+LOCAL_SERVER = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+
+
+def _postgresql_server() -> URL | None:
+    """TEST_DATABASE_URL's server, else the machine's own when it answers: copy-to always copies into PostgreSQL."""
+    server = _server_url()
+    if server is not None:
+        return server
+    probe = create_engine(LOCAL_SERVER, poolclass=NullPool, connect_args={"connect_timeout": 3})
+    try:
+        with probe.connect():
+            return make_url(LOCAL_SERVER)
+    except OperationalError:
+        return None
+    finally:
+        probe.dispose()
+
+
+SERVER = _postgresql_server()
+pytestmark = pytest.mark.skipif(SERVER is None, reason="copy-to copies into PostgreSQL: no server at 127.0.0.1:5432")
 
 
 @pytest.fixture
@@ -49,12 +68,17 @@ def sqlite_demo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str
 
 
 @pytest.fixture
-def target(tmp_path: Path) -> Iterator[Engine]:
-    """A new, empty PostgreSQL database of the test's own (dropped afterwards)."""
-    with fresh_database(tmp_path) as url:
-        engine = make_engine(url)
+def target() -> Iterator[Engine]:
+    """A new, empty PostgreSQL database of the test's own (only it is dropped afterwards)."""
+    assert SERVER is not None
+    name = TEST_DATABASE_PREFIX + secrets.token_hex(6)
+    _run_on_server(SERVER, f'CREATE DATABASE "{name}"')
+    engine = make_engine(SERVER.set(database=name).render_as_string(hide_password=False))
+    try:
         yield engine
+    finally:
         engine.dispose()
+        _run_on_server(SERVER, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def _snapshot(engine: Engine) -> dict[str, TableSnapshot]:
